@@ -1,0 +1,138 @@
+# awsmask - builds with `make` alone; `./configure` (optional) writes
+# config.mk, which is read when present.  Takes CC, CFLAGS, LDFLAGS,
+# PREFIX, DESTDIR and V=1 from the user; DEVELOPER=1 adds -Werror,
+# SANITIZE=1 builds with ASan and UBSan.
+
+-include config.mk
+
+CC ?= cc
+CFLAGS ?= -O2 -g
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+LIBDIR ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+MANDIR ?= $(PREFIX)/share/man
+DATADIR ?= $(PREFIX)/share
+SYSCONFDIR ?= /etc
+PKG_CONFIG ?= pkg-config
+
+VERSION = 0.1.0
+SOMAJOR = 0
+
+PCRE2_CFLAGS ?= $(shell $(PKG_CONFIG) --cflags libpcre2-8)
+PCRE2_LIBS ?= $(shell $(PKG_CONFIG) --libs libpcre2-8)
+SQLITE_CFLAGS ?= $(shell $(PKG_CONFIG) --cflags sqlite3)
+SQLITE_LIBS ?= $(shell $(PKG_CONFIG) --libs sqlite3)
+HAVE_HIREDIS ?= $(shell $(PKG_CONFIG) --exists hiredis && echo 1)
+ifeq ($(HAVE_HIREDIS),1)
+HIREDIS_CFLAGS ?= $(shell $(PKG_CONFIG) --cflags hiredis) -DHAVE_HIREDIS
+HIREDIS_LIBS ?= $(shell $(PKG_CONFIG) --libs hiredis)
+endif
+CMOCKA_CFLAGS ?= $(shell $(PKG_CONFIG) --cflags cmocka 2>/dev/null)
+CMOCKA_LIBS ?= $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null)
+
+WARN = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+	-Wpointer-arith -Wformat=2 -Wno-unused-parameter
+ifeq ($(DEVELOPER),1)
+WARN += -Werror
+endif
+ifeq ($(SANITIZE),1)
+CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+LDFLAGS += -fsanitize=address,undefined
+endif
+
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -fPIC $(WARN) -Ilib \
+	-DSYSCONFDIR='"$(SYSCONFDIR)"' \
+	$(PCRE2_CFLAGS) $(SQLITE_CFLAGS) $(HIREDIS_CFLAGS) $(CFLAGS) $(CPPFLAGS)
+DEP_LIBS = $(PCRE2_LIBS) $(SQLITE_LIBS) $(HIREDIS_LIBS) -lm
+
+ifneq ($(V),1)
+QUIET_CC = @echo '   ' CC $@;
+QUIET_LINK = @echo '   ' LINK $@;
+QUIET_AR = @echo '   ' AR $@;
+endif
+
+LIB_SRC = $(sort $(wildcard lib/*.c))
+LIB_OBJ = $(LIB_SRC:.c=.o)
+TOOLS = awsmask awsunmask
+TOOL_BIN = $(addprefix cmd/,$(TOOLS))
+CLI_OBJ = cmd/cli.o
+UNIT_SRC = $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BIN = $(UNIT_SRC:.c=)
+LIBA = lib/libawsmask.a
+LIBSO = lib/libawsmask.so.$(VERSION)
+
+all: $(TOOL_BIN) $(LIBA) $(LIBSO) libawsmask.pc
+
+lib/%.o: lib/%.c lib/awsmask.h lib/internal.h
+	$(QUIET_CC)$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+cmd/%.o: cmd/%.c cmd/cli.h lib/awsmask.h
+	$(QUIET_CC)$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(LIBA): $(LIB_OBJ)
+	$(QUIET_AR)rm -f $@ && $(AR) rcs $@ $^
+
+$(LIBSO): $(LIB_OBJ)
+	$(QUIET_LINK)$(CC) -shared -Wl,-soname,libawsmask.so.$(SOMAJOR) \
+		$(CFLAGS) $(LDFLAGS) -o $@ $^ $(DEP_LIBS)
+
+cmd/%: cmd/%.o $(CLI_OBJ) $(LIBA)
+	$(QUIET_LINK)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(CLI_OBJ) $(LIBA) $(DEP_LIBS)
+
+libawsmask.pc: libawsmask.pc.in Makefile
+	@sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
+	    -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(VERSION)|' \
+	    -e 's|@PRIVATE_LIBS@|$(DEP_LIBS)|' $< > $@
+
+tests/unit/%: tests/unit/%.c $(LIBA)
+	$(QUIET_LINK)$(CC) $(ALL_CFLAGS) $(CMOCKA_CFLAGS) $(LDFLAGS) -o $@ $< \
+		$(LIBA) $(DEP_LIBS) $(CMOCKA_LIBS)
+
+check: all $(UNIT_BIN)
+	@sh tests/run.sh $(UNIT_BIN)
+
+bench: all
+	@sh bench/run.sh
+
+demo: all
+	@sh scripts/demo.sh
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR)/pkgconfig \
+		$(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
+		$(DESTDIR)$(DATADIR)/bash-completion/completions \
+		$(DESTDIR)$(DATADIR)/zsh/site-functions \
+		$(DESTDIR)$(DATADIR)/fish/vendor_completions.d
+	install -m 755 $(TOOL_BIN) $(DESTDIR)$(BINDIR)/
+	install -m 644 $(LIBA) $(DESTDIR)$(LIBDIR)/
+	install -m 755 $(LIBSO) $(DESTDIR)$(LIBDIR)/
+	ln -sf libawsmask.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libawsmask.so.$(SOMAJOR)
+	ln -sf libawsmask.so.$(SOMAJOR) $(DESTDIR)$(LIBDIR)/libawsmask.so
+	install -m 644 lib/awsmask.h $(DESTDIR)$(INCLUDEDIR)/
+	install -m 644 libawsmask.pc $(DESTDIR)$(LIBDIR)/pkgconfig/
+	install -m 644 man/*.1 $(DESTDIR)$(MANDIR)/man1/
+	install -m 644 man/*.5 $(DESTDIR)$(MANDIR)/man5/
+	install -m 644 completions/awsmask.bash $(DESTDIR)$(DATADIR)/bash-completion/completions/awsmask
+	for t in $(TOOLS); do [ $$t = awsmask ] || ln -sf awsmask \
+		$(DESTDIR)$(DATADIR)/bash-completion/completions/$$t; done
+	install -m 644 completions/_awsmask $(DESTDIR)$(DATADIR)/zsh/site-functions/
+	install -m 644 completions/awsmask.fish $(DESTDIR)$(DATADIR)/fish/vendor_completions.d/
+
+uninstall:
+	for t in $(TOOLS); do rm -f $(DESTDIR)$(BINDIR)/$$t \
+		$(DESTDIR)$(DATADIR)/bash-completion/completions/$$t; done
+	rm -f $(DESTDIR)$(LIBDIR)/libawsmask.a $(DESTDIR)$(LIBDIR)/libawsmask.so* \
+		$(DESTDIR)$(INCLUDEDIR)/awsmask.h $(DESTDIR)$(LIBDIR)/pkgconfig/libawsmask.pc \
+		$(DESTDIR)$(DATADIR)/zsh/site-functions/_awsmask \
+		$(DESTDIR)$(DATADIR)/fish/vendor_completions.d/awsmask.fish
+	for m in man/*.1; do rm -f $(DESTDIR)$(MANDIR)/man1/$${m#man/}; done
+	for m in man/*.5; do rm -f $(DESTDIR)$(MANDIR)/man5/$${m#man/}; done
+
+clean:
+	rm -f lib/*.o cmd/*.o $(TOOL_BIN) $(LIBA) lib/libawsmask.so* libawsmask.pc \
+		$(UNIT_BIN)
+	rm -rf tests/tmp bench/tmp
+
+.PHONY: all check bench demo install uninstall clean
+.SECONDARY: $(LIB_OBJ) $(TOOL_BIN:=.o)

@@ -1,0 +1,138 @@
+/*
+ * awsmask.h - the whole public API of libawsmask.
+ *
+ * libawsmask masks AWS resource identifiers in text and puts them back.
+ * Every type is opaque.  Ownership, once for the whole API: an object
+ * returned through an out-parameter belongs to the caller and is freed with
+ * its own *_free(), which accepts NULL; string arguments are borrowed for
+ * the duration of the call only.  The library never prints and never
+ * exits: every function that can fail returns an enum awsmask_err and
+ * leaves a human-readable reason for awsmask_errstr() (or
+ * awsmask_config_errstr()).  No reason ever contains an original
+ * identifier, a password or a key.
+ */
+#ifndef AWSMASK_H
+#define AWSMASK_H
+
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define AWSMASK_VERSION "0.1.0"
+#define AWSMASK_VERSION_MAJOR 0
+#define AWSMASK_VERSION_MINOR 1
+#define AWSMASK_VERSION_PATCH 0
+
+enum awsmask_err {
+	AWSMASK_OK = 0,
+	AWSMASK_ENOMEM,		/* out of memory */
+	AWSMASK_EINVAL,		/* bad argument from the caller */
+	AWSMASK_ECONFIG,	/* bad configuration (exit 78) */
+	AWSMASK_ESTORE,		/* store unavailable or failing (exit 69) */
+	AWSMASK_EIO,		/* read or write error (exit 74) */
+	AWSMASK_EDATA,		/* input the library cannot process (exit 65) */
+};
+
+struct awsmask_config;
+struct awsmask;
+
+/* Configuration. */
+int awsmask_config_new(struct awsmask_config **out);
+void awsmask_config_free(struct awsmask_config *cfg);
+/*
+ * Set one key.  Keys are matched without regard to case, and '-' equals
+ * '_', so "MASKING_TTL", "masking-ttl" and "masking_ttl" are one key.
+ * See awsmask.conf(5) for the list.  Unknown keys and bad values give
+ * AWSMASK_ECONFIG.
+ */
+int awsmask_config_set(struct awsmask_config *cfg, const char *key,
+    const char *value);
+/*
+ * Read a key=value file.  A missing file is not an error unless
+ * must_exist is set.
+ */
+int awsmask_config_load_file(struct awsmask_config *cfg, const char *path,
+    int must_exist);
+/* Apply the environment variables of awsmask.conf(5). */
+int awsmask_config_load_env(struct awsmask_config *cfg);
+/*
+ * The standard chain: defaults, then /etc/awsmask.conf (or
+ * $AWSMASK_SYSCONFIG), then the user file (or `file` when not NULL, which
+ * must exist), then the environment.  Flags go on top with
+ * awsmask_config_set().
+ */
+int awsmask_config_load_standard(struct awsmask_config *cfg,
+    const char *file);
+const char *awsmask_config_errstr(const struct awsmask_config *cfg);
+/* The store URI the configuration resolves to, for messages ("memory:",
+ * "sqlite:///path", "redis://host:port/db"; never a password). */
+const char *awsmask_config_store_name(const struct awsmask_config *cfg);
+
+/* Context: a compiled catalogue, a lazily opened store and a cache. */
+int awsmask_new(const struct awsmask_config *cfg, struct awsmask **out);
+void awsmask_free(struct awsmask *am);
+const char *awsmask_errstr(const struct awsmask *am);
+const char *awsmask_strerror(enum awsmask_err err);
+
+/*
+ * Mask: read infd to its end, write masked text to outfd.  With
+ * AWSMASK_LINE_BUFFERED every read is processed and written at once
+ * (terminals, tail -f); otherwise large blocks are gathered first.
+ * Nothing is written for a block until every identifier in it has a token.
+ */
+#define AWSMASK_LINE_BUFFERED 0x1
+int awsmask_mask_fd(struct awsmask *am, int infd, int outfd, unsigned flags);
+/* Mask a buffer; *out is malloc'd and NUL-terminated, the caller frees it. */
+int awsmask_mask_buffer(struct awsmask *am, const char *in, size_t len,
+    char **out, size_t *outlen);
+
+/*
+ * Scan only (awsmask --check): call fn once per identifier found, with
+ * the kind's name, its token prefix, and the 1-based line and byte offset
+ * of the identifier in the stream.  Never the value.  The store is not
+ * opened.
+ */
+typedef void awsmask_found_fn(void *arg, const char *kind,
+    const char *prefix, unsigned long long line, unsigned long long offset);
+int awsmask_scan_fd(struct awsmask *am, int infd, awsmask_found_fn *fn,
+    void *arg);
+int awsmask_scan_buffer(struct awsmask *am, const char *in, size_t len,
+    awsmask_found_fn *fn, void *arg);
+
+/*
+ * Unmask: replace every known token by its original.  Unknown tokens are
+ * left as they are; fn, when not NULL, is called once per unknown token
+ * occurrence with the token itself (tokens are not secret).
+ */
+typedef void awsmask_unknown_fn(void *arg, const char *token,
+    unsigned long long line);
+int awsmask_unmask_fd(struct awsmask *am, int infd, int outfd,
+    unsigned flags, awsmask_unknown_fn *fn, void *arg);
+int awsmask_unmask_buffer(struct awsmask *am, const char *in, size_t len,
+    char **out, size_t *outlen, awsmask_unknown_fn *fn, void *arg);
+
+/* The catalogue, for --list-types and documentation. */
+struct awsmask_kind_info {
+	const char *name;	/* "ec2-instance" */
+	const char *prefix;	/* "EC2" */
+	const char *description;
+	int enabled;		/* in this context's configuration */
+};
+size_t awsmask_kind_count(const struct awsmask *am);
+int awsmask_kind_get(const struct awsmask *am, size_t i,
+    struct awsmask_kind_info *info);
+
+/*
+ * Store status (awsmask --store-status): open the store now and report
+ * its name and round-trip latency.  Returns the store's error when it is
+ * unreachable.  *detail is a static or context-owned string.
+ */
+int awsmask_store_status(struct awsmask *am, const char **name,
+    double *latency_ms, const char **detail);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* AWSMASK_H */
