@@ -113,6 +113,19 @@ int awsmask_unmask_fd(struct awsmask *am, int infd, int outfd,
 int awsmask_unmask_buffer(struct awsmask *am, const char *in, size_t len,
     char **out, size_t *outlen, awsmask_unknown_fn *fn, void *arg);
 
+/* What the last calls did, for --verbose. */
+struct awsmask_counts {
+	unsigned long long identifiers;	/* identifiers masked (or found) */
+	unsigned long long tokens_restored;	/* tokens unmasked */
+	unsigned long long tokens_unknown;	/* tokens left as they were */
+	unsigned long long store_batches;	/* batches sent to the store */
+	unsigned long long bytes_in;
+};
+void awsmask_get_counts(const struct awsmask *am, struct awsmask_counts *c);
+/* Non-fatal notes (e.g. "redis unreachable, using the embedded store"),
+ * or NULL.  Cleared by the call. */
+const char *awsmask_take_warning(struct awsmask *am);
+
 /* The catalogue, for --list-types and documentation. */
 struct awsmask_kind_info {
 	const char *name;	/* "ec2-instance" */

@@ -189,8 +189,18 @@ int am_scanner_next(struct am_scanner *s, const char *subject, size_t len,
     size_t from, size_t limit, struct am_match *m, struct am_error *err);
 size_t am_scanner_nkinds(const struct am_scanner *s);
 int am_scanner_kind_enabled(const struct am_scanner *s, size_t i);
-/* Is [p, p+n) one of our tokens (PREFIX_NNN with a known prefix)? */
-int am_token_valid(const char *p, size_t n);
+/*
+ * Tokens.  Every prefix a token can have: the kinds' prefixes, and the
+ * extra ones splitters and --no-preserve-structure use
+ * (am_extra_prefixes, NULL-terminated, in prefixes.c).  The set is a map
+ * from prefix to "".
+ */
+extern const char *const am_extra_prefixes[];
+struct am_map *am_prefix_set_new(void);
+/* Is [p, p+n) a token, PREFIX_NNN with a prefix in the set? */
+int am_token_valid(const struct am_map *prefixes, const char *p, size_t n);
+/* The PCRE2 pattern (malloc'd) matching every token in the set. */
+char *am_token_pattern(const struct am_map *prefixes);
 
 /*
  * Store.  Batch-first: every call takes many items.  Backends fill a

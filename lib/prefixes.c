@@ -1,0 +1,21 @@
+/*
+ * prefixes.c - token prefixes that are not a catalogue row's own: those
+ * the splitters give to parts of structured matches, and those
+ * --no-preserve-structure gives to whole ARNs, URLs and hostnames.  The
+ * token grammar (token.c) is built from the rows and this list, so a
+ * prefix missing here is a token awsunmask cannot find: the catalogue
+ * tests check that every prefix a splitter emits is known.
+ */
+#include "internal.h"
+
+const char *const am_extra_prefixes[] = {
+	"ACCOUNT", "API_GW", "ARN", "BUCKET", "CERT", "CERT_ARN",
+	"CLOUDFRONT", "EC2_HOST", "ECR_REPO", "ECR_URI", "ECS_CLUSTER",
+	"ECS_SERVICE", "ECS_TASK", "ECS_TASKDEF", "EKS_CLUSTER", "ELASTICACHE",
+	"ELB", "ELB_ARN", "DYNAMODB_TABLE", "IAM_GROUP", "IAM_POLICY",
+	"IAM_PROFILE", "IAM_ROLE", "IAM_USER", "KMS_ALIAS", "KMS_KEY",
+	"LAMBDA", "LAMBDA_ARN", "LOG_GROUP", "PARAM", "PARAM_ARN", "RDS",
+	"ROUTE53_ZONE", "S3_URL", "SECRET", "SECRET_ARN", "SNS_TOPIC",
+	"SQS_QUEUE", "SQS_URL", "STACK", "STACK_ID", "TARGET_GROUP",
+	NULL
+};
