@@ -1,0 +1,276 @@
+/*
+ * awsmask - mask AWS resource identifiers in text.
+ */
+#include "cli.h"
+
+#include <getopt.h>
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+enum {
+	OPT_ALLOW = 256, OPT_ALLOW_FILE, OPT_EXCLUDE_TYPES, OPT_LINE_BUFFERED,
+	OPT_LIST_TYPES, OPT_NAMESPACE, OPT_NO_PRESERVE, OPT_PASSWORD_FILE,
+	OPT_STORE_STATUS, OPT_TTL,
+};
+
+/* Sorted by long name. */
+static const struct option longopts[] = {
+	{ "allow", required_argument, NULL, OPT_ALLOW },
+	{ "allow-file", required_argument, NULL, OPT_ALLOW_FILE },
+	{ "check", no_argument, NULL, 'c' },
+	{ "config", required_argument, NULL, 'C' },
+	{ "exclude-types", required_argument, NULL, OPT_EXCLUDE_TYPES },
+	{ "help", no_argument, NULL, 'h' },
+	{ "line-buffered", no_argument, NULL, OPT_LINE_BUFFERED },
+	{ "list-types", no_argument, NULL, OPT_LIST_TYPES },
+	{ "namespace", required_argument, NULL, OPT_NAMESPACE },
+	{ "no-preserve-structure", no_argument, NULL, OPT_NO_PRESERVE },
+	{ "password-file", required_argument, NULL, OPT_PASSWORD_FILE },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "store", required_argument, NULL, 's' },
+	{ "store-status", no_argument, NULL, OPT_STORE_STATUS },
+	{ "ttl", required_argument, NULL, OPT_TTL },
+	{ "types", required_argument, NULL, 't' },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 },
+};
+
+struct opts {
+	const char *config;
+	const char *password_file;
+	struct cli_setting set[64];
+	size_t nset;
+	int check, line_buffered, list_types, store_status, verbose;
+};
+
+static const char usage_text[] =
+"usage: awsmask [-cqvV] [-C file] [-s uri] [-t types] [options] [file ...]\n"
+"  --allow VALUE            never mask VALUE (repeatable)\n"
+"  --allow-file FILE        never mask the values listed in FILE\n"
+"  -c, --check              scan only: exit 1 if identifiers are found\n"
+"  -C, --config FILE        read FILE instead of the configuration files\n"
+"  --exclude-types LIST     kinds (names or prefixes) to leave alone\n"
+"  -h, --help               show this help and exit\n"
+"  --line-buffered          write every line at once\n"
+"  --list-types             list the identifier kinds and exit\n"
+"  --namespace PREFIX       store key prefix (default aws:)\n"
+"  --no-preserve-structure  one token for a whole ARN, URL or hostname\n"
+"  --password-file FILE     read the Redis password from FILE\n"
+"  -q, --quiet              no warnings\n"
+"  -s, --store URI          memory:, sqlite:PATH, redis://..., unix:///PATH\n"
+"  --store-status           report the store's reachability and exit\n"
+"  -t, --types LIST         kinds (names or prefixes) to mask\n"
+"  --ttl DURATION           mapping lifetime: seconds or Ns, Nm, Nh, Nd\n"
+"  -v, --verbose            report what was done on stderr\n"
+"  -V, --version            print the version and exit\n";
+
+static _Noreturn void
+usage(int code)
+{
+	fputs(usage_text, code ? stderr : stdout);
+	exit(code);
+}
+
+static void
+set(struct opts *o, const char *key, const char *value)
+{
+	if (o->nset == sizeof(o->set) / sizeof(o->set[0]))
+		cli_die(EXIT_USAGE, "too many options");
+	o->set[o->nset].key = key;
+	o->set[o->nset].value = value;
+	o->nset++;
+}
+
+/* --check: count per kind, report lines, never values. */
+struct check {
+	const char *name;
+	unsigned long long total;
+	const char *kinds[256];
+	unsigned long long counts[256];
+	size_t nkinds;
+};
+
+static void
+found(void *arg, const char *kind, const char *prefix,
+    unsigned long long line, unsigned long long offset)
+{
+	struct check *c = arg;
+	size_t i;
+
+	(void)offset;
+	c->total++;
+	for (i = 0; i < c->nkinds && strcmp(c->kinds[i], kind); i++)
+		;
+	if (i == c->nkinds && i < 256)
+		c->kinds[c->nkinds++] = kind;
+	if (i < 256)
+		c->counts[i]++;
+	if (!cli_quiet)
+		fprintf(stderr, "%s: %s:%llu: %s (%s)\n", progname, c->name,
+		    line, kind, prefix);
+}
+
+static int
+list_types(struct awsmask *am)
+{
+	struct awsmask_kind_info k;
+	size_t i, n = awsmask_kind_count(am);
+
+	for (i = 0; i < n; i++) {
+		awsmask_kind_get(am, i, &k);
+		printf("%s\t%s\t%s\t%s\n", k.name, k.prefix ? k.prefix : "",
+		    k.enabled ? "yes" : "no", k.description ? k.description : "");
+	}
+	return EXIT_OK;
+}
+
+static int
+store_status(struct awsmask *am)
+{
+	const char *name, *detail;
+	double ms;
+	int rc = awsmask_store_status(am, &name, &ms, &detail);
+
+	printf("store: %s\n", name);
+	printf("status: %s\n", rc ? "unreachable" : "reachable");
+	if (rc)
+		printf("error: %s\n", detail);
+	else {
+		printf("latency_ms: %.3f\n", ms);
+		if (strcmp(detail, "reachable"))
+			printf("note: %s\n", detail);
+	}
+	return rc ? EXIT_UNAVAILABLE : EXIT_OK;
+}
+
+static void
+print_warning(struct awsmask *am)
+{
+	const char *w = awsmask_take_warning(am);
+
+	if (w && !cli_quiet)
+		cli_warn("warning: %s", w);
+}
+
+/* Mask (or check) one input; returns an exit code, dies on store loss. */
+static int
+do_file(struct awsmask *am, const struct opts *o, const char *path,
+    struct check *chk)
+{
+	const char *name = strcmp(path, "-") ? path : "(standard input)";
+	unsigned flags = o->line_buffered ? AWSMASK_LINE_BUFFERED : 0;
+	int fd, rc;
+
+	fd = cli_open_input(path);
+	if (fd < 0)
+		return EXIT_IO;
+	if (o->check) {
+		chk->name = name;
+		rc = awsmask_scan_fd(am, fd, found, chk);
+	} else
+		rc = awsmask_mask_fd(am, fd, STDOUT_FILENO, flags);
+	if (fd != STDIN_FILENO)
+		close(fd);
+	print_warning(am);
+	if (rc == AWSMASK_EIO && strstr(awsmask_errstr(am), "read error")) {
+		cli_warn("%s: %s", name, awsmask_errstr(am));
+		return EXIT_IO;
+	}
+	if (rc)
+		cli_die(cli_exit_code(rc), "%s: %s", name, awsmask_errstr(am));
+	return EXIT_OK;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct awsmask_config *cfg;
+	struct awsmask *am;
+	struct opts o;
+	struct check chk;
+	int ch, rc = EXIT_OK, i;
+
+	setlocale(LC_ALL, "");
+	cli_init(argv[0]);
+	memset(&o, 0, sizeof(o));
+	while ((ch = getopt_long(argc, argv, "cC:hqs:t:vV", longopts,
+	    NULL)) != -1) {
+		switch (ch) {
+		case OPT_ALLOW: set(&o, "allow", optarg); break;
+		case OPT_ALLOW_FILE: set(&o, "allow_file", optarg); break;
+		case 'c': o.check = 1; break;
+		case 'C': o.config = optarg; break;
+		case OPT_EXCLUDE_TYPES: set(&o, "exclude_types", optarg); break;
+		case 'h': usage(EXIT_OK);
+		case OPT_LINE_BUFFERED: o.line_buffered = 1; break;
+		case OPT_LIST_TYPES: o.list_types = 1; break;
+		case OPT_NAMESPACE: set(&o, "namespace", optarg); break;
+		case OPT_NO_PRESERVE: set(&o, "preserve_structure", "false"); break;
+		case OPT_PASSWORD_FILE: o.password_file = optarg; break;
+		case 'q': cli_quiet = 1; break;
+		case 's': set(&o, "store", optarg); break;
+		case OPT_STORE_STATUS: o.store_status = 1; break;
+		case OPT_TTL: set(&o, "ttl", optarg); break;
+		case 't': set(&o, "types", optarg); break;
+		case 'v': o.verbose = 1; break;
+		case 'V': printf("awsmask %s\n", AWSMASK_VERSION); return EXIT_OK;
+		default: usage(EXIT_USAGE);
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	for (i = 0; i < (int)o.nset; i++)
+		if (!strcmp(o.set[i].key, "store"))
+			cli_check_store_arg(o.set[i].value);
+	if (isatty(STDOUT_FILENO))
+		o.line_buffered = 1;
+
+	cfg = cli_config(o.config, o.set, o.nset, o.password_file);
+	if ((rc = awsmask_new(cfg, &am))) {
+		cli_warn("%s", am ? awsmask_errstr(am) : awsmask_strerror(rc));
+		awsmask_free(am);
+		awsmask_config_free(cfg);
+		return cli_exit_code(rc);
+	}
+	if (o.list_types)
+		rc = list_types(am);
+	else if (o.store_status)
+		rc = store_status(am);
+	else {
+		memset(&chk, 0, sizeof(chk));
+		if (argc == 0)
+			rc = do_file(am, &o, "-", &chk);
+		for (i = 0; i < argc; i++) {
+			int r = do_file(am, &o, argv[i], &chk);
+
+			if (r && !rc)
+				rc = r;
+		}
+		if (o.check && chk.total) {
+			if (!cli_quiet)
+				cli_warn("%llu identifier%s found (%zu kind%s)",
+				    chk.total, chk.total == 1 ? "" : "s",
+				    chk.nkinds, chk.nkinds == 1 ? "" : "s");
+			if (!rc)
+				rc = EXIT_FOUND;
+		}
+		if (o.verbose) {
+			struct awsmask_counts c;
+
+			awsmask_get_counts(am, &c);
+			cli_warn("%s %llu identifier%s in %llu bytes; %llu store "
+			    "batch%s; store '%s'", o.check ? "found" : "masked",
+			    c.identifiers, c.identifiers == 1 ? "" : "s",
+			    c.bytes_in, c.store_batches,
+			    c.store_batches == 1 ? "" : "es",
+			    awsmask_config_store_name(cfg));
+		}
+	}
+	awsmask_free(am);
+	awsmask_config_free(cfg);
+	return cli_close_stdout(rc);
+}

@@ -1,0 +1,200 @@
+/*
+ * cli.c - messages, exit codes and helpers for the tools.  Every message
+ * reads "prog: what failed: why"; none carries an identifier, a password
+ * or a key.
+ */
+#include "cli.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+const char *progname = "awsmask";
+int cli_quiet;
+
+void
+cli_init(const char *argv0)
+{
+	const char *p = argv0 ? strrchr(argv0, '/') : NULL;
+
+	if (argv0 && *argv0)
+		progname = p ? p + 1 : argv0;
+}
+
+static void
+vmsg(int errnum, const char *fmt, va_list ap)
+{
+	fprintf(stderr, "%s: ", progname);
+	vfprintf(stderr, fmt, ap);
+	if (errnum)
+		fprintf(stderr, ": %s", strerror(errnum));
+	fputc('\n', stderr);
+}
+
+void
+cli_warn(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmsg(0, fmt, ap);
+	va_end(ap);
+}
+
+void
+cli_warn_errno(const char *fmt, ...)
+{
+	int errnum = errno;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmsg(errnum, fmt, ap);
+	va_end(ap);
+}
+
+void
+cli_die(int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmsg(0, fmt, ap);
+	va_end(ap);
+	exit(code);
+}
+
+int
+cli_exit_code(int err)
+{
+	switch (err) {
+	case AWSMASK_OK: return EXIT_OK;
+	case AWSMASK_ECONFIG: return EXIT_CONFIG;
+	case AWSMASK_ESTORE: return EXIT_UNAVAILABLE;
+	case AWSMASK_EIO: return EXIT_IO;
+	case AWSMASK_EDATA: return EXIT_DATA;
+	case AWSMASK_EINVAL: return EXIT_USAGE;
+	default: return EXIT_UNAVAILABLE;	/* ENOMEM: a resource */
+	}
+}
+
+void *
+xmalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+
+	if (!p)
+		cli_die(EXIT_UNAVAILABLE, "out of memory");
+	return p;
+}
+
+void *
+xrealloc(void *p, size_t n)
+{
+	p = realloc(p, n ? n : 1);
+	if (!p)
+		cli_die(EXIT_UNAVAILABLE, "out of memory");
+	return p;
+}
+
+char *
+xstrdup(const char *s)
+{
+	char *p = strdup(s);
+
+	if (!p)
+		cli_die(EXIT_UNAVAILABLE, "out of memory");
+	return p;
+}
+
+int
+cli_open_input(const char *path)
+{
+	int fd;
+
+	if (!strcmp(path, "-"))
+		return STDIN_FILENO;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		cli_warn_errno("cannot open '%s'", path);
+	return fd;
+}
+
+int
+cli_close_stdout(int rc)
+{
+	if (fclose(stdout) != 0 && rc == EXIT_OK) {
+		cli_warn_errno("write error");
+		return EXIT_IO;
+	}
+	return rc;
+}
+
+static char *
+read_password_file(const char *path)
+{
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	FILE *f = fopen(path, "r");
+
+	if (!f)
+		cli_die(EXIT_CONFIG, "cannot open password file '%s': %s", path,
+		    strerror(errno));
+	n = getline(&line, &cap, f);
+	fclose(f);
+	if (n < 0)
+		cli_die(EXIT_CONFIG, "password file '%s' is empty", path);
+	while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+		line[--n] = '\0';
+	return line;
+}
+
+struct awsmask_config *
+cli_config(const char *file, const struct cli_setting *flags, size_t nflags,
+    const char *password_file)
+{
+	struct awsmask_config *cfg;
+	size_t i;
+
+	if (awsmask_config_new(&cfg))
+		cli_die(EXIT_UNAVAILABLE, "out of memory");
+	if (awsmask_config_load_standard(cfg, file))
+		cli_die(EXIT_CONFIG, "%s", awsmask_config_errstr(cfg));
+	for (i = 0; i < nflags; i++) {
+		int rc = awsmask_config_set(cfg, flags[i].key, flags[i].value);
+
+		if (rc == AWSMASK_ENOMEM)
+			cli_die(EXIT_UNAVAILABLE, "out of memory");
+		if (rc) {
+			/* allow_file problems are files, not usage. */
+			if (!strcmp(flags[i].key, "allow_file"))
+				cli_die(EXIT_CONFIG, "%s",
+				    awsmask_config_errstr(cfg));
+			cli_die(EXIT_USAGE, "%s", awsmask_config_errstr(cfg));
+		}
+	}
+	if (password_file) {
+		char *pw = read_password_file(password_file);
+
+		if (awsmask_config_set(cfg, "redis_password", pw))
+			cli_die(EXIT_UNAVAILABLE, "out of memory");
+		explicit_bzero(pw, strlen(pw));
+		free(pw);
+	}
+	return cfg;
+}
+
+void
+cli_check_store_arg(const char *uri)
+{
+	const char *s = strstr(uri, "://");
+	const char *at = s ? strchr(s + 3, '@') : NULL;
+
+	if (at && memchr(s + 3, ':', (size_t)(at - s - 3)) && !cli_quiet)
+		cli_warn("warning: a password in --store is visible to other "
+		    "users in ps; use REDIS_PASSWORD or --password-file");
+}

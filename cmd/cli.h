@@ -1,0 +1,53 @@
+/*
+ * cli.h - what the tools share and the library must not have: the
+ * program name, messages, exit codes, dying allocators.
+ */
+#ifndef CLI_H
+#define CLI_H
+
+#include <stddef.h>
+#include "awsmask.h"
+
+/* Exit codes, for every tool and every man page (EXIT STATUS). */
+enum cli_exit {
+	EXIT_OK = 0,
+	EXIT_FOUND = 1,		/* --check found, --verify differs, --strict */
+	EXIT_USAGE = 2,
+	EXIT_DATA = 65,
+	EXIT_UNAVAILABLE = 69,
+	EXIT_IO = 74,
+	EXIT_CONFIG = 78,
+};
+
+extern const char *progname;
+extern int cli_quiet;
+
+void cli_init(const char *argv0);
+void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void cli_warn_errno(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+_Noreturn void cli_die(int code, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* The exit code for a library error. */
+int cli_exit_code(int err);
+void *xmalloc(size_t n);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+/* Open a named input ("-" is stdin); -1 after a message. */
+int cli_open_input(const char *path);
+/* Close stdout and report a lost write; returns an exit code. */
+int cli_close_stdout(int rc);
+/*
+ * The standard configuration chain plus the flags the tool collected
+ * (pairs of key, value), with --password-file applied.  Dies with 78 on
+ * a bad file or environment, with 2 on a bad flag value.
+ */
+struct cli_setting {
+	const char *key;
+	const char *value;
+};
+struct awsmask_config *cli_config(const char *file,
+    const struct cli_setting *flags, size_t nflags, const char *password_file);
+/* A password inside a store URI on argv is visible in ps: say so. */
+void cli_check_store_arg(const char *uri);
+
+#endif

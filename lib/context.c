@@ -1,0 +1,188 @@
+/*
+ * context.c - struct awsmask: the compiled catalogue, the lazily opened
+ * store and the per-process caches that make repeated identifiers free.
+ */
+#include "mask.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+int
+awsmask_new(const struct awsmask_config *cfg, struct awsmask **out)
+{
+	struct am_scanner_opts so;
+	struct awsmask *am;
+	int rc;
+
+	if (!out)
+		return AWSMASK_EINVAL;
+	*out = NULL;
+	if (!cfg)
+		return AWSMASK_EINVAL;
+	am = am_calloc(1, sizeof(*am));
+	if (!am)
+		return AWSMASK_ENOMEM;
+	am->cfg = &cfg->c;
+	memset(&so, 0, sizeof(so));
+	so.types = cfg->c.types;
+	so.exclude_types = cfg->c.exclude_types;
+	so.allow = cfg->c.allow;
+	so.nallow = cfg->c.nallow;
+	so.preserve_structure = cfg->c.preserve_structure;
+	rc = am_scanner_new(&am->sc, &so, &am->err);
+	if (rc)
+		goto fail;
+	am->cache = am_map_new();
+	am->rcache = am_map_new();
+	am->pending = am_map_new();
+	am->prefixes = am_prefix_set_new();
+	if (!am->cache || !am->rcache || !am->pending || !am->prefixes) {
+		rc = am_seterr(&am->err, AWSMASK_ENOMEM, "out of memory");
+		goto fail;
+	}
+	*out = am;
+	return AWSMASK_OK;
+fail:
+	/* Keep the reason: a half-built context carries its error. */
+	*out = am;
+	return rc;
+}
+
+void
+awsmask_free(struct awsmask *am)
+{
+	if (!am)
+		return;
+	am_store_close(am->store);
+	am_scanner_free(am->sc);
+	am_map_free(am->cache);
+	am_map_free(am->rcache);
+	am_map_free(am->pending);
+	am_map_free(am->prefixes);
+	am_token_re_free(am);
+	am_free(am->parts);
+	am_free(am->items);
+	am_buf_free(&am->out);
+	am_free(am->warning);
+	am_free(am->warning_taken);
+	am_free(am);
+}
+
+const char *
+awsmask_errstr(const struct awsmask *am)
+{
+	if (!am)
+		return "out of memory";
+	return am->err.code ? am->err.msg : "";
+}
+
+void
+awsmask_get_counts(const struct awsmask *am, struct awsmask_counts *c)
+{
+	*c = am->counts;
+}
+
+const char *
+awsmask_take_warning(struct awsmask *am)
+{
+	am_free(am->warning_taken);
+	am->warning_taken = am->warning;
+	am->warning = NULL;
+	return am->warning_taken;
+}
+
+size_t
+awsmask_kind_count(const struct awsmask *am)
+{
+	(void)am;
+	return am_nkinds;
+}
+
+int
+awsmask_kind_get(const struct awsmask *am, size_t i,
+    struct awsmask_kind_info *info)
+{
+	if (i >= am_nkinds || !info)
+		return AWSMASK_EINVAL;
+	info->name = am_kinds[i].name;
+	info->prefix = am_kinds[i].prefix;
+	info->description = am_kinds[i].description;
+	info->enabled = am && am->sc ? am_scanner_kind_enabled(am->sc, i) :
+	    !am_kinds[i].default_off;
+	return AWSMASK_OK;
+}
+
+/*
+ * Open the store at the first identifier (fail-secure, DESIGN.md): input
+ * without identifiers never needs it.  With redis_fallback, a Redis that
+ * cannot be opened gives way to the embedded store, with a warning.
+ */
+int
+am_store_ensure(struct awsmask *am)
+{
+	char *uri;
+	int rc;
+
+	if (am->store)
+		return AWSMASK_OK;
+	if (am->err.code)
+		return am->err.code;
+	uri = am_config_store_uri(am->cfg, 1);
+	if (!uri)
+		return am_seterr(&am->err, AWSMASK_ENOMEM, "out of memory");
+	rc = am_store_open(&am->store, uri, am->cfg, &am->err);
+	if (rc == AWSMASK_ESTORE && am->cfg->redis_fallback &&
+	    (!strncmp(uri, "redis:", 6) || !strncmp(uri, "unix:", 5))) {
+		struct am_config plain = *am->cfg;
+		char *fb;
+
+		plain.store_uri = NULL;
+		plain.use_redis = 0;
+		fb = am_config_store_uri(&plain, 0);
+		am_free(am->warning);
+		am->warning = am_strdup(am->err.msg);
+		am->err.code = AWSMASK_OK;
+		rc = fb ? am_store_open(&am->store, fb, am->cfg, &am->err) :
+		    am_seterr(&am->err, AWSMASK_ENOMEM, "out of memory");
+		if (rc == AWSMASK_OK && am->warning) {
+			struct am_buf b = AM_BUF_INIT;
+
+			am_buf_addf(&b, "%s; falling back to '%s'", am->warning,
+			    fb);
+			am_free(am->warning);
+			am->warning = am_buf_release(&b, NULL);
+		}
+		am_free(fb);
+	}
+	am_free(uri);
+	return rc;
+}
+
+int
+awsmask_store_status(struct awsmask *am, const char **name,
+    double *latency_ms, const char **detail)
+{
+	struct timespec t0, t1;
+	int rc;
+
+	*name = awsmask_config_store_name((const struct awsmask_config *)am->cfg);
+	*latency_ms = 0;
+	*detail = "";
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	rc = am_store_ensure(am);
+	if (rc == AWSMASK_OK && am->store->ops->ping)
+		rc = am->store->ops->ping(am->store);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	*latency_ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 +
+	    (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
+	if (rc == AWSMASK_OK) {
+		*name = am->store->name ? am->store->name : *name;
+		*detail = am->warning ? am->warning : "reachable";
+	} else {
+		if (am->store && am->store->err.code)
+			am_seterr(&am->err, rc, "%s", am->store->err.msg);
+		*detail = am->err.msg;
+	}
+	return rc;
+}

@@ -1,0 +1,649 @@
+/*
+ * mask.c - the streams: masking, scanning and unmasking.
+ *
+ * All three share one block driver.  It reads large blocks and hands the
+ * processor a window [hist, limit) to finish: limit is just after the
+ * last newline (no pattern matches a newline, so no identifier spans
+ * it), or, in a line longer than a block, AM_MAX_MATCH plus a margin
+ * before the end of what has been read, so that every match starting
+ * before limit is complete.  The processor may finish past limit, to the
+ * end of its last match.  A little of what is finished stays in front of
+ * the buffer as look-behind context for the next block.
+ *
+ * Fail-secure: a block is written only after every identifier in it has
+ * its token.  When the store fails nothing more is written.
+ */
+#include "mask.h"
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <errno.h>
+#include <pcre2.h>
+#include <string.h>
+#include <unistd.h>
+
+#define BLOCK (256 * 1024)		/* gathered before processing */
+#define READ_MAX (64 * 1024)		/* bytes asked of one read() */
+#define CONTEXT 256			/* look-behind kept before hist */
+#define MARGIN (AM_MAX_MATCH + CONTEXT)	/* unfinished tail of a long line */
+#define CACHE_MAX 100000		/* entries before the cache restarts */
+
+struct am_stream {
+	char *buf;
+	size_t len, hist, cap;
+	unsigned long long base;	/* stream offset of buf[0] */
+	unsigned long long line;	/* line number at buf[hist] */
+	int eof;
+	int outfd;			/* -1: collect in am->out */
+};
+
+typedef int process_fn(struct awsmask *am, struct am_stream *s,
+    size_t limit, size_t *done, void *arg);
+
+/* Where the next window ends; hist when more input is needed first. */
+static size_t
+window_limit(const struct am_stream *s)
+{
+	const char *nl;
+
+	if (s->eof)
+		return s->len;
+	nl = memrchr(s->buf + s->hist, '\n', s->len - s->hist);
+	if (nl)
+		return (size_t)(nl - s->buf) + 1;
+	if (s->len - s->hist >= BLOCK)
+		return s->len - MARGIN;
+	return s->hist;
+}
+
+/* Where matching may start: a little before hist inside a long line. */
+static size_t
+scan_from(const struct am_stream *s)
+{
+	if (s->hist == 0 || s->buf[s->hist - 1] == '\n')
+		return s->hist;
+	return s->hist > CONTEXT ? s->hist - CONTEXT : 0;
+}
+
+static unsigned long long
+count_lines(const char *p, size_t n)
+{
+	unsigned long long c = 0;
+	const char *e = p + n;
+
+	while (p < e && (p = memchr(p, '\n', (size_t)(e - p)))) {
+		c++;
+		p++;
+	}
+	return c;
+}
+
+static int
+flush_out(struct awsmask *am, struct am_stream *s)
+{
+	if (s->outfd < 0 || !am->out.len)
+		return AWSMASK_OK;
+	if (am_write_all(s->outfd, am->out.buf, am->out.len) < 0)
+		return am_seterr_errno(&am->err, AWSMASK_EIO, "write error");
+	am_buf_reset(&am->out);
+	return AWSMASK_OK;
+}
+
+/* Drop what is finished, keeping CONTEXT bytes of it for look-behind. */
+static void
+shift(struct am_stream *s, size_t done)
+{
+	size_t keep = done > CONTEXT ? done - CONTEXT : 0;
+
+	s->line += count_lines(s->buf + s->hist, done - s->hist);
+	if (keep) {
+		memmove(s->buf, s->buf + keep, s->len - keep);
+		s->len -= keep;
+		s->base += keep;
+	}
+	s->hist = done - keep;
+}
+
+static int
+run_fd(struct awsmask *am, int infd, int outfd, unsigned flags,
+    process_fn *process, void *arg)
+{
+	struct am_stream s;
+	int rc = AWSMASK_OK;
+
+	if (am->err.code)
+		return am->err.code;
+	memset(&s, 0, sizeof(s));
+	s.line = 1;
+	s.outfd = outfd;
+	s.cap = BLOCK + MARGIN + READ_MAX + CONTEXT;
+	s.buf = am_malloc(s.cap);
+	if (!s.buf)
+		return am_seterr(&am->err, AWSMASK_ENOMEM, "out of memory");
+	for (;;) {
+		size_t limit, done;
+
+		if (!s.eof) {
+			ssize_t n;
+			size_t room = s.cap - s.len;
+
+			n = read(infd, s.buf + s.len, room < READ_MAX ? room : READ_MAX);
+			if (n < 0) {
+				if (errno == EINTR)
+					continue;
+				rc = am_seterr_errno(&am->err, AWSMASK_EIO,
+				    "read error");
+				break;
+			}
+			am->counts.bytes_in += (unsigned long long)n;
+			if (n == 0)
+				s.eof = 1;
+			s.len += (size_t)n;
+			if (!s.eof && !(flags & AWSMASK_LINE_BUFFERED) &&
+			    s.len - s.hist < BLOCK)
+				continue;
+		}
+		limit = window_limit(&s);
+		if (limit > s.hist) {
+			rc = process(am, &s, limit, &done, arg);
+			if (rc == AWSMASK_OK)
+				rc = flush_out(am, &s);
+			if (rc)
+				break;
+			shift(&s, done);
+		}
+		if (s.eof && s.hist >= s.len)
+			break;
+	}
+	am_free(s.buf);
+	return rc;
+}
+
+/* Process a whole buffer at once; output collects in am->out. */
+static int
+run_buffer(struct awsmask *am, const char *in, size_t len,
+    process_fn *process, void *arg)
+{
+	struct am_stream s;
+	size_t done;
+
+	if (am->err.code)
+		return am->err.code;
+	if (!in && len)
+		return AWSMASK_EINVAL;
+	memset(&s, 0, sizeof(s));
+	s.buf = (char *)(in ? in : "");	/* read only */
+	s.len = len;
+	s.line = 1;
+	s.eof = 1;
+	s.outfd = -1;
+	am_buf_reset(&am->out);
+	am->counts.bytes_in += len;
+	return len ? process(am, &s, len, &done, arg) : AWSMASK_OK;
+}
+
+static int
+add_part(struct awsmask *am, const struct am_part *p)
+{
+	if (am->nparts == am->aparts) {
+		size_t n = am->aparts ? am->aparts * 2 : 256;
+		struct am_mpart *np = am_realloc(am->parts, n * sizeof(*np));
+
+		if (!np)
+			return am_seterr(&am->err, AWSMASK_ENOMEM, "out of memory");
+		am->parts = np;
+		am->aparts = n;
+	}
+	am->parts[am->nparts].start = p->start;
+	am->parts[am->nparts].end = p->end;
+	am->parts[am->nparts].prefix = p->prefix;
+	am->parts[am->nparts].kind = p->kind;
+	am->parts[am->nparts].tok = NULL;
+	am->nparts++;
+	return AWSMASK_OK;
+}
+
+/*
+ * Collect the parts of every match starting in [hist, limit) into
+ * am->parts; *done is where the window ends (limit, or the end of a
+ * match that runs past it).
+ */
+static int
+collect_parts(struct awsmask *am, struct am_stream *s, size_t limit,
+    size_t *done)
+{
+	size_t from = scan_from(s), pos = s->hist;
+	struct am_match m;
+	int r, i, rc;
+
+	am->nparts = 0;
+	while ((r = am_scanner_next(am->sc, s->buf, s->len, from, limit, &m,
+	    &am->err)) == 1) {
+		if (m.start < pos) {
+			/* Seen in the last window, or straddling its end. */
+			from = m.end <= pos ? m.end : m.start + 1;
+			continue;
+		}
+		for (i = 0; i < m.nparts; i++)
+			if ((rc = add_part(am, &m.parts[i])))
+				return rc;
+		pos = from = m.end;
+	}
+	if (r < 0)
+		return am->err.code;
+	*done = pos > limit ? pos : limit;
+	return AWSMASK_OK;
+}
+
+static int
+add_item(struct awsmask *am, const char *key, size_t klen,
+    const char *prefix, const char *kind, size_t *index)
+{
+	size_t n;
+	const char *v = am_map_get(am->pending, key, klen, &n);
+
+	if (v) {
+		memcpy(index, v, sizeof(*index));
+		return AWSMASK_OK;
+	}
+	if (am->nitems == am->aitems) {
+		size_t na = am->aitems ? am->aitems * 2 : 256;
+		struct am_store_item *ni = am_realloc(am->items, na * sizeof(*ni));
+
+		if (!ni)
+			return am_seterr(&am->err, AWSMASK_ENOMEM, "out of memory");
+		am->items = ni;
+		am->aitems = na;
+	}
+	*index = am->nitems;
+	if (am_map_put(am->pending, key, klen, (const char *)index,
+	    sizeof(*index)) < 0)
+		return am_seterr(&am->err, AWSMASK_ENOMEM, "out of memory");
+	memset(&am->items[am->nitems], 0, sizeof(am->items[0]));
+	am->items[am->nitems].key = key;
+	am->items[am->nitems].key_len = klen;
+	am->items[am->nitems].prefix = prefix;
+	am->items[am->nitems].kind = kind;
+	am->nitems++;
+	return AWSMASK_OK;
+}
+
+static void
+release_items(struct awsmask *am)
+{
+	am_store_items_release(am->items, am->nitems);
+	am->nitems = 0;
+	am_map_clear(am->pending);
+}
+
+/* Copy the store's failure into the context: it sticks there too. */
+static int
+store_failed(struct awsmask *am, int rc)
+{
+	if (am->store && am->store->err.code)
+		return am_seterr(&am->err, rc, "%s", am->store->err.msg);
+	if (!am->err.code)
+		return am_seterr(&am->err, rc, "store failed");
+	return rc;
+}
+
+/*
+ * Give every part a token: the cache first, then one batch to the store
+ * for the rest.
+ */
+static int
+resolve_masks(struct awsmask *am, const char *buf)
+{
+	size_t i, n;
+	int rc;
+
+	if (am_map_count(am->cache) > CACHE_MAX)
+		am_map_clear(am->cache);
+	for (i = 0; i < am->nparts; i++) {
+		struct am_mpart *p = &am->parts[i];
+
+		p->tok = am_map_get(am->cache, buf + p->start, p->end - p->start,
+		    &p->toklen);
+		if (!p->tok && (rc = add_item(am, buf + p->start,
+		    p->end - p->start, p->prefix, p->kind, &p->item)))
+			return rc;
+	}
+	if (!am->nitems)
+		return AWSMASK_OK;
+	if ((rc = am_store_ensure(am)))
+		return store_failed(am, rc);
+	am->counts.store_batches++;
+	if ((rc = am_store_mask_many(am->store, am->items, am->nitems)))
+		return store_failed(am, rc);
+	for (i = 0; i < am->nitems; i++) {
+		if (!am->items[i].value)
+			return am_seterr(&am->err, AWSMASK_ESTORE,
+			    "store returned no token");
+		if (am_map_put(am->cache, am->items[i].key, am->items[i].key_len,
+		    am->items[i].value, am->items[i].value_len) < 0)
+			return am_seterr(&am->err, AWSMASK_ENOMEM, "out of memory");
+	}
+	for (i = 0; i < am->nparts; i++) {
+		struct am_mpart *p = &am->parts[i];
+
+		if (!p->tok) {
+			n = p->item;
+			p->tok = am->items[n].value;
+			p->toklen = am->items[n].value_len;
+		}
+	}
+	return AWSMASK_OK;
+}
+
+/* Write [from, to) of buf with every part replaced by its token. */
+static int
+emit(struct awsmask *am, const char *buf, size_t from, size_t to)
+{
+	size_t i, at = from;
+	int rc = 0;
+
+	for (i = 0; i < am->nparts; i++) {
+		const struct am_mpart *p = &am->parts[i];
+
+		rc |= am_buf_add(&am->out, buf + at, p->start - at);
+		rc |= am_buf_add(&am->out, p->tok, p->toklen);
+		at = p->end;
+	}
+	rc |= am_buf_add(&am->out, buf + at, to - at);
+	return rc ? am_seterr(&am->err, AWSMASK_ENOMEM, "out of memory") : 0;
+}
+
+static int
+process_mask(struct awsmask *am, struct am_stream *s, size_t limit,
+    size_t *done, void *arg)
+{
+	int rc;
+
+	(void)arg;
+	if ((rc = collect_parts(am, s, limit, done)))
+		return rc;
+	rc = resolve_masks(am, s->buf);
+	if (rc == AWSMASK_OK) {
+		am->counts.identifiers += am->nparts;
+		rc = emit(am, s->buf, s->hist, *done);
+	}
+	release_items(am);
+	return rc;
+}
+
+int
+awsmask_mask_fd(struct awsmask *am, int infd, int outfd, unsigned flags)
+{
+	if (!am)
+		return AWSMASK_EINVAL;
+	return run_fd(am, infd, outfd, flags, process_mask, NULL);
+}
+
+int
+awsmask_mask_buffer(struct awsmask *am, const char *in, size_t len,
+    char **out, size_t *outlen)
+{
+	int rc;
+
+	if (!am || !out)
+		return AWSMASK_EINVAL;
+	*out = NULL;
+	rc = run_buffer(am, in, len, process_mask, NULL);
+	if (rc == AWSMASK_OK) {
+		*out = am_buf_release(&am->out, outlen);
+		if (!*out)
+			rc = am_seterr(&am->err, AWSMASK_ENOMEM, "out of memory");
+	}
+	return rc;
+}
+
+/* Scanning: report the parts, write nothing, never open the store. */
+struct scan_arg {
+	awsmask_found_fn *fn;
+	void *arg;
+};
+
+static int
+process_scan(struct awsmask *am, struct am_stream *s, size_t limit,
+    size_t *done, void *arg)
+{
+	struct scan_arg *sa = arg;
+	unsigned long long line = s->line;
+	size_t i, at = s->hist;
+	int rc;
+
+	if ((rc = collect_parts(am, s, limit, done)))
+		return rc;
+	for (i = 0; i < am->nparts; i++) {
+		const struct am_mpart *p = &am->parts[i];
+
+		line += count_lines(s->buf + at, p->start - at);
+		at = p->start;
+		if (sa->fn)
+			sa->fn(sa->arg, p->kind, p->prefix, line,
+			    s->base + p->start);
+	}
+	am->counts.identifiers += am->nparts;
+	return AWSMASK_OK;
+}
+
+int
+awsmask_scan_fd(struct awsmask *am, int infd, awsmask_found_fn *fn,
+    void *arg)
+{
+	struct scan_arg sa = { fn, arg };
+
+	if (!am)
+		return AWSMASK_EINVAL;
+	return run_fd(am, infd, -1, 0, process_scan, &sa);
+}
+
+int
+awsmask_scan_buffer(struct awsmask *am, const char *in, size_t len,
+    awsmask_found_fn *fn, void *arg)
+{
+	struct scan_arg sa = { fn, arg };
+
+	if (!am)
+		return AWSMASK_EINVAL;
+	return run_buffer(am, in, len, process_scan, &sa);
+}
+
+/*
+ * Unmasking: the token grammar is one JIT pattern built from every
+ * prefix the catalogue can emit.
+ */
+struct token_re {
+	pcre2_code *re;
+	pcre2_match_data *md;
+	int jit;
+};
+
+void
+am_token_re_free(struct awsmask *am)
+{
+	struct token_re *t = am->token_re;
+
+	if (!t)
+		return;
+	pcre2_match_data_free(t->md);
+	pcre2_code_free(t->re);
+	am_free(t);
+	am->token_re = NULL;
+}
+
+static int
+token_re_ensure(struct awsmask *am)
+{
+	struct token_re *t;
+	PCRE2_SIZE erroff;
+	char *pat;
+	int errcode;
+
+	if (am->token_re)
+		return AWSMASK_OK;
+	t = am_calloc(1, sizeof(*t));
+	pat = am_token_pattern(am->prefixes);
+	if (!t || !pat) {
+		am_free(t);
+		am_free(pat);
+		return am_seterr(&am->err, AWSMASK_ENOMEM, "out of memory");
+	}
+	t->re = pcre2_compile((PCRE2_SPTR)pat, PCRE2_ZERO_TERMINATED, 0,
+	    &errcode, &erroff, NULL);
+	am_free(pat);
+	if (!t->re) {
+		am_free(t);
+		return am_seterr(&am->err, AWSMASK_ECONFIG,
+		    "cannot compile the token grammar");
+	}
+	t->jit = pcre2_jit_compile(t->re, PCRE2_JIT_COMPLETE) == 0;
+	t->md = pcre2_match_data_create_from_pattern(t->re, NULL);
+	am->token_re = t;
+	if (!t->md)
+		return am_seterr(&am->err, AWSMASK_ENOMEM, "out of memory");
+	return AWSMASK_OK;
+}
+
+struct unmask_arg {
+	awsmask_unknown_fn *fn;
+	void *arg;
+};
+
+static int
+process_unmask(struct awsmask *am, struct am_stream *s, size_t limit,
+    size_t *done, void *arg)
+{
+	struct unmask_arg *ua = arg;
+	struct token_re *t = am->token_re;
+	size_t from = scan_from(s), pos = s->hist, i;
+	unsigned long long line = s->line;
+	size_t at = s->hist;
+	int rc = AWSMASK_OK, r;
+
+	if (am_map_count(am->rcache) > CACHE_MAX)
+		am_map_clear(am->rcache);
+	am->nparts = 0;
+	for (;;) {
+		PCRE2_SIZE *ov;
+		struct am_part p;
+
+		r = t->jit ? pcre2_jit_match(t->re, (PCRE2_SPTR)s->buf, s->len,
+		    from, 0, t->md, NULL) : pcre2_match(t->re,
+		    (PCRE2_SPTR)s->buf, s->len, from, 0, t->md, NULL);
+		if (r < 0)
+			break;
+		ov = pcre2_get_ovector_pointer(t->md);
+		if (ov[0] >= limit)
+			break;
+		from = ov[1] > ov[0] ? ov[1] : ov[0] + 1;
+		if (ov[0] < pos)
+			continue;
+		p.start = ov[0];
+		p.end = ov[1];
+		p.prefix = p.kind = "";
+		if ((rc = add_part(am, &p)))
+			return rc;
+		pos = ov[1];
+	}
+	if (r < 0 && r != PCRE2_ERROR_NOMATCH)
+		return am_seterr(&am->err, AWSMASK_EDATA, "matching failed");
+	*done = pos > limit ? pos : limit;
+
+	for (i = 0; i < am->nparts; i++) {
+		struct am_mpart *pt = &am->parts[i];
+		const char *tk = s->buf + pt->start;
+		size_t n = pt->end - pt->start;
+
+		pt->tok = am_map_get(am->rcache, tk, n, &pt->toklen);
+		if (!pt->tok && (rc = add_item(am, tk, n, NULL, NULL, &pt->item)))
+			goto out;
+	}
+	if (am->nitems) {
+		if ((rc = am_store_ensure(am))) {
+			rc = store_failed(am, rc);
+			goto out;
+		}
+		am->counts.store_batches++;
+		if ((rc = am_store_unmask_many(am->store, am->items, am->nitems))) {
+			rc = store_failed(am, rc);
+			goto out;
+		}
+		for (i = 0; i < am->nitems; i++)
+			if (am->items[i].value && am_map_put(am->rcache,
+			    am->items[i].key, am->items[i].key_len,
+			    am->items[i].value, am->items[i].value_len) < 0) {
+				rc = am_seterr(&am->err, AWSMASK_ENOMEM,
+				    "out of memory");
+				goto out;
+			}
+	}
+	/* Unknown tokens stay as they are: drop them from the parts. */
+	{
+		size_t k = 0;
+
+		for (i = 0; i < am->nparts; i++) {
+			struct am_mpart *pt = &am->parts[i];
+
+			if (!pt->tok) {
+				pt->tok = am->items[pt->item].value;
+				pt->toklen = am->items[pt->item].value_len;
+			}
+			if (!pt->tok) {
+				char tok[128];
+				size_t n = pt->end - pt->start;
+
+				am->counts.tokens_unknown++;
+				line += count_lines(s->buf + at, pt->start - at);
+				at = pt->start;
+				if (ua && ua->fn && n < sizeof(tok)) {
+					memcpy(tok, s->buf + pt->start, n);
+					tok[n] = '\0';
+					ua->fn(ua->arg, tok, line);
+				}
+				continue;
+			}
+			am->counts.tokens_restored++;
+			am->parts[k++] = *pt;
+		}
+		am->nparts = k;
+	}
+	rc = emit(am, s->buf, s->hist, *done);
+out:
+	release_items(am);
+	return rc;
+}
+
+int
+awsmask_unmask_fd(struct awsmask *am, int infd, int outfd, unsigned flags,
+    awsmask_unknown_fn *fn, void *arg)
+{
+	struct unmask_arg ua = { fn, arg };
+	int rc;
+
+	if (!am)
+		return AWSMASK_EINVAL;
+	if ((rc = token_re_ensure(am)))
+		return rc;
+	return run_fd(am, infd, outfd, flags, process_unmask, &ua);
+}
+
+int
+awsmask_unmask_buffer(struct awsmask *am, const char *in, size_t len,
+    char **out, size_t *outlen, awsmask_unknown_fn *fn, void *arg)
+{
+	struct unmask_arg ua = { fn, arg };
+	int rc;
+
+	if (!am || !out)
+		return AWSMASK_EINVAL;
+	*out = NULL;
+	if ((rc = token_re_ensure(am)))
+		return rc;
+	rc = run_buffer(am, in, len, process_unmask, &ua);
+	if (rc == AWSMASK_OK) {
+		*out = am_buf_release(&am->out, outlen);
+		if (!*out)
+			rc = am_seterr(&am->err, AWSMASK_ENOMEM, "out of memory");
+	}
+	return rc;
+}
