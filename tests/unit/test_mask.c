@@ -1,0 +1,371 @@
+/*
+ * Unit tests for lib/mask.c and lib/context.c: the streams, their block
+ * boundaries, fail-secure behaviour, scanning and unmasking.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+static struct awsmask_config *
+config(const char *store)
+{
+	struct awsmask_config *cfg;
+
+	assert_int_equal(awsmask_config_new(&cfg), 0);
+	assert_int_equal(awsmask_config_set(cfg, "store", store), 0);
+	return cfg;
+}
+
+static void
+test_null_and_lifecycle(void **state)
+{
+	struct awsmask_config *cfg = config("memory:");
+	struct awsmask *am = NULL;
+	char *out;
+	size_t n;
+
+	(void)state;
+	awsmask_free(NULL);
+	assert_int_equal(awsmask_new(NULL, &am), AWSMASK_EINVAL);
+	assert_int_equal(awsmask_new(cfg, NULL), AWSMASK_EINVAL);
+	assert_int_equal(awsmask_new(cfg, &am), 0);
+	assert_int_equal(awsmask_mask_buffer(NULL, "x", 1, &out, &n),
+	    AWSMASK_EINVAL);
+	assert_int_equal(awsmask_mask_buffer(am, "", 0, &out, &n), 0);
+	assert_int_equal(n, 0);
+	assert_string_equal(out, "");
+	free(out);
+	awsmask_free(am);
+	awsmask_config_free(cfg);
+}
+
+static void
+test_unknown_type(void **state)
+{
+	struct awsmask_config *cfg = config("memory:");
+	struct awsmask *am = NULL;
+
+	(void)state;
+	assert_int_equal(awsmask_config_set(cfg, "types", "no-such-kind"), 0);
+	assert_int_equal(awsmask_new(cfg, &am), AWSMASK_ECONFIG);
+	assert_non_null(am);
+	assert_non_null(strstr(awsmask_errstr(am), "no-such-kind"));
+	awsmask_free(am);
+	awsmask_config_free(cfg);
+}
+
+static void
+test_round_trip_buffer(void **state)
+{
+	static const char in[] =
+	    "start i-0123456789abcdef0 then i-0123456789abcdef0 and "
+	    "i-0fedcba9876543210; EC2_001 literal\n";
+	struct awsmask_config *cfg = config("memory:");
+	struct awsmask *am;
+	char *out, *back;
+	size_t n, m;
+
+	(void)state;
+	assert_int_equal(awsmask_new(cfg, &am), 0);
+	assert_int_equal(awsmask_mask_buffer(am, in, strlen(in), &out, &n), 0);
+	assert_null(strstr(out, "i-0123456789abcdef0"));
+	assert_null(strstr(out, "i-0fedcba9876543210"));
+	assert_non_null(strstr(out, "start EC2_001 then EC2_001 and EC2_002;"));
+	/* The literal EC2_001 in the input got a token of its own. */
+	assert_null(strstr(out, "EC2_001 literal"));
+	assert_int_equal(awsmask_unmask_buffer(am, out, n, &back, &m, NULL,
+	    NULL), 0);
+	assert_int_equal(m, strlen(in));
+	assert_memory_equal(back, in, m);
+	free(out);
+	free(back);
+	awsmask_free(am);
+	awsmask_config_free(cfg);
+}
+
+/*
+ * Run the masker over `in` through pipes, the way the tools do: a writer
+ * child feeds irregular small writes, a masker child filters, and the
+ * parent collects.
+ */
+static char *
+mask_through_pipe(struct awsmask *am, const char *in, size_t len,
+    unsigned flags, size_t *outlen)
+{
+	int inp[2], outp[2], status;
+	pid_t writer, masker;
+	struct am_buf b = AM_BUF_INIT;
+	char chunk[65536];
+	ssize_t r;
+
+	assert_int_equal(pipe(inp), 0);
+	assert_int_equal(pipe(outp), 0);
+	writer = fork();
+	assert_true(writer >= 0);
+	if (writer == 0) {
+		size_t off = 0, step = 1;
+
+		close(inp[0]);
+		close(outp[0]);
+		close(outp[1]);
+		while (off < len) {
+			size_t n = step < len - off ? step : len - off;
+
+			if (write(inp[1], in + off, n) < 0)
+				_exit(1);
+			off += n;
+			step = step * 7 % 100003 + 1;
+		}
+		_exit(0);
+	}
+	close(inp[1]);
+	masker = fork();
+	assert_true(masker >= 0);
+	if (masker == 0) {
+		close(outp[0]);
+		_exit(awsmask_mask_fd(am, inp[0], outp[1], flags) ? 1 : 0);
+	}
+	close(inp[0]);
+	close(outp[1]);
+	while ((r = read(outp[0], chunk, sizeof(chunk))) > 0)
+		assert_int_equal(am_buf_add(&b, chunk, (size_t)r), 0);
+	close(outp[0]);
+	waitpid(masker, &status, 0);
+	assert_int_equal(status, 0);
+	waitpid(writer, &status, 0);
+	assert_int_equal(status, 0);
+	return am_buf_release(&b, outlen);
+}
+
+/*
+ * Identifiers at every distance from the block and read boundaries, in
+ * short lines and in one line far longer than a block: none may leak.
+ */
+static void
+check_no_leak(const char *in, size_t len, unsigned flags)
+{
+	struct awsmask_config *cfg = config("memory:");
+	struct awsmask *am;
+	char *out, *back;
+	size_t n, m;
+
+	assert_int_equal(awsmask_new(cfg, &am), 0);
+	out = mask_through_pipe(am, in, len, flags, &n);
+	assert_null(memmem(out, n, "i-0", 3));
+	/* The same context unmasks (the memory store lives in it). */
+	assert_int_equal(awsmask_mask_buffer(am, in, len, &back, &m), 0);
+	assert_int_equal(m, n);
+	assert_memory_equal(back, out, n);
+	free(back);
+	assert_int_equal(awsmask_unmask_buffer(am, out, n, &back, &m, NULL,
+	    NULL), 0);
+	assert_int_equal(m, len);
+	assert_memory_equal(back, in, len);
+	free(back);
+	free(out);
+	awsmask_free(am);
+	awsmask_config_free(cfg);
+}
+
+static char *
+make_input(size_t len, int newlines)
+{
+	char *in = malloc(len + 1);
+	size_t i = 0;
+	unsigned k = 0;
+
+	assert_non_null(in);
+	while (i < len) {
+		char id[32];
+		int n = snprintf(id, sizeof(id), "i-0%016x", k * 2654435761u);
+		size_t gap = 1 + (k * 37) % 97;
+
+		for (; gap && i < len; gap--)
+			in[i++] = (newlines && gap == 1) ? '\n' : 'x';
+		if (i < len)
+			in[i++] = ' ';
+		if (i + (size_t)n + 1 < len) {
+			memcpy(in + i, id, (size_t)n);
+			i += (size_t)n;
+			in[i++] = ' ';
+		}
+		k++;
+	}
+	in[len] = '\0';
+	return in;
+}
+
+static void
+test_blocks_short_lines(void **state)
+{
+	char *in = make_input(3 * 1024 * 1024 + 17, 1);
+
+	(void)state;
+	check_no_leak(in, strlen(in), 0);
+	check_no_leak(in, strlen(in), AWSMASK_LINE_BUFFERED);
+	free(in);
+}
+
+static void
+test_blocks_one_long_line(void **state)
+{
+	char *in = make_input(2 * 1024 * 1024 + 5, 0);
+
+	(void)state;
+	check_no_leak(in, strlen(in), 0);
+	free(in);
+}
+
+static void
+test_nul_and_binary(void **state)
+{
+	static const char in[] = "\0\xff\xfei-0123456789abcdef0\0\x80\r\n";
+	struct awsmask_config *cfg = config("memory:");
+	struct awsmask *am;
+	char *out, *back;
+	size_t n, m;
+
+	(void)state;
+	assert_int_equal(awsmask_new(cfg, &am), 0);
+	assert_int_equal(awsmask_mask_buffer(am, in, sizeof(in) - 1, &out, &n),
+	    0);
+	assert_null(memmem(out, n, "i-0123", 6));
+	assert_int_equal(awsmask_unmask_buffer(am, out, n, &back, &m, NULL,
+	    NULL), 0);
+	assert_int_equal(m, sizeof(in) - 1);
+	assert_memory_equal(back, in, m);
+	free(out);
+	free(back);
+	awsmask_free(am);
+	awsmask_config_free(cfg);
+}
+
+/* A store that cannot be opened: no output for identifiers, text passes. */
+static void
+test_fail_secure(void **state)
+{
+	struct awsmask_config *cfg = config("sqlite:/proc/nonexistent/x.db");
+	struct awsmask *am;
+	char *out = (char *)1;
+	size_t n;
+
+	(void)state;
+	assert_int_equal(awsmask_new(cfg, &am), 0);
+	assert_int_equal(awsmask_mask_buffer(am, "plain text\n", 11, &out, &n),
+	    0);
+	assert_string_equal(out, "plain text\n");
+	free(out);
+	assert_int_equal(awsmask_mask_buffer(am, "id i-0123456789abcdef0\n", 23,
+	    &out, &n), AWSMASK_ESTORE);
+	assert_null(out);
+	assert_null(strstr(awsmask_errstr(am), "i-0123456789abcdef0"));
+	/* Errors stick. */
+	assert_int_equal(awsmask_mask_buffer(am, "x", 1, &out, &n),
+	    AWSMASK_ESTORE);
+	awsmask_free(am);
+	awsmask_config_free(cfg);
+}
+
+struct found {
+	unsigned long long lines[8];
+	int n;
+};
+
+static void
+on_found(void *arg, const char *kind, const char *prefix,
+    unsigned long long line, unsigned long long offset)
+{
+	struct found *f = arg;
+
+	(void)kind; (void)offset;
+	assert_string_equal(prefix, "EC2");
+	if (f->n < 8)
+		f->lines[f->n++] = line;
+}
+
+static void
+test_scan_lines(void **state)
+{
+	static const char in[] = "a\nb i-0123456789abcdef0\n\n\nc i-01234567 "
+	    "i-0fedcba9876543210\n";
+	struct awsmask_config *cfg = config("sqlite:/proc/nonexistent/x.db");
+	struct awsmask *am;
+	struct found f = { { 0 }, 0 };
+
+	(void)state;
+	assert_int_equal(awsmask_new(cfg, &am), 0);
+	/* Scanning never opens the store. */
+	assert_int_equal(awsmask_scan_buffer(am, in, sizeof(in) - 1, on_found,
+	    &f), 0);
+	assert_int_equal(f.n, 3);
+	assert_int_equal(f.lines[0], 2);
+	assert_int_equal(f.lines[1], 5);
+	assert_int_equal(f.lines[2], 5);
+	awsmask_free(am);
+	awsmask_config_free(cfg);
+}
+
+static int unknown_seen;
+static void
+on_unknown(void *arg, const char *token, unsigned long long line)
+{
+	(void)arg;
+	assert_true(!strcmp(token, "EC2_999") || !strcmp(token, "EC2_0012"));
+	assert_int_equal(line, 2);
+	unknown_seen++;
+}
+
+static void
+test_unmask_unknown_and_boundaries(void **state)
+{
+	static const char in[] = "EC2_001\nEC2_999 EC2_0012 xEC2_001 EC2_001x "
+	    "HTTP_200\n";
+	struct awsmask_config *cfg = config("memory:");
+	struct awsmask *am;
+	char *out;
+	size_t n;
+
+	(void)state;
+	assert_int_equal(awsmask_new(cfg, &am), 0);
+	assert_int_equal(awsmask_mask_buffer(am, "i-0123456789abcdef0", 19, &out,
+	    &n), 0);
+	assert_string_equal(out, "EC2_001");
+	free(out);
+	assert_int_equal(awsmask_unmask_buffer(am, in, sizeof(in) - 1, &out, &n,
+	    on_unknown, NULL), 0);
+	assert_string_equal(out, "i-0123456789abcdef0\nEC2_999 EC2_0012 "
+	    "xEC2_001 EC2_001x HTTP_200\n");
+	assert_int_equal(unknown_seen, 2);
+	free(out);
+	awsmask_free(am);
+	awsmask_config_free(cfg);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_null_and_lifecycle),
+		cmocka_unit_test(test_unknown_type),
+		cmocka_unit_test(test_round_trip_buffer),
+		cmocka_unit_test(test_blocks_short_lines),
+		cmocka_unit_test(test_blocks_one_long_line),
+		cmocka_unit_test(test_nul_and_binary),
+		cmocka_unit_test(test_fail_secure),
+		cmocka_unit_test(test_scan_lines),
+		cmocka_unit_test(test_unmask_unknown_and_boundaries),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
