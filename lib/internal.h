@@ -256,7 +256,13 @@ int am_store_mask_many(struct am_store *st, struct am_store_item *it,
 int am_store_unmask_many(struct am_store *st, struct am_store_item *it,
     size_t n);
 void am_store_items_release(struct am_store_item *it, size_t n);
-/* Format a token: PREFIX_NNN, at least three digits.  buf >= 64 bytes. */
+/*
+ * The clock of the memory and sqlite stores' TTLs, in seconds since the
+ * epoch: time() unless a test points it elsewhere.
+ */
+extern long long (*am_store_now)(void);
+/* Format a token: PREFIX_NNN, at least three digits.  buf >= 64 bytes.
+ * Returns its length, or -1 when it does not fit. */
 int am_token_format(char *buf, size_t size, const char *prefix,
     unsigned long long n);
 
