@@ -43,6 +43,9 @@ am_strdup(const char *s)
 	return s ? am_strndup(s, strlen(s)) : NULL;
 }
 
+static int vseterr(struct am_error *e, enum awsmask_err code, int errnum,
+    const char *fmt, va_list ap) AM_PRINTF(4, 0);
+
 static int
 vseterr(struct am_error *e, enum awsmask_err code, int errnum,
     const char *fmt, va_list ap)
