@@ -25,6 +25,9 @@ cli_init(const char *argv0)
 		progname = p ? p + 1 : argv0;
 }
 
+static void vmsg(int errnum, const char *fmt, va_list ap)
+    __attribute__((format(printf, 2, 0)));
+
 static void
 vmsg(int errnum, const char *fmt, va_list ap)
 {
