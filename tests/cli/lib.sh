@@ -185,11 +185,17 @@ test_cmp() {
 	fi
 }
 
-# test_grep [!] [GREP-OPTION...] PATTERN FILE: extended regexps.
+# test_grep [!] [-F] [GREP-OPTION...] PATTERN FILE: extended regexps,
+# or fixed strings with -F.
 test_grep() {
 	_neg=
 	if [ "$1" = "!" ]; then
 		_neg=1
+		shift
+	fi
+	_how=-E
+	if [ "$1" = "-F" ]; then
+		_how=-F
 		shift
 	fi
 	eval "_file=\${$#}"
@@ -197,11 +203,11 @@ test_grep() {
 		_lib_say "test_grep: no file '$_file'"
 		return 1
 	fi
-	if grep -E -q "$@"; then
+	if grep $_how -q "$@"; then
 		if [ -n "$_neg" ]; then
 			_lib_say "did not expect a match for: $(printf '%s ' "$@")"
 			_lib_say "in '$_file':"
-			grep -E "$@" | head -n 5 | cut -c1-200 >&4 || :
+			grep $_how "$@" | head -n 5 | cut -c1-200 >&4 || :
 			return 1
 		fi
 	elif [ -z "$_neg" ]; then
