@@ -1,0 +1,176 @@
+#!/bin/sh
+# The round-trip property: awsunmask(awsmask(x)) == x byte for byte, on
+# the sqlite store (memory: lives in one process only), for every file in
+# examples/ and for generated inputs; masked output never holds a planted
+# original; awsunmask --verify.
+
+. "$(dirname "$0")/lib.sh"
+
+GEN=$AWSMASK_TEST_ROOT/tests/gen
+
+ID1=i-0abc12de34f567890
+ID2=i-0def98ab76c543210
+VPC=vpc-0a1b2c3d4e5f67890
+IP=10.20.30.40
+PUB=54.210.17.9
+ACCOUNT=123456789012
+ROLE=PayrollDeployer7
+
+printf '%s\n' "$ID1" "$ID2" "$VPC" "$IP" "$PUB" "$ACCOUNT" "$ROLE" \
+    >"$WORK/originals"
+
+# roundtrip FILE: mask FILE to FILE.masked, unmask that to FILE.back,
+# and compare with FILE byte for byte.
+roundtrip() {
+	test_must_exit 0 awsmask <"$1" >"$1.masked" 2>"$1.err" &&
+	test_must_exit 0 awsunmask <"$1.masked" >"$1.back" 2>"$1.err2" &&
+	test_cmp "$1" "$1.back"
+}
+
+# Identifier-rich text around which the byte-level cases are built.
+rich() {
+	printf 'instance %s (%s) in %s\n' "$ID1" "$ID2" "$VPC"
+	printf 'from %s to %s by arn:aws:iam::%s:role/%s\n' "$IP" "$PUB" \
+	    "$ACCOUNT" "$ROLE"
+}
+
+n_examples=0
+if [ -d "$AWSMASK_TEST_ROOT/examples" ]; then
+	n_examples=$(find "$AWSMASK_TEST_ROOT/examples" -type f | wc -l)
+fi
+if [ "$n_examples" -gt 0 ]; then
+test_expect_success "every file in examples/ ($n_examples) round-trips" '
+	find "$AWSMASK_TEST_ROOT/examples" -type f | sort >list &&
+	i=0 &&
+	while read -r f; do
+		i=$((i + 1)) &&
+		cp "$f" "ex$i" &&
+		if ! roundtrip "ex$i"; then
+			echo "round trip fails for $f" >&4
+			return 1
+		fi
+	done <list
+'
+else
+test_skip 'every file in examples/ round-trips' 'no examples yet'
+fi
+
+test_expect_success 'empty input gives empty output' '
+	: >in &&
+	roundtrip in &&
+	test_must_be_empty in.masked &&
+	test_must_be_empty in.err
+'
+
+test_expect_success 'identifier-rich text round-trips; no original in the masked text' '
+	rich >in &&
+	roundtrip in &&
+	test_no_leak "$WORK/originals" in.masked &&
+	test_must_be_empty in.err2
+'
+
+test_expect_success 'random bytes round-trip (1 B .. 1 MB)' '
+	for n in 1 100 4095 4096 4097 65535 65536 65537 1048576; do
+		head -c $n /dev/urandom >r$n &&
+		roundtrip r$n || return 1
+	done
+'
+
+test_expect_success 'random bytes with identifiers planted in them' '
+	{ head -c 70000 /dev/urandom && echo && rich && head -c 70000 /dev/urandom &&
+	  printf " %s " "$ID2" && head -c 200000 /dev/urandom; } >in &&
+	roundtrip in &&
+	test_no_leak "$WORK/originals" in.masked
+'
+
+test_expect_success 'NUL bytes round-trip' '
+	{ printf "\000\000a\000" && printf "%s\000%s\000\n" "$ID1" "$VPC" &&
+	  rich && printf "\000%s\000" "$IP"; } >in &&
+	roundtrip in &&
+	test_no_leak "$WORK/originals" in.masked
+'
+
+test_expect_success 'invalid UTF-8 round-trips' '
+	{ printf "\377\376 %s \303\050 \355\240\200 %s\n" "$ID1" "$VPC" &&
+	  printf "\300\257%s\300\257\n" "$IP" && rich && printf "\342\202\n"; } >in &&
+	roundtrip in &&
+	test_no_leak "$WORK/originals" in.masked
+'
+
+test_expect_success 'CRLF line endings round-trip' '
+	rich | sed "s/\$/\r/" >in &&
+	printf "%s\r\n\r\n%s\r" "$ID1" "$PUB" >>in &&
+	roundtrip in &&
+	test_no_leak "$WORK/originals" in.masked &&
+	test_grep "$(printf "\r")\$" in.masked
+'
+
+test_expect_success 'no final newline round-trips' '
+	printf "last %s" "$ID1" >in &&
+	roundtrip in &&
+	printf "last EC2_001" >expect &&
+	test_cmp expect in.masked &&
+	printf "%s" "$IP" >in2 &&
+	roundtrip in2 &&
+	test_no_leak "$WORK/originals" in2.masked
+'
+
+test_expect_success 'identifiers at every offset around 4 KiB and 64 KiB boundaries' '
+	for size in 4096 65536; do
+		for d in 30 20 10 5 1 0; do
+			awk -v n=$((size - d)) "BEGIN { while (n-- > 0) printf \"x\"; exit }" >pad &&
+			{ cat pad && printf " %s %s\n" "$ID1" "$VPC"; } >in &&
+			roundtrip in &&
+			test_no_leak "$WORK/originals" in.masked || return 1
+		done
+	done
+'
+
+test_expect_success 'a generated 1 MB line with identifiers round-trips' '
+	awk -v size=1048576 -v seed=7 -v orig=orig -f "$GEN/bigline.awk" >in &&
+	test_line_count = 1 in &&
+	test_line_count -gt 100 orig &&
+	roundtrip in &&
+	test_no_leak orig in.masked
+'
+
+test_expect_success 'a single 100 MB line with identifiers all through it' '
+	awk -v size=104857600 -v seed=11 -v orig=orig -f "$GEN/bigline.awk" >in &&
+	test_line_count = 1 in &&
+	test_line_count -gt 5000 orig &&
+	test_must_exit 0 awsmask <in >in.masked 2>in.err &&
+	test_no_leak orig in.masked &&
+	test_must_exit 0 awsunmask <in.masked >in.back 2>in.err2 &&
+	rm -f in.masked &&
+	test_cmp in in.back
+'
+
+test_expect_success 'awsunmask --verify: exit 0 when the round trip is exact' '
+	rich >in &&
+	test_must_exit 0 awsmask <in >masked 2>err &&
+	test_must_exit 0 awsunmask --verify in <masked >out 2>err &&
+	test_must_be_empty out
+'
+
+test_expect_success 'awsunmask --verify: exit 1 and a value-free report when altered' '
+	printf "line one\nfirst %s\nsecond %s\nthird %s\n" "$ID1" "$ID2" "$IP" >in &&
+	test_must_exit 0 awsmask <in >masked 2>err &&
+	test_grep "^first EC2_001$" masked &&
+	sed "s/EC2_001/EC2_002/" masked >altered &&
+	test_must_exit 1 awsunmask --verify in <altered >out 2>err &&
+	test_must_be_empty out &&
+	test_grep "2" err &&
+	test_no_leak "$WORK/originals" err &&
+	sed "\$d" masked >truncated &&
+	test_must_exit 1 awsunmask --verify in <truncated >out 2>err &&
+	test_must_be_empty out &&
+	test_no_leak "$WORK/originals" err &&
+	printf "line one\n" >masked1 &&
+	sed 1d masked >>masked1 &&
+	test_must_exit 0 awsunmask --verify in <masked1 >out 2>err &&
+	sed "1s/one/ONE/" masked >altered2 &&
+	test_must_exit 1 awsunmask --verify in <altered2 >out 2>err &&
+	test_grep "1" err
+'
+
+test_done

@@ -1,0 +1,72 @@
+#!/bin/sh
+# Every tool: --help (usage on stdout, exit 0), --version (exit 0,
+# "<tool> 0.1.0"), an unknown option (usage on stderr, exit 2, nothing
+# on stdout), a missing option argument (exit 2).
+
+. "$(dirname "$0")/lib.sh"
+
+TOOLS="awsmask awsunmask"
+
+# The long options of each tool, from notes/cli-spec.md.
+spec_options() {
+	case $1 in
+	awsmask)
+		echo --allow --allow-file --check --config --exclude-types \
+		    --help --line-buffered --list-types --namespace \
+		    --no-preserve-structure --password-file --quiet --store \
+		    --store-status --types --ttl --verbose --version
+		;;
+	awsunmask)
+		echo --config --help --line-buffered --namespace \
+		    --password-file --quiet --store --strict --ttl --verbose \
+		    --verify --version
+		;;
+	esac
+}
+
+for tool in $TOOLS; do
+
+test_expect_success "$tool --help: usage on stdout, exit 0" '
+	test_must_exit 0 '"$tool"' --help >out 2>err &&
+	test_grep "^usage: '"$tool"' " out &&
+	test_grep -e "--help" out &&
+	test_must_be_empty err &&
+	test_must_exit 0 '"$tool"' -h >out2 2>err &&
+	test_cmp out out2 &&
+	test_must_be_empty err
+'
+
+test_expect_success "$tool --version: prints '$tool 0.1.0', exit 0" '
+	test_must_exit 0 '"$tool"' --version >out 2>err &&
+	echo "'"$tool"' 0.1.0" >expect &&
+	test_cmp expect out &&
+	test_must_be_empty err &&
+	test_must_exit 0 '"$tool"' -V >out 2>err &&
+	test_cmp expect out
+'
+
+test_expect_success "$tool with an unknown option: usage on stderr, exit 2" '
+	test_must_exit 2 '"$tool"' --no-such-option </dev/null >out 2>err &&
+	test_must_be_empty out &&
+	test_grep "^usage: '"$tool"' " err &&
+	test_must_exit 2 '"$tool"' -Z </dev/null >out 2>err &&
+	test_must_be_empty out &&
+	test_grep "^usage: '"$tool"' " err
+'
+
+test_expect_success "$tool with a missing option argument: exit 2" '
+	test_must_exit 2 '"$tool"' --store </dev/null >out 2>err &&
+	test_must_be_empty out &&
+	test_grep . err
+'
+
+test_expect_success "$tool --help lists the options of the spec" '
+	test_must_exit 0 '"$tool"' --help >out 2>err &&
+	for o in $(spec_options '"$tool"'); do
+		test_grep -e "$o([^a-z-]|\$)" out || return 1
+	done
+'
+
+done
+
+test_done
