@@ -1,0 +1,1099 @@
+/*
+ * catalogue.c - every identifier kind awsmask knows: one row of data each
+ * (name, token prefix, PCRE2 pattern, splitter), and the splitters that
+ * validate structured matches and cut them into identifying parts.
+ *
+ * How the scanner uses the rows (scanner.c): every enabled pattern is
+ * wrapped as (?:P)(*MARK:i) and all are joined by '|' into one pattern,
+ * compiled without PCRE2_UTF.  At one start position the earliest row
+ * that matches wins, so longer and structured forms come before the
+ * pieces they contain: ARNs, URLs and hostnames before bare IDs and IP
+ * addresses, eni-attach- before eni-, vpce-svc- before vpce-,
+ * tgw-attach- and tgw-rtb- before tgw-, the EC2 host names before the
+ * bare ip-a-b-c-d label and the instance ID.  A splitter that rejects a
+ * match makes the scanner resume one byte later, so no row may rely on a
+ * later row matching at the same start.
+ *
+ * Rules every pattern keeps: non-capturing groups only, no
+ * backreferences, fixed-length lookbehinds, no newline ever matched
+ * ([ \t] instead of \s), every quantifier bounded so that no match is
+ * longer than AM_MAX_MATCH.  Context that must be present but not
+ * replaced sits before \K.
+ */
+#include "internal.h"
+
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <string.h>
+#include <strings.h>
+
+/* Boundaries.  An ID may not be glued to a word on its left (not even by
+ * '-': the vpc-a in transit-gateway-vpc-attachment), nor continue as a
+ * word on its right; a trailing '-' or '.' is fine (vpce DNS names,
+ * hostnames). */
+#define BL	"(?<![A-Za-z0-9_-])"
+#define BR	"(?![A-Za-z0-9_])"
+/* Hostnames: no label glued on the left, none continuing on the right. */
+#define HL	"(?<![A-Za-z0-9_.-])"
+#define HR	"(?![A-Za-z0-9_-]|\\.[A-Za-z0-9])"
+/* Eight hex digits, at least one of them a digit so that no English word
+ * qualifies (i-deadbeef), or seventeen. */
+#define HEX	"(?:[0-9a-f]{17}|(?=[a-f]{0,7}[0-9])[0-9a-f]{8})" BR
+#define HEX17	"[0-9a-f]{17}" BR
+#define UUID	"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
+#define REGION	"[a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]{2,12}-[0-9]{1,2}"
+#define AWSCOM	"\\.amazonaws\\.com(?:\\.cn)?"
+/* JSON quote, also when the JSON sits escaped inside a JSON string. */
+#define Q	"\\\\?\""
+/* An S3 bucket (legacy names allowed upper case and '_') and an object
+ * key that does not swallow sentence punctuation. */
+#define BUCKET	"[A-Za-z0-9][A-Za-z0-9._-]{1,61}[A-Za-z0-9]"
+#define S3KEY	"(?:/(?:[A-Za-z0-9_.!*@=+%~/-]{0,1023}[A-Za-z0-9_*=%~/-])?)?"
+
+/*
+ * Resource IDs: name, token prefix, literal prefix, pattern of the rest,
+ * the characters and lengths the rest may have (for splitters that meet
+ * the same ID inside an ARN or a hostname), description.  Longer literal
+ * prefixes that extend a shorter one come first.
+ */
+#define T_HEX		"0123456789abcdef", 8, 17
+#define T_HEX17		"0123456789abcdef", 17, 17
+#define T_HEXUUID	"0123456789abcdef-", 8, 36
+#define T_UUID		"0123456789abcdef-", 36, 36
+#define T_ALNUM		"0123456789abcdefghijklmnopqrstuvwxyz", 8, 8
+#define T_ORG		"0123456789abcdefghijklmnopqrstuvwxyz", 10, 32
+#define T_OU		"0123456789abcdefghijklmnopqrstuvwxyz-", 13, 65
+#define T_UPPER		"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ", 12, 26
+#define T_DIR		"0123456789abcdef", 10, 10
+
+#define RESOURCE_IDS(X) \
+X("ec2-instance", "EC2", "i-", HEX, T_HEX, "EC2 instance ID") \
+X("ebs-volume", "EBS_VOL", "vol-", HEX, T_HEX, "EBS volume ID") \
+X("ebs-snapshot", "SNAPSHOT", "snap-", HEX, T_HEX, "EBS snapshot ID") \
+X("ami", "AMI", "ami-", HEX, T_HEX, "machine image ID") \
+X("security-group-rule", "SG_RULE", "sgr-", HEX17, T_HEX17, \
+    "security group rule ID") \
+X("security-group", "SG", "sg-", HEX, T_HEX, "security group ID") \
+X("subnet", "SUBNET", "subnet-", HEX, T_HEX, "subnet ID") \
+X("vpc-endpoint-service", "VPCE", "vpce-svc-", HEX17, T_HEX17, \
+    "VPC endpoint service ID") \
+X("vpc-endpoint", "VPCE", "vpce-", HEX, T_HEX, "VPC endpoint ID") \
+X("vpc", "VPC", "vpc-", HEX, T_HEX, "VPC ID") \
+X("eni-attachment", "ENI", "eni-attach-", HEX, T_HEX, \
+    "network interface attachment ID") \
+X("eni", "ENI", "eni-", HEX, T_HEX, "network interface ID") \
+X("egress-only-igw", "IGW", "eigw-", HEX, T_HEX, \
+    "egress-only internet gateway ID") \
+X("internet-gateway", "IGW", "igw-", HEX, T_HEX, "internet gateway ID") \
+X("nat-gateway", "NAT_GW", "nat-", HEX, T_HEX, "NAT gateway ID") \
+X("route-table-assoc", "RTB", "rtbassoc-", HEX, T_HEX, \
+    "route table association ID") \
+X("route-table", "RTB", "rtb-", HEX, T_HEX, "route table ID") \
+X("network-acl-assoc", "NACL", "aclassoc-", HEX, T_HEX, \
+    "network ACL association ID") \
+X("network-acl", "NACL", "acl-", HEX, T_HEX, "network ACL ID") \
+X("eip-allocation", "EIP", "eipalloc-", HEX, T_HEX, \
+    "Elastic IP allocation ID") \
+X("eip-association", "EIP", "eipassoc-", HEX, T_HEX, \
+    "Elastic IP association ID") \
+X("tgw-attachment", "TGW", "tgw-attach-", HEX17, T_HEX17, \
+    "transit gateway attachment ID") \
+X("tgw-route-table", "TGW", "tgw-rtb-", HEX17, T_HEX17, \
+    "transit gateway route table ID") \
+X("transit-gateway", "TGW", "tgw-", HEX17, T_HEX17, "transit gateway ID") \
+X("vpc-peering", "PCX", "pcx-", HEX, T_HEX, "VPC peering connection ID") \
+X("launch-template", "LT", "lt-", HEX17, T_HEX17, "launch template ID") \
+X("dhcp-options", "DOPT", "dopt-", HEX, T_HEX, "DHCP options set ID") \
+X("key-pair", "KEY_PAIR", "key-", HEX17, T_HEX17, "EC2 key pair ID") \
+X("prefix-list", "PL", "pl-", HEX, T_HEX, "prefix list ID") \
+X("customer-gateway", "VPN", "cgw-", HEX, T_HEX, "customer gateway ID") \
+X("vpn-gateway", "VPN", "vgw-", HEX, T_HEX, "virtual private gateway ID") \
+X("vpn-connection", "VPN", "vpn-", HEX, T_HEX, "VPN connection ID") \
+X("reservation", "RESERVATION", "r-", HEX, T_HEX, "EC2 reservation ID") \
+X("spot-request", "SPOT", "sir-", "(?=[a-z]{0,7}[0-9])[0-9a-z]{8}" BR, \
+    T_ALNUM, "Spot Instance request ID") \
+X("spot-fleet-request", "SPOT", "sfr-", UUID BR, T_UUID, \
+    "Spot Fleet request ID") \
+X("fleet", "FLEET", "fleet-", "(?:" UUID BR "|" HEX ")", T_HEXUUID, \
+    "EC2 Fleet ID") \
+X("efs-mount-target", "EFS", "fsmt-", HEX, T_HEX, "EFS mount target ID") \
+X("efs-access-point", "EFS", "fsap-", HEX, T_HEX, "EFS access point ID") \
+X("efs-filesystem", "EFS", "fs-", HEX, T_HEX, "EFS or FSx file system ID") \
+X("client-vpn-endpoint", "CVPN", "cvpn-endpoint-", HEX17, T_HEX17, \
+    "Client VPN endpoint ID") \
+X("ipam-pool", "IPAM", "ipam-pool-", HEX17, T_HEX17, "IPAM pool ID") \
+X("ipam", "IPAM", "ipam-", HEX17, T_HEX17, "IPAM ID") \
+X("dedicated-host", "HOST_ID", "h-", HEX17, T_HEX17, "dedicated host ID") \
+X("flow-log", "FLOW_LOG", "fl-", HEX, T_HEX, "VPC flow log ID") \
+X("capacity-reservation", "CAPACITY_RES", "cr-", HEX17, T_HEX17, \
+    "capacity reservation ID") \
+X("ssm-managed-instance", "SSM_NODE", "mi-", HEX17, T_HEX17, \
+    "Systems Manager managed node ID") \
+X("emr-cluster", "EMR", "j-", "(?=[A-Z]{0,12}[0-9])[0-9A-Z]{12,13}" BR, \
+    T_UPPER, "EMR cluster ID") \
+X("directory-id", "DIRECTORY", "d-", "(?=[a-f]{0,9}[0-9])[0-9a-f]{10}" BR, \
+    T_DIR, "Directory Service / IAM Identity Center directory ID") \
+X("org-unit", "ORG", "ou-", \
+    "(?=[a-z]{0,31}[0-9])[0-9a-z]{4,32}-[0-9a-z]{8,32}" BR, T_OU, \
+    "AWS Organizations organizational unit ID") \
+X("organization", "ORG", "o-", "(?=[a-z]{0,31}[0-9])[0-9a-z]{10,32}" BR, \
+    T_ORG, "AWS Organizations organization ID") \
+X("rds-resource-id", "RDS", "db-", "[0-9A-Z]{26}" BR, T_UPPER, \
+    "RDS DB instance resource ID (DbiResourceId)") \
+X("rds-cluster-resource-id", "RDS", "cluster-", "[0-9A-Z]{26}" BR, \
+    T_UPPER, "RDS DB cluster resource ID")
+
+struct resource_id {
+	const char *lit;	/* "i-" */
+	const char *prefix;
+	const char *kind;
+	const char *chars;	/* what may follow lit */
+	size_t min, max;
+};
+
+#define ID_ENTRY(name, prefix, lit, pat, tail, desc) \
+	{ lit, prefix, name, tail },
+static const struct resource_id resource_ids[] = {
+	RESOURCE_IDS(ID_ENTRY)
+};
+
+/* The resource ID that [p, p+n) is, or NULL. */
+static const struct resource_id *
+find_resource_id(const char *p, size_t n)
+{
+	size_t i, j;
+
+	for (i = 0; i < AM_ARRAY_SIZE(resource_ids); i++) {
+		const struct resource_id *r = &resource_ids[i];
+		size_t l = strlen(r->lit);
+
+		if (n < l + r->min || n > l + r->max || memcmp(p, r->lit, l))
+			continue;
+		for (j = l; j < n; j++)
+			if (!strchr(r->chars, p[j]))
+				break;
+		if (j == n)
+			return r;
+	}
+	return NULL;
+}
+
+/* Helpers for splitters. */
+
+static void
+add_part(struct am_match *m, size_t s, size_t e, const char *prefix,
+    const char *kind)
+{
+	if (s >= e || m->nparts >= AM_MAX_PARTS)
+		return;
+	m->parts[m->nparts].start = s;
+	m->parts[m->nparts].end = e;
+	m->parts[m->nparts].prefix = prefix;
+	m->parts[m->nparts].kind = kind;
+	m->nparts++;
+}
+
+/* First offset in [s, e) holding one of the bytes of set, or e. */
+static size_t
+find_any(const char *subj, size_t s, size_t e, const char *set)
+{
+	while (s < e && !strchr(set, subj[s]))
+		s++;
+	return s;
+}
+
+static int
+has_prefix(const char *p, size_t n, const char *lit)
+{
+	size_t l = strlen(lit);
+
+	return n >= l && !memcmp(p, lit, l);
+}
+
+static int
+all_digits(const char *p, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!isdigit((unsigned char)p[i]))
+			return 0;
+	return n > 0;
+}
+
+/* Parse a decimal octet; -1 if not one. */
+static int
+octet(const char *p, size_t n)
+{
+	int v = 0;
+	size_t i;
+
+	if (n < 1 || n > 3 || (n > 1 && p[0] == '0'))
+		return -1;
+	for (i = 0; i < n; i++) {
+		if (!isdigit((unsigned char)p[i]))
+			return -1;
+		v = v * 10 + (p[i] - '0');
+	}
+	return v <= 255 ? v : -1;
+}
+
+/* Do the n octets separated by sep in [p, p+len) parse? */
+static int
+octets(const char *p, size_t len, char sep, int n, int *o)
+{
+	size_t s = 0;
+	int i;
+
+	for (i = 0; i < n; i++) {
+		size_t e = s;
+
+		while (e < len && p[e] != sep)
+			e++;
+		if ((i < n - 1) != (e < len) || (o[i] = octet(p + s, e - s)) < 0)
+			return 0;
+		s = e + 1;
+	}
+	return 1;
+}
+
+/*
+ * Account IDs.  The pattern finds twelve digits after an AWS context: a
+ * JSON key, a key=value or YAML key, a CLI flag, or prose ("account
+ * 123456789012", "AWS account ID: ...").  Elsewhere twelve digits are
+ * left alone.
+ */
+#define ACCOUNT_PAT \
+	"(?=[\\\\\"AaOo-])(?i:" Q "(?:aws:)?(?:OwnerId|Owner|AccountId|Account|AccountIds|" \
+	"AwsAccountId|AccountNumber|UserId|RequesterId|RecipientAccountId|" \
+	"SourceAccount|PrincipalAccount|ResourceAccount|TargetAccount|" \
+	"OwnerAccount|AWS|account[_-]id|owner[_-]id)" Q "[ \\t]*:[ \\t]*" \
+	"\\[?[ \\t]*\\\\?\"?" \
+	"|(?<![A-Za-z0-9_])(?:aws[_-]?)?(?:account[_-]?id|owner[_-]?id|" \
+	"account[_-]?number|account)[\"']?[ \\t]*[=:][ \\t]*[\"']?" \
+	"|--(?:account-id|owner-id|owners?|source-account|aws-account-id|" \
+	"account|expected-bucket-owner|owner-ids)(?:[ \\t]+|=)[\"']?" \
+	"|(?<![A-Za-z0-9_])account(?:[ \\t]+(?:id|number|no\\.?))?[ \\t]*" \
+	"[:#]?[ \\t]*)\\K[0-9]{12}(?![0-9])"
+
+/*
+ * ARNs.  arn:partition:service:region:account:resource.  The resource
+ * may not end in sentence punctuation.
+ */
+#define ARN_PAT \
+	"arn:(?<![A-Za-z0-9_]arn:)(?:aws|aws-cn|aws-us-gov|aws-iso|aws-iso-b|" \
+	"aws-iso-e|aws-iso-f|aws-eusc):[a-z0-9][a-z0-9-]{0,62}:" \
+	"(?:[a-z0-9-]{1,32}|\\*)?:(?:[0-9]{12}|aws|\\*)?:" \
+	"[A-Za-z0-9_/:.@+=,*$-]{0,2047}[A-Za-z0-9_/*$-]"
+
+enum arn_how {
+	H_NONE,		/* nothing to mask in the resource */
+	H_SEG,		/* the first segment of the name, up to '/' or ':' */
+	H_REST,		/* the whole name */
+	H_LAST,		/* the last '/' segment (IAM: the path is kept) */
+	H_PAIR,		/* parent/child: two parts */
+	H_ID,		/* a resource ID, tokenised like the bare ID */
+	H_S3,		/* bucket; the object key is kept */
+	H_LOG,		/* log group name, /aws/<service>/ kept */
+	H_ELB,		/* app|net|gwy/ kept, then the name */
+};
+
+#define F_AWSPUB	0x1	/* a name under aws/ is AWS's own: keep it */
+
+struct arn_rule {
+	const char *service;
+	const char *type;	/* NULL: bare resource; "*": any type */
+	enum arn_how how;
+	const char *prefix;	/* the name's part */
+	const char *parent;	/* H_PAIR: the first segment's part */
+	const char *whole;	/* --no-preserve-structure; NULL: ARN */
+	int flags;
+};
+
+static const struct arn_rule arn_rules[] = {
+	{ "iam", "role", H_LAST, "IAM_ROLE", NULL, "IAM_ROLE", 0 },
+	{ "iam", "user", H_LAST, "IAM_USER", NULL, "IAM_USER", 0 },
+	{ "iam", "group", H_LAST, "IAM_GROUP", NULL, NULL, 0 },
+	{ "iam", "policy", H_LAST, "IAM_POLICY", NULL, NULL, 0 },
+	{ "iam", "instance-profile", H_LAST, "IAM_PROFILE", NULL, NULL, 0 },
+	{ "iam", "mfa", H_LAST, "IAM_USER", NULL, NULL, 0 },
+	{ "iam", "root", H_NONE, NULL, NULL, NULL, 0 },
+	{ "sts", "assumed-role", H_PAIR, "IAM_USER", "IAM_ROLE", "IAM_ROLE", 0 },
+	{ "sts", "federated-user", H_LAST, "IAM_USER", NULL, "IAM_USER", 0 },
+	{ "lambda", "function", H_SEG, "LAMBDA", NULL, "LAMBDA_ARN", 0 },
+	{ "sns", NULL, H_SEG, "SNS_TOPIC", NULL, "SNS_TOPIC", 0 },
+	{ "sqs", NULL, H_SEG, "SQS_QUEUE", NULL, "SQS_QUEUE", 0 },
+	{ "dynamodb", "table", H_SEG, "DYNAMODB_TABLE", NULL,
+	    "DYNAMODB_TABLE", 0 },
+	{ "elasticloadbalancing", "loadbalancer", H_ELB, "ELB", NULL,
+	    "ELB_ARN", 0 },
+	{ "elasticloadbalancing", "listener", H_ELB, "ELB", NULL, "ELB_ARN",
+	    0 },
+	{ "elasticloadbalancing", "listener-rule", H_ELB, "ELB", NULL,
+	    "ELB_ARN", 0 },
+	{ "elasticloadbalancing", "targetgroup", H_SEG, "TARGET_GROUP", NULL,
+	    "ELB_ARN", 0 },
+	{ "ecs", "task", H_PAIR, "ECS_TASK", "ECS_CLUSTER", "ECS_TASK", 0 },
+	{ "ecs", "service", H_PAIR, "ECS_SERVICE", "ECS_CLUSTER", NULL, 0 },
+	{ "ecs", "cluster", H_SEG, "ECS_CLUSTER", NULL, NULL, 0 },
+	{ "ecs", "task-definition", H_SEG, "ECS_TASKDEF", NULL, NULL, 0 },
+	{ "ecs", "container-instance", H_PAIR, "ARN", "ECS_CLUSTER", NULL, 0 },
+	{ "eks", "cluster", H_SEG, "EKS_CLUSTER", NULL, "EKS_CLUSTER", 0 },
+	{ "eks", "nodegroup", H_PAIR, "ARN", "EKS_CLUSTER", NULL, 0 },
+	{ "eks", "addon", H_PAIR, "ARN", "EKS_CLUSTER", NULL, 0 },
+	{ "kms", "key", H_SEG, "KMS_KEY", NULL, "KMS_KEY", 0 },
+	{ "kms", "alias", H_REST, "KMS_ALIAS", NULL, NULL, F_AWSPUB },
+	{ "acm", "certificate", H_SEG, "CERT", NULL, "CERT_ARN", 0 },
+	{ "secretsmanager", "secret", H_REST, "SECRET", NULL, "SECRET_ARN",
+	    0 },
+	{ "ssm", "parameter", H_REST, "PARAM", NULL, "PARAM_ARN", F_AWSPUB },
+	{ "cloudformation", "stack", H_SEG, "STACK", NULL, "STACK_ID", 0 },
+	{ "rds", "db", H_SEG, "RDS", NULL, NULL, 0 },
+	{ "rds", "cluster", H_SEG, "RDS", NULL, NULL, 0 },
+	{ "logs", "log-group", H_LOG, "LOG_GROUP", NULL, "LOG_GROUP", 0 },
+	{ "route53", "hostedzone", H_SEG, "ROUTE53_ZONE", NULL, NULL, 0 },
+	{ "cloudfront", "distribution", H_SEG, "CF_DIST", NULL, NULL, 0 },
+	{ "elasticache", "cluster", H_SEG, "ELASTICACHE", NULL, NULL, 0 },
+	{ "elasticache", "replicationgroup", H_SEG, "ELASTICACHE", NULL, NULL,
+	    0 },
+	{ "ecr", "repository", H_REST, "ECR_REPO", NULL, "ECR_URI", 0 },
+	{ "s3", "accesspoint", H_SEG, "ARN", NULL, NULL, 0 },
+	{ "s3", NULL, H_S3, "BUCKET", NULL, NULL, 0 },
+	{ "execute-api", NULL, H_SEG, "API_GW", NULL, "API_GW", 0 },
+	{ "apigateway", "restapis", H_SEG, "API_GW", NULL, "API_GW", 0 },
+	{ "ec2", "*", H_ID, "ARN", NULL, NULL, 0 },
+	{ "elasticfilesystem", "*", H_ID, "ARN", NULL, NULL, 0 },
+};
+
+/* Any other ARN: the name after the type, or the bare resource. */
+static const struct arn_rule arn_default = {
+	NULL, "*", H_REST, "ARN", NULL, NULL, 0
+};
+
+static int
+field_is(const char *p, size_t n, const char *lit)
+{
+	return strlen(lit) == n && !memcmp(p, lit, n);
+}
+
+static const struct arn_rule *
+find_arn_rule(const char *svc, size_t svclen, const char *type,
+    size_t typelen, int typed)
+{
+	const struct arn_rule *bare = NULL, *any = NULL;
+	size_t i;
+
+	for (i = 0; i < AM_ARRAY_SIZE(arn_rules); i++) {
+		const struct arn_rule *r = &arn_rules[i];
+
+		if (!field_is(svc, svclen, r->service))
+			continue;
+		if (!r->type)
+			bare = r;
+		else if (!strcmp(r->type, "*"))
+			any = r;
+		else if (field_is(type, typelen, r->type))
+			return r;	/* also a type alone: iam::...:root */
+	}
+	if (typed && any)
+		return any;
+	return bare;
+}
+
+/* Add [s, e) as a name part, less trailing wildcards and separators. */
+static void
+add_name(const char *subj, struct am_match *m, size_t s, size_t e,
+    const char *prefix, const char *kind)
+{
+	while (e > s && strchr("*/:", subj[e - 1]))
+		e--;
+	add_part(m, s, e, prefix, kind);
+}
+
+/* Offset of the name after /aws/<service>/ in a log group name. */
+static size_t
+log_name_start(const char *subj, size_t s, size_t e)
+{
+	size_t p;
+
+	if (!has_prefix(subj + s, e - s, "/aws/"))
+		return s;
+	p = find_any(subj, s + 5, e, "/");
+	return p < e ? p + 1 : s;
+}
+
+static void
+arn_name(const char *subj, struct am_match *m, const struct arn_rule *r,
+    size_t ns, size_t re)
+{
+	const struct resource_id *id;
+	size_t e, e2;
+
+	if ((r->flags & F_AWSPUB) && has_prefix(subj + ns, re - ns, "aws/"))
+		return;
+	switch (r->how) {
+	case H_NONE:
+		break;
+	case H_SEG:
+	case H_S3:
+		add_name(subj, m, ns, find_any(subj, ns, re, "/:"), r->prefix,
+		    NULL);
+		break;
+	case H_REST:
+		add_name(subj, m, ns, re, r->prefix, NULL);
+		break;
+	case H_LAST:
+		while (re > ns && strchr("*/", subj[re - 1]))
+			re--;
+		e = re;
+		while (e > ns && subj[e - 1] != '/')
+			e--;
+		add_name(subj, m, e, re, r->prefix, NULL);
+		break;
+	case H_PAIR:
+		e = find_any(subj, ns, re, "/:");
+		if (e + 1 >= re) {
+			add_name(subj, m, ns, e, r->prefix, NULL);
+			break;
+		}
+		e2 = find_any(subj, e + 1, re, "/:");
+		add_name(subj, m, ns, e, r->parent, NULL);
+		add_name(subj, m, e + 1, e2, r->prefix, NULL);
+		break;
+	case H_ID:
+		if ((id = find_resource_id(subj + ns, re - ns)))
+			add_part(m, ns, re, id->prefix, id->kind);
+		else
+			add_name(subj, m, ns, re, r->prefix, NULL);
+		break;
+	case H_LOG:
+		ns = log_name_start(subj, ns, re);
+		add_name(subj, m, ns, find_any(subj, ns, re, ":"), r->prefix,
+		    NULL);
+		break;
+	case H_ELB:
+		if (has_prefix(subj + ns, re - ns, "app/") ||
+		    has_prefix(subj + ns, re - ns, "net/") ||
+		    has_prefix(subj + ns, re - ns, "gwy/"))
+			ns += 4;
+		add_name(subj, m, ns, find_any(subj, ns, re, "/:"), r->prefix,
+		    NULL);
+		break;
+	}
+}
+
+/*
+ * Keep partition, service, region and resource type; mask the account
+ * (when it is one) and the resource's name.  An ARN in the account
+ * "aws" is AWS's own (managed policies): left alone.
+ */
+static int
+split_arn(const char *subj, size_t len, struct am_match *m)
+{
+	size_t f[5], i, p = m->start, rs, ts, te;
+	const struct arn_rule *r;
+	int typed;
+
+	(void)len;
+	for (i = 0; i < 5; i++) {
+		p = find_any(subj, p, m->end, ":");
+		if (p >= m->end)
+			return 0;
+		f[i] = p++;	/* f[i]: the colon ending field i */
+	}
+	rs = f[4] + 1;
+	if (field_is(subj + f[3] + 1, f[4] - f[3] - 1, "aws"))
+		return 0;
+	if (f[4] - f[3] - 1 == 12)
+		add_part(m, f[3] + 1, f[4], "ACCOUNT", "account-id");
+	ts = rs < m->end && subj[rs] == '/' ? rs + 1 : rs;
+	te = find_any(subj, ts, m->end, "/:");
+	typed = te < m->end;
+	r = find_arn_rule(subj + f[1] + 1, f[2] - f[1] - 1, subj + ts,
+	    te - ts, typed);
+	if (!r)
+		r = &arn_default;
+	if (!r->type || (r == &arn_default && !typed))
+		arn_name(subj, m, r, ts, m->end);
+	else if (typed)
+		arn_name(subj, m, r, te + 1, m->end);
+	m->whole_prefix = r->whole ? r->whole : "ARN";
+	return m->nparts > 0;
+}
+
+/*
+ * Hostnames.  The identifying labels are either the first label (less
+ * a kept literal prefix such as "dualstack." or "internal-"), or every
+ * label before the last nkeep labels ahead of ".amazonaws.".  A first
+ * label that is itself a resource ID (i-0123...) keeps the ID's kind.
+ */
+struct host_rule {
+	const char *kind;
+	int checkip;		/* ip-a-b-c-d, ec2-a-b-c-d: valid octets */
+	const char *skip[2];
+	int nkeep;		/* 0: first label */
+	const char *prefix;
+	const char *whole;
+};
+
+static const struct host_rule host_rules[] = {
+	{ "ec2-hostname", 1, { NULL, NULL }, 0, "EC2_HOST", "EC2_HOST" },
+	{ "rds-endpoint", 0, { NULL, NULL }, 2, "RDS", "RDS" },
+	{ "elasticache-endpoint", 0, { NULL, NULL }, 2, "ELASTICACHE",
+	    "ELASTICACHE" },
+	{ "redshift-endpoint", 0, { NULL, NULL }, 2, "REDSHIFT", "REDSHIFT" },
+	{ "elb-hostname", 0, { "dualstack.", "internal-" }, 0, "ELB", "ELB" },
+	{ "api-gateway-host", 0, { NULL, NULL }, 0, "API_GW", "API_GW" },
+	{ "cloudfront-domain", 0, { NULL, NULL }, 0, "CLOUDFRONT",
+	    "CLOUDFRONT" },
+	{ "eks-endpoint", 0, { NULL, NULL }, 0, "EKS_CLUSTER", "EKS_CLUSTER" },
+	{ "lambda-url", 0, { NULL, NULL }, 0, "LAMBDA", "LAMBDA_ARN" },
+	{ "opensearch-endpoint", 0, { "search-", "vpc-" }, 0, "OPENSEARCH",
+	    "OPENSEARCH" },
+};
+
+static int
+split_host(const char *subj, size_t len, struct am_match *m)
+{
+	const struct host_rule *r = NULL;
+	const struct resource_id *id;
+	size_t i, s = m->start, e;
+	int o[4];
+
+	(void)len;
+	for (i = 0; i < AM_ARRAY_SIZE(host_rules) && !r; i++)
+		if (!strcmp(host_rules[i].kind, m->kind->name))
+			r = &host_rules[i];
+	if (!r)
+		return 0;
+	for (i = 0; i < 2; i++)
+		if (r->skip[i] && has_prefix(subj + s, m->end - s, r->skip[i]))
+			s += strlen(r->skip[i]);
+	if (r->nkeep == 0) {
+		e = find_any(subj, s, m->end, ".");
+	} else {
+		/* The last ".amazonaws.", then nkeep labels back. */
+		for (e = m->end; e > s; e--)
+			if (has_prefix(subj + e - 1, m->end - e + 1,
+			    ".amazonaws."))
+				break;
+		if (e == s)
+			return 0;
+		e--;
+		for (i = 0; i < (size_t)r->nkeep && e > s; i++)
+			while (--e > s && subj[e] != '.')
+				;
+		if (e <= s)
+			return 0;
+	}
+	/* ip-10-0-1-2 and ec2-54-1-2-3 carry an address: check it. */
+	if (r->checkip && has_prefix(subj + s, e - s, "ip-") &&
+	    !octets(subj + s + 3, e - s - 3, '-', 4, o))
+		return 0;
+	if (r->checkip && has_prefix(subj + s, e - s, "ec2-") &&
+	    !octets(subj + s + 4, e - s - 4, '-', 4, o))
+		return 0;
+	if (r->nkeep == 0 && (id = find_resource_id(subj + s, e - s)))
+		add_part(m, s, e, id->prefix, id->kind);
+	else
+		add_part(m, s, e, r->prefix, NULL);
+	m->whole_prefix = r->whole;
+	return m->nparts > 0;
+}
+
+/* The bare ip-10-0-1-23 label of an EC2 host (shell prompts, node names). */
+static int
+split_host_label(const char *subj, size_t len, struct am_match *m)
+{
+	int o[4];
+
+	(void)len;
+	if (!octets(subj + m->start + 3, m->end - m->start - 3, '-', 4, o))
+		return 0;
+	add_part(m, m->start, m->end, m->kind->prefix, NULL);
+	return 1;
+}
+
+/* SQS queue URL: the account and the queue name. */
+static int
+split_sqs_url(const char *subj, size_t len, struct am_match *m)
+{
+	size_t p = m->start, e;
+
+	(void)len;
+	for (e = p; e + 2 < m->end; e++)
+		if (!memcmp(subj + e, "://", 3)) {
+			p = e + 3;
+			break;
+		}
+	p = find_any(subj, p, m->end, "/") + 1;
+	if (p + 13 > m->end || !all_digits(subj + p, 12))
+		return 0;
+	add_part(m, p, p + 12, "ACCOUNT", "account-id");
+	add_part(m, p + 13, m->end, "SQS_QUEUE", NULL);
+	m->whole_prefix = "SQS_QUEUE";
+	return 1;
+}
+
+/* ECR registry host: the account, and the repository when present. */
+static int
+split_ecr(const char *subj, size_t len, struct am_match *m)
+{
+	size_t p;
+
+	(void)len;
+	add_part(m, m->start, m->start + 12, "ACCOUNT", "account-id");
+	p = find_any(subj, m->start, m->end, "/");
+	if (p < m->end)
+		add_part(m, p + 1, m->end, "ECR_REPO", NULL);
+	m->whole_prefix = "ECR_URI";
+	return 1;
+}
+
+/* s3://bucket/key: the bucket. */
+static int
+split_s3_uri(const char *subj, size_t len, struct am_match *m)
+{
+	size_t s = find_any(subj, m->start, m->end, "/") + 2;
+
+	(void)len;
+	add_part(m, s, find_any(subj, s, m->end, "/"), "BUCKET", NULL);
+	m->whole_prefix = "S3_URL";
+	return m->nparts > 0;
+}
+
+/* bucket.s3.<region>.amazonaws.com: the labels before the last ".s3". */
+static int
+split_s3_vhost(const char *subj, size_t len, struct am_match *m)
+{
+	size_t e;
+
+	(void)len;
+	for (e = m->end - 3; e > m->start; e--)
+		if (!memcmp(subj + e, ".s3", 3) &&
+		    (subj[e + 3] == '.' || subj[e + 3] == '-'))
+			break;
+	add_part(m, m->start, e, "BUCKET", NULL);
+	m->whole_prefix = "S3_URL";
+	return m->nparts > 0;
+}
+
+/* s3.<region>.amazonaws.com/bucket/key and the console's
+ * .../s3/buckets/bucket: the bucket. */
+static int
+split_s3_path(const char *subj, size_t len, struct am_match *m)
+{
+	static const char *const marks[] = { "/buckets/", "/object/",
+	    ".com/", ".com.cn/" };
+	size_t i, s;
+
+	(void)len;
+	for (i = 0; i < AM_ARRAY_SIZE(marks); i++) {
+		size_t l = strlen(marks[i]);
+
+		for (s = m->start; s + l <= m->end; s++)
+			if (!memcmp(subj + s, marks[i], l))
+				break;
+		if (s + l <= m->end) {
+			s += l;
+			add_part(m, s, find_any(subj, s, m->end, "/?"),
+			    "BUCKET", NULL);
+			break;
+		}
+	}
+	m->whole_prefix = "S3_URL";
+	return m->nparts > 0;
+}
+
+/*
+ * IPv4.  Left alone: well-known addresses that identify nobody
+ * (0.0.0.0/8, loopback, the instance metadata and other link-local
+ * service addresses, multicast and reserved, netmasks), a dotted number
+ * right after a word such as "version", and public-looking quads made of
+ * small numbers (below).
+ */
+static const char *const ipv4_constants[] = {
+	"169.254.169.254",	/* instance metadata */
+	"169.254.169.253",	/* Amazon DNS */
+	"169.254.169.123",	/* Amazon Time Sync */
+	"169.254.170.2",	/* ECS task metadata */
+	"169.254.170.23",	/* EKS Pod Identity */
+	"255.255.255.255",
+};
+static const char *const version_words[] = {
+	"version", "ver", "vers", "v", "release", "rel", "rev", "revision",
+	"build", "firmware", "fw",
+};
+
+/* Is the match right after one of words (skipping ' ', ':', '=', '-')? */
+static int
+after_word(const char *subj, size_t start, const char *const *words,
+    size_t nwords)
+{
+	size_t e = start, s, i, k = 0;
+
+	while (e > 0 && k++ < 3 && strchr(" \t:=-\"'", subj[e - 1]))
+		e--;
+	s = e;
+	while (s > 0 && e - s < 16 && isalpha((unsigned char)subj[s - 1]))
+		s--;
+	if (s > 0 && isalnum((unsigned char)subj[s - 1]))
+		return 0;
+	for (i = 0; i < nwords; i++)
+		if (strlen(words[i]) == e - s &&
+		    !strncasecmp(subj + s, words[i], e - s))
+			return 1;
+	return 0;
+}
+
+static int
+is_netmask(const int *o)
+{
+	uint32_t v = (uint32_t)o[0] << 24 | (uint32_t)o[1] << 16 |
+	    (uint32_t)o[2] << 8 | (uint32_t)o[3];
+
+	return o[0] == 255 && (~v & (~v + 1)) == 0;
+}
+
+static int
+split_ipv4(const char *subj, size_t len, struct am_match *m)
+{
+	size_t e = find_any(subj, m->start, m->end, "/"), i;
+	int o[4], priv;
+
+	(void)len;
+	if (!octets(subj + m->start, e - m->start, '.', 4, o))
+		return 0;
+	if (o[0] == 0 || o[0] == 127 || o[0] >= 224 || is_netmask(o))
+		return 0;
+	for (i = 0; i < AM_ARRAY_SIZE(ipv4_constants); i++)
+		if (field_is(subj + m->start, e - m->start, ipv4_constants[i]))
+			return 0;
+	if (after_word(subj, m->start, version_words,
+	    AM_ARRAY_SIZE(version_words)))
+		return 0;
+	priv = o[0] == 10 || (o[0] == 172 && o[1] >= 16 && o[1] <= 31) ||
+	    (o[0] == 192 && o[1] == 168) ||
+	    (o[0] == 100 && o[1] >= 64 && o[1] <= 127);
+	/* Section numbers, OIDs and four-part versions (4.20.7.1, 2.5.4.10,
+	 * 3.6.23.1) are small numbers; a random public address has all of
+	 * its last three octets below 32 one time in 500. */
+	if (!priv && o[0] < 50 && o[1] < 32 && o[2] < 32 && o[3] < 32)
+		return 0;
+	/* The ipv4-private row exists to make PRIVATE_IP a known prefix and
+	 * to allow --types ipv4-private alone; it only ever sees private
+	 * addresses. */
+	add_part(m, m->start, e, priv ? "PRIVATE_IP" : "PUBLIC_IP",
+	    priv ? "ipv4-private" : "ipv4");
+	return 1;
+}
+
+/*
+ * IPv6, validated by inet_pton.  Left alone: :: and ::1, multicast
+ * (ff00::/8: well-known group addresses such as ff02::1), and candidates
+ * that look more like code or times than addresses (no decimal digit, or
+ * only two short groups as in 1::2).  Link-local fe80::/10 addresses are
+ * masked: on EC2 their interface ID is derived from the ENI's MAC.
+ */
+static int
+split_ipv6(const char *subj, size_t len, struct am_match *m)
+{
+	size_t e = find_any(subj, m->start, m->end, "/"), i, n = e - m->start;
+	size_t run = 0, groups = 0, longest = 0;
+	unsigned char a[16];
+	char buf[64];
+	int digit = 0;
+
+	(void)len;
+	if (n >= sizeof(buf))
+		return 0;
+	memcpy(buf, subj + m->start, n);
+	buf[n] = '\0';
+	if (inet_pton(AF_INET6, buf, a) != 1)
+		return 0;
+	for (i = 0; i < 15 && !a[i]; i++)
+		;
+	if (i == 15 && a[15] <= 1)
+		return 0;	/* :: and ::1 */
+	if (a[0] == 0xff)
+		return 0;
+	for (i = 0; i <= n; i++) {
+		if (i < n && buf[i] != ':' && buf[i] != '.') {
+			digit |= isdigit((unsigned char)buf[i]) != 0;
+			run++;
+			continue;
+		}
+		if (run)
+			groups++;
+		if (run > longest)
+			longest = run;
+		run = 0;
+	}
+	if (!digit || (groups < 3 && longest < 3))
+		return 0;
+	add_part(m, m->start, e, "IPV6", NULL);
+	return 1;
+}
+
+/*
+ * Names under the AWS API's naming keys: JSON keys, key=value and YAML
+ * keys, and the CLI flags.  The key (normalised: lower case, no '-' or
+ * '_') picks the token prefix.  The pattern's key alternations and this
+ * table must agree; the unit tests try every key.
+ */
+struct name_key {
+	const char *key;
+	const char *prefix;
+};
+
+static const struct name_key name_keys[] = {
+	{ "bucket", "BUCKET" },
+	{ "bucketname", "BUCKET" },
+	{ "functionname", "LAMBDA" },
+	{ "rolename", "IAM_ROLE" },
+	{ "username", "IAM_USER" },
+	{ "policyname", "IAM_POLICY" },
+	{ "instanceprofilename", "IAM_PROFILE" },
+	{ "tablename", "DYNAMODB_TABLE" },
+	{ "queuename", "SQS_QUEUE" },
+	{ "topicname", "SNS_TOPIC" },
+	{ "stackname", "STACK" },
+	{ "dbinstanceidentifier", "RDS" },
+	{ "dbclusteridentifier", "RDS" },
+	{ "cacheclusterid", "ELASTICACHE" },
+	{ "replicationgroupid", "ELASTICACHE" },
+	{ "loadbalancername", "ELB" },
+	{ "targetgroupname", "TARGET_GROUP" },
+	{ "repositoryname", "ECR_REPO" },
+	{ "loggroupname", "LOG_GROUP" },
+	{ "clustername", "ECS_CLUSTER" },
+	{ "cluster", "ECS_CLUSTER" },
+	{ "keyname", "KEY_PAIR" },
+	{ "secretid", "SECRET" },
+	{ "secretname", "SECRET" },
+};
+
+#define NAME_VALUE \
+	"[A-Za-z0-9_/](?:[A-Za-z0-9_.@+=/-]{0,254}[A-Za-z0-9_-])?"
+#define NAME_KEYS \
+	"(?:Bucket(?:[_-]?Name)?|Function[_-]?Name|Role[_-]?Name|" \
+	"User[_-]?Name|Policy[_-]?Name|InstanceProfileName|Table[_-]?Name|" \
+	"Queue[_-]?Name|TopicName|Stack[_-]?Name|DBInstanceIdentifier|" \
+	"DBClusterIdentifier|CacheClusterId|ReplicationGroupId|" \
+	"LoadBalancerName|TargetGroupName|Repository[_-]?Name|" \
+	"Log[_-]?Group[_-]?Name|Cluster[_-]?Name|Key[_-]?Name|SecretId|" \
+	"SecretName)"
+/* JSON; a quoted value after key = or key: (YAML, Python, shell); an
+ * unquoted value after KEY= (env files, CLI shorthand) or after a YAML
+ * key when nothing but a comment follows; a CLI flag.  Unquoted values
+ * elsewhere are too often code or prose (stack_name: a pointer to...). */
+#define NAME_PAT \
+	"(?i:(?<![A-Za-z0-9_-])\\\\?[\"']?" NAME_KEYS \
+	"(?:" Q "[ \\t]*:[ \\t]*" Q NAME_VALUE "(?=\\\\?\")" \
+	"|[\"']?[ \\t]*[:=][ \\t]*[\"']" NAME_VALUE "(?=[\"'])" \
+	"|=" NAME_VALUE "(?=[ \\t;&]|\\r|\\n|$)" \
+	"|:[ \\t]+" NAME_VALUE "(?=[ \\t]*(?:#|\\r|\\n|$)))" \
+	"|--(?:bucket|function-name|role-name|user-name|policy-name|" \
+	"instance-profile-name|table-name|queue-name|stack-name|" \
+	"db-instance-identifier|db-cluster-identifier|cache-cluster-id|" \
+	"replication-group-id|load-balancer-name|repository-name|" \
+	"log-group-name|cluster|key-name|secret-id)(?:[ \\t]+|=)[\"']?" \
+	NAME_VALUE "(?![A-Za-z0-9_@+=/-]|\\.[A-Za-z0-9_]))"
+
+static const char *const not_names[] = { "null", "none", "true", "false",
+    "nil", "undefined" };
+
+static int
+split_name(const char *subj, size_t len, struct am_match *m)
+{
+	char key[40];
+	size_t p = m->start, kl = 0, vs, i;
+	const char *prefix = NULL;
+
+	while (p < m->end && strchr("-\\\"'", subj[p]))
+		p++;
+	for (; p < m->end && (isalpha((unsigned char)subj[p]) ||
+	    subj[p] == '-' || subj[p] == '_'); p++)
+		if (subj[p] != '-' && subj[p] != '_' && kl + 1 < sizeof(key))
+			key[kl++] = (char)tolower((unsigned char)subj[p]);
+	key[kl] = '\0';
+	for (i = 0; i < AM_ARRAY_SIZE(name_keys) && !prefix; i++)
+		if (!strcmp(name_keys[i].key, key))
+			prefix = name_keys[i].prefix;
+	if (!prefix)
+		return 0;
+	for (vs = p; vs < m->end && strchr("\\\"' \t:=", subj[vs]); vs++)
+		;
+	if (vs >= m->end)
+		return 0;
+	/* An ARN or a URL is left to its own row. */
+	if (m->end < len && subj[m->end] == ':')
+		return 0;
+	for (i = 0; i < AM_ARRAY_SIZE(not_names); i++)
+		if (strlen(not_names[i]) == m->end - vs &&
+		    !strncasecmp(subj + vs, not_names[i], m->end - vs))
+			return 0;
+	if (!strcmp(prefix, "LOG_GROUP"))
+		vs = log_name_start(subj, vs, m->end);
+	add_part(m, vs, m->end, prefix, NULL);
+	return m->nparts > 0;
+}
+
+#define ID_ROW(name, prefix, lit, pat, tail, desc) \
+	{ name, prefix, lit "(?<![A-Za-z0-9_-]" lit ")" pat, NULL, desc, 0 },
+
+const struct am_kind am_kinds[] = {
+	/* Structured forms first: they contain the bare kinds below. */
+	{ "arn", "ARN", ARN_PAT, split_arn,
+	    "ARN: account and resource name masked, the rest kept", 0 },
+	{ "sqs-url", "SQS_QUEUE",
+	    "(?=https?://|sqs\\.|queue\\.|[a-z]{2}-)" HL "(?:https?://)?(?:sqs\\." REGION AWSCOM "|"
+	    "(?:" REGION "\\.)?queue\\.amazonaws\\.com)/[0-9]{12}/"
+	    "[A-Za-z0-9_-]{1,80}(?:\\.fifo)?" BR, split_sqs_url,
+	    "SQS queue URL: account and queue name", 0 },
+	{ "ecr-registry", "ECR_URI",
+	    "(?=[0-9])" HL "[0-9]{12}\\.dkr\\.ecr(?:-fips)?\\." REGION AWSCOM
+	    "(?:/[a-z0-9](?:[a-z0-9._/-]{0,254}[a-z0-9])?)?" HR, split_ecr,
+	    "ECR registry and repository: account and repository", 0 },
+	{ "s3-uri", "BUCKET",
+	    "(?=s3)(?<![A-Za-z0-9_.+-])s3[an]?://" BUCKET S3KEY, split_s3_uri,
+	    "s3:// URI: the bucket (the key is kept)", 0 },
+	{ "s3-virtual-host", "BUCKET",
+	    "(?=[a-z0-9])" HL "[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]\\.s3(?:[.-][a-z0-9-]{1,40})"
+	    "{0,3}" AWSCOM HR, split_s3_vhost,
+	    "virtual-hosted S3 endpoint: the bucket", 0 },
+	{ "s3-path-url", "BUCKET",
+	    "(?=[sc])" HL "(?:s3(?:[.-](?:dualstack\\.)?[a-z0-9-]{1,40}){0,2}" AWSCOM "/"
+	    BUCKET "|(?:s3\\.)?console\\.aws\\.amazon\\.com/s3/"
+	    "(?:buckets|object)/" BUCKET ")" S3KEY, split_s3_path,
+	    "path-style S3 URL or S3 console URL: the bucket", 0 },
+	{ "ec2-hostname", "EC2_HOST",
+	    "(?=ip-|ec2-|i-)" HL "(?:ip(?:-[0-9]{1,3}){4}|ec2(?:-[0-9]{1,3}){4}|i-[0-9a-f]{17})"
+	    "\\.(?:ec2\\.internal|compute-1\\.internal|" REGION
+	    "\\.compute\\.internal|compute-1\\.amazonaws\\.com|" REGION
+	    "\\.compute" AWSCOM ")" HR, split_host,
+	    "EC2 private or public DNS name: the host label", 0 },
+	{ "rds-endpoint", "RDS",
+	    "(?=[a-z0-9])" HL "[a-z0-9][a-z0-9-]{0,62}+\\.(?:cluster-(?:ro-|custom-)?|"
+	    "proxy-)?[a-z0-9]{6,16}\\." REGION "\\.rds" AWSCOM HR, split_host,
+	    "RDS endpoint: instance name and identifier", 0 },
+	{ "elasticache-endpoint", "ELASTICACHE",
+	    "(?=[a-z0-9])" HL "[a-z0-9][a-z0-9-]{0,62}+(?:\\.[a-z0-9-]{1,63}+){1,4}\\."
+	    "[a-z]{3,5}[0-9]\\.cache" AWSCOM HR, split_host,
+	    "ElastiCache endpoint: cluster labels", 0 },
+	{ "redshift-endpoint", "REDSHIFT",
+	    "(?=[a-z])" HL "[a-z][a-z0-9-]{0,62}+\\.[a-z0-9]{6,16}\\." REGION
+	    "\\.redshift(?:-serverless)?" AWSCOM HR, split_host,
+	    "Redshift endpoint: cluster name and identifier", 0 },
+	{ "elb-hostname", "ELB",
+	    "(?=[A-Za-z0-9])" HL "(?:dualstack\\.)?(?:[A-Za-z0-9][A-Za-z0-9-]{0,62}-[0-9]{6,12}"
+	    "\\." REGION "\\.elb|[A-Za-z0-9][A-Za-z0-9-]{0,62}-[0-9a-f]{16}"
+	    "\\.elb\\." REGION ")" AWSCOM HR, split_host,
+	    "load balancer DNS name: the name label", 0 },
+	{ "api-gateway-host", "API_GW",
+	    "(?=[a-z0-9])" HL "[a-z0-9]{10}\\.execute-api\\." REGION AWSCOM HR, split_host,
+	    "API Gateway execute-api host: the API ID", 0 },
+	{ "cloudfront-domain", "CLOUDFRONT",
+	    "d(?<![A-Za-z0-9_.-]d)[a-z0-9]{12,13}\\.cloudfront\\.net" HR, split_host,
+	    "CloudFront domain name: the distribution label", 0 },
+	{ "eks-endpoint", "EKS_CLUSTER",
+	    "(?=[0-9A-F])" HL "[0-9A-F]{32}\\.(?:[a-z0-9]{2,4}\\.)?" REGION "\\.eks" AWSCOM HR,
+	    split_host, "EKS API server endpoint: the cluster ID", 0 },
+	{ "lambda-url", "LAMBDA",
+	    "(?=[a-z0-9])" HL "[a-z0-9]{32}\\.lambda-url\\." REGION "\\.on\\.aws" HR,
+	    split_host, "Lambda function URL: the URL ID", 0 },
+	{ "opensearch-endpoint", "OPENSEARCH",
+	    "(?=[sv])" HL "(?:search|vpc)-[a-z][a-z0-9-]{2,27}-[a-z0-9]{10,32}\\." REGION
+	    "\\.es" AWSCOM HR, split_host,
+	    "OpenSearch domain endpoint: the domain label", 0 },
+
+	/* Credentials. */
+	{ "secret-access-key", "SECRET_KEY",
+	    "(?=[AaSs])(?i:(?<![A-Za-z0-9])(?:aws[_-]?)?secret[_-]?(?:access[_-]?)?key"
+	    "\\\\?[\"']?[ \\t]*[:=][ \\t]*\\\\?[\"']?)\\K[A-Za-z0-9/+=]{40}"
+	    "(?![A-Za-z0-9/+=])", NULL,
+	    "secret access key after its key name", 0 },
+	{ "session-token", "SESSION_TOKEN",
+	    "(?=[AaSsXx])(?i:(?<![A-Za-z0-9])(?:aws[_-]?)?(?:session|security)[_-]?token"
+	    "\\\\?[\"']?[ \\t]*[:=][ \\t]*\\\\?[\"']?|x-amz-security-token:"
+	    "[ \\t]*)\\K[A-Za-z0-9/+=]{16,4096}+", NULL,
+	    "STS session token after its key name", 0 },
+	{ "access-key-id", "ACCESS_KEY",
+	    "A(?<![A-Za-z0-9]A)(?:KIA|SIA)[A-Z0-9]{16}(?![A-Za-z0-9])", NULL,
+	    "access key ID (AKIA, ASIA)", 0 },
+	{ "iam-unique-id", "IAM_ID",
+	    "A(?<![A-Za-z0-9]A)(?:IDA|ROA|IPA|NPA|NVA|PKA|GPA|BIA|CCA|SCA|"
+	    "AGA)[A-Z0-9]{16,17}(?![A-Za-z0-9])", NULL,
+	    "IAM unique ID (AIDA, AROA, ANPA, ...)", 0 },
+
+	/* Identifiers recognised by their context. */
+	{ "account-id", "ACCOUNT", ACCOUNT_PAT, NULL,
+	    "12-digit account ID in AWS context", 0 },
+	{ "kms-key-id", "KMS_KEY",
+	    "(?=[KkMm\\\\\"-])(?:(?<![A-Za-z0-9_])key/|(?i:" Q "[A-Za-z]{0,24}KeyId" Q
+	    "[ \\t]*:[ \\t]*" Q "|--(?:kms-)?key-id(?:[ \\t]+|=)[\"']?|"
+	    "(?<![A-Za-z0-9_])(?:kms[_-]?)?key[_-]?id[ \\t]*[=:][ \\t]*[\"']?))"
+	    "\\K(?:" UUID "|mrk-[0-9a-f]{32})(?![A-Za-z0-9_-])"
+	    "|" BL "mrk-[0-9a-f]{32}" BR, NULL,
+	    "KMS key ID in context, or a multi-Region key ID", 0 },
+	{ "route53-zone", "ROUTE53_ZONE",
+	    "(?=[Hh\\\\\"-])(?:(?<![A-Za-z0-9_])hostedzone/|(?i:" Q "HostedZoneId" Q
+	    "[ \\t]*:[ \\t]*" Q "|--hosted-zone-id(?:[ \\t]+|=)[\"']?|"
+	    "(?<![A-Za-z0-9_])HostedZoneId=)(?:/hostedzone/)?)"
+	    "\\KZ[A-Z0-9]{8,32}(?![A-Za-z0-9_])", NULL,
+	    "Route 53 hosted zone ID in context", 0 },
+	{ "cloudfront-distribution", "CF_DIST",
+	    "(?=[CcDd\\\\\"-])(?:(?<![A-Za-z0-9_])distributions?/|(?i:" Q "DistributionId" Q
+	    "[ \\t]*:[ \\t]*" Q "|--distribution-id(?:[ \\t]+|=)[\"']?|"
+	    "(?<![A-Za-z0-9_])DistributionId=|(?<![A-Za-z0-9_-])cloudfront"
+	    "[^\\r\\n]{1,200}?--id(?:[ \\t]+|=)[\"']?)|" Q "Id" Q
+	    "[ \\t]*:[ \\t]*" Q "(?=E[A-Z0-9]{12,14}\\\\?\"))"
+	    "\\KE[A-Z0-9]{11,14}(?![A-Za-z0-9_])", NULL,
+	    "CloudFront distribution ID in context", 0 },
+	{ "log-group", "LOG_GROUP",
+	    "/aws/(?<![A-Za-z0-9_./-]/aws/)(?!service/|reference/)[a-z0-9-]{1,40}/"
+	    "\\K[A-Za-z0-9_.#/-]{0,511}[A-Za-z0-9_#-]", NULL,
+	    "CloudWatch log group /aws/<service>/<name>: the name", 0 },
+	{ "resource-name", "RESOURCE_NAME",
+	    "(?=[BbCcDdFfIiKkLlPpQqRrSsTtUu\\\\\"'-])" NAME_PAT, split_name,
+	    "resource name under an AWS naming key (RoleName, --table-name, "
+	    "...)", 0 },
+	{ "cognito-user-pool", "COGNITO_POOL",
+	    "(?=[a-z]{2}-)" BL REGION "_[A-Za-z0-9]{9}" BR, NULL, "Cognito user pool ID", 0 },
+
+	/* The bare EC2 host label, after the full host names above. */
+	{ "ec2-host-label", "EC2_HOST",
+	    "ip-(?<![A-Za-z0-9_.-]ip-)[0-9]{1,3}(?:-[0-9]{1,3}){3}"
+	    "(?![A-Za-z0-9_]|[.-][0-9])",
+	    split_host_label, "EC2 host label ip-10-0-1-23", 0 },
+
+	/* Resource IDs. */
+	RESOURCE_IDS(ID_ROW)
+
+	/* Addresses, after everything that contains them. */
+	{ "ipv6", "IPV6",
+	    "(?=[0-9A-Fa-f:])(?<![A-Za-z0-9_:.])(?=[0-9A-Fa-f]{0,4}:[0-9A-Fa-f]{0,4}:)"
+	    "[0-9A-Fa-f:]{2,39}(?:(?<=:)(?:[0-9]{1,3}\\.){3}[0-9]{1,3})?"
+	    "(?:/(?:12[0-8]|1[01][0-9]|[1-9]?[0-9]))?"
+	    "(?![A-Za-z0-9_:]|\\.[0-9]|/[0-9])", split_ipv6,
+	    "IPv6 address or CIDR (the /nn is kept)", 0 },
+#define OCT "(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])"
+#define V4END "(?:/(?:3[0-2]|[12][0-9]|[0-9])(?![0-9]))?" \
+	"(?![A-Za-z0-9_]|\\.[0-9])"
+	{ "ipv4", "PUBLIC_IP",
+	    "(?=[0-9])(?<![A-Za-z0-9_.])" OCT "(?:\\." OCT "){3}" V4END, split_ipv4,
+	    "IPv4 address or CIDR: PRIVATE_IP or PUBLIC_IP (the /nn is kept)",
+	    0 },
+	{ "ipv4-private", "PRIVATE_IP",
+	    "(?=1)(?<![A-Za-z0-9_.])(?:10(?:\\." OCT "){3}|172\\.(?:1[6-9]|2[0-9]|"
+	    "3[01])(?:\\." OCT "){2}|192\\.168(?:\\." OCT "){2}|100\\."
+	    "(?:6[4-9]|[7-9][0-9]|1[01][0-9]|12[0-7])(?:\\." OCT "){2})"
+	    V4END, split_ipv4,
+	    "private IPv4 address only (RFC 1918, 100.64.0.0/10)", 0 },
+
+	/* The scanner builds this pattern from every prefix. */
+	{ "token-literal", "LITERAL", NULL, NULL,
+	    "text that already looks like one of our tokens", 0 },
+};
+
+const size_t am_nkinds = AM_ARRAY_SIZE(am_kinds);
