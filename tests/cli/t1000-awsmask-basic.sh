@@ -26,15 +26,6 @@ test_expect_success 'an ARN keeps its shape; account and role are masked' '
 	test_must_be_empty err
 '
 
-test_expect_success 'a comma-separated list of ARNs: every part masked' '
-	echo "$ARN,arn:aws:iam::210987654321:role/Deployer" >in &&
-	test_must_exit 0 awsmask <in >out 2>err &&
-	echo "arn:aws:iam::ACCOUNT_001:role/IAM_ROLE_001,arn:aws:iam::ACCOUNT_002:role/IAM_ROLE_002" >expect &&
-	test_cmp expect out &&
-	printf "%s\n" 123456789012 Admin 210987654321 Deployer >originals &&
-	test_no_leak originals out
-'
-
 test_expect_success 'the same ID twice gets the same token' '
 	printf "%s and again %s\n%s\n" "$ID1" "$ID1" "$ID1" >in &&
 	test_must_exit 0 awsmask <in >out 2>err &&
