@@ -48,6 +48,10 @@ test_expect_success 'leak' '
 	echo i-0123 >orig && echo "x i-0123 y" >f && test_no_leak orig f
 '
 test_expect_success 'stdin is empty' 'cat >got && test_must_be_empty got'
+test_expect_success 'grep fixed strings' '
+	echo "a.c [x]" >f && test_grep -F "a.c [x]" f && test_grep ! -F "abc" f
+'
+test_expect_success 'grep -F still fails' 'echo abc >f && test_grep -F "a.c" f'
 test_done
 EOF
 
@@ -112,7 +116,9 @@ test_expect_success 'helpers fail and pass when they should' '
 	test_grep "^not ok 5 - grep not$" out &&
 	test_grep "^not ok 6 - leak$" out &&
 	test_grep "^ok 7 - stdin is empty$" out &&
-	test_grep "^1\.\.7$" out
+	test_grep "^ok 8 - grep fixed strings$" out &&
+	test_grep "^not ok 9 - grep -F still fails$" out &&
+	test_grep "^1\.\.9$" out
 '
 
 test_expect_success 'each test gets its own HOME and state; the caller env is dropped' '
@@ -142,6 +148,59 @@ test_expect_success 'the work folder is removed when the script ends' '
 	test_path_is_missing "$work" &&
 	test_must_exit 1 sh "$WORK/fail.sh" >out 2>err &&
 	test_must_be_empty err
+'
+
+# A small tree for tests/run.sh: passing, failing and crashing programs.
+mkdir -p "$WORK/root/tests/cli" "$WORK/root/tests/unit"
+cp "$AWSMASK_TEST_ROOT/tests/run.sh" "$WORK/root/tests/"
+printf 'echo "ok 1 - a"\necho "ok 2 - b"\necho 1..2\n' \
+    >"$WORK/root/tests/cli/t0001-pass.sh"
+printf 'echo "ok 1 - a"\necho "not ok 2 - b"\necho "# detail of b"\necho 1..2\nexit 1\n' \
+    >"$WORK/root/tests/cli/t0002-fail.sh"
+printf 'echo "ok 1 - a"\necho dying >&2\nexit 3\n' \
+    >"$WORK/root/tests/cli/t0003-crash.sh"
+cat >"$WORK/root/tests/cli/t0004-env.sh" <<'EOS'
+case $HOME in "$TMPDIR"/*|*/awsmask-check.*) ;; *) echo "not ok 1 - HOME $HOME" ;; esac
+for v in "$HOME" "$XDG_CONFIG_HOME" "$XDG_STATE_HOME"; do
+	case $v in "$HOME"*) ;; *) echo "not ok 2 - $v" ;; esac
+done
+[ ! -e "$AWSMASK_SYSCONFIG" ] || echo "not ok 3 - sysconfig"
+[ -z "${AWSMASK_STORE-}${REDIS_HOST-}${USE_REDIS-}${MASKING_TTL-}" ] || echo "not ok 4 - env"
+case :$PATH: in *":$AWSMASK_TEST_ROOT/cmd:"*) ;; *) echo "not ok 5 - PATH" ;; esac
+[ -f "$AWSMASK_TEST_ROOT/tests/run.sh" ] || echo "not ok 6 - root"
+echo "ok 7 - env"
+EOS
+printf 'echo "lint: all fine"\n' >"$WORK/root/tests/lint-man.sh"
+printf '#!/bin/sh\necho 1..1\necho "ok 1 - unit"\n' >"$WORK/root/tests/unit/test_fake"
+chmod +x "$WORK/root/tests/unit/test_fake"
+
+test_expect_success 'run.sh counts TAP results, failures and crashes' '
+	cd "$WORK/root" &&
+	test_must_exit 1 env AWSMASK_STORE=x REDIS_HOST=y USE_REDIS=true \
+	    MASKING_TTL=1 sh tests/run.sh tests/unit/test_fake tests/unit/test_none \
+	    >"$T/out" 2>"$T/err" &&
+	cd "$T" &&
+	test_grep "^check: 7 passed, 3 failed$" out &&
+	test_grep "^FAIL +tests/unit/test_none +not built" out &&
+	test_grep "^ok +tests/unit/test_fake +1 passed" out &&
+	test_grep "^ok +tests/cli/t0001-pass.sh +2 passed" out &&
+	test_grep "^FAIL +tests/cli/t0002-fail.sh +1 of 2 failed" out &&
+	test_grep "^FAIL +tests/cli/t0003-crash.sh +1 of 2 failed, exit status 3" out &&
+	test_grep "^ok +tests/cli/t0004-env.sh +1 passed" out &&
+	test_grep "^ok +tests/lint-man.sh +1 passed" out &&
+	test_grep "^--- output of tests/cli/t0002-fail.sh ---$" out &&
+	test_grep "^# detail of b$" out &&
+	test_grep "^dying$" out &&
+	test_grep ! "output of tests/cli/t0001-pass.sh" out &&
+	test "$(tail -n 1 out)" = "check: 7 passed, 3 failed"
+'
+
+test_expect_success 'run.sh exits 0 when everything passes' '
+	cd "$WORK/root" &&
+	rm tests/cli/t0002-fail.sh tests/cli/t0003-crash.sh &&
+	test_must_exit 0 sh tests/run.sh tests/unit/test_fake >"$T/out" 2>"$T/err" &&
+	cd "$T" &&
+	test "$(tail -n 1 out)" = "check: 5 passed, 0 failed"
 '
 
 test_done
