@@ -32,7 +32,8 @@ CMOCKA_CFLAGS ?= $(shell $(PKG_CONFIG) --cflags cmocka 2>/dev/null)
 CMOCKA_LIBS ?= $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null)
 
 WARN = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
-	-Wpointer-arith -Wformat=2 -Wno-unused-parameter
+	-Wpointer-arith -Wformat=2 -Wno-unused-parameter \
+	-Wno-missing-field-initializers
 ifeq ($(DEVELOPER),1)
 WARN += -Werror
 endif

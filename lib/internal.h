@@ -157,6 +157,13 @@ struct am_kind {
 	am_split_fn *split;	/* NULL: whole match is one part */
 	const char *description;
 	int default_off;	/* not enabled unless named in --types */
+	/*
+	 * Literals, '|'-separated, of which every match contains at least
+	 * one ("amazonaws.com|.internal"), or NULL.  The scanner skips the
+	 * kind in a block that holds none of them: a cheap memmem instead
+	 * of trying the pattern at every word.
+	 */
+	const char *needles;
 };
 extern const struct am_kind am_kinds[];
 extern const size_t am_nkinds;
@@ -187,6 +194,12 @@ void am_scanner_free(struct am_scanner *s);
  */
 int am_scanner_next(struct am_scanner *s, const char *subject, size_t len,
     size_t from, size_t limit, struct am_match *m, struct am_error *err);
+/*
+ * Calls over one block (a growing `from`, the same subject and len) may
+ * share what the scanner learnt of the block; am_scanner_reset() starts
+ * a new block.  Call it whenever the subject's bytes change.
+ */
+void am_scanner_reset(struct am_scanner *s);
 size_t am_scanner_nkinds(const struct am_scanner *s);
 int am_scanner_kind_enabled(const struct am_scanner *s, size_t i);
 /*

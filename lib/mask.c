@@ -216,6 +216,7 @@ collect_parts(struct awsmask *am, struct am_stream *s, size_t limit,
 	int r, i, rc;
 
 	am->nparts = 0;
+	am_scanner_reset(am->sc);
 	while ((r = am_scanner_next(am->sc, s->buf, s->len, from, limit, &m,
 	    &am->err)) == 1) {
 		if (m.start < pos) {
