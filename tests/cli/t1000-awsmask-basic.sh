@@ -223,6 +223,42 @@ test_expect_success '--list-types lists at least 60 kinds, tab separated' '
 	test "$(cut -f1 types | sort | uniq -d | wc -l)" -eq 0
 '
 
+test_expect_success '--verbose reports on stderr, never a value; stdout unchanged' '
+	echo "$ID1 in $VPC by $ARN" >in &&
+	test_must_exit 0 awsmask -s memory: <in >out 2>err &&
+	test_must_exit 0 awsmask -s memory: --verbose <in >out.v 2>err.v &&
+	test_cmp out out.v &&
+	test_grep "^awsmask: " err.v &&
+	printf "%s\n" "$ID1" "$VPC" 123456789012 Admin >originals &&
+	test_no_leak originals err.v &&
+	test_must_exit 0 awsmask -v -s memory: <in >out.v 2>err.v &&
+	test_cmp out out.v
+'
+
+test_expect_success '--line-buffered writes each line before the input ends' '
+	mkfifo fifo &&
+	{
+		(
+			rc=0
+			timeout 20 awsmask --line-buffered <fifo >out 2>err || rc=$?
+			echo $rc >rc
+		) &
+	} &&
+	exec 3>fifo &&
+	echo "first $ID1" >&3 &&
+	test_wait_for 10 test -s out &&
+	echo "first EC2_001" >expect &&
+	test_cmp expect out &&
+	echo "second $ID2" >&3 &&
+	test_wait_for 10 test_line_count = 2 out &&
+	exec 3>&- &&
+	wait &&
+	echo 0 >expect.rc &&
+	test_cmp expect.rc rc &&
+	printf "first EC2_001\nsecond EC2_002\n" >expect &&
+	test_cmp expect out
+'
+
 test_expect_success 'the state folder is 0700 and the database 0600' '
 	umask 000 &&
 	echo "$ID1" >in &&
