@@ -142,7 +142,8 @@ test_expect_success 'a single 100 MB line with identifiers all through it' '
 	test_no_leak orig in.masked &&
 	test_must_exit 0 awsunmask <in.masked >in.back 2>in.err2 &&
 	rm -f in.masked &&
-	test_cmp in in.back
+	test_cmp in in.back &&
+	rm -f in in.back
 '
 
 test_expect_success 'awsunmask --verify: exit 0 when the round trip is exact' '
