@@ -161,4 +161,48 @@ test_expect_success 'awsunmask with a store that cannot be opened: exit 69' '
 	test_cmp clean out
 '
 
+# A Redis that is down: nothing listens on 127.0.0.1:1, so connecting is
+# refused at once.  Skipped when the tools were built without hiredis.
+if ldd "$(command -v awsmask)" 2>/dev/null | grep -q hiredis; then
+test_expect_success 'Redis down: identifiers give exit 69, one line, no original' '
+	printf "instance %s\n" "$ID1" >in &&
+	test_must_exit 69 env REDIS_HOST=127.0.0.1 REDIS_PORT=1 awsmask <in >out 2>err &&
+	one_clear_line err &&
+	test_no_leak "$WORK/originals" out err &&
+	test_must_exit 69 awsmask -s redis://127.0.0.1:1 <in >out 2>err &&
+	test_no_leak "$WORK/originals" out err
+'
+
+test_expect_success 'Redis down: input without identifiers passes (lazy open)' '
+	printf "nothing to hide\n" >in &&
+	test_must_exit 0 env REDIS_HOST=127.0.0.1 REDIS_PORT=1 awsmask <in >out 2>err &&
+	test_cmp in out
+'
+
+test_expect_success 'Redis down with REDIS_FALLBACK=true: masked via the embedded store' '
+	printf "instance %s\n" "$ID1" >in &&
+	test_must_exit 0 env REDIS_HOST=127.0.0.1 REDIS_PORT=1 REDIS_FALLBACK=true \
+	    awsmask <in >out 2>err &&
+	echo "instance EC2_001" >expect &&
+	test_cmp expect out &&
+	test_grep "^awsmask: " err &&
+	test_no_leak "$WORK/originals" err &&
+	test_path_is_file "$(store_db)" &&
+	test_must_exit 0 awsunmask <out >back 2>err &&
+	test_cmp in back
+'
+
+test_expect_success 'USE_REDIS=false: REDIS_HOST is ignored, embedded store' '
+	printf "instance %s\n" "$ID1" >in &&
+	test_must_exit 0 env REDIS_HOST=127.0.0.1 REDIS_PORT=1 USE_REDIS=false \
+	    awsmask <in >out 2>err &&
+	echo "instance EC2_001" >expect &&
+	test_cmp expect out &&
+	test_must_be_empty err &&
+	test_path_is_file "$(store_db)"
+'
+else
+test_skip 'Redis down' 'awsmask was built without hiredis'
+fi
+
 test_done
