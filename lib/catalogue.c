@@ -14,6 +14,11 @@
  * match makes the scanner resume one byte later, so no row may rely on a
  * later row matching at the same start.
  *
+ * Needles: a row that names literals (every match holds one of them) is
+ * skipped in a block without any; the scanner keeps eight at most, so
+ * rows share them ("amazonaws").  Rows whose context is matched without
+ * regard to case name none: memmem() is not caseless.
+ *
  * Rules every pattern keeps: non-capturing groups only, no
  * backreferences, fixed-length lookbehinds, no newline ever matched
  * ([ \t] instead of \s), every quantifier bounded so that no match is
@@ -45,10 +50,9 @@
 #define AWSCOM	"\\.amazonaws\\.com(?:\\.cn)?"
 /* JSON quote, also when the JSON sits escaped inside a JSON string. */
 #define Q	"\\\\?\""
-/* An S3 bucket (legacy names allowed upper case and '_') and an object
- * key that does not swallow sentence punctuation. */
-#define BUCKET	"[A-Za-z0-9][A-Za-z0-9._-]{1,61}[A-Za-z0-9]"
-#define S3KEY	"(?:/(?:[A-Za-z0-9_.!*@=+%~/-]{0,1023}[A-Za-z0-9_*=%~/-])?)?"
+/* An S3 bucket (legacy names allowed upper case and '_').  URLs stop at
+ * the bucket: the object key is kept, and scanned like any text. */
+#define BUCKET	"[A-Za-z0-9][A-Za-z0-9._-]{1,61}[A-Za-z0-9](?![A-Za-z0-9_-])"
 
 /*
  * Resource IDs: name, token prefix, literal prefix, pattern of the rest,
@@ -250,7 +254,8 @@ octets(const char *p, size_t len, char sep, int n, int *o)
 
 		while (e < len && p[e] != sep)
 			e++;
-		if ((i < n - 1) != (e < len) || (o[i] = octet(p + s, e - s)) < 0)
+		if ((i < n - 1) != (e < len) ||
+		    (o[i] = octet(p + s, e - s)) < 0)
 			return 0;
 		s = e + 1;
 	}
@@ -259,13 +264,14 @@ octets(const char *p, size_t len, char sep, int n, int *o)
 
 /*
  * Account IDs.  The pattern finds twelve digits after an AWS context: a
- * JSON key, a key=value or YAML key, a CLI flag, or prose ("account
- * 123456789012", "AWS account ID: ...").  Elsewhere twelve digits are
- * left alone.
+ * JSON key, a key=value or YAML key, a CLI flag, prose ("account
+ * 123456789012", "AWS account ID: ...") or an AWSLogs/ path.  Elsewhere
+ * twelve digits are left alone.
  */
 #define ACCOUNT_PAT \
-	"(?=[\\\\\"AaOo-])(?i:" Q "(?:aws:)?(?:OwnerId|Owner|AccountId|Account|AccountIds|" \
-	"AwsAccountId|AccountNumber|UserId|RequesterId|RecipientAccountId|" \
+	"(?=[\\\\\"AaOo-])(?i:" Q "(?:aws:)?(?:OwnerId|Owner|AccountId|" \
+	"Account|AccountIds|AwsAccountId|AccountNumber|UserId|RequesterId|" \
+	"RecipientAccountId|" \
 	"SourceAccount|PrincipalAccount|ResourceAccount|TargetAccount|" \
 	"OwnerAccount|AWS|account[_-]id|owner[_-]id)" Q "[ \\t]*:[ \\t]*" \
 	"\\[?[ \\t]*\\\\?\"?" \
@@ -274,17 +280,19 @@ octets(const char *p, size_t len, char sep, int n, int *o)
 	"|--(?:account-id|owner-id|owners?|source-account|aws-account-id|" \
 	"account|expected-bucket-owner|owner-ids)(?:[ \\t]+|=)[\"']?" \
 	"|(?<![A-Za-z0-9_])account(?:[ \\t]+(?:id|number|no\\.?))?[ \\t]*" \
-	"[:#]?[ \\t]*)\\K[0-9]{12}(?![0-9])"
+	"[:#]?[ \\t]*|(?<![A-Za-z0-9_])AWSLogs/)\\K[0-9]{12}(?![0-9])"
 
 /*
  * ARNs.  arn:partition:service:region:account:resource.  The resource
- * may not end in sentence punctuation.
+ * may not end in sentence punctuation.  An S3 ARN stops at the bucket:
+ * the object key is kept and scanned like any text (it may hold IDs).
  */
 #define ARN_PAT \
 	"arn:(?<![A-Za-z0-9_]arn:)(?:aws|aws-cn|aws-us-gov|aws-iso|aws-iso-b|" \
-	"aws-iso-e|aws-iso-f|aws-eusc):[a-z0-9][a-z0-9-]{0,62}:" \
+	"aws-iso-e|aws-iso-f|aws-eusc):(?:s3:::[A-Za-z0-9*](?:[A-Za-z0-9._*-]" \
+	"{0,61}[A-Za-z0-9*])?(?![A-Za-z0-9._*-])|[a-z0-9][a-z0-9-]{0,62}:" \
 	"(?:[a-z0-9-]{1,32}|\\*)?:(?:[0-9]{12}|aws|\\*)?:" \
-	"[A-Za-z0-9_/:.@+=,*$-]{0,2047}[A-Za-z0-9_/*$-]"
+	"[A-Za-z0-9_/:.@+=,*$-]{0,2047}[A-Za-z0-9_/*$-])"
 
 enum arn_how {
 	H_NONE,		/* nothing to mask in the resource */
@@ -318,7 +326,8 @@ static const struct arn_rule arn_rules[] = {
 	{ "iam", "instance-profile", H_LAST, "IAM_PROFILE", NULL, NULL, 0 },
 	{ "iam", "mfa", H_LAST, "IAM_USER", NULL, NULL, 0 },
 	{ "iam", "root", H_NONE, NULL, NULL, NULL, 0 },
-	{ "sts", "assumed-role", H_PAIR, "IAM_USER", "IAM_ROLE", "IAM_ROLE", 0 },
+	{ "sts", "assumed-role", H_PAIR, "IAM_USER", "IAM_ROLE", "IAM_ROLE",
+	    0 },
 	{ "sts", "federated-user", H_LAST, "IAM_USER", NULL, "IAM_USER", 0 },
 	{ "lambda", "function", H_SEG, "LAMBDA", NULL, "LAMBDA_ARN", 0 },
 	{ "sns", NULL, H_SEG, "SNS_TOPIC", NULL, "SNS_TOPIC", 0 },
@@ -720,9 +729,11 @@ static const char *const ipv4_constants[] = {
 	"169.254.170.23",	/* EKS Pod Identity */
 	"255.255.255.255",
 };
+/* Words after which a dotted quad is a version or a section number. */
 static const char *const version_words[] = {
 	"version", "ver", "vers", "v", "release", "rel", "rev", "revision",
-	"build", "firmware", "fw",
+	"build", "firmware", "fw", "section", "sect", "sec", "clause",
+	"chapter", "annex", "figure", "table", "paragraph",
 };
 
 /* Is the match right after one of words (skipping ' ', ':', '=', '-')? */
@@ -779,6 +790,9 @@ split_ipv4(const char *subj, size_t len, struct am_match *m)
 	 * 3.6.23.1) are small numbers; a random public address has all of
 	 * its last three octets below 32 one time in 500. */
 	if (!priv && o[0] < 50 && o[1] < 32 && o[2] < 32 && o[3] < 32)
+		return 0;
+	/* ASN.1 object IDs start with arc 0, 1 or 2 (2.5.4.43). */
+	if (o[0] <= 2 && o[1] < 10)
 		return 0;
 	/* The ipv4-private row exists to make PRIVATE_IP a known prefix and
 	 * to allow --types ipv4-private alone; it only ever sees private
@@ -940,160 +954,178 @@ split_name(const char *subj, size_t len, struct am_match *m)
 }
 
 #define ID_ROW(name, prefix, lit, pat, tail, desc) \
-	{ name, prefix, lit "(?<![A-Za-z0-9_-]" lit ")" pat, NULL, desc, 0 },
+	{ name, prefix, lit "(?<![A-Za-z0-9_-]" lit ")" pat, NULL, desc, 0, \
+	    NULL },
 
 const struct am_kind am_kinds[] = {
 	/* Structured forms first: they contain the bare kinds below. */
 	{ "arn", "ARN", ARN_PAT, split_arn,
-	    "ARN: account and resource name masked, the rest kept", 0 },
+	    "ARN: account and resource name masked, the rest kept", 0,
+	    "arn:" },
 	{ "sqs-url", "SQS_QUEUE",
-	    "(?=https?://|sqs\\.|queue\\.|[a-z]{2}-)" HL "(?:https?://)?(?:sqs\\." REGION AWSCOM "|"
-	    "(?:" REGION "\\.)?queue\\.amazonaws\\.com)/[0-9]{12}/"
-	    "[A-Za-z0-9_-]{1,80}(?:\\.fifo)?" BR, split_sqs_url,
-	    "SQS queue URL: account and queue name", 0 },
+	    "(?=https?://|sqs\\.|queue\\.|[a-z]{2}-)" HL "(?:https?://)?"
+	    "(?:sqs\\." REGION AWSCOM "|(?:" REGION "\\.)?queue"
+	    "\\.amazonaws\\.com)"
+	    "/[0-9]{12}/[A-Za-z0-9_-]{1,80}(?:\\.fifo)?" BR, split_sqs_url,
+	    "SQS queue URL: account and queue name", 0, "amazonaws" },
 	{ "ecr-registry", "ECR_URI",
 	    "(?=[0-9])" HL "[0-9]{12}\\.dkr\\.ecr(?:-fips)?\\." REGION AWSCOM
 	    "(?:/[a-z0-9](?:[a-z0-9._/-]{0,254}[a-z0-9])?)?" HR, split_ecr,
-	    "ECR registry and repository: account and repository", 0 },
+	    "ECR registry and repository: account and repository", 0,
+	    "amazonaws" },
 	{ "s3-uri", "BUCKET",
-	    "(?=s3)(?<![A-Za-z0-9_.+-])s3[an]?://" BUCKET S3KEY, split_s3_uri,
-	    "s3:// URI: the bucket (the key is kept)", 0 },
+	    "(?=s3)(?<![A-Za-z0-9_.+-])s3[an]?://" BUCKET, split_s3_uri,
+	    "s3:// URI: the bucket (the key is kept and scanned)", 0, "s3" },
 	{ "s3-virtual-host", "BUCKET",
-	    "(?=[a-z0-9])" HL "[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]\\.s3(?:[.-][a-z0-9-]{1,40})"
-	    "{0,3}" AWSCOM HR, split_s3_vhost,
-	    "virtual-hosted S3 endpoint: the bucket", 0 },
+	    "(?=[a-z0-9])" HL "(?!vpce-)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]"
+	    "\\.s3(?:[.-][a-z0-9-]{1,40}){0,3}" AWSCOM HR, split_s3_vhost,
+	    "virtual-hosted S3 endpoint: the bucket", 0, "amazonaws" },
 	{ "s3-path-url", "BUCKET",
-	    "(?=[sc])" HL "(?:s3(?:[.-](?:dualstack\\.)?[a-z0-9-]{1,40}){0,2}" AWSCOM "/"
-	    BUCKET "|(?:s3\\.)?console\\.aws\\.amazon\\.com/s3/"
-	    "(?:buckets|object)/" BUCKET ")" S3KEY, split_s3_path,
-	    "path-style S3 URL or S3 console URL: the bucket", 0 },
+	    "(?=[sc])" HL "(?:s3(?:[.-](?:dualstack\\.)?[a-z0-9-]{1,40}){0,2}"
+	    AWSCOM "/" BUCKET "|(?:s3\\.)?console\\.aws\\.amazon\\.com/s3/"
+	    "(?:buckets|object)/" BUCKET ")", split_s3_path,
+	    "path-style S3 URL or S3 console URL: the bucket", 0, "s3" },
 	{ "ec2-hostname", "EC2_HOST",
-	    "(?=ip-|ec2-|i-)" HL "(?:ip(?:-[0-9]{1,3}){4}|ec2(?:-[0-9]{1,3}){4}|i-[0-9a-f]{17})"
-	    "\\.(?:ec2\\.internal|compute-1\\.internal|" REGION
+	    "(?=ip-|ec2-|i-)" HL "(?:ip(?:-[0-9]{1,3}){4}|"
+	    "ec2(?:-[0-9]{1,3}){4}|"
+	    "i-[0-9a-f]{17})\\.(?:ec2\\.internal|compute-1\\.internal|" REGION
 	    "\\.compute\\.internal|compute-1\\.amazonaws\\.com|" REGION
 	    "\\.compute" AWSCOM ")" HR, split_host,
-	    "EC2 private or public DNS name: the host label", 0 },
+	    "EC2 private or public DNS name: the host label", 0,
+	    "amazonaws|.internal" },
 	{ "rds-endpoint", "RDS",
-	    "(?=[a-z0-9])" HL "[a-z0-9][a-z0-9-]{0,62}+\\.(?:cluster-(?:ro-|custom-)?|"
-	    "proxy-)?[a-z0-9]{6,16}\\." REGION "\\.rds" AWSCOM HR, split_host,
-	    "RDS endpoint: instance name and identifier", 0 },
+	    "(?=[a-z0-9])" HL "[a-z0-9][a-z0-9-]{0,62}+\\."
+	    "(?:cluster-(?:ro-|custom-)?|proxy-)?[a-z0-9]{6,16}\\." REGION
+	    "\\.rds" AWSCOM HR, split_host,
+	    "RDS endpoint: instance name and identifier", 0, "amazonaws" },
 	{ "elasticache-endpoint", "ELASTICACHE",
-	    "(?=[a-z0-9])" HL "[a-z0-9][a-z0-9-]{0,62}+(?:\\.[a-z0-9-]{1,63}+){1,4}\\."
-	    "[a-z]{3,5}[0-9]\\.cache" AWSCOM HR, split_host,
-	    "ElastiCache endpoint: cluster labels", 0 },
+	    "(?=[a-z0-9])" HL "[a-z0-9][a-z0-9-]{0,62}+"
+	    "(?:\\.[a-z0-9-]{1,63}+){1,4}\\.[a-z]{3,5}[0-9]\\.cache" AWSCOM HR,
+	    split_host, "ElastiCache endpoint: cluster labels", 0,
+	    "amazonaws" },
 	{ "redshift-endpoint", "REDSHIFT",
 	    "(?=[a-z])" HL "[a-z][a-z0-9-]{0,62}+\\.[a-z0-9]{6,16}\\." REGION
 	    "\\.redshift(?:-serverless)?" AWSCOM HR, split_host,
-	    "Redshift endpoint: cluster name and identifier", 0 },
+	    "Redshift endpoint: cluster name and identifier", 0, "amazonaws" },
 	{ "elb-hostname", "ELB",
-	    "(?=[A-Za-z0-9])" HL "(?:dualstack\\.)?(?:[A-Za-z0-9][A-Za-z0-9-]{0,62}-[0-9]{6,12}"
-	    "\\." REGION "\\.elb|[A-Za-z0-9][A-Za-z0-9-]{0,62}-[0-9a-f]{16}"
-	    "\\.elb\\." REGION ")" AWSCOM HR, split_host,
-	    "load balancer DNS name: the name label", 0 },
+	    "(?=[A-Za-z0-9])" HL "(?:dualstack\\.)?(?:[A-Za-z0-9][A-Za-z0-9-]"
+	    "{0,62}-[0-9]{6,12}\\." REGION "\\.elb|"
+	    "[A-Za-z0-9][A-Za-z0-9-]{0,62}"
+	    "-[0-9a-f]{16}\\.elb\\." REGION ")" AWSCOM HR, split_host,
+	    "load balancer DNS name: the name label", 0, "amazonaws" },
 	{ "api-gateway-host", "API_GW",
-	    "(?=[a-z0-9])" HL "[a-z0-9]{10}\\.execute-api\\." REGION AWSCOM HR, split_host,
-	    "API Gateway execute-api host: the API ID", 0 },
+	    "(?=[a-z0-9])" HL "[a-z0-9]{10}\\.execute-api\\." REGION AWSCOM HR,
+	    split_host, "API Gateway execute-api host: the API ID", 0,
+	    "amazonaws" },
 	{ "cloudfront-domain", "CLOUDFRONT",
-	    "d(?<![A-Za-z0-9_.-]d)[a-z0-9]{12,13}\\.cloudfront\\.net" HR, split_host,
-	    "CloudFront domain name: the distribution label", 0 },
+	    "d(?<![A-Za-z0-9_.-]d)[a-z0-9]{12,13}\\.cloudfront\\.net" HR,
+	    split_host, "CloudFront domain name: the distribution label", 0,
+	    "cloudfront" },
 	{ "eks-endpoint", "EKS_CLUSTER",
-	    "(?=[0-9A-F])" HL "[0-9A-F]{32}\\.(?:[a-z0-9]{2,4}\\.)?" REGION "\\.eks" AWSCOM HR,
-	    split_host, "EKS API server endpoint: the cluster ID", 0 },
+	    "(?=[0-9A-F])" HL "[0-9A-F]{32}\\.(?:[a-z0-9]{2,4}\\.)?" REGION
+	    "\\.eks" AWSCOM HR, split_host,
+	    "EKS API server endpoint: the cluster ID", 0, "amazonaws" },
 	{ "lambda-url", "LAMBDA",
-	    "(?=[a-z0-9])" HL "[a-z0-9]{32}\\.lambda-url\\." REGION "\\.on\\.aws" HR,
-	    split_host, "Lambda function URL: the URL ID", 0 },
+	    "(?=[a-z0-9])" HL "[a-z0-9]{32}\\.lambda-url\\." REGION
+	    "\\.on\\.aws" HR, split_host, "Lambda function URL: the URL ID", 0,
+	    ".on.aws" },
 	{ "opensearch-endpoint", "OPENSEARCH",
-	    "(?=[sv])" HL "(?:search|vpc)-[a-z][a-z0-9-]{2,27}-[a-z0-9]{10,32}\\." REGION
-	    "\\.es" AWSCOM HR, split_host,
-	    "OpenSearch domain endpoint: the domain label", 0 },
+	    "(?=[sv])" HL "(?:search|vpc)-[a-z][a-z0-9-]{2,27}-[a-z0-9]{10,32}"
+	    "\\." REGION "\\.es" AWSCOM HR, split_host,
+	    "OpenSearch domain endpoint: the domain label", 0, "amazonaws" },
 
 	/* Credentials. */
 	{ "secret-access-key", "SECRET_KEY",
-	    "(?=[AaSs])(?i:(?<![A-Za-z0-9])(?:aws[_-]?)?secret[_-]?(?:access[_-]?)?key"
-	    "\\\\?[\"']?[ \\t]*[:=][ \\t]*\\\\?[\"']?)\\K[A-Za-z0-9/+=]{40}"
-	    "(?![A-Za-z0-9/+=])", NULL,
-	    "secret access key after its key name", 0 },
+	    "(?=[AaSs])(?i:(?<![A-Za-z0-9])(?:aws[_-]?)?secret[_-]?"
+	    "(?:access[_-]?)?key\\\\?[\"']?[ \\t]*[:=][ \\t]*\\\\?[\"']?)"
+	    "\\K[A-Za-z0-9/+=]{40}(?![A-Za-z0-9/+=])", NULL,
+	    "secret access key after its key name", 0, NULL },
 	{ "session-token", "SESSION_TOKEN",
-	    "(?=[AaSsXx])(?i:(?<![A-Za-z0-9])(?:aws[_-]?)?(?:session|security)[_-]?token"
-	    "\\\\?[\"']?[ \\t]*[:=][ \\t]*\\\\?[\"']?|x-amz-security-token:"
-	    "[ \\t]*)\\K[A-Za-z0-9/+=]{16,4096}+", NULL,
-	    "STS session token after its key name", 0 },
+	    "(?=[AaSsXx])(?i:(?<![A-Za-z0-9])(?:aws[_-]?)?(?:session|security)"
+	    "[_-]?token\\\\?[\"']?[ \\t]*[:=][ \\t]*\\\\?[\"']?|"
+	    "x-amz-security-token:[ \\t]*)\\K[A-Za-z0-9/+=]{16,4096}+", NULL,
+	    "STS session token after its key name", 0, NULL },
 	{ "access-key-id", "ACCESS_KEY",
 	    "A(?<![A-Za-z0-9]A)(?:KIA|SIA)[A-Z0-9]{16}(?![A-Za-z0-9])", NULL,
-	    "access key ID (AKIA, ASIA)", 0 },
+	    "access key ID (AKIA, ASIA)", 0, NULL },
 	{ "iam-unique-id", "IAM_ID",
 	    "A(?<![A-Za-z0-9]A)(?:IDA|ROA|IPA|NPA|NVA|PKA|GPA|BIA|CCA|SCA|"
 	    "AGA)[A-Z0-9]{16,17}(?![A-Za-z0-9])", NULL,
-	    "IAM unique ID (AIDA, AROA, ANPA, ...)", 0 },
+	    "IAM unique ID (AIDA, AROA, ANPA, ...)", 0, NULL },
 
 	/* Identifiers recognised by their context. */
 	{ "account-id", "ACCOUNT", ACCOUNT_PAT, NULL,
-	    "12-digit account ID in AWS context", 0 },
+	    "12-digit account ID in AWS context", 0, NULL },
 	{ "kms-key-id", "KMS_KEY",
-	    "(?=[KkMm\\\\\"-])(?:(?<![A-Za-z0-9_])key/|(?i:" Q "[A-Za-z]{0,24}KeyId" Q
-	    "[ \\t]*:[ \\t]*" Q "|--(?:kms-)?key-id(?:[ \\t]+|=)[\"']?|"
-	    "(?<![A-Za-z0-9_])(?:kms[_-]?)?key[_-]?id[ \\t]*[=:][ \\t]*[\"']?))"
-	    "\\K(?:" UUID "|mrk-[0-9a-f]{32})(?![A-Za-z0-9_-])"
-	    "|" BL "mrk-[0-9a-f]{32}" BR, NULL,
-	    "KMS key ID in context, or a multi-Region key ID", 0 },
+	    "(?=[KkMm\\\\\"-])(?:(?<![A-Za-z0-9_])key/|(?i:" Q
+	    "[A-Za-z]{0,24}KeyId" Q "[ \\t]*:[ \\t]*" Q "|--(?:kms-)?key-id"
+	    "(?:[ \\t]+|=)[\"']?|(?<![A-Za-z0-9_])(?:kms[_-]?)?key[_-]?id"
+	    "[ \\t]*[=:][ \\t]*[\"']?))\\K(?:" UUID "|mrk-[0-9a-f]{32})"
+	    "(?![A-Za-z0-9_-])|" BL "mrk-[0-9a-f]{32}" BR, NULL,
+	    "KMS key ID in context, or a multi-Region key ID", 0, NULL },
 	{ "route53-zone", "ROUTE53_ZONE",
-	    "(?=[Hh\\\\\"-])(?:(?<![A-Za-z0-9_])hostedzone/|(?i:" Q "HostedZoneId" Q
-	    "[ \\t]*:[ \\t]*" Q "|--hosted-zone-id(?:[ \\t]+|=)[\"']?|"
-	    "(?<![A-Za-z0-9_])HostedZoneId=)(?:/hostedzone/)?)"
-	    "\\KZ[A-Z0-9]{8,32}(?![A-Za-z0-9_])", NULL,
-	    "Route 53 hosted zone ID in context", 0 },
+	    "(?=[Hh\\\\\"-])(?:(?<![A-Za-z0-9_])hostedzone/|(?i:" Q
+	    "HostedZoneId" Q "[ \\t]*:[ \\t]*" Q "|--hosted-zone-id"
+	    "(?:[ \\t]+|=)[\"']?|(?<![A-Za-z0-9_])HostedZoneId=)"
+	    "(?:/hostedzone/)?)\\KZ[A-Z0-9]{8,32}(?![A-Za-z0-9_])", NULL,
+	    "Route 53 hosted zone ID in context", 0, NULL },
 	{ "cloudfront-distribution", "CF_DIST",
-	    "(?=[CcDd\\\\\"-])(?:(?<![A-Za-z0-9_])distributions?/|(?i:" Q "DistributionId" Q
-	    "[ \\t]*:[ \\t]*" Q "|--distribution-id(?:[ \\t]+|=)[\"']?|"
-	    "(?<![A-Za-z0-9_])DistributionId=|(?<![A-Za-z0-9_-])cloudfront"
-	    "[^\\r\\n]{1,200}?--id(?:[ \\t]+|=)[\"']?)|" Q "Id" Q
-	    "[ \\t]*:[ \\t]*" Q "(?=E[A-Z0-9]{12,14}\\\\?\"))"
-	    "\\KE[A-Z0-9]{11,14}(?![A-Za-z0-9_])", NULL,
-	    "CloudFront distribution ID in context", 0 },
+	    "(?=[CcDd\\\\\"-])(?:(?<![A-Za-z0-9_])distributions?/|(?i:" Q
+	    "DistributionId" Q "[ \\t]*:[ \\t]*" Q "|--distribution-id"
+	    "(?:[ \\t]+|=)[\"']?|(?<![A-Za-z0-9_])DistributionId=|"
+	    "(?<![A-Za-z0-9_-])cloudfront[^\\r\\n]{1,200}?--id(?:[ \\t]+|=)"
+	    "[\"']?)|" Q "Id" Q "[ \\t]*:[ \\t]*" Q
+	    "(?=E[A-Z0-9]{12,14}\\\\?\"))\\KE[A-Z0-9]{11,14}(?![A-Za-z0-9_])",
+	    NULL, "CloudFront distribution ID in context", 0, NULL },
 	{ "log-group", "LOG_GROUP",
-	    "/aws/(?<![A-Za-z0-9_./-]/aws/)(?!service/|reference/)[a-z0-9-]{1,40}/"
-	    "\\K[A-Za-z0-9_.#/-]{0,511}[A-Za-z0-9_#-]", NULL,
-	    "CloudWatch log group /aws/<service>/<name>: the name", 0 },
+	    "/aws/(?<![A-Za-z0-9_./-]/aws/)(?!service/|reference/)"
+	    "[a-z0-9-]{1,40}/\\K[A-Za-z0-9_.#/-]{0,511}[A-Za-z0-9_#-]", NULL,
+	    "CloudWatch log group /aws/<service>/<name>: the name", 0,
+	    "/aws/" },
 	{ "resource-name", "RESOURCE_NAME",
 	    "(?=[BbCcDdFfIiKkLlPpQqRrSsTtUu\\\\\"'-])" NAME_PAT, split_name,
 	    "resource name under an AWS naming key (RoleName, --table-name, "
-	    "...)", 0 },
+	    "...)", 0, NULL },
 	{ "cognito-user-pool", "COGNITO_POOL",
-	    "(?=[a-z]{2}-)" BL REGION "_[A-Za-z0-9]{9}" BR, NULL, "Cognito user pool ID", 0 },
+	    "(?=[a-z]{2}-)" BL REGION "_[A-Za-z0-9]{9}" BR, NULL,
+	    "Cognito user pool ID", 0, NULL },
 
 	/* The bare EC2 host label, after the full host names above. */
 	{ "ec2-host-label", "EC2_HOST",
 	    "ip-(?<![A-Za-z0-9_.-]ip-)[0-9]{1,3}(?:-[0-9]{1,3}){3}"
 	    "(?![A-Za-z0-9_]|[.-][0-9])",
-	    split_host_label, "EC2 host label ip-10-0-1-23", 0 },
+	    split_host_label, "EC2 host label ip-10-0-1-23", 0, "ip-" },
 
 	/* Resource IDs. */
 	RESOURCE_IDS(ID_ROW)
 
 	/* Addresses, after everything that contains them. */
 	{ "ipv6", "IPV6",
-	    "(?=[0-9A-Fa-f:])(?<![A-Za-z0-9_:.])(?=[0-9A-Fa-f]{0,4}:[0-9A-Fa-f]{0,4}:)"
+	    "(?=[0-9A-Fa-f:])(?<![A-Za-z0-9_:.])"
+	    "(?=[0-9A-Fa-f]{0,4}:[0-9A-Fa-f]{0,4}:)"
 	    "[0-9A-Fa-f:]{2,39}(?:(?<=:)(?:[0-9]{1,3}\\.){3}[0-9]{1,3})?"
 	    "(?:/(?:12[0-8]|1[01][0-9]|[1-9]?[0-9]))?"
 	    "(?![A-Za-z0-9_:]|\\.[0-9]|/[0-9])", split_ipv6,
-	    "IPv6 address or CIDR (the /nn is kept)", 0 },
+	    "IPv6 address or CIDR (the /nn is kept)", 0, NULL },
 #define OCT "(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])"
 #define V4END "(?:/(?:3[0-2]|[12][0-9]|[0-9])(?![0-9]))?" \
 	"(?![A-Za-z0-9_]|\\.[0-9])"
 	{ "ipv4", "PUBLIC_IP",
-	    "(?=[0-9])(?<![A-Za-z0-9_.])" OCT "(?:\\." OCT "){3}" V4END, split_ipv4,
+	    "(?=[0-9])(?<![A-Za-z0-9_.])" OCT "(?:\\." OCT "){3}" V4END,
+	    split_ipv4,
 	    "IPv4 address or CIDR: PRIVATE_IP or PUBLIC_IP (the /nn is kept)",
-	    0 },
+	    0, NULL },
 	{ "ipv4-private", "PRIVATE_IP",
-	    "(?=1)(?<![A-Za-z0-9_.])(?:10(?:\\." OCT "){3}|172\\.(?:1[6-9]|2[0-9]|"
+	    "(?=1)(?<![A-Za-z0-9_.])(?:10(?:\\." OCT "){3}|172\\."
+	    "(?:1[6-9]|2[0-9]|"
 	    "3[01])(?:\\." OCT "){2}|192\\.168(?:\\." OCT "){2}|100\\."
 	    "(?:6[4-9]|[7-9][0-9]|1[01][0-9]|12[0-7])(?:\\." OCT "){2})"
 	    V4END, split_ipv4,
-	    "private IPv4 address only (RFC 1918, 100.64.0.0/10)", 0 },
+	    "private IPv4 address only (RFC 1918, 100.64.0.0/10)", 0, NULL },
 
 	/* The scanner builds this pattern from every prefix. */
 	{ "token-literal", "LITERAL", NULL, NULL,
-	    "text that already looks like one of our tokens", 0 },
+	    "text that already looks like one of our tokens", 0, NULL },
 };
 
 const size_t am_nkinds = AM_ARRAY_SIZE(am_kinds);
