@@ -1,0 +1,1157 @@
+/*
+ * Unit tests for lib/catalogue.c: every kind's precision and recall,
+ * driven by tables.  An example names one kind, enables only that kind
+ * in a scanner, and gives the line with each identifying part replaced
+ * by its token prefix ("arn:aws:iam::ACCOUNT:role/IAM_ROLE"); a negative
+ * example must give no match at all.  Then the kinds together: overlaps,
+ * the precision corpus, and --no-preserve-structure's whole tokens.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "internal.h"
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+
+struct example {
+	const char *kind;	/* NULL: every default kind */
+	const char *in;
+	const char *out;	/* parts replaced by their prefixes */
+};
+
+struct negative {
+	const char *kind;
+	const char *in;
+};
+
+/* Three positive examples for a resource ID of the given literal prefix:
+ * 17 hex digits, 8 hex digits, and one in JSON. */
+#define ID_POS(kind, lit, p) \
+	{ kind, "id " lit "0123456789abcdef0 ok", "id " p " ok" }, \
+	{ kind, "(" lit "1a2b3c4d)", "(" p ")" }, \
+	{ kind, "\"" lit "0fedcba9876543210\",", "\"" p "\"," }
+/* The same for IDs that only exist in the 17-digit form. */
+#define ID17_POS(kind, lit, p) \
+	{ kind, "id " lit "0123456789abcdef0 ok", "id " p " ok" }, \
+	{ kind, "(" lit "0a1b2c3d4e5f60718)", "(" p ")" }, \
+	{ kind, "\"" lit "0fedcba9876543210\",", "\"" p "\"," }
+/* Glued to a word, too long, upper case, not hex. */
+#define ID_NEG(kind, lit) \
+	{ kind, "x" lit "0123456789abcdef0" }, \
+	{ kind, lit "0123456789abcdef0123" }, \
+	{ kind, lit "0123456789ABCDEF0" }, \
+	{ kind, lit "zzzzzzzz" }
+
+static const struct example positives[] = {
+	/* ARNs */
+	{ "arn", "arn:aws:iam::123456789012:role/service-role/MyRole.",
+	    "arn:aws:iam::ACCOUNT:role/service-role/IAM_ROLE." },
+	{ "arn", "\"arn:aws:sts::123456789012:assumed-role/Admin/jane@example.com\"",
+	    "\"arn:aws:sts::ACCOUNT:assumed-role/IAM_ROLE/IAM_USER\"" },
+	{ "arn", "arn:aws:ec2:us-east-1:123456789012:instance/i-0abc12de34f567890",
+	    "arn:aws:ec2:us-east-1:ACCOUNT:instance/EC2" },
+	{ "arn", "arn:aws:ec2:us-east-1::image/ami-0abcdef1234567890",
+	    "arn:aws:ec2:us-east-1::image/AMI" },
+	{ "arn", "arn:aws:ec2:eu-west-1:123456789012:transit-gateway-attachment/"
+	    "tgw-attach-0123456789abcdef0",
+	    "arn:aws:ec2:eu-west-1:ACCOUNT:transit-gateway-attachment/TGW" },
+	{ "arn", "arn:aws:s3:::my-bucket/logs/x.gz", "arn:aws:s3:::BUCKET/logs/x.gz" },
+	{ "arn", "arn:aws:s3:::my-bucket", "arn:aws:s3:::BUCKET" },
+	{ "arn", "arn:aws:lambda:us-east-1:123456789012:function:my-func:prod",
+	    "arn:aws:lambda:us-east-1:ACCOUNT:function:LAMBDA:prod" },
+	{ "arn", "arn:aws-us-gov:sns:us-gov-west-1:123456789012:alerts",
+	    "arn:aws-us-gov:sns:us-gov-west-1:ACCOUNT:SNS_TOPIC" },
+	{ "arn", "(arn:aws:sqs:eu-west-1:123456789012:orders.fifo)",
+	    "(arn:aws:sqs:eu-west-1:ACCOUNT:SQS_QUEUE)" },
+	{ "arn", "arn:aws:dynamodb:us-east-1:123456789012:table/Orders/stream/"
+	    "2024-01-01T00:00:00.000",
+	    "arn:aws:dynamodb:us-east-1:ACCOUNT:table/DYNAMODB_TABLE/stream/"
+	    "2024-01-01T00:00:00.000" },
+	{ "arn", "arn:aws:elasticloadbalancing:us-east-1:123456789012:"
+	    "loadbalancer/app/my-alb/50dc6c495c0c9188",
+	    "arn:aws:elasticloadbalancing:us-east-1:ACCOUNT:"
+	    "loadbalancer/app/ELB/50dc6c495c0c9188" },
+	{ "arn", "arn:aws:elasticloadbalancing:us-east-1:123456789012:"
+	    "targetgroup/my-tg/73e2d6bc24d8a067",
+	    "arn:aws:elasticloadbalancing:us-east-1:ACCOUNT:"
+	    "targetgroup/TARGET_GROUP/73e2d6bc24d8a067" },
+	{ "arn", "arn:aws:ecs:us-east-1:123456789012:task/prod/"
+	    "0123456789abcdef0123456789abcdef",
+	    "arn:aws:ecs:us-east-1:ACCOUNT:task/ECS_CLUSTER/ECS_TASK" },
+	{ "arn", "arn:aws:ecs:us-east-1:123456789012:service/prod/web",
+	    "arn:aws:ecs:us-east-1:ACCOUNT:service/ECS_CLUSTER/ECS_SERVICE" },
+	{ "arn", "arn:aws:ecs:us-east-1:123456789012:task-definition/web:42",
+	    "arn:aws:ecs:us-east-1:ACCOUNT:task-definition/ECS_TASKDEF:42" },
+	{ "arn", "arn:aws:eks:us-west-2:123456789012:cluster/prod-eks",
+	    "arn:aws:eks:us-west-2:ACCOUNT:cluster/EKS_CLUSTER" },
+	{ "arn", "arn:aws:kms:us-east-1:123456789012:key/"
+	    "1234abcd-12ab-34cd-56ef-1234567890ab",
+	    "arn:aws:kms:us-east-1:ACCOUNT:key/KMS_KEY" },
+	{ "arn", "arn:aws:kms:us-east-1:123456789012:alias/my-key",
+	    "arn:aws:kms:us-east-1:ACCOUNT:alias/KMS_ALIAS" },
+	{ "arn", "arn:aws:kms:us-east-1:123456789012:alias/aws/ebs",
+	    "arn:aws:kms:us-east-1:ACCOUNT:alias/aws/ebs" },
+	{ "arn", "arn:aws:acm:us-east-1:123456789012:certificate/"
+	    "12345678-1234-1234-1234-123456789012",
+	    "arn:aws:acm:us-east-1:ACCOUNT:certificate/CERT" },
+	{ "arn", "arn:aws:secretsmanager:us-east-1:123456789012:secret:"
+	    "prod/db-AbCdEf",
+	    "arn:aws:secretsmanager:us-east-1:ACCOUNT:secret:SECRET" },
+	{ "arn", "arn:aws:ssm:us-east-1:123456789012:parameter/prod/db/password",
+	    "arn:aws:ssm:us-east-1:ACCOUNT:parameter/PARAM" },
+	{ "arn", "arn:aws:cloudformation:us-east-1:123456789012:stack/my-stack/"
+	    "1c2fa620-982a-11e3-aff7-50e2416294e0",
+	    "arn:aws:cloudformation:us-east-1:ACCOUNT:stack/STACK/"
+	    "1c2fa620-982a-11e3-aff7-50e2416294e0" },
+	{ "arn", "arn:aws:rds:us-east-1:123456789012:db:mydb",
+	    "arn:aws:rds:us-east-1:ACCOUNT:db:RDS" },
+	{ "arn", "arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/"
+	    "my-func:*",
+	    "arn:aws:logs:us-east-1:ACCOUNT:log-group:/aws/lambda/LOG_GROUP:*" },
+	{ "arn", "arn:aws:route53:::hostedzone/Z1D633PJN98FT9",
+	    "arn:aws:route53:::hostedzone/ROUTE53_ZONE" },
+	{ "arn", "arn:aws:cloudfront::123456789012:distribution/EDFDVBD6EXAMPLE",
+	    "arn:aws:cloudfront::ACCOUNT:distribution/CF_DIST" },
+	{ "arn", "arn:aws:ecr:us-east-1:123456789012:repository/team/app",
+	    "arn:aws:ecr:us-east-1:ACCOUNT:repository/ECR_REPO" },
+	{ "arn", "arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/prod/"
+	    "GET/pets",
+	    "arn:aws:execute-api:us-east-1:ACCOUNT:API_GW/prod/GET/pets" },
+	{ "arn", "arn:aws:iam::123456789012:root", "arn:aws:iam::ACCOUNT:root" },
+	{ "arn", "arn:aws:iam::123456789012:user/division_abc/subdivision_xyz/Bob",
+	    "arn:aws:iam::ACCOUNT:user/division_abc/subdivision_xyz/IAM_USER" },
+	{ "arn", "arn:aws:iam::123456789012:group/Developers",
+	    "arn:aws:iam::ACCOUNT:group/IAM_GROUP" },
+	{ "arn", "arn:aws:iam::123456789012:policy/ManageCredentialsPermissions",
+	    "arn:aws:iam::ACCOUNT:policy/IAM_POLICY" },
+	{ "arn", "arn:aws:iam::123456789012:instance-profile/Webserver",
+	    "arn:aws:iam::ACCOUNT:instance-profile/IAM_PROFILE" },
+	{ "arn", "arn:aws:sts::123456789012:federated-user/Bob",
+	    "arn:aws:sts::ACCOUNT:federated-user/IAM_USER" },
+	{ "arn", "arn:aws-cn:states:cn-north-1:123456789012:stateMachine:"
+	    "MyMachine",
+	    "arn:aws-cn:states:cn-north-1:ACCOUNT:stateMachine:ARN" },
+	{ "arn", "arn:aws:dynamodb:*:123456789012:table/*",
+	    "arn:aws:dynamodb:*:ACCOUNT:table/*" },
+	{ "arn", "(see arn:aws-iso-b:iam::123456789012:user/bob), ok",
+	    "(see arn:aws-iso-b:iam::ACCOUNT:user/IAM_USER), ok" },
+
+	/* URLs and hostnames */
+	{ "sqs-url", "https://sqs.us-east-1.amazonaws.com/123456789012/orders",
+	    "https://sqs.us-east-1.amazonaws.com/ACCOUNT/SQS_QUEUE" },
+	{ "sqs-url", "QueueUrl: https://sqs.eu-west-1.amazonaws.com/"
+	    "123456789012/jobs.fifo,",
+	    "QueueUrl: https://sqs.eu-west-1.amazonaws.com/ACCOUNT/SQS_QUEUE," },
+	{ "sqs-url", "https://queue.amazonaws.com/123456789012/legacy",
+	    "https://queue.amazonaws.com/ACCOUNT/SQS_QUEUE" },
+	{ "sqs-url", "sqs.cn-north-1.amazonaws.com.cn/123456789012/q1",
+	    "sqs.cn-north-1.amazonaws.com.cn/ACCOUNT/SQS_QUEUE" },
+	{ "ecr-registry", "123456789012.dkr.ecr.us-east-1.amazonaws.com/"
+	    "team/app:latest",
+	    "ACCOUNT.dkr.ecr.us-east-1.amazonaws.com/ECR_REPO:latest" },
+	{ "ecr-registry", "docker login 123456789012.dkr.ecr.eu-west-1.amazonaws.com",
+	    "docker login ACCOUNT.dkr.ecr.eu-west-1.amazonaws.com" },
+	{ "ecr-registry", "image: 123456789012.dkr.ecr.us-west-2.amazonaws.com/"
+	    "web@sha256:abc",
+	    "image: ACCOUNT.dkr.ecr.us-west-2.amazonaws.com/ECR_REPO@sha256:abc" },
+	{ "s3-uri", "aws s3 cp s3://my-bucket/logs/x.gz .",
+	    "aws s3 cp s3://BUCKET/logs/x.gz ." },
+	{ "s3-uri", "copied to s3://other.bucket.", "copied to s3://BUCKET." },
+	{ "s3-uri", "'s3a://data-lake/raw/2024/'", "'s3a://BUCKET/raw/2024/'" },
+	{ "s3-virtual-host", "https://my-bucket.s3.us-east-1.amazonaws.com/key.txt",
+	    "https://BUCKET.s3.us-east-1.amazonaws.com/key.txt" },
+	{ "s3-virtual-host", "my.dotted.bucket.s3.amazonaws.com",
+	    "BUCKET.s3.amazonaws.com" },
+	{ "s3-virtual-host", "site.s3-website-us-west-2.amazonaws.com",
+	    "BUCKET.s3-website-us-west-2.amazonaws.com" },
+	{ "s3-path-url", "https://s3.amazonaws.com/my-bucket/key",
+	    "https://s3.amazonaws.com/BUCKET/key" },
+	{ "s3-path-url", "https://s3.us-west-2.amazonaws.com/logs-2024/a/b.txt",
+	    "https://s3.us-west-2.amazonaws.com/BUCKET/a/b.txt" },
+	{ "s3-path-url", "https://s3.console.aws.amazon.com/s3/buckets/"
+	    "my-bucket?region=us-east-1",
+	    "https://s3.console.aws.amazon.com/s3/buckets/BUCKET?region=us-east-1" },
+	{ "ec2-hostname", "ip-10-0-1-23.ec2.internal", "EC2_HOST.ec2.internal" },
+	{ "ec2-hostname", "node ip-172-31-5-10.us-west-2.compute.internal Ready",
+	    "node EC2_HOST.us-west-2.compute.internal Ready" },
+	{ "ec2-hostname", "ec2-54-1-2-3.compute-1.amazonaws.com",
+	    "EC2_HOST.compute-1.amazonaws.com" },
+	{ "ec2-hostname", "i-0123456789abcdef0.eu-west-1.compute.internal",
+	    "EC2.eu-west-1.compute.internal" },
+	{ "rds-endpoint", "mydb.c9akciq32xyz.us-east-1.rds.amazonaws.com:5432",
+	    "RDS.us-east-1.rds.amazonaws.com:5432" },
+	{ "rds-endpoint", "host=mycluster.cluster-ro-c9akciq32xyz.eu-west-1.rds."
+	    "amazonaws.com",
+	    "host=RDS.eu-west-1.rds.amazonaws.com" },
+	{ "rds-endpoint", "db.abcdefghijkl.us-gov-west-1.rds.amazonaws.com",
+	    "RDS.us-gov-west-1.rds.amazonaws.com" },
+	{ "elasticache-endpoint", "my-redis.abc123.ng.0001.use1.cache.amazonaws."
+	    "com:6379",
+	    "ELASTICACHE.use1.cache.amazonaws.com:6379" },
+	{ "elasticache-endpoint", "master.my-rg.abc123.euw1.cache.amazonaws.com",
+	    "ELASTICACHE.euw1.cache.amazonaws.com" },
+	{ "elasticache-endpoint", "my-cache-abc123.serverless.use1.cache."
+	    "amazonaws.com",
+	    "ELASTICACHE.use1.cache.amazonaws.com" },
+	{ "redshift-endpoint", "examplecluster.abc123xyz789.us-west-2.redshift."
+	    "amazonaws.com:5439",
+	    "REDSHIFT.us-west-2.redshift.amazonaws.com:5439" },
+	{ "redshift-endpoint", "jdbc:redshift://mycluster.cxyz1234abcd."
+	    "eu-central-1.redshift.amazonaws.com:5439/dev",
+	    "jdbc:redshift://REDSHIFT.eu-central-1.redshift.amazonaws.com:5439/dev" },
+	{ "redshift-endpoint", "wg.123456789012.us-east-1.redshift-serverless."
+	    "amazonaws.com",
+	    "REDSHIFT.us-east-1.redshift-serverless.amazonaws.com" },
+	{ "elb-hostname", "my-alb-1234567890.us-east-1.elb.amazonaws.com",
+	    "ELB.us-east-1.elb.amazonaws.com" },
+	{ "elb-hostname", "internal-my-alb-1234567890.us-east-1.elb.amazonaws.com",
+	    "internal-ELB.us-east-1.elb.amazonaws.com" },
+	{ "elb-hostname", "my-nlb-0123456789abcdef.elb.us-east-1.amazonaws.com",
+	    "ELB.elb.us-east-1.amazonaws.com" },
+	{ "elb-hostname", "dualstack.my-alb-1234567890.us-east-1.elb.amazonaws.com",
+	    "dualstack.ELB.us-east-1.elb.amazonaws.com" },
+	{ "api-gateway-host", "https://a1b2c3d4e5.execute-api.us-east-1."
+	    "amazonaws.com/prod",
+	    "https://API_GW.execute-api.us-east-1.amazonaws.com/prod" },
+	{ "api-gateway-host", "abcdef1234.execute-api.eu-west-2.amazonaws.com",
+	    "API_GW.execute-api.eu-west-2.amazonaws.com" },
+	{ "api-gateway-host", "curl https://0123456789.execute-api."
+	    "ap-southeast-2.amazonaws.com/",
+	    "curl https://API_GW.execute-api.ap-southeast-2.amazonaws.com/" },
+	{ "cloudfront-domain", "d111111abcdef8.cloudfront.net",
+	    "CLOUDFRONT.cloudfront.net" },
+	{ "cloudfront-domain", "https://d2abcdefghijkl.cloudfront.net/img.png",
+	    "https://CLOUDFRONT.cloudfront.net/img.png" },
+	{ "cloudfront-domain", "\"DomainName\": \"d3k2j1h0g9f8e7.cloudfront.net\"",
+	    "\"DomainName\": \"CLOUDFRONT.cloudfront.net\"" },
+	{ "eks-endpoint", "https://ABCDEF0123456789ABCDEF0123456789.gr7."
+	    "us-west-2.eks.amazonaws.com",
+	    "https://EKS_CLUSTER.gr7.us-west-2.eks.amazonaws.com" },
+	{ "eks-endpoint", "server: https://0123456789ABCDEF0123456789ABCDEF.yl4."
+	    "eu-west-1.eks.amazonaws.com",
+	    "server: https://EKS_CLUSTER.yl4.eu-west-1.eks.amazonaws.com" },
+	{ "eks-endpoint", "0123456789ABCDEF0123456789ABCDEF.us-east-1.eks."
+	    "amazonaws.com",
+	    "EKS_CLUSTER.us-east-1.eks.amazonaws.com" },
+	{ "lambda-url", "https://abcdefghijklmnopqrstuvwxyz012345.lambda-url."
+	    "us-east-1.on.aws/",
+	    "https://LAMBDA.lambda-url.us-east-1.on.aws/" },
+	{ "lambda-url", "0123456789abcdefghijklmnopqrstuv.lambda-url.eu-west-1."
+	    "on.aws",
+	    "LAMBDA.lambda-url.eu-west-1.on.aws" },
+	{ "lambda-url", "\"FunctionUrl\": \"https://abcdefghijklmnopqrstuvwxyz012345"
+	    ".lambda-url.us-west-2.on.aws/\"",
+	    "\"FunctionUrl\": \"https://LAMBDA.lambda-url.us-west-2.on.aws/\"" },
+	{ "opensearch-endpoint", "search-mydomain-abcdefghijklmnopqrstuvwxyz."
+	    "us-east-1.es.amazonaws.com",
+	    "search-OPENSEARCH.us-east-1.es.amazonaws.com" },
+	{ "opensearch-endpoint", "https://vpc-logs-prod-a1b2c3d4e5f6g7h8i9j0."
+	    "eu-west-1.es.amazonaws.com/_search",
+	    "https://vpc-OPENSEARCH.eu-west-1.es.amazonaws.com/_search" },
+	{ "opensearch-endpoint", "\"Endpoint\": \"search-app-0123456789abcdef."
+	    "us-west-2.es.amazonaws.com\"",
+	    "\"Endpoint\": \"search-OPENSEARCH.us-west-2.es.amazonaws.com\"" },
+
+	/* Credentials */
+	{ "secret-access-key", "aws_secret_access_key = "
+	    "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+	    "aws_secret_access_key = SECRET_KEY" },
+	{ "secret-access-key", "\"SecretAccessKey\": "
+	    "\"wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\",",
+	    "\"SecretAccessKey\": \"SECRET_KEY\"," },
+	{ "secret-access-key", "export AWS_SECRET_ACCESS_KEY="
+	    "'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY'",
+	    "export AWS_SECRET_ACCESS_KEY='SECRET_KEY'" },
+	{ "session-token", "aws_session_token = IQoJb3JpZ2luX2VjEJr//////////"
+	    "wEaCXVzLWVhc3QtMSJHMEUCIQ==",
+	    "aws_session_token = SESSION_TOKEN" },
+	{ "session-token", "\"SessionToken\": \"FwoGZXIvYXdzEBYaDHqa0AP1/"
+	    "example+token=\"",
+	    "\"SessionToken\": \"SESSION_TOKEN\"" },
+	{ "session-token", "AWS_SECURITY_TOKEN=AQoDYXdzEJr1KexampleTOKEN",
+	    "AWS_SECURITY_TOKEN=SESSION_TOKEN" },
+	{ "session-token", "x-amz-security-token: IQoJb3JpZ2luX2VjEJr",
+	    "x-amz-security-token: SESSION_TOKEN" },
+	{ "access-key-id", "AKIAIOSFODNN7EXAMPLE", "ACCESS_KEY" },
+	{ "access-key-id", "aws_access_key_id=ASIAY34FZKBOKMUTVV7A",
+	    "aws_access_key_id=ACCESS_KEY" },
+	{ "access-key-id", "\"AccessKeyId\": \"AKIAI44QH8DHBEXAMPLE\"",
+	    "\"AccessKeyId\": \"ACCESS_KEY\"" },
+	{ "iam-unique-id", "AIDAJQABLZS4A3QDU576Q", "IAM_ID" },
+	{ "iam-unique-id", "\"UserId\": \"AROADBQP57FF2AEXAMPLE:jane\"",
+	    "\"UserId\": \"IAM_ID:jane\"" },
+	{ "iam-unique-id", "policy ANPAJ2UCCR6DPCEXAMPLE,", "policy IAM_ID," },
+	{ "iam-unique-id", "AGPAJ2UCCR6DPCEXAMPL", "IAM_ID" },
+
+	/* Identifiers known by their context */
+	{ "account-id", "\"OwnerId\": \"123456789012\",", "\"OwnerId\": \"ACCOUNT\"," },
+	{ "account-id", "aws ec2 describe-images --owners 123456789012",
+	    "aws ec2 describe-images --owners ACCOUNT" },
+	{ "account-id", "in account 123456789012.", "in account ACCOUNT." },
+	{ "account-id", "AWS_ACCOUNT_ID=123456789012", "AWS_ACCOUNT_ID=ACCOUNT" },
+	{ "account-id", "\"recipientAccountId\": \"123456789012\"",
+	    "\"recipientAccountId\": \"ACCOUNT\"" },
+	{ "account-id", "\"Principal\": {\"AWS\": \"123456789012\"}",
+	    "\"Principal\": {\"AWS\": \"ACCOUNT\"}" },
+	{ "account-id", "Account ID: 123456789012", "Account ID: ACCOUNT" },
+	{ "account-id", "{\\\"accountId\\\":\\\"123456789012\\\"}",
+	    "{\\\"accountId\\\":\\\"ACCOUNT\\\"}" },
+	{ "account-id", "AWSLogs/123456789012/CloudTrail/",
+	    "AWSLogs/ACCOUNT/CloudTrail/" },
+	{ "kms-key-id", "\"KeyId\": \"1234abcd-12ab-34cd-56ef-1234567890ab\"",
+	    "\"KeyId\": \"KMS_KEY\"" },
+	{ "kms-key-id", "--key-id 1234abcd-12ab-34cd-56ef-1234567890ab",
+	    "--key-id KMS_KEY" },
+	{ "kms-key-id", "\"KmsKeyId\": \"mrk-1234abcd12ab34cd56ef1234567890ab\"",
+	    "\"KmsKeyId\": \"KMS_KEY\"" },
+	{ "kms-key-id", "key/1234abcd-12ab-34cd-56ef-1234567890ab", "key/KMS_KEY" },
+	{ "kms-key-id", "replica mrk-1234abcd12ab34cd56ef1234567890ab ok",
+	    "replica KMS_KEY ok" },
+	{ "route53-zone", "\"HostedZoneId\": \"/hostedzone/Z1D633PJN98FT9\"",
+	    "\"HostedZoneId\": \"/hostedzone/ROUTE53_ZONE\"" },
+	{ "route53-zone", "--hosted-zone-id Z3AADJGX6KTTL2",
+	    "--hosted-zone-id ROUTE53_ZONE" },
+	{ "route53-zone", "\"Id\": \"/hostedzone/Z0123456789ABCDEFGHIJ\"",
+	    "\"Id\": \"/hostedzone/ROUTE53_ZONE\"" },
+	{ "cloudfront-distribution", "aws cloudfront get-distribution --id "
+	    "EDFDVBD6EXAMPLE", "aws cloudfront get-distribution --id CF_DIST" },
+	{ "cloudfront-distribution", "\"DistributionId\": \"E2QWRUHAPOMQZL\"",
+	    "\"DistributionId\": \"CF_DIST\"" },
+	{ "cloudfront-distribution", "distribution/E2QWRUHAPOMQZL",
+	    "distribution/CF_DIST" },
+	{ "cloudfront-distribution", "\"Id\": \"E2QWRUHAPOMQZL\",",
+	    "\"Id\": \"CF_DIST\"," },
+	{ "log-group", "/aws/lambda/my-func", "/aws/lambda/LOG_GROUP" },
+	{ "log-group", "log group /aws/ecs/containerinsights/prod/performance.",
+	    "log group /aws/ecs/LOG_GROUP." },
+	{ "log-group", "\"/aws/codebuild/my-project\"",
+	    "\"/aws/codebuild/LOG_GROUP\"" },
+	{ "resource-name", "\"RoleName\": \"deploy-bot\",",
+	    "\"RoleName\": \"IAM_ROLE\"," },
+	{ "resource-name", "aws dynamodb scan --table-name Orders",
+	    "aws dynamodb scan --table-name DYNAMODB_TABLE" },
+	{ "resource-name", "BucketName: my-data-bucket", "BucketName: BUCKET" },
+	{ "resource-name", "\"logGroupName\": \"/aws/lambda/x\"",
+	    "\"logGroupName\": \"/aws/lambda/LOG_GROUP\"" },
+	{ "resource-name", "FUNCTION_NAME=payments-api", "FUNCTION_NAME=LAMBDA" },
+	{ "resource-name", "s3.get_object(Bucket='my-bucket', Key=k)",
+	    "s3.get_object(Bucket='BUCKET', Key=k)" },
+	{ "resource-name", "\"userName\": \"deploy-bot\"", "\"userName\": \"IAM_USER\"" },
+	{ "resource-name", "--db-instance-identifier=prod-db",
+	    "--db-instance-identifier=RDS" },
+	{ "cognito-user-pool", "us-east-1_aBcDeFgHi", "COGNITO_POOL" },
+	{ "cognito-user-pool", "\"UserPoolId\": \"eu-west-1_AbC123xYz\"",
+	    "\"UserPoolId\": \"COGNITO_POOL\"" },
+	{ "cognito-user-pool", "pool ap-southeast-2_Z9y8X7w6V ok",
+	    "pool COGNITO_POOL ok" },
+	{ "ec2-host-label", "[ec2-user@ip-172-31-5-10 ~]$", "[ec2-user@EC2_HOST ~]$" },
+	{ "ec2-host-label", "node ip-10-0-1-23 Ready", "node EC2_HOST Ready" },
+	{ "ec2-host-label", "ip-192-168-0-5,", "EC2_HOST," },
+
+	/* Resource IDs */
+	ID_POS("ec2-instance", "i-", "EC2"),
+	ID_POS("ebs-volume", "vol-", "EBS_VOL"),
+	ID_POS("ebs-snapshot", "snap-", "SNAPSHOT"),
+	ID_POS("ami", "ami-", "AMI"),
+	ID17_POS("security-group-rule", "sgr-", "SG_RULE"),
+	ID_POS("security-group", "sg-", "SG"),
+	ID_POS("subnet", "subnet-", "SUBNET"),
+	ID17_POS("vpc-endpoint-service", "vpce-svc-", "VPCE"),
+	ID_POS("vpc-endpoint", "vpce-", "VPCE"),
+	ID_POS("vpc", "vpc-", "VPC"),
+	ID_POS("eni-attachment", "eni-attach-", "ENI"),
+	ID_POS("eni", "eni-", "ENI"),
+	ID_POS("egress-only-igw", "eigw-", "IGW"),
+	ID_POS("internet-gateway", "igw-", "IGW"),
+	ID_POS("nat-gateway", "nat-", "NAT_GW"),
+	ID_POS("route-table-assoc", "rtbassoc-", "RTB"),
+	ID_POS("route-table", "rtb-", "RTB"),
+	ID_POS("network-acl-assoc", "aclassoc-", "NACL"),
+	ID_POS("network-acl", "acl-", "NACL"),
+	ID_POS("eip-allocation", "eipalloc-", "EIP"),
+	ID_POS("eip-association", "eipassoc-", "EIP"),
+	ID17_POS("tgw-attachment", "tgw-attach-", "TGW"),
+	ID17_POS("tgw-route-table", "tgw-rtb-", "TGW"),
+	ID17_POS("transit-gateway", "tgw-", "TGW"),
+	ID_POS("vpc-peering", "pcx-", "PCX"),
+	ID17_POS("launch-template", "lt-", "LT"),
+	ID_POS("dhcp-options", "dopt-", "DOPT"),
+	ID17_POS("key-pair", "key-", "KEY_PAIR"),
+	ID_POS("prefix-list", "pl-", "PL"),
+	ID_POS("customer-gateway", "cgw-", "VPN"),
+	ID_POS("vpn-gateway", "vgw-", "VPN"),
+	ID_POS("vpn-connection", "vpn-", "VPN"),
+	ID_POS("reservation", "r-", "RESERVATION"),
+	ID_POS("efs-mount-target", "fsmt-", "EFS"),
+	ID_POS("efs-access-point", "fsap-", "EFS"),
+	ID_POS("efs-filesystem", "fs-", "EFS"),
+	ID17_POS("client-vpn-endpoint", "cvpn-endpoint-", "CVPN"),
+	ID17_POS("ipam-pool", "ipam-pool-", "IPAM"),
+	ID17_POS("ipam", "ipam-", "IPAM"),
+	ID17_POS("dedicated-host", "h-", "HOST_ID"),
+	ID_POS("flow-log", "fl-", "FLOW_LOG"),
+	ID17_POS("capacity-reservation", "cr-", "CAPACITY_RES"),
+	ID17_POS("ssm-managed-instance", "mi-", "SSM_NODE"),
+	ID_POS("fleet", "fleet-", "FLEET"),
+	{ "fleet", "fleet-73fdd2ce-7f3c-6e6f-8a8a-0ae9f2c9d3d5", "FLEET" },
+	{ "spot-request", "sir-08b93456", "SPOT" },
+	{ "spot-request", "(sir-a1b2c3d4)", "(SPOT)" },
+	{ "spot-request", "\"SpotInstanceRequestId\": \"sir-3wy8crrk\"",
+	    "\"SpotInstanceRequestId\": \"SPOT\"" },
+	{ "spot-fleet-request", "sfr-73fdd2ce-7f3c-6e6f-8a8a-0ae9f2c9d3d5",
+	    "SPOT" },
+	{ "spot-fleet-request", "(sfr-12345678-1234-1234-1234-123456789012)",
+	    "(SPOT)" },
+	{ "spot-fleet-request", "id=sfr-abcdef01-2345-6789-abcd-ef0123456789.",
+	    "id=SPOT." },
+	{ "emr-cluster", "j-2AXXXXXXGAPLF", "EMR" },
+	{ "emr-cluster", "--cluster-id j-1K48XXXXXXHCB", "--cluster-id EMR" },
+	{ "emr-cluster", "\"Id\": \"j-3UN6WX5RRO2AG\"", "\"Id\": \"EMR\"" },
+	{ "directory-id", "d-9067012345", "DIRECTORY" },
+	{ "directory-id", "https://d-9067012345.awsapps.com/start",
+	    "https://DIRECTORY.awsapps.com/start" },
+	{ "directory-id", "\"DirectoryId\": \"d-1234abcdef\"",
+	    "\"DirectoryId\": \"DIRECTORY\"" },
+	{ "org-unit", "ou-ab12-cdef3456", "ORG" },
+	{ "org-unit", "ou-examplerootid111-exampleouid111", "ORG" },
+	{ "org-unit", "\"Id\": \"ou-a1b2-c3d4e5f6g7\"", "\"Id\": \"ORG\"" },
+	{ "organization", "o-a1b2c3d4e5", "ORG" },
+	{ "organization", "\"OrganizationId\": \"o-1234567890\"",
+	    "\"OrganizationId\": \"ORG\"" },
+	{ "organization", "aws:PrincipalOrgID o-aa111bb222.",
+	    "aws:PrincipalOrgID ORG." },
+	{ "rds-resource-id", "db-ABCDEFGHIJKLMNOPQRSTUVWXY2", "RDS" },
+	{ "rds-resource-id", "\"DbiResourceId\": \"db-0123456789ABCDEFGHIJKLMNOP\"",
+	    "\"DbiResourceId\": \"RDS\"" },
+	{ "rds-resource-id", "(db-0123456789ABCDEFGHIJKLMNOP)", "(RDS)" },
+	{ "rds-cluster-resource-id", "cluster-ABCDEFGHIJKLMNOPQRSTUVWXY2", "RDS" },
+	{ "rds-cluster-resource-id", "\"DbClusterResourceId\": "
+	    "\"cluster-0123456789ABCDEFGHIJKLMNOP\"",
+	    "\"DbClusterResourceId\": \"RDS\"" },
+	{ "rds-cluster-resource-id", "(cluster-0123456789ABCDEFGHIJKLMNOP)",
+	    "(RDS)" },
+
+	/* Addresses */
+	{ "ipv6", "2001:db8::1", "IPV6" },
+	{ "ipv6", "fe80::1ff:fe23:4567:890a%eth0", "IPV6%eth0" },
+	{ "ipv6", "route 2600:1f18:abcd::/56", "route IPV6/56" },
+	{ "ipv6", "[2600:1f18:abcd:ef01::5]:443", "[IPV6]:443" },
+	{ "ipv6", "::ffff:10.0.0.1", "IPV6" },
+	{ "ipv4", "10.0.0.0/16", "PRIVATE_IP/16" },
+	{ "ipv4", "54.23.1.9", "PUBLIC_IP" },
+	{ "ipv4", "from 203.0.113.45:443", "from PUBLIC_IP:443" },
+	{ "ipv4", "172.31.5.10,", "PRIVATE_IP," },
+	{ "ipv4", "100.64.12.3", "PRIVATE_IP" },
+	{ "ipv4", "3.80.112.34 and 52.95.110.1.", "PUBLIC_IP and PUBLIC_IP." },
+	{ "ipv4-private", "10.1.2.3", "PRIVATE_IP" },
+	{ "ipv4-private", "192.168.0.1/24", "PRIVATE_IP/24" },
+	{ "ipv4-private", "peer 172.16.5.4:179", "peer PRIVATE_IP:179" },
+
+	/* Text that looks like our tokens */
+	{ "token-literal", "EC2_001", "LITERAL" },
+	{ "token-literal", "see IAM_ROLE_0042.", "see LITERAL." },
+	{ "token-literal", "PRIVATE_IP_123", "LITERAL" },
+};
+
+static const struct negative negatives[] = {
+	{ "arn", "arn:aws:iam::aws:policy/ReadOnlyAccess" },
+	{ "arn", "arn:aws:iam::aws:policy/service-role/AmazonEC2RoleforSSM" },
+	{ "arn", "arn:aws:s3:::*" },
+	{ "arn", "arn:aws:ssm:us-east-1::parameter/aws/service/"
+	    "ami-amazon-linux-latest/amzn2-ami-hvm-x86_64-gp2" },
+	{ "arn", "barn:aws:iam::123456789012:role/x" },
+	{ "arn", "arn:foo:iam::123456789012:role/x" },
+	{ "arn", "the arn: prefix" },
+	{ "arn", "arn:aws:kms:us-east-1::alias/aws/ebs" },
+	{ "sqs-url", "https://sqs.us-east-1.amazonaws.com/" },
+	{ "sqs-url", "https://sqs.us-east-1.amazonaws.com/12345/orders" },
+	{ "sqs-url", "https://example.com/123456789012/orders" },
+	{ "ecr-registry", "1234567890.dkr.ecr.us-east-1.amazonaws.com/app" },
+	{ "ecr-registry", "123456789012.dkr.ecr.example.com/app" },
+	{ "ecr-registry", "x123456789012.dkr.ecr.us-east-1.amazonaws.com" },
+	{ "s3-uri", "s3://" },
+	{ "s3-uri", "s3://a" },
+	{ "s3-uri", "xs3://my-bucket" },
+	{ "s3-uri", "s3:/my-bucket" },
+	{ "s3-virtual-host", "https://s3.amazonaws.com/my-bucket" },
+	{ "s3-virtual-host", "my-bucket.s3.example.com" },
+	{ "s3-virtual-host", "bucket.s4.amazonaws.com" },
+	{ "s3-virtual-host", "vpce-0123456789abcdef0-abcdefgh.s3.us-east-1.vpce."
+	    "amazonaws.com" },
+	{ "s3-path-url", "https://s3.amazonaws.com/" },
+	{ "s3-path-url", "https://example.com/my-bucket/key" },
+	{ "s3-path-url", "my-bucket.s3.amazonaws.com/key" },
+	{ "ec2-hostname", "ip-10-0-1-999.ec2.internal" },
+	{ "ec2-hostname", "ip-10-0-1.ec2.internal" },
+	{ "ec2-hostname", "ip-10-0-1-23.example.com" },
+	{ "ec2-hostname", "myip-10-0-1-23.ec2.internal" },
+	{ "rds-endpoint", "mydb.us-east-1.rds.amazonaws.com" },
+	{ "rds-endpoint", "mydb.c9akciq32xyz.us-east-1.rds.example.com" },
+	{ "rds-endpoint", "rds.amazonaws.com" },
+	{ "elasticache-endpoint", "cache.amazonaws.com" },
+	{ "elasticache-endpoint", "my-redis.use1.cache.amazonaws.com" },
+	{ "elasticache-endpoint", "my-redis.abc123.0001.use1.cache.example.com" },
+	{ "redshift-endpoint", "redshift.amazonaws.com" },
+	{ "redshift-endpoint", "mycluster.us-west-2.redshift.amazonaws.com" },
+	{ "redshift-endpoint", "mycluster.abc123xyz789.us-west-2.redshift."
+	    "example.com" },
+	{ "elb-hostname", "elb.amazonaws.com" },
+	{ "elb-hostname", "my-alb.us-east-1.elb.amazonaws.com" },
+	{ "elb-hostname", "my-alb-1234567890.us-east-1.elb.example.com" },
+	{ "api-gateway-host", "a1b2c3.execute-api.us-east-1.amazonaws.com" },
+	{ "api-gateway-host", "a1b2c3d4e5.execute-api.example.com" },
+	{ "api-gateway-host", "execute-api.us-east-1.amazonaws.com" },
+	{ "cloudfront-domain", "cloudfront.net" },
+	{ "cloudfront-domain", "x111111abcdef8.cloudfront.net" },
+	{ "cloudfront-domain", "d111.cloudfront.net" },
+	{ "eks-endpoint", "https://abcdef0123456789abcdef0123456789.gr7."
+	    "us-west-2.eks.amazonaws.com" },
+	{ "eks-endpoint", "ABCDEF.gr7.us-west-2.eks.amazonaws.com" },
+	{ "eks-endpoint", "eks.amazonaws.com" },
+	{ "lambda-url", "abc123.lambda-url.us-east-1.on.aws" },
+	{ "lambda-url", "lambda-url.us-east-1.on.aws" },
+	{ "lambda-url", "abcdefghijklmnopqrstuvwxyz012345.lambda-url.us-east-1."
+	    "example.com" },
+	{ "opensearch-endpoint", "search-x.us-east-1.es.amazonaws.com" },
+	{ "opensearch-endpoint", "es.amazonaws.com" },
+	{ "opensearch-endpoint", "search-mydomain-abcdefghijklmnop.us-east-1.es."
+	    "example.com" },
+	{ "secret-access-key", "aws_secret_access_key = short" },
+	{ "secret-access-key", "commit 3f786850e387550fdab836ed7e6dc881de23001b" },
+	{ "secret-access-key", "aws_secret_access_key = "
+	    "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEYX" },
+	{ "session-token", "aws_session_token = short" },
+	{ "session-token", "the session token expired" },
+	{ "session-token", "SessionToken: " },
+	{ "access-key-id", "AKIAIOSFODNN7EXAMPL" },
+	{ "access-key-id", "AKIAIOSFODNN7EXAMPLEX" },
+	{ "access-key-id", "xAKIAIOSFODNN7EXAMPLE" },
+	{ "access-key-id", "akiaiosfodnn7example" },
+	{ "iam-unique-id", "AIDA" },
+	{ "iam-unique-id", "AIDAJQABLZS4A3QDU576Q1X" },
+	{ "iam-unique-id", "AKIAIOSFODNN7EXAMPLE" },
+	{ "iam-unique-id", "ABCDJQABLZS4A3QDU576Q" },
+	{ "account-id", "order 123456789012 shipped" },
+	{ "account-id", "epoch 163456789012" },
+	{ "account-id", "account 1234567890123" },
+	{ "account-id", "\"OwnerId\": \"12345678901\"" },
+	{ "account-id", "accounting 123456789012" },
+	{ "kms-key-id", "request id 1234abcd-12ab-34cd-56ef-1234567890ab" },
+	{ "kms-key-id", "\"EventId\": \"1234abcd-12ab-34cd-56ef-1234567890ab\"" },
+	{ "kms-key-id", "\"KeyId\": \"alias/my-key\"" },
+	{ "kms-key-id", "monkey/1234abcd-12ab-34cd-56ef-1234567890ab" },
+	{ "route53-zone", "Z1D633PJN98FT9" },
+	{ "route53-zone", "hostedzone/z1d633pjn98ft9" },
+	{ "route53-zone", "\"CanonicalHostedZoneId\": \"Z35SXDOTRQ7X7K\"" },
+	{ "cloudfront-distribution", "EDFDVBD6EXAMPLE" },
+	{ "cloudfront-distribution", "git checkout --id EDFDVBD6EXAMPLE" },
+	{ "cloudfront-distribution", "\"Id\": \"EXAMPLE\"" },
+	{ "log-group", "/aws/service/ami-amazon-linux-latest/x" },
+	{ "log-group", "https://github.com/aws/aws-cli/issues" },
+	{ "log-group", "~/.aws/credentials" },
+	{ "log-group", "/aws/lambda/" },
+	{ "resource-name", "\"FunctionName\": \"arn:aws:lambda:us-east-1:"
+	    "123456789012:function:f\"" },
+	{ "resource-name", "stack_name:  a pointer to string" },
+	{ "resource-name", "keyname = key.name" },
+	{ "resource-name", "\"RoleName\": null" },
+	{ "resource-name", "class Bucket : UObject" },
+	{ "resource-name", "--function-name $FN" },
+	{ "resource-name", "table_name: DYNAMODB name ([xx=yy],table.dir)" },
+	{ "cognito-user-pool", "us-east-1_abc" },
+	{ "cognito-user-pool", "us-east-1_aBcDeFgHiJ" },
+	{ "cognito-user-pool", "xus-east-1_aBcDeFgHi" },
+	{ "ec2-host-label", "ip-10-0-1-999" },
+	{ "ec2-host-label", "ip-10-0-1" },
+	{ "ec2-host-label", "zip-10-0-1-23" },
+	{ "ec2-host-label", "ip-address" },
+
+	ID_NEG("ec2-instance", "i-"),
+	{ "ec2-instance", "i-frames, i-node, i-deadbeef" },
+	ID_NEG("ebs-volume", "vol-"),
+	{ "ebs-volume", "vol-up" },
+	ID_NEG("ebs-snapshot", "snap-"),
+	ID_NEG("ami", "ami-"),
+	ID_NEG("security-group-rule", "sgr-"),
+	{ "security-group-rule", "sgr-1a2b3c4d" },
+	ID_NEG("security-group", "sg-"),
+	{ "security-group", "sg-style" },
+	ID_NEG("subnet", "subnet-"),
+	{ "subnet", "the subnet" },
+	ID_NEG("vpc-endpoint-service", "vpce-svc-"),
+	ID_NEG("vpc-endpoint", "vpce-"),
+	ID_NEG("vpc", "vpc-"),
+	{ "vpc", "transit-gateway-vpc-attachment" },
+	ID_NEG("eni-attachment", "eni-attach-"),
+	ID_NEG("eni", "eni-"),
+	ID_NEG("egress-only-igw", "eigw-"),
+	ID_NEG("internet-gateway", "igw-"),
+	ID_NEG("nat-gateway", "nat-"),
+	ID_NEG("route-table-assoc", "rtbassoc-"),
+	ID_NEG("route-table", "rtb-"),
+	ID_NEG("network-acl-assoc", "aclassoc-"),
+	ID_NEG("network-acl", "acl-"),
+	ID_NEG("eip-allocation", "eipalloc-"),
+	ID_NEG("eip-association", "eipassoc-"),
+	ID_NEG("tgw-attachment", "tgw-attach-"),
+	ID_NEG("tgw-route-table", "tgw-rtb-"),
+	ID_NEG("transit-gateway", "tgw-"),
+	ID_NEG("vpc-peering", "pcx-"),
+	ID_NEG("launch-template", "lt-"),
+	ID_NEG("dhcp-options", "dopt-"),
+	ID_NEG("key-pair", "key-"),
+	ID_NEG("prefix-list", "pl-"),
+	ID_NEG("customer-gateway", "cgw-"),
+	ID_NEG("vpn-gateway", "vgw-"),
+	ID_NEG("vpn-connection", "vpn-"),
+	ID_NEG("reservation", "r-"),
+	ID_NEG("efs-mount-target", "fsmt-"),
+	ID_NEG("efs-access-point", "fsap-"),
+	ID_NEG("efs-filesystem", "fs-"),
+	ID_NEG("client-vpn-endpoint", "cvpn-endpoint-"),
+	ID_NEG("ipam-pool", "ipam-pool-"),
+	ID_NEG("ipam", "ipam-"),
+	ID_NEG("dedicated-host", "h-"),
+	ID_NEG("flow-log", "fl-"),
+	ID_NEG("capacity-reservation", "cr-"),
+	ID_NEG("ssm-managed-instance", "mi-"),
+	{ "fleet", "fleet-wide" },
+	{ "fleet", "xfleet-0123456789abcdef0" },
+	{ "fleet", "fleet-0123456789ABCDEF0" },
+	{ "spot-request", "sir-abcdefgh" },
+	{ "spot-request", "sir-08b9345" },
+	{ "spot-request", "xsir-08b93456" },
+	{ "spot-request", "sir-08b934567" },
+	{ "spot-fleet-request", "sfr-1234" },
+	{ "spot-fleet-request", "sfr-73FDD2CE-7F3C-6E6F-8A8A-0AE9F2C9D3D5" },
+	{ "spot-fleet-request", "xsfr-73fdd2ce-7f3c-6e6f-8a8a-0ae9f2c9d3d5" },
+	{ "emr-cluster", "j-ABCDEFGHIJKLM" },
+	{ "emr-cluster", "j-2axxxxxxgaplf" },
+	{ "emr-cluster", "xj-2AXXXXXXGAPLF" },
+	{ "emr-cluster", "j-2AXX" },
+	{ "directory-id", "d-abcdefabcd" },
+	{ "directory-id", "d-12345" },
+	{ "directory-id", "d-123456789012" },
+	{ "directory-id", "ad-1234567890" },
+	{ "org-unit", "ou-abcd-efghijkl" },
+	{ "org-unit", "ou-1a2b" },
+	{ "org-unit", "you-1a2b-cdef3456" },
+	{ "organization", "o-ring" },
+	{ "organization", "o-abcdefghij" },
+	{ "organization", "o-12345" },
+	{ "organization", "co-1234567890" },
+	{ "rds-resource-id", "db-ABCDEF" },
+	{ "rds-resource-id", "db-abcdefghijklmnopqrstuvwxy2" },
+	{ "rds-resource-id", "mydb-ABCDEFGHIJKLMNOPQRSTUVWXY2" },
+	{ "rds-cluster-resource-id", "cluster-ABC" },
+	{ "rds-cluster-resource-id", "cluster-abcdefghijklmnopqrstuvwxy2" },
+	{ "rds-cluster-resource-id", "mycluster-ABCDEFGHIJKLMNOPQRSTUVWXY2" },
+
+	{ "ipv6", "::1" },
+	{ "ipv6", "::" },
+	{ "ipv6", "Foo::Bar" },
+	{ "ipv6", "12:30:45" },
+	{ "ipv6", "00:1a:2b:3c:4d:5e" },
+	{ "ipv6", "ff02::1" },
+	{ "ipv6", "a[1::2]" },
+	{ "ipv6", "std::vector<int>" },
+	{ "ipv6", "dead::beef" },
+	{ "ipv4", "0.0.0.0/0" },
+	{ "ipv4", "127.0.0.1" },
+	{ "ipv4", "169.254.169.254" },
+	{ "ipv4", "1.2.3.4" },
+	{ "ipv4", "v1.2.3.4" },
+	{ "ipv4", "version 10.2.0.1" },
+	{ "ipv4", "255.255.255.0" },
+	{ "ipv4", "1.2.3.4.5" },
+	{ "ipv4", "section 4.20.7.1" },
+	{ "ipv4", "224.0.0.1" },
+	{ "ipv4", "256.1.1.1" },
+	{ "ipv4-private", "54.23.1.9" },
+	{ "ipv4-private", "172.32.0.1" },
+	{ "ipv4-private", "127.0.0.1" },
+	{ "ipv4-private", "version 10.2.0.1" },
+	{ "token-literal", "EC2_01" },
+	{ "token-literal", "HTTP_200" },
+	{ "token-literal", "xEC2_001" },
+	{ "token-literal", "EC2_001x" },
+};
+
+/* With every default kind: the structured forms win over what they hold. */
+static const struct example overlaps[] = {
+	{ NULL, "arn:aws:ec2:us-east-1:123456789012:instance/i-0abc12de34f567890",
+	    "arn:aws:ec2:us-east-1:ACCOUNT:instance/EC2" },
+	{ NULL, "10.0.0.0/16 and 2600:1f18:abcd::/56",
+	    "PRIVATE_IP/16 and IPV6/56" },
+	{ NULL, "eni-attach-0123456789abcdef0 eni-0123456789abcdef0", "ENI ENI" },
+	{ NULL, "vpce-svc-0123456789abcdef0 vpce-0123456789abcdef0", "VPCE VPCE" },
+	{ NULL, "tgw-attach-0123456789abcdef0 tgw-rtb-0123456789abcdef0 "
+	    "tgw-0123456789abcdef0", "TGW TGW TGW" },
+	{ NULL, "i-0123456789abcdef0.us-west-2.compute.internal",
+	    "EC2.us-west-2.compute.internal" },
+	{ NULL, "ip-10-0-1-23.ec2.internal (10.0.1.23)",
+	    "EC2_HOST.ec2.internal (PRIVATE_IP)" },
+	{ NULL, "https://sqs.us-east-1.amazonaws.com/123456789012/orders",
+	    "https://sqs.us-east-1.amazonaws.com/ACCOUNT/SQS_QUEUE" },
+	{ NULL, "\"KeyId\": \"arn:aws:kms:us-east-1:123456789012:key/"
+	    "1234abcd-12ab-34cd-56ef-1234567890ab\"",
+	    "\"KeyId\": \"arn:aws:kms:us-east-1:ACCOUNT:key/KMS_KEY\"" },
+	{ NULL, "\"FunctionName\": \"arn:aws:lambda:us-east-1:123456789012:"
+	    "function:f\"",
+	    "\"FunctionName\": \"arn:aws:lambda:us-east-1:ACCOUNT:function:"
+	    "LAMBDA\"" },
+	{ NULL, "vpce-0123456789abcdef0-abcdefgh.s3.us-east-1.vpce.amazonaws.com",
+	    "VPCE-abcdefgh.s3.us-east-1.vpce.amazonaws.com" },
+	{ NULL, "fs-12345678.efs.us-east-1.amazonaws.com",
+	    "EFS.efs.us-east-1.amazonaws.com" },
+	{ NULL, "s3://my-bucket/logs/i-0123456789abcdef0.gz",
+	    "s3://BUCKET/logs/EC2.gz" },
+	{ NULL, "arn:aws:s3:::trail-bucket/AWSLogs/123456789012/CloudTrail/",
+	    "arn:aws:s3:::BUCKET/AWSLogs/ACCOUNT/CloudTrail/" },
+	{ NULL, "\"OwnerId\": \"123456789012\", \"GroupId\": \"sg-12345678\"",
+	    "\"OwnerId\": \"ACCOUNT\", \"GroupId\": \"SG\"" },
+	{ NULL, "[ec2-user@ip-172-31-5-10 ~]$ curl 169.254.169.254/latest/",
+	    "[ec2-user@EC2_HOST ~]$ curl 169.254.169.254/latest/" },
+	{ NULL, "AKIAIOSFODNN7EXAMPLE EC2_001 i-0123456789abcdef0",
+	    "ACCESS_KEY LITERAL EC2" },
+	{ NULL, "\"logGroupName\": \"/aws/lambda/my-func\" /aws/lambda/my-func",
+	    "\"logGroupName\": \"/aws/lambda/LOG_GROUP\" /aws/lambda/LOG_GROUP" },
+};
+
+/* --no-preserve-structure: the whole ARN, URL or host is one token. */
+static const struct example wholes[] = {
+	{ NULL, "arn:aws:iam::123456789012:role/MyRole", "IAM_ROLE" },
+	{ NULL, "arn:aws:lambda:us-east-1:123456789012:function:f", "LAMBDA_ARN" },
+	{ NULL, "arn:aws:cloudformation:us-east-1:123456789012:stack/s/"
+	    "1c2fa620-982a-11e3-aff7-50e2416294e0", "STACK_ID" },
+	{ NULL, "arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbCdEf",
+	    "SECRET_ARN" },
+	{ NULL, "arn:aws-cn:states:cn-north-1:123456789012:stateMachine:M", "ARN" },
+	{ NULL, "https://sqs.us-east-1.amazonaws.com/123456789012/orders",
+	    "SQS_QUEUE" },
+	{ NULL, "123456789012.dkr.ecr.us-east-1.amazonaws.com/app:1",
+	    "ECR_URI:1" },
+	{ NULL, "ip-10-0-1-23.ec2.internal", "EC2_HOST" },
+	{ NULL, "https://a1b2c3d4e5.execute-api.us-east-1.amazonaws.com/prod",
+	    "https://API_GW/prod" },
+	{ NULL, "s3://my-bucket/logs/x.gz", "S3_URL/logs/x.gz" },
+	{ NULL, "10.0.0.0/16 i-0123456789abcdef0", "PRIVATE_IP/16 EC2" },
+};
+
+/* With every default kind, none of this may match. */
+static const char *const precision_corpus[] = {
+	"2024-01-15T12:30:45.123Z INFO started in 12:30:45 (Jan 15 12:30:45)",
+	"epoch 1705321845 ms 1705321845123 ns 1705321845123456789",
+	"commit 3f786850e387550fdab836ed7e6dc881de23001b (3f78685)",
+	"request 550e8400-e29b-41d4-a716-446655440000 in us-east-1",
+	"event 6fa459ea-ee8a-3ca4-894e-db77e160355e (ETag 9b2cf535f27731c974343645a3985328)",
+	"version 10.2.0.1, v1.2.3.4, 1.2.3.4, release 2.7.18.1, openssl-1.1.1.1",
+	"section 4.20.7.1 of RFC, OID 2.5.4.10, SQLite 3.6.23.1, Z3 4.8.12.0",
+	"call +1-555-123-4567 or (555) 123-4567 or 555.123.4567",
+	"listening on port 8080, :443 and 0.0.0.0:22",
+	"mac 00:1A:2B:3C:4D:5E 00-1a-2b-3c-4d-5e 001a.2b3c.4d5e",
+	"i-frames, i-node, vol-up, sg-style, the subnet, a VPC, vpc-less",
+	"transit-gateway-vpc-attachment and subnet-routing and ami-friendly",
+	"order 123456789012 and invoice 987654321098 and 163456789012",
+	"0.0.0.0/0 127.0.0.1 169.254.169.254 255.255.255.255 ::1 :: ::/0",
+	"arn:aws:iam::aws:policy/ReadOnlyAccess",
+	"std::vector<int> Foo::Bar a[1::2] dead::beef 12:30",
+	"multicast 224.0.0.1 ff02::1 mask 255.255.255.0 /24",
+	"~/.aws/credentials and https://github.com/aws/aws-cli/issues/1",
+	"HTTP_200 ERR_404 EC2_01 xEC2_001 EC2_001x",
+	"stack_name:  a pointer to string containing the name of the stack",
+	"keyname = key.name; class Bucket : UObject {",
+	"sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+	"base64 Zm9vYmFyYmF6cXV4cXV1eGNvcmdlZ3JhdWx0Z2FycGx5d2FsZG8= ok",
+	"the account is fine; the session token expired; secret key rotated",
+	"e-mail r-click d-pad o-ring j-pop h-index fl-oz cr-lf mi-go",
+};
+
+static struct am_map *prefix_set;
+
+static int
+kind_index(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < am_nkinds; i++)
+		if (!strcmp(am_kinds[i].name, name))
+			return (int)i;
+	return -1;
+}
+
+static void
+check_prefix_known(const char *prefix)
+{
+	char tok[96];
+
+	assert_non_null(prefix);
+	snprintf(tok, sizeof(tok), "%s_001", prefix);
+	if (!am_token_valid(prefix_set, tok, strlen(tok)))
+		fail_msg("prefix %s is not a known token prefix", prefix);
+}
+
+/*
+ * Scan `in` with the kinds in `types` (NULL: the defaults) and write it
+ * to out with every part replaced by its prefix.  Checks every match's
+ * shape on the way.  Returns the number of matches.
+ */
+static int
+render(const char *types, int preserve, const char *in, char *out,
+    size_t outsz)
+{
+	struct am_scanner_opts o;
+	struct am_scanner *s;
+	struct am_error err;
+	struct am_match m;
+	size_t len = strlen(in), from = 0, done = 0, n = 0;
+	int count = 0, rc, i;
+
+	memset(&o, 0, sizeof(o));
+	memset(&err, 0, sizeof(err));
+	o.types = types;
+	o.preserve_structure = preserve;
+	if (am_scanner_new(&s, &o, &err))
+		fail_msg("scanner for %s: %s", types ? types : "(all)", err.msg);
+	while ((rc = am_scanner_next(s, in, len, from, len, &m, &err)) == 1) {
+		size_t prev = m.start;
+
+		count++;
+		assert_true(m.end > m.start && m.end <= len);
+		assert_true(m.end - m.start <= AM_MAX_MATCH);
+		assert_true(m.nparts >= 1 && m.nparts <= AM_MAX_PARTS);
+		if (memchr(in + m.start, '\n', m.end - m.start))
+			fail_msg("match over a newline");
+		if (m.whole_prefix)
+			check_prefix_known(m.whole_prefix);
+		for (i = 0; i < m.nparts; i++) {
+			const struct am_part *p = &m.parts[i];
+			size_t pl = strlen(p->prefix);
+
+			assert_true(p->start >= prev && p->end > p->start);
+			assert_true(p->end <= m.end);
+			check_prefix_known(p->prefix);
+			assert_non_null(p->kind);
+			assert_true(n + (p->start - done) + pl < outsz);
+			memcpy(out + n, in + done, p->start - done);
+			n += p->start - done;
+			memcpy(out + n, p->prefix, pl);
+			n += pl;
+			done = prev = p->end;
+		}
+		from = m.end;
+	}
+	assert_int_equal(rc, 0);
+	assert_true(n + (len - done) < outsz);
+	memcpy(out + n, in + done, len - done);
+	out[n + len - done] = '\0';
+	am_scanner_free(s);
+	return count;
+}
+
+static void
+test_table_shape(void **state)
+{
+	size_t i, j;
+
+	(void)state;
+	assert_true(am_nkinds >= 60);
+	for (i = 0; i < am_nkinds; i++) {
+		const struct am_kind *k = &am_kinds[i];
+		const char *p;
+		size_t l;
+
+		assert_non_null(k->name);
+		assert_non_null(k->prefix);
+		assert_non_null(k->description);
+		for (p = k->name; *p; p++)
+			assert_true(islower((unsigned char)*p) ||
+			    isdigit((unsigned char)*p) || *p == '-');
+		assert_true(isupper((unsigned char)k->prefix[0]));
+		for (p = k->prefix; *p; p++)
+			assert_true(isupper((unsigned char)*p) ||
+			    isdigit((unsigned char)*p) || *p == '_');
+		/* Never PREFIX_<digits>: that would read as a token. */
+		l = strlen(k->prefix);
+		for (j = l; j > 0 && isdigit((unsigned char)k->prefix[j - 1]);
+		    j--)
+			;
+		assert_false(j < l && j > 0 && k->prefix[j - 1] == '_');
+		for (j = i + 1; j < am_nkinds; j++)
+			if (!strcmp(k->name, am_kinds[j].name))
+				fail_msg("kind %s twice", k->name);
+	}
+	/* The last row is the token literal, built by the scanner. */
+	assert_string_equal(am_kinds[am_nkinds - 1].name, "token-literal");
+	assert_null(am_kinds[am_nkinds - 1].pattern);
+	for (i = 0; i + 1 < am_nkinds; i++)
+		assert_non_null(am_kinds[i].pattern);
+	for (i = 0; am_extra_prefixes[i]; i++)
+		check_prefix_known(am_extra_prefixes[i]);
+}
+
+static void
+test_patterns_compile(void **state)
+{
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < am_nkinds; i++) {
+		pcre2_code *re;
+		PCRE2_SIZE off;
+		uint32_t caps;
+		int ec;
+
+		if (!am_kinds[i].pattern)
+			continue;
+		re = pcre2_compile((PCRE2_SPTR)am_kinds[i].pattern,
+		    PCRE2_ZERO_TERMINATED, 0, &ec, &off, NULL);
+		if (!re) {
+			PCRE2_UCHAR msg[256];
+
+			pcre2_get_error_message(ec, msg, sizeof(msg));
+			fail_msg("%s: %s at %zu", am_kinds[i].name, msg,
+			    (size_t)off);
+		}
+		/* Non-capturing groups only. */
+		assert_int_equal(pcre2_pattern_info(re, PCRE2_INFO_CAPTURECOUNT,
+		    &caps), 0);
+		if (caps)
+			fail_msg("%s has %u capturing groups", am_kinds[i].name,
+			    caps);
+		pcre2_code_free(re);
+	}
+}
+
+/* Every kind has its three examples each way. */
+static void
+test_coverage(void **state)
+{
+	size_t i, j;
+
+	(void)state;
+	for (i = 0; i < am_nkinds; i++) {
+		int pos = 0, neg = 0;
+
+		for (j = 0; j < AM_ARRAY_SIZE(positives); j++)
+			pos += !strcmp(positives[j].kind, am_kinds[i].name);
+		for (j = 0; j < AM_ARRAY_SIZE(negatives); j++)
+			neg += !strcmp(negatives[j].kind, am_kinds[i].name);
+		if (pos < 3 || neg < 3)
+			fail_msg("%s: %d positive, %d negative examples",
+			    am_kinds[i].name, pos, neg);
+	}
+	for (j = 0; j < AM_ARRAY_SIZE(positives); j++)
+		if (kind_index(positives[j].kind) < 0)
+			fail_msg("no kind %s", positives[j].kind);
+	for (j = 0; j < AM_ARRAY_SIZE(negatives); j++)
+		if (kind_index(negatives[j].kind) < 0)
+			fail_msg("no kind %s", negatives[j].kind);
+}
+
+static void
+run_examples(const struct example *ex, size_t n, int preserve)
+{
+	char out[8192];
+	size_t i;
+	int bad = 0;
+
+	for (i = 0; i < n; i++) {
+		int c = render(ex[i].kind, preserve, ex[i].in, out, sizeof(out));
+
+		if (c == 0 || strcmp(out, ex[i].out)) {
+			print_error("%s: %s\n  want: %s\n  got:  %s (%d matches)\n",
+			    ex[i].kind ? ex[i].kind : "(all)", ex[i].in,
+			    ex[i].out, out, c);
+			bad++;
+		}
+	}
+	assert_int_equal(bad, 0);
+}
+
+static void
+test_positives(void **state)
+{
+	(void)state;
+	run_examples(positives, AM_ARRAY_SIZE(positives), 1);
+}
+
+static void
+test_negatives(void **state)
+{
+	char out[8192];
+	size_t i;
+	int bad = 0;
+
+	(void)state;
+	for (i = 0; i < AM_ARRAY_SIZE(negatives); i++) {
+		if (render(negatives[i].kind, 1, negatives[i].in, out,
+		    sizeof(out))) {
+			print_error("%s matched: %s -> %s\n", negatives[i].kind,
+			    negatives[i].in, out);
+			bad++;
+		}
+	}
+	assert_int_equal(bad, 0);
+}
+
+static void
+test_overlaps(void **state)
+{
+	char out[8192];
+
+	(void)state;
+	run_examples(overlaps, AM_ARRAY_SIZE(overlaps), 1);
+	/* One ARN match, not an ARN and an instance. */
+	assert_int_equal(render(NULL, 1, overlaps[0].in, out, sizeof(out)), 1);
+}
+
+static void
+test_whole(void **state)
+{
+	(void)state;
+	run_examples(wholes, AM_ARRAY_SIZE(wholes), 0);
+}
+
+static void
+test_precision_corpus(void **state)
+{
+	char out[8192];
+	size_t i;
+	int bad = 0;
+
+	(void)state;
+	for (i = 0; i < AM_ARRAY_SIZE(precision_corpus); i++) {
+		if (render(NULL, 1, precision_corpus[i], out, sizeof(out))) {
+			print_error("matched: %s\n  -> %s\n", precision_corpus[i],
+			    out);
+			bad++;
+		}
+	}
+	assert_int_equal(bad, 0);
+}
+
+/* Every naming key and flag the resource-name row knows, in each form. */
+static void
+test_name_keys(void **state)
+{
+	static const char *const keys[] = {
+		"Bucket", "BucketName", "FunctionName", "RoleName", "UserName",
+		"PolicyName", "InstanceProfileName", "TableName", "QueueName",
+		"TopicName", "StackName", "DBInstanceIdentifier",
+		"DBClusterIdentifier", "CacheClusterId", "ReplicationGroupId",
+		"LoadBalancerName", "TargetGroupName", "RepositoryName",
+		"LogGroupName", "ClusterName", "KeyName", "SecretId",
+		"SecretName",
+	};
+	static const char *const flags[] = {
+		"bucket", "function-name", "role-name", "user-name",
+		"policy-name", "instance-profile-name", "table-name",
+		"queue-name", "stack-name", "db-instance-identifier",
+		"db-cluster-identifier", "cache-cluster-id",
+		"replication-group-id", "load-balancer-name",
+		"repository-name", "log-group-name", "cluster", "key-name",
+		"secret-id",
+	};
+	char in[256], out[512];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < AM_ARRAY_SIZE(keys); i++) {
+		snprintf(in, sizeof(in), "{\"%s\": \"my-name-1\"}", keys[i]);
+		assert_int_equal(render("resource-name", 1, in, out,
+		    sizeof(out)), 1);
+		assert_null(strstr(out, "my-name-1"));
+		snprintf(in, sizeof(in), "%s: my-name-1", keys[i]);
+		assert_int_equal(render("resource-name", 1, in, out,
+		    sizeof(out)), 1);
+	}
+	for (i = 0; i < AM_ARRAY_SIZE(flags); i++) {
+		snprintf(in, sizeof(in), "aws x y --%s my-name-1 --z", flags[i]);
+		assert_int_equal(render("resource-name", 1, in, out,
+		    sizeof(out)), 1);
+		assert_null(strstr(out, "my-name-1"));
+	}
+}
+
+/* The same text gets the same kind inside and outside structure. */
+static void
+test_consistency(void **state)
+{
+	static const char *const lines[] = {
+		"arn:aws:ec2:us-east-1:123456789012:instance/i-0123456789abcdef0",
+		"i-0123456789abcdef0.us-west-2.compute.internal",
+		"id i-0123456789abcdef0",
+	};
+	char out[512];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < AM_ARRAY_SIZE(lines); i++) {
+		render(NULL, 1, lines[i], out, sizeof(out));
+		assert_null(strstr(out, "i-0123456789abcdef0"));
+		assert_non_null(strstr(out, "EC2"));
+		assert_null(strstr(out, "EC2_HOST"));
+	}
+}
+
+/* A line far longer than any match, full of near misses, stays whole. */
+static void
+test_long_line(void **state)
+{
+	static char in[200000];
+	char *out;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i + 1 < sizeof(in); i++)
+		in[i] = "i-0123456789abcdef arn:aws:s3::: 10.0.0 ::: sg-"[i % 46];
+	in[sizeof(in) - 1] = '\0';
+	out = test_malloc(sizeof(in) * 2);
+	render(NULL, 1, in, out, sizeof(in) * 2);
+	test_free(out);
+}
+
+static int
+setup(void **state)
+{
+	(void)state;
+	prefix_set = am_prefix_set_new();
+	return prefix_set ? 0 : -1;
+}
+
+static int
+teardown(void **state)
+{
+	(void)state;
+	am_map_free(prefix_set);
+	return 0;
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_table_shape),
+		cmocka_unit_test(test_patterns_compile),
+		cmocka_unit_test(test_coverage),
+		cmocka_unit_test(test_positives),
+		cmocka_unit_test(test_negatives),
+		cmocka_unit_test(test_overlaps),
+		cmocka_unit_test(test_whole),
+		cmocka_unit_test(test_precision_corpus),
+		cmocka_unit_test(test_name_keys),
+		cmocka_unit_test(test_consistency),
+		cmocka_unit_test(test_long_line),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
