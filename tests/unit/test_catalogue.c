@@ -141,6 +141,12 @@ static const struct example positives[] = {
 	    "arn:aws-cn:states:cn-north-1:ACCOUNT:stateMachine:ARN" },
 	{ "arn", "arn:aws:dynamodb:*:123456789012:table/*",
 	    "arn:aws:dynamodb:*:ACCOUNT:table/*" },
+	{ "arn", "arn:aws:iam::123456789012:role/Admin,arn:aws:iam::"
+	    "210987654321:role/Deploy",
+	    "arn:aws:iam::ACCOUNT:role/IAM_ROLE,arn:aws:iam::ACCOUNT:role/"
+	    "IAM_ROLE" },
+	{ "arn", "arn:aws:iam::123456789012:user/a,b@example.com",
+	    "arn:aws:iam::ACCOUNT:user/IAM_USER" },
 	{ "arn", "(see arn:aws-iso-b:iam::123456789012:user/bob), ok",
 	    "(see arn:aws-iso-b:iam::ACCOUNT:user/IAM_USER), ok" },
 
