@@ -265,22 +265,23 @@ octets(const char *p, size_t len, char sep, int n, int *o)
 /*
  * Account IDs.  The pattern finds twelve digits after an AWS context: a
  * JSON key, a key=value or YAML key, a CLI flag, prose ("account
- * 123456789012", "AWS account ID: ...") or an AWSLogs/ path.  Elsewhere
- * twelve digits are left alone.
+ * 123456789012", "AWS account ID: ...") or an AWSLogs/ path; or right
+ * before a resource ID in a table (VPC flow logs, --output text).
+ * Elsewhere twelve digits are left alone.
  */
 #define ACCOUNT_PAT \
-	"(?=[\\\\\"AaOo-])(?i:" Q "(?:aws:)?(?:OwnerId|Owner|AccountId|" \
-	"Account|AccountIds|AwsAccountId|AccountNumber|UserId|RequesterId|" \
-	"RecipientAccountId|" \
-	"SourceAccount|PrincipalAccount|ResourceAccount|TargetAccount|" \
-	"OwnerAccount|AWS|account[_-]id|owner[_-]id)" Q "[ \\t]*:[ \\t]*" \
+	"(?=[\\\\\"AaOo-])(?i:" Q "(?:[a-z0-9-]{1,24}:)?(?:[A-Za-z]{0,24}(?:OwnerId|" \
+	"Owner|AccountId|AccountIds|Account|AccountNumber)|UserId|" \
+	"RequesterId|AWS|account[_-]id|owner[_-]id)" Q "[ \\t]*:[ \\t]*" \
 	"\\[?[ \\t]*\\\\?\"?" \
 	"|(?<![A-Za-z0-9_])(?:aws[_-]?)?(?:account[_-]?id|owner[_-]?id|" \
 	"account[_-]?number|account)[\"']?[ \\t]*[=:][ \\t]*[\"']?" \
 	"|--(?:account-id|owner-id|owners?|source-account|aws-account-id|" \
 	"account|expected-bucket-owner|owner-ids)(?:[ \\t]+|=)[\"']?" \
 	"|(?<![A-Za-z0-9_])account(?:[ \\t]+(?:id|number|no\\.?))?[ \\t]*" \
-	"[:#]?[ \\t]*|(?<![A-Za-z0-9_])AWSLogs/)\\K[0-9]{12}(?![0-9])"
+	"[:#]?[ \\t]*|(?<![A-Za-z0-9_])AWSLogs/)\\K[0-9]{12}(?![0-9])" \
+	"|(?<![A-Za-z0-9_.:/-])[0-9]{12}(?=[ \\t]+(?:eni|rtb|vpc|sg|subnet|i|" \
+	"vol|snap|ami|igw|acl|nat|tgw|pcx|vpce|r)-[0-9a-f]{8})"
 
 /*
  * ARNs.  arn:partition:service:region:account:resource.  The resource
