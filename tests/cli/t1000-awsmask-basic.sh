@@ -101,6 +101,26 @@ test_expect_success 'a missing file: message, the others still masked, exit 74' 
 	test_cmp expect.err err
 '
 
+test_expect_success 'a folder among the files: message, the others still masked, exit 74' '
+	mkdir folder &&
+	echo "$ID1" >a &&
+	echo "$ID2" >b &&
+	test_must_exit 74 awsmask a folder b >out 2>err &&
+	printf "EC2_001\nEC2_002\n" >expect &&
+	test_cmp expect out &&
+	test_line_count = 1 err &&
+	test_grep "^awsmask: .*folder.*: Is a directory$" err
+'
+
+test_expect_success 'a lost write (stdout on /dev/full): message, exit 74' '
+	echo "$ID1" >in &&
+	test_must_exit 74 awsmask <in >/dev/full 2>err &&
+	test_grep "^awsmask: .*No space left on device" err &&
+	echo "nothing secret" >clean &&
+	test_must_exit 74 awsmask <clean >/dev/full 2>err &&
+	test_grep "^awsmask: .*No space left on device" err
+'
+
 test_expect_success 'text without identifiers passes byte for byte' '
 	printf "plain text, nothing to hide\r\n\tcaf\303\251 \342\202\254 42\n\nlast line without newline" >in &&
 	test_must_exit 0 awsmask <in >out 2>err &&

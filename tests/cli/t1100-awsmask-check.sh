@@ -83,6 +83,15 @@ test_expect_success 'one dirty file among clean ones: exit 1' '
 	test_grep ! "clean[12]:" err
 '
 
+test_expect_success 'a folder among the files: message, the others still checked, exit 74' '
+	cp "$WORK/dirty" dirty &&
+	mkdir folder &&
+	test_must_exit 74 awsmask --check folder dirty >out 2>err &&
+	test_must_be_empty out &&
+	test_grep "^awsmask: .*folder.*: Is a directory$" err &&
+	test_grep "^awsmask: dirty:2: " err
+'
+
 test_expect_success '--check writes no mappings (the store is not opened)' '
 	cp "$WORK/dirty" dirty &&
 	test_must_exit 1 awsmask --check dirty >out 2>err &&

@@ -132,6 +132,32 @@ test_expect_success 'files as arguments and -, in order; a missing file exits 74
 	test_cmp expect.err err
 '
 
+test_expect_success 'a folder among the files: the others still unmasked, exit 74' '
+	known &&
+	echo EC2_001 >a &&
+	echo VPC_001 >b &&
+	mkdir folder &&
+	test_must_exit 74 awsunmask a folder b >out 2>err &&
+	printf "%s\n%s\n" "$ID1" "$VPC" >expect &&
+	test_cmp expect out &&
+	test_line_count = 1 err &&
+	test_grep "^awsunmask: .*folder.*: Is a directory$" err
+'
+
+test_expect_success 'a lost write (stdout on /dev/full): message, exit 74' '
+	known &&
+	echo EC2_001 >in &&
+	test_must_exit 74 awsunmask <in >/dev/full 2>err &&
+	test_grep "^awsunmask: .*No space left on device" err
+'
+
+test_expect_success '--verify with a missing ORIGINAL: exit 74' '
+	known &&
+	test_must_exit 74 awsunmask --verify no-such-file <known.out >out 2>err &&
+	test_must_be_empty out &&
+	test_grep "^awsunmask: cannot open .no-such-file.: No such file or directory$" err
+'
+
 test_expect_success 'text without tokens passes byte for byte' '
 	printf "nothing\000here\r\n\377 caf\303\251 EC2 EC2_ EC2_01 _001" >in &&
 	test_must_exit 0 awsunmask <in >out 2>err &&
