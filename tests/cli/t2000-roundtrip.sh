@@ -126,6 +126,15 @@ test_expect_success 'identifiers at every offset around 4 KiB and 64 KiB boundar
 	done
 '
 
+test_expect_success 'identifiers of many kinds between random separators (3 seeds)' '
+	for seed in 1 2 3; do
+		awk -v n=5000 -v seed=$seed -v orig=orig$seed -f "$GEN/mixed.awk" >mix$seed &&
+		test_line_count -gt 1000 orig$seed &&
+		roundtrip mix$seed &&
+		test_no_leak orig$seed mix$seed.masked || return 1
+	done
+'
+
 test_expect_success 'a generated 1 MB line with identifiers round-trips' '
 	awk -v size=1048576 -v seed=7 -v orig=orig -f "$GEN/bigline.awk" >in &&
 	test_line_count = 1 in &&
