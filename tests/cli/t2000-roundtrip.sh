@@ -34,6 +34,14 @@ rich() {
 	    "$ACCOUNT" "$ROLE"
 }
 
+# looks_like_ids: print what, in stdin, a crude independent detector
+# takes for an AWS identifier: prefixed resource IDs, IPv4 addresses
+# other than the well-known constants, IAM key IDs, ARNs with an account.
+looks_like_ids() {
+	grep -a -o -E '(^|[^A-Za-z0-9_-])(i|vpc|subnet|sg|sgr|ami|vol|snap|eni|igw|eigw|nat|rtb|acl|tgw|tgw-attach|pcx|vpce|lt|fs|key|dopt|pl|cgw|vgw|vpn|eipalloc|sir|fleet|fl)-[0-9a-f]{8}([0-9a-f]{9})?([^A-Za-z0-9_-]|$)|(^|[^0-9.])([0-9]{1,3}\.){3}[0-9]{1,3}([^0-9.]|$)|(AKIA|ASIA|AIDA|AROA|AIPA|ANPA|ANVA|APKA|AGPA)[A-Z0-9]{16}|arn:aws[a-z-]*:[a-z0-9-]*:[a-z0-9-]*:[0-9]{12}' |
+	    grep -v -E '(^|[^0-9])(0\.0\.0\.0|127\.0\.0\.1|169\.254\.169\.254|255\.255\.255\.255)([^0-9]|$)' || :
+}
+
 n_examples=0
 if [ -d "$AWSMASK_TEST_ROOT/examples" ]; then
 	n_examples=$(find "$AWSMASK_TEST_ROOT/examples" -type f | wc -l)
@@ -51,8 +59,26 @@ test_expect_success "every file in examples/ ($n_examples) round-trips" '
 		fi
 	done <list
 '
+
+test_expect_success 'masked examples hold nothing that looks like an AWS ID' '
+	find "$AWSMASK_TEST_ROOT/examples" -type f | sort >list &&
+	i=0 &&
+	while read -r f; do
+		i=$((i + 1)) &&
+		test_must_exit 0 awsmask <"$f" >"ex$i.masked" 2>err &&
+		looks_like_ids <"$f" >>before &&
+		looks_like_ids <"ex$i.masked" >"ex$i.left" &&
+		if [ -s "ex$i.left" ]; then
+			echo "left in the masked $f:" >&4
+			head -n 5 "ex$i.left" >&4
+			return 1
+		fi
+	done <list &&
+	test_line_count -gt 0 before
+'
 else
 test_skip 'every file in examples/ round-trips' 'no examples yet'
+test_skip 'masked examples hold nothing that looks like an AWS ID' 'no examples yet'
 fi
 
 test_expect_success 'empty input gives empty output' '
