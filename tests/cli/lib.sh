@@ -21,7 +21,10 @@
 #
 # Helpers write their diagnostics to fd 4, the body's own stderr, so a
 # body's `2>err` does not swallow them.  A body must not rely on `!`
-# (set -e ignores it): use test_grep ! and friends.
+# (set -e ignores it): use test_grep ! and friends.  Chain a body's
+# commands with && (set -e ignores a failure inside an && list that is
+# not its last command), and leave a loop with `|| return 1`.  A body
+# has no positional parameters of its own: $1 is not for it.
 
 set -eu
 LC_ALL=C
