@@ -249,6 +249,13 @@ config_set(struct am_config *c, const char *key, const char *value,
 	if (!k)
 		return am_seterr(&c->err, AWSMASK_ECONFIG, "%sunknown key '%s'",
 		    where, key);
+	if ((k->off == OFF(types) || k->off == OFF(exclude_types)) &&
+	    am_kind_list_check(value, &c->err)) {
+		char why[sizeof(c->err.msg)];
+
+		snprintf(why, sizeof(why), "%s", c->err.msg);
+		return am_seterr(&c->err, AWSMASK_ECONFIG, "%s%s", where, why);
+	}
 	switch (k->type) {
 	case T_STR:
 		s = am_strdup(value);

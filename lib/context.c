@@ -37,7 +37,9 @@ awsmask_new(const struct awsmask_config *cfg, struct awsmask **out)
 	am->rcache = am_map_new();
 	am->pending = am_map_new();
 	am->prefixes = am_prefix_set_new();
-	if (!am->cache || !am->rcache || !am->pending || !am->prefixes) {
+	am->learned = am_map_new();
+	if (!am->cache || !am->rcache || !am->pending || !am->prefixes ||
+	    !am->learned) {
 		rc = am_seterr(&am->err, AWSMASK_ENOMEM, "out of memory");
 		goto fail;
 	}
@@ -61,6 +63,7 @@ awsmask_free(struct awsmask *am)
 	am_map_free(am->pending);
 	am_map_free(am->prefixes);
 	am_token_re_free(am);
+	am_map_free(am->learned);
 	am_free(am->parts);
 	am_free(am->items);
 	am_buf_free(&am->out);
@@ -74,7 +77,7 @@ awsmask_errstr(const struct awsmask *am)
 {
 	if (!am)
 		return "out of memory";
-	return am->err.code ? am->err.msg : "";
+	return am->err.msg;
 }
 
 void

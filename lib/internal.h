@@ -187,6 +187,8 @@ struct am_scanner_opts {
 int am_scanner_new(struct am_scanner **out, const struct am_scanner_opts *o,
     struct am_error *err);
 void am_scanner_free(struct am_scanner *s);
+/* Does every item of a comma list name a kind (by name or prefix)? */
+int am_kind_list_check(const char *list, struct am_error *err);
 /*
  * Find the next match whose start is at or after `from` and before
  * `limit` in subject[0..len).  Returns 1 and fills m, 0 when none, -1 on

@@ -96,6 +96,9 @@ am_scanner_free(struct am_scanner *s)
 	am_free(s);
 }
 
+static int apply_list(unsigned char *enabled, const char *list, int on,
+    struct am_error *err);
+
 /* Does list item [p, p+n) name row k, by kind name or token prefix? */
 static int
 names_kind(const char *p, size_t n, const struct am_kind *k)
@@ -108,6 +111,19 @@ names_kind(const char *p, size_t n, const struct am_kind *k)
  * Apply a comma list to enabled[]: on = 1 enables, 0 disables.  Every
  * item must name at least one kind.
  */
+int
+am_kind_list_check(const char *list, struct am_error *err)
+{
+	unsigned char *scratch = am_calloc(am_nkinds, 1);
+	int rc;
+
+	if (!scratch)
+		return am_seterr(err, AWSMASK_ENOMEM, "out of memory");
+	rc = apply_list(scratch, list, 1, err);
+	am_free(scratch);
+	return rc;
+}
+
 static int
 apply_list(unsigned char *enabled, const char *list, int on,
     struct am_error *err)
