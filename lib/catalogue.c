@@ -285,8 +285,10 @@ octets(const char *p, size_t len, char sep, int n, int *o)
 
 /*
  * ARNs.  arn:partition:service:region:account:resource.  The resource
- * may not end in sentence punctuation, and a comma ends it when another
- * ARN follows (Principal lists).  An S3 ARN stops at the bucket:
+ * may not end in sentence punctuation, and a comma ends it: IAM allows
+ * commas in names, but ARNs in comma-separated lists are far more common,
+ * and a resource that ran on would keep its neighbours' identifiers as
+ * unmasked "path".  An S3 ARN stops at the bucket:
  * the object key is kept and scanned like any text (it may hold IDs).
  */
 #define ARN_PAT \
@@ -294,7 +296,7 @@ octets(const char *p, size_t len, char sep, int n, int *o)
 	"aws-iso-e|aws-iso-f|aws-eusc):(?:s3:::[A-Za-z0-9*](?:[A-Za-z0-9._*-]" \
 	"{0,61}[A-Za-z0-9*])?(?![A-Za-z0-9._*-])|[a-z0-9][a-z0-9-]{0,62}:" \
 	"(?:[a-z0-9-]{1,32}|\\*)?:(?:[0-9]{12}|aws|\\*)?:" \
-	"(?:[A-Za-z0-9_/:.@+=*$-]{1,128}|,(?!arn:)){0,16}[A-Za-z0-9_/*$-])"
+	"(?:[A-Za-z0-9_/:.@+=*$-]{1,128}){0,16}[A-Za-z0-9_/*$-])"
 
 enum arn_how {
 	H_NONE,		/* nothing to mask in the resource */

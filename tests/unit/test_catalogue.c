@@ -145,8 +145,12 @@ static const struct example positives[] = {
 	    "210987654321:role/Deploy",
 	    "arn:aws:iam::ACCOUNT:role/IAM_ROLE,arn:aws:iam::ACCOUNT:role/"
 	    "IAM_ROLE" },
+	/* A comma ends the resource, even where IAM would allow it in a
+	 * name: a list must not be swallowed as one resource. */
 	{ "arn", "arn:aws:iam::123456789012:user/a,b@example.com",
-	    "arn:aws:iam::ACCOUNT:user/IAM_USER" },
+	    "arn:aws:iam::ACCOUNT:user/IAM_USER,b@example.com" },
+	{ "arn", "arn:aws:iam::123456789012:role/svc,s3://bkt/k.txt",
+	    "arn:aws:iam::ACCOUNT:role/IAM_ROLE,s3://bkt/k.txt" },
 	{ "arn", "(see arn:aws-iso-b:iam::123456789012:user/bob), ok",
 	    "(see arn:aws-iso-b:iam::ACCOUNT:user/IAM_USER), ok" },
 
