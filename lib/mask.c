@@ -130,8 +130,14 @@ run_fd(struct awsmask *am, int infd, int outfd, unsigned flags,
 			if (n < 0) {
 				if (errno == EINTR)
 					continue;
+				/*
+				 * A bad input is that input's failure, not the
+				 * context's: the message stays, the code does not
+				 * stick, and the next input can still be read.
+				 */
 				rc = am_seterr_errno(&am->err, AWSMASK_EIO,
 				    "read error");
+				am->err.code = AWSMASK_OK;
 				break;
 			}
 			am->counts.bytes_in += (unsigned long long)n;
@@ -203,6 +209,142 @@ add_part(struct awsmask *am, const struct am_part *p)
 }
 
 /*
+ * Learnt names.  A part is a name when the scanner knew it only from its
+ * context: the resource of an ARN or the value of a naming key.  IDs and
+ * addresses need no learning (the scanner finds them bare), nor do
+ * account numbers (a bare twelve-digit number is not one).
+ */
+#define LEARN_MAX 65536			/* names before learning stops */
+
+static int
+is_name_part(const struct awsmask *am, const char *p, size_t n,
+    const struct am_mpart *part)
+{
+	size_t i;
+	int alpha = 0;
+
+	if (n < 3 || n > 256 || !strcmp(part->prefix, "ACCOUNT") ||
+	    (strcmp(part->kind, "arn") && strcmp(part->kind, "resource-name")))
+		return 0;
+	for (i = 0; i < n; i++) {
+		if (p[i] == '\n' || p[i] == '\r')
+			return 0;
+		alpha |= (p[i] >= 'A' && p[i] <= 'Z') || (p[i] >= 'a' && p[i] <= 'z');
+	}
+	return alpha && !am_token_valid(am->prefixes, p, n);
+}
+
+/* Bytes a bare name is made of (IAM allows \w+=,.@- ; a comma separates). */
+static const unsigned char namechar[256] = {
+	['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1,
+	['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1,
+	['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1,
+	['G'] = 1, ['H'] = 1, ['I'] = 1, ['J'] = 1, ['K'] = 1, ['L'] = 1,
+	['M'] = 1, ['N'] = 1, ['O'] = 1, ['P'] = 1, ['Q'] = 1, ['R'] = 1,
+	['S'] = 1, ['T'] = 1, ['U'] = 1, ['V'] = 1, ['W'] = 1, ['X'] = 1,
+	['Y'] = 1, ['Z'] = 1,
+	['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1,
+	['g'] = 1, ['h'] = 1, ['i'] = 1, ['j'] = 1, ['k'] = 1, ['l'] = 1,
+	['m'] = 1, ['n'] = 1, ['o'] = 1, ['p'] = 1, ['q'] = 1, ['r'] = 1,
+	['s'] = 1, ['t'] = 1, ['u'] = 1, ['v'] = 1, ['w'] = 1, ['x'] = 1,
+	['y'] = 1, ['z'] = 1,
+	['_'] = 1, ['-'] = 1, ['.'] = 1, ['@'] = 1, ['+'] = 1, ['='] = 1,
+};
+
+static int
+cmp_mpart(const void *a, const void *b)
+{
+	const struct am_mpart *x = a, *y = b;
+
+	return x->start == y->start ? 0 : x->start < y->start ? -1 : 1;
+}
+
+/* Is [p, p+n) a learnt name?  Its part's prefix goes to *prefix. */
+static int
+learned_lookup(const struct awsmask *am, const char *p, size_t n,
+    const char **prefix)
+{
+	const char *v;
+	size_t vl;
+
+	if (!(am->learned_lens & (1ULL << (n < 63 ? n : 63))))
+		return 0;
+	v = am_map_get(am->learned, p, n, &vl);
+	if (!v || vl != sizeof(*prefix))
+		return 0;
+	memcpy(prefix, v, sizeof(*prefix));
+	return 1;
+}
+
+/*
+ * Learn the names among this window's parts, then add a part for every
+ * bare occurrence of a learnt name in the window that no part covers.
+ */
+static int
+learn_names(struct awsmask *am, struct am_stream *s, size_t done)
+{
+	size_t i, nold = am->nparts, from = s->hist, gap;
+	int rc;
+
+	for (i = 0; i < nold; i++) {
+		struct am_mpart *p = &am->parts[i];
+		const char *t = s->buf + p->start;
+		size_t n = p->end - p->start;
+
+		if (am_map_count(am->learned) >= LEARN_MAX ||
+		    !is_name_part(am, t, n, p) ||
+		    am_map_get(am->learned, t, n, NULL))
+			continue;
+		if (am_map_put(am->learned, t, n, (const char *)&p->prefix,
+		    sizeof(p->prefix)) < 0)
+			return am_seterr(&am->err, AWSMASK_ENOMEM, "out of memory");
+		am->learned_lens |= 1ULL << (n < 63 ? n : 63);
+	}
+	if (!am_map_count(am->learned))
+		return AWSMASK_OK;
+	/*
+	 * Every run of name bytes in the window that is a learnt name, and
+	 * that same run less a sentence's final dot, gets a part unless a
+	 * part covers it already.
+	 */
+	gap = 0;
+	while (from < done) {
+		const char *prefix;
+		struct am_part np;
+		size_t end, n;
+
+		if (!namechar[(unsigned char)s->buf[from]]) {
+			from++;
+			continue;
+		}
+		for (end = from; end < s->len && namechar[(unsigned char)s->buf[end]];
+		    end++)
+			;
+		n = end - from;
+		if (!learned_lookup(am, s->buf + from, n, &prefix) &&
+		    !(n > 1 && s->buf[end - 1] == '.' &&
+		    learned_lookup(am, s->buf + from, --n, &prefix))) {
+			from = end;
+			continue;
+		}
+		while (gap < nold && am->parts[gap].end <= from)
+			gap++;
+		if (!(gap < nold && am->parts[gap].start < from + n)) {
+			np.start = from;
+			np.end = from + n;
+			np.prefix = prefix;
+			np.kind = "learned-name";
+			if ((rc = add_part(am, &np)))
+				return rc;
+		}
+		from = end;
+	}
+	if (am->nparts > nold)
+		qsort(am->parts, am->nparts, sizeof(*am->parts), cmp_mpart);
+	return AWSMASK_OK;
+}
+
+/*
  * Collect the parts of every match starting in [hist, limit) into
  * am->parts; *done is where the window ends (limit, or the end of a
  * match that runs past it).
@@ -232,7 +374,7 @@ collect_parts(struct awsmask *am, struct am_stream *s, size_t limit,
 	if (r < 0)
 		return am->err.code;
 	*done = pos > limit ? pos : limit;
-	return AWSMASK_OK;
+	return learn_names(am, s, *done);
 }
 
 static int

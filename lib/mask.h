@@ -25,6 +25,13 @@ struct awsmask {
 	struct am_map *pending;		/* per block: key -> item index */
 	struct am_map *prefixes;	/* every prefix a token may have */
 	void *token_re;			/* pcre2 state for unmasking */
+	/*
+	 * Names learnt from context (an ARN's resource name, a RoleName
+	 * value) are masked at their bare occurrences too: name -> the
+	 * prefix its part had, and a mask of the lengths they come in.
+	 */
+	struct am_map *learned;
+	uint64_t learned_lens;
 	struct am_mpart *parts;
 	size_t nparts, aparts;
 	struct am_store_item *items;

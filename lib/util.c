@@ -398,3 +398,4 @@ am_map_count(const struct am_map *m)
 {
 	return m ? m->count : 0;
 }
+
