@@ -28,6 +28,27 @@ test_expect_success "golden: $case" '
 
 done
 
+# Two identifiers glued by a character an ARN's resource may hold (or an
+# IAM wildcard): where one ends is open to reading, but whatever the
+# reading, no part of either may survive.
+test_expect_success 'ARNs glued to ARNs or s3:// URIs by = + * $ leak nothing' '
+	L=arn:aws:lambda:us-east-1:300000000001:function:fn-one &&
+	R=arn:aws:iam::300000000002:role/svc-two &&
+	S=s3://bkt-three/k.txt &&
+	printf "%s\n" 300000000001 300000000002 fn-one svc-two bkt-three >originals &&
+	for sep in = + "*" "\$"; do
+		for pair in "$L$sep$R" "$L$sep$S" "$R$sep$R" "$R$sep$S" "$L$sep$L"; do
+			echo "$pair" >in &&
+			test_must_exit 0 awsmask -s memory: <in >out 2>err &&
+			if ! test_no_leak originals out; then
+				echo "from: $pair" >&4
+				echo "  to: $(cat out)" >&4
+				return 1
+			fi
+		done || return 1
+	done
+'
+
 # check_host HOSTNAME SUFFIX LABEL...: HOSTNAME masked keeps SUFFIX at its end,
 # loses every LABEL, and round-trips.
 check_host() {
