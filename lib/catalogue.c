@@ -288,7 +288,10 @@ octets(const char *p, size_t len, char sep, int n, int *o)
  * may not end in sentence punctuation, and a comma ends it: IAM allows
  * commas in names, but ARNs in comma-separated lists are far more common,
  * and a resource that ran on would keep its neighbours' identifiers as
- * unmasked "path".  An S3 ARN stops at the bucket:
+ * unmasked "path"; for the same reason split_arn() cuts it where another
+ * ARN or an s3:// URI begins, whatever glues them (= + * $), and the
+ * scanner goes on from there.  One bounded repetition of one class, so
+ * a failing match backtracks linearly.  An S3 ARN stops at the bucket:
  * the object key is kept and scanned like any text (it may hold IDs).
  */
 #define ARN_PAT \
@@ -296,7 +299,7 @@ octets(const char *p, size_t len, char sep, int n, int *o)
 	"aws-iso-e|aws-iso-f|aws-eusc):(?:s3:::[A-Za-z0-9*](?:[A-Za-z0-9._*-]" \
 	"{0,61}[A-Za-z0-9*])?(?![A-Za-z0-9._*-])|[a-z0-9][a-z0-9-]{0,62}:" \
 	"(?:[a-z0-9-]{1,32}|\\*)?:(?:[0-9]{12}|aws|\\*)?:" \
-	"(?:[A-Za-z0-9_/:.@+=*$-]{1,128}){0,16}[A-Za-z0-9_/*$-])"
+	"[A-Za-z0-9_/:.@+=*$-]{0,2047}[A-Za-z0-9_/*$-])"
 
 enum arn_how {
 	H_NONE,		/* nothing to mask in the resource */
@@ -500,6 +503,31 @@ arn_name(const char *subj, struct am_match *m, const struct arn_rule *r,
  * (when it is one) and the resource's name.  An ARN in the account
  * "aws" is AWS's own (managed policies): left alone.
  */
+/*
+ * End the match before another ARN or an s3:// URI glued to this one's
+ * resource (from `rs` on), less the glue: the scanner resumes there.
+ */
+static void
+arn_cut_glued(const char *subj, struct am_match *m, size_t rs)
+{
+	static const char *const starts[] = { "arn:", "s3://" };
+	size_t p, i, cut = m->end;
+
+	for (i = 0; i < AM_ARRAY_SIZE(starts); i++) {
+		const char *hit = memmem(subj + rs, m->end - rs, starts[i],
+		    strlen(starts[i]));
+
+		if (hit && (size_t)(hit - subj) < cut)
+			cut = (size_t)(hit - subj);
+	}
+	if (cut == m->end)
+		return;
+	for (p = cut; p > rs && !strchr("ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "abcdefghijklmnopqrstuvwxyz0123456789_/*$-", subj[p - 1]); p--)
+		;
+	m->end = p > rs ? p : rs;
+}
+
 static int
 split_arn(const char *subj, size_t len, struct am_match *m)
 {
@@ -510,6 +538,8 @@ split_arn(const char *subj, size_t len, struct am_match *m)
 	(void)len;
 	for (i = 0; i < 5; i++) {
 		p = find_any(subj, p, m->end, ":");
+		if (i == 4 && p < m->end)
+			arn_cut_glued(subj, m, p + 1);
 		if (p >= m->end)
 			return 0;
 		f[i] = p++;	/* f[i]: the colon ending field i */
@@ -978,7 +1008,7 @@ const struct am_kind am_kinds[] = {
 	    "ECR registry and repository: account and repository", 0,
 	    "amazonaws" },
 	{ "s3-uri", "BUCKET",
-	    "(?=s3)(?<![A-Za-z0-9_.+-])s3[an]?://" BUCKET, split_s3_uri,
+	    "(?=s3)(?<![A-Za-z0-9_.-])s3[an]?://" BUCKET, split_s3_uri,
 	    "s3:// URI: the bucket (the key is kept and scanned)", 0, "s3" },
 	{ "s3-virtual-host", "BUCKET",
 	    "(?=[a-z0-9])" HL "(?!vpce-)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]"
