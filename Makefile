@@ -23,7 +23,7 @@ PCRE2_CFLAGS ?= $(shell $(PKG_CONFIG) --cflags libpcre2-8)
 PCRE2_LIBS ?= $(shell $(PKG_CONFIG) --libs libpcre2-8)
 SQLITE_CFLAGS ?= $(shell $(PKG_CONFIG) --cflags sqlite3)
 SQLITE_LIBS ?= $(shell $(PKG_CONFIG) --libs sqlite3)
-HAVE_HIREDIS ?= $(if $(wildcard lib/store_redis.c),$(shell $(PKG_CONFIG) --exists hiredis && echo 1))
+HAVE_HIREDIS ?= $(shell $(PKG_CONFIG) --exists hiredis && echo 1)
 ifeq ($(HAVE_HIREDIS),1)
 HIREDIS_CFLAGS ?= $(shell $(PKG_CONFIG) --cflags hiredis) -DHAVE_HIREDIS
 HIREDIS_LIBS ?= $(shell $(PKG_CONFIG) --libs hiredis)
