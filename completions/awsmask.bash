@@ -1,62 +1,175 @@
 # bash completion for awsmask and awsunmask			-*- shell-script -*-
+#
+# Install as .../bash-completion/completions/awsmask, with a link named
+# awsunmask beside it, or source this file.  It works with or without the
+# bash-completion package; with it, "--opt=value" and "scheme:path" words
+# are completed as a whole.
 
-_awsmask_store_schemes="memory: sqlite: redis:// unix://"
+_awsmask_store_schemes='memory: sqlite: redis:// unix://'
 
-# Complete the argument of an option that takes one; 0 when handled.
+# Set cur and prev (and _awsmask_words, _awsmask_cword) for the word
+# under completion.  "--opt=value" is split: prev=--opt, cur=value, and
+# _awsmask_eq holds what the replies must be prefixed with so that bash
+# keeps the "--opt=" part.
+_awsmask_init()
+{
+	local words cword
+	if declare -F _get_comp_words_by_ref >/dev/null 2>&1 &&
+	    [[ -n ${COMP_LINE-} ]]; then
+		_get_comp_words_by_ref -n =: cur prev words cword
+	else
+		words=("${COMP_WORDS[@]}")
+		cword=$COMP_CWORD
+		cur=${words[cword]-}
+		prev=
+		((cword > 0)) && prev=${words[cword - 1]}
+		# Plain bash splits "--opt=value" into "--opt" "=" "value".
+		if [[ $cur == = ]]; then
+			cur=
+		elif [[ $prev == = ]] && ((cword > 1)); then
+			prev=${words[cword - 2]}
+		fi
+	fi
+	_awsmask_words=("${words[@]}")
+	_awsmask_cword=$cword
+	_awsmask_eq=
+	if [[ $cur == --*=* ]]; then
+		prev=${cur%%=*}
+		cur=${cur#*=}
+		# Unless bash itself breaks words at '=', it replaces the
+		# whole "--opt=value" word.
+		[[ $COMP_WORDBREAKS == *=* ]] || _awsmask_eq=$prev=
+	fi
+}
+
+# Fix COMPREPLY up for words that bash splits at ':' or that carried an
+# "--opt=" prefix.
+_awsmask_finish()
+{
+	local i
+	if [[ $cur == *:* && $COMP_WORDBREAKS == *:* ]]; then
+		local colon=${cur%"${cur##*:}"}
+		for i in "${!COMPREPLY[@]}"; do
+			COMPREPLY[i]=${COMPREPLY[i]#"$colon"}
+		done
+	fi
+	if [[ -n $_awsmask_eq ]]; then
+		for i in "${!COMPREPLY[@]}"; do
+			COMPREPLY[i]=$_awsmask_eq${COMPREPLY[i]}
+		done
+	fi
+}
+
+# File names, one a reply, directories marked so that bash adds a '/'.
+_awsmask_files()
+{
+	local IFS=$'\n'
+	compopt -o filenames 2>/dev/null
+	COMPREPLY=($(compgen -f -- "$1"))
+}
+
+# The kind names and token prefixes, from the tool itself.
+_awsmask_kinds()
+{
+	local tool=${_awsmask_words[0]}
+	[[ $tool == */* && -x $tool ]] || tool=awsmask
+	"$tool" --list-types 2>/dev/null | cut -f1
+	"$tool" --list-types 2>/dev/null | cut -f2 | sort -u
+}
+
+# Complete the argument of the option in prev; return 1 if prev takes
+# none.
 _awsmask_optarg()
 {
-	local cur=$1 prev=$2 tool=$3
 	case $prev in
-	--store|-s)
-		COMPREPLY=($(compgen -W "$_awsmask_store_schemes" -- "$cur"))
-		compopt -o nospace 2>/dev/null
-		return 0 ;;
-	--types|-t|--exclude-types)
-		local kinds
-		kinds=$("$tool" --list-types 2>/dev/null | cut -f1)
-		COMPREPLY=($(compgen -W "$kinds" -- "${cur##*,}"))
+	-s | --store)
+		case $cur in
+		sqlite:*)
+			_awsmask_files "${cur#sqlite:}"
+			COMPREPLY=("${COMPREPLY[@]/#/sqlite:}")
+			;;
+		unix://*)
+			_awsmask_files "${cur#unix://}"
+			COMPREPLY=("${COMPREPLY[@]/#/unix://}")
+			;;
+		*)
+			COMPREPLY=($(compgen -W "$_awsmask_store_schemes" \
+			    -- "$cur"))
+			compopt -o nospace 2>/dev/null
+			;;
+		esac
+		;;
+	-t | --types | --exclude-types)
+		local kinds head=
+		kinds=$(_awsmask_kinds)
+		[[ $prev == --exclude-types ]] || kinds+=$'\nall'
 		if [[ $cur == *,* ]]; then
-			local head=${cur%,*},
-			COMPREPLY=("${COMPREPLY[@]/#/$head}")
+			head=${cur%,*},
 		fi
-		return 0 ;;
-	--config|-C|--allow-file|--password-file|--verify)
-		COMPREPLY=($(compgen -f -- "$cur"))
-		return 0 ;;
-	--allow|--namespace|--ttl)
+		COMPREPLY=($(compgen -W "$kinds" -- "${cur##*,}"))
+		COMPREPLY=("${COMPREPLY[@]/#/$head}")
+		compopt -o nospace 2>/dev/null
+		;;
+	-C | --config | --allow-file | --password-file | --verify)
+		_awsmask_files "$cur"
+		;;
+	--allow | --namespace | --ttl)
 		COMPREPLY=()
-		return 0 ;;
+		;;
+	*)
+		return 1
+		;;
 	esac
-	return 1
+	return 0
+}
+
+# The common body: $1 is the tool's option list.
+_awsmask_complete()
+{
+	local cur prev i
+	COMPREPLY=()
+	_awsmask_init
+	for ((i = 1; i < _awsmask_cword; i++)); do
+		if [[ ${_awsmask_words[i]} == -- ]]; then
+			_awsmask_files "$cur"
+			return
+		fi
+	done
+	if _awsmask_optarg; then
+		_awsmask_finish
+		return
+	fi
+	if [[ -n $_awsmask_eq ]]; then
+		# "--opt=" for an option that takes no argument.
+		return
+	fi
+	case $cur in
+	-*)
+		COMPREPLY=($(compgen -W "$1" -- "$cur"))
+		;;
+	*)
+		_awsmask_files "$cur"
+		;;
+	esac
+	_awsmask_finish
 }
 
 _awsmask()
 {
-	local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]}
-	_awsmask_optarg "$cur" "$prev" "${COMP_WORDS[0]}" && return
-	if [[ $cur == -* ]]; then
-		COMPREPLY=($(compgen -W "--allow --allow-file --check --config
-		    --exclude-types --help --line-buffered --list-types
-		    --namespace --no-preserve-structure --password-file --quiet
-		    --store --store-status --ttl --types --verbose --version
-		    -c -C -h -q -s -t -v -V" -- "$cur"))
-		return
-	fi
-	COMPREPLY=($(compgen -f -- "$cur"))
+	_awsmask_complete '--allow --allow-file --check --config
+	    --exclude-types --help --line-buffered --list-types --namespace
+	    --no-preserve-structure --password-file --quiet --store
+	    --store-status --ttl --types --verbose --version
+	    -c -C -h -q -s -t -v -V'
 }
 
 _awsunmask()
 {
-	local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]}
-	_awsmask_optarg "$cur" "$prev" awsmask && return
-	if [[ $cur == -* ]]; then
-		COMPREPLY=($(compgen -W "--config --help --line-buffered
-		    --namespace --password-file --quiet --store --strict --ttl
-		    --verbose --verify --version -C -h -q -s -v -V" -- "$cur"))
-		return
-	fi
-	COMPREPLY=($(compgen -f -- "$cur"))
+	_awsmask_complete '--config --help --line-buffered --namespace
+	    --password-file --quiet --store --strict --ttl --verbose
+	    --verify --version
+	    -C -h -q -s -v -V'
 }
 
-complete -o filenames -F _awsmask awsmask
-complete -o filenames -F _awsunmask awsunmask
+complete -F _awsmask awsmask
+complete -F _awsunmask awsunmask

@@ -1,30 +1,68 @@
-# fish completion for awsmask and awsunmask
+# fish completion for awsmask and awsunmask.  Install in a folder of
+# $fish_complete_path as awsmask.fish, and as awsunmask.fish (a copy or a
+# link): fish loads a command's completions from the file of its name.
 
+# Kind names and token prefixes, from the tool, after any "a,b," already
+# typed: --types and --exclude-types take a comma list.
 function __awsmask_kinds
-    awsmask --list-types 2>/dev/null | cut -f1
+    set -l tok (commandline -ct | string replace -r -- '^--[a-z-]+=' '')
+    set -l head (string match -r -- '^.*,' $tok)
+    set -l tool (commandline -opc)[1]
+    command -sq -- $tool; or set tool awsmask
+    $tool --list-types 2>/dev/null | while read -l -d \t name prefix enabled desc
+        printf '%s%s\t%s\n' "$head" $name $desc
+    end
+    $tool --list-types 2>/dev/null | cut -f2 | sort -u | while read -l prefix
+        printf '%s%s\t%s\n' "$head" $prefix 'token prefix'
+    end
 end
 
-for tool in awsmask awsunmask
-    complete -c $tool -s C -l config -r -F -d 'Read FILE instead of the configuration files'
-    complete -c $tool -s h -l help -d 'Show the usage and exit'
-    complete -c $tool -l line-buffered -d 'Write every line at once'
-    complete -c $tool -l namespace -x -d 'Store key prefix'
-    complete -c $tool -l password-file -r -F -d 'Read the Redis password from FILE'
-    complete -c $tool -s q -l quiet -d 'No warnings'
-    complete -c $tool -s s -l store -x -a 'memory: sqlite: redis:// unix://' -d 'Mapping store URI'
-    complete -c $tool -l ttl -x -d 'Mapping lifetime'
-    complete -c $tool -s v -l verbose -d 'Report what was done'
-    complete -c $tool -s V -l version -d 'Print the version and exit'
+# Store URIs: the schemes, then a path after sqlite: or unix://.
+function __awsmask_store
+    set -l tok (commandline -ct | string replace -r -- '^--store=' '')
+    switch $tok
+        case 'sqlite:*'
+            __fish_complete_path (string replace -- sqlite: '' $tok) |
+                string replace -r -- '^' sqlite:
+        case 'unix://*'
+            __fish_complete_path (string replace -- unix:// '' $tok) |
+                string replace -r -- '^' unix://
+        case '*'
+            printf '%s\t%s\n' memory: 'A store that lives and dies with the process' \
+                sqlite: 'The embedded store, sqlite:PATH' \
+                redis:// 'A Redis server, redis://[user@]host[:port][/db]' \
+                unix:// 'A Redis server on a unix socket, unix:///PATH'
+    end
 end
 
 complete -c awsmask -l allow -x -d 'Never mask VALUE'
 complete -c awsmask -l allow-file -r -F -d 'Never mask the values listed in FILE'
-complete -c awsmask -s c -l check -d 'Scan only: exit 1 if identifiers are found'
+complete -c awsmask -s c -l check -d 'Scan only: report identifiers, exit 1 if any'
+complete -c awsmask -s C -l config -r -F -d 'Read FILE instead of the configuration files'
 complete -c awsmask -l exclude-types -x -a '(__awsmask_kinds)' -d 'Kinds to leave alone'
-complete -c awsmask -l list-types -d 'List the identifier kinds'
-complete -c awsmask -l no-preserve-structure -d 'One token for a whole ARN, URL or host'
-complete -c awsmask -l store-status -d 'Report the store and exit'
+complete -c awsmask -s h -l help -d 'Print a usage summary and exit'
+complete -c awsmask -l line-buffered -d 'Write every line at once'
+complete -c awsmask -l list-types -d 'Print the identifier kinds and exit'
+complete -c awsmask -l namespace -x -d 'Prefix of the Redis keys'
+complete -c awsmask -l no-preserve-structure -d 'One token for a whole ARN, URL or hostname'
+complete -c awsmask -l password-file -r -F -d 'Read the Redis password from FILE'
+complete -c awsmask -s q -l quiet -d 'Print no warnings'
+complete -c awsmask -s s -l store -x -a '(__awsmask_store)' -d 'The mapping store'
+complete -c awsmask -l store-status -d "Report the store's reachability and exit"
 complete -c awsmask -s t -l types -x -a '(__awsmask_kinds)' -d 'Kinds to mask'
+complete -c awsmask -l ttl -x -d 'Mapping lifetime: seconds or Ns, Nm, Nh, Nd'
+complete -c awsmask -s v -l verbose -d 'Report what was done on stderr'
+complete -c awsmask -s V -l version -d 'Print the version and exit'
 
+complete -c awsunmask -s C -l config -r -F -d 'Read FILE instead of the configuration files'
+complete -c awsunmask -s h -l help -d 'Print a usage summary and exit'
+complete -c awsunmask -l line-buffered -d 'Write every line at once'
+complete -c awsunmask -l namespace -x -d 'Prefix of the Redis keys'
+complete -c awsunmask -l password-file -r -F -d 'Read the Redis password from FILE'
+complete -c awsunmask -s q -l quiet -d 'Print no warnings'
+complete -c awsunmask -s s -l store -x -a '(__awsmask_store)' -d 'The mapping store'
 complete -c awsunmask -l strict -d 'An unknown token is an error'
-complete -c awsunmask -l verify -r -F -d 'Compare the result with ORIGINAL'
+complete -c awsunmask -l ttl -x -d 'Mapping lifetime: seconds or Ns, Nm, Nh, Nd'
+complete -c awsunmask -s v -l verbose -d 'Report what was done on stderr'
+complete -c awsunmask -l verify -r -F -d 'Compare the unmasked text with the file ORIGINAL'
+complete -c awsunmask -s V -l version -d 'Print the version and exit'
