@@ -76,10 +76,15 @@ struct am_json {
 	size_t bits_cap;	/* bytes */
 	char *keys;		/* one entry per enclosing object */
 	size_t keys_len, keys_cap, nobj;
-	/* The innermost key as a pointer good for this feed, once known. */
+	/*
+	 * The innermost key as a pointer good for this feed, once known.
+	 * A key just read is only here (key_lazy): the stack's top entry is
+	 * stale until an object nests under it or the feed ends, so the
+	 * common {"k": "v", ...} costs no copy.
+	 */
 	const char *key;
 	size_t key_len;
-	int key_known;
+	int key_known, key_lazy;
 
 	const char *lit;	/* the literal in progress, and how far */
 	size_t lit_i;
@@ -143,6 +148,8 @@ static const unsigned char cls[256] = {
 #undef S_
 #undef W_
 #undef D_
+
+#define ONES UINT64_C(0x0101010101010101)
 
 static int
 hexval(unsigned char c)
@@ -354,6 +361,17 @@ keys_pop(struct am_json *j)
 	j->keys_len -= 2 + (len == KEY_NONE ? 0 : len);
 }
 
+/* Write a lazily kept key into the stack.  0, or -1 on ENOMEM. */
+static int
+keys_sync(struct am_json *j)
+{
+	if (!j->key_lazy)
+		return 0;
+	j->key_lazy = 0;
+	keys_pop(j);
+	return keys_add(j, j->key, j->key_len);
+}
+
 /* 0, -1 on ENOMEM, -2 when too deep. */
 static int
 push(struct am_json *j, int obj)
@@ -372,7 +390,7 @@ push(struct am_json *j, int obj)
 		j->bits_cap = cap;
 	}
 	if (obj) {
-		if (keys_add(j, NULL, 0) < 0)
+		if (keys_sync(j) < 0 || keys_add(j, NULL, 0) < 0)
 			return -1;
 		j->nobj++;
 		j->bits[d >> 3] |= (unsigned char)(1u << (d & 7));
@@ -392,7 +410,7 @@ pop(struct am_json *j)
 	if (is_object(j)) {
 		keys_pop(j);
 		j->nobj--;
-		j->key_known = 0;
+		j->key_known = j->key_lazy = 0;
 	}
 	j->depth--;
 }
@@ -432,9 +450,8 @@ seg_new(struct am_json *j)
 		j->segs = s;
 		j->segs_cap = cap;
 	}
-	s = &j->segs[j->nsegs++];
-	memset(s, 0, sizeof(*s));
-	return s;
+	/* Callers set every field: a memset here was a third of the time. */
+	return &j->segs[j->nsegs++];
 }
 
 /* Emit block[raw_from, to) as a RAW segment, if it is not empty. */
@@ -448,8 +465,13 @@ raw_flush(struct am_json *j, const char *p, size_t to)
 	if (!(s = seg_new(j)))
 		return -1;
 	s->type = AM_JSON_RAW;
+	s->is_key = 0;
 	s->raw = p + j->raw_from;
 	s->raw_len = to - j->raw_from;
+	s->text = NULL;
+	s->text_len = 0;
+	s->key = NULL;
+	s->key_len = 0;
 	s->depth = j->raw_depth;
 	s->off = j->off + j->raw_from;
 	s->line = j->raw_line;
@@ -651,14 +673,13 @@ str_close(struct am_json *j, const char *p, size_t i)
 	s->off = j->str_off;
 	s->line = j->str_line;
 	s->col = j->str_col;
+	s->key = NULL;
+	s->key_len = 0;
 	j->str_prev = j->str_dec = 0;
 	if (j->str_key) {
-		keys_pop(j);
-		if (keys_add(j, text, text_len) < 0)
-			return -1;
 		j->key = text_len > AM_JSON_KEY_MAX ? NULL : text;
 		j->key_len = j->key ? text_len : 0;
-		j->key_known = 1;
+		j->key_known = j->key_lazy = 1;
 		return 0;
 	}
 	return str_key_of(j, &s->key, &s->key_len);
@@ -751,7 +772,23 @@ am_json_feed(struct am_json *j, const char *p, size_t n, int eof,
 	while (i < n) {
 		switch (st) {
 		case S_STR:
-			/* Most bytes of AWS JSON are here: keep it tight. */
+			/*
+			 * Most bytes of AWS JSON are here: look at eight at a
+			 * time for a quote, a backslash or a byte below 0x20
+			 * (the classic "has a zero byte" tricks, exact as a
+			 * yes or no), then find which one byte by byte.
+			 */
+			while (n - i >= 8) {
+				uint64_t v, q, b;
+
+				memcpy(&v, s + i, 8);
+				q = v ^ ONES * '"';
+				b = v ^ ONES * '\\';
+				if (((v - ONES * 0x20) | (q - ONES) | (b - ONES)) &
+				    ~v & ~q & ~b & ONES * 0x80)
+					break;
+				i += 8;
+			}
 			while (i < n && !(cls[s[i]] & C_STOP))
 				i++;
 			if (i == n)
@@ -1036,6 +1073,8 @@ am_json_feed(struct am_json *j, const char *p, size_t n, int eof,
 	}
 end:
 	j->state = st;
+	if (keys_sync(j) < 0)
+		goto enomem;
 	if (IS_STRING_STATE(st)) {
 		if (str_save(j, p, n) < 0)
 			goto enomem;

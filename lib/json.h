@@ -66,6 +66,7 @@ enum am_json_mode {
 
 struct am_json_seg {
 	int type;		/* AM_JSON_RAW or AM_JSON_STRING */
+	int is_key;		/* STRING only: the string is an object key */
 	/* The bytes exactly as in the input; a STRING's include both quotes. */
 	const char *raw;
 	size_t raw_len;
@@ -76,7 +77,6 @@ struct am_json_seg {
 	 */
 	const char *text;
 	size_t text_len;
-	int is_key;		/* STRING only: the string is an object key */
 	/*
 	 * STRING that is not a key: the decoded key of the innermost
 	 * enclosing object member, or NULL when no object encloses it (a

@@ -803,7 +803,8 @@ test_split_feeds(void **state)
 	}
 	/* Cuts inside every kind of escape and surrogate pair. */
 	doc = "[\"\\ud83d\\ude00\\u00e9\\n\\\"\\/\", \"\\ud800x\", -1.5e+3, "
-	    "true, \"plain\", {\"k\\u0041\": [\"v\"]}]";
+	    "true, \"plain\", {\"k\\u0041\": [\"v\"]}, {\"o\": [{\"i\": "
+	    "{\"j\": \"y\"}}, \"w\"], \"p\": {\"q\": {}}, \"r\": \"z\"}]";
 	check_cuts_agree(AM_JSON_ONE, doc, strlen(doc), 1);
 }
 
