@@ -56,6 +56,8 @@ struct chunk {
 	char data[];
 };
 
+#define BIG_STRING (1024 * 1024)
+
 /* Key stack entries: the key's bytes, then its length in two bytes. */
 #define KEY_NONE 0xffff
 
@@ -100,8 +102,12 @@ struct am_json {
 	unsigned uval, ucount;	/* a \u escape's digits so far */
 	unsigned hi;		/* a high surrogate waiting for its low; 0 */
 	struct am_buf sraw, stext;
-	/* A string that ended in this feed after starting in an earlier one:
-	 * its segment points here.  At most one per feed. */
+	/*
+	 * A string that ended in this feed after starting in an earlier one:
+	 * its segment points here.  At most one per feed.  Freed at the next
+	 * feed when large, so memory follows the longest string in flight,
+	 * not the longest ever seen.
+	 */
 	struct am_buf draw, dtext;
 
 	struct am_json_seg *segs;
@@ -562,13 +568,18 @@ str_open(struct am_json *j, const char *p, size_t i, int key)
 static int
 str_escape(struct am_json *j, const char *p, size_t i)
 {
-	if (!j->str_dec) {
-		am_buf_reset(&j->stext);
-		j->str_dec = 1;
+	if (j->str_dec)
+		return text_add(j, p, j->mark, i);
+	/* Until now the text was the raw bytes less the quote. */
+	am_buf_reset(&j->stext);
+	j->str_dec = 1;
+	if (!j->str_prev)
 		return am_buf_add(&j->stext, p + j->str_start + 1,
 		    i - j->str_start - 1);
-	}
-	return text_add(j, p, j->mark, i);
+	if (am_buf_add(&j->stext, j->sraw.buf + 1, j->sraw.len - 1) < 0 ||
+	    am_buf_add(&j->stext, p, i) < 0)
+		return -1;
+	return 0;
 }
 
 static int
@@ -633,18 +644,24 @@ str_close(struct am_json *j, const char *p, size_t i)
 	if (j->str_prev) {
 		struct am_buf t;
 
-		if (text_add(j, p, j->mark, i) < 0 || hi_flush(j) < 0 ||
-		    am_buf_add(&j->sraw, p, i + 1) < 0 ||
-		    am_buf_add(&j->stext, "", 0) < 0)
+		if (am_buf_add(&j->sraw, p, i + 1) < 0)
+			return -1;
+		if (j->str_dec && (text_add(j, p, j->mark, i) < 0 ||
+		    hi_flush(j) < 0 || am_buf_add(&j->stext, "", 0) < 0))
 			return -1;
 		t = j->draw, j->draw = j->sraw, j->sraw = t;
-		t = j->dtext, j->dtext = j->stext, j->stext = t;
 		am_buf_reset(&j->sraw);
-		am_buf_reset(&j->stext);
 		raw = j->draw.buf;
 		raw_len = j->draw.len;
-		text = j->dtext.buf;
-		text_len = j->dtext.len;
+		if (j->str_dec) {
+			t = j->dtext, j->dtext = j->stext, j->stext = t;
+			am_buf_reset(&j->stext);
+			text = j->dtext.buf;
+			text_len = j->dtext.len;
+		} else {
+			text = raw + 1;
+			text_len = raw_len - 2;
+		}
 	} else {
 		raw = p + j->str_start;
 		raw_len = i + 1 - j->str_start;
@@ -685,7 +702,11 @@ str_close(struct am_json *j, const char *p, size_t i)
 	return str_key_of(j, &s->key, &s->key_len);
 }
 
-/* The block ends inside a string: keep what it has of it. */
+/*
+ * The block ends inside a string: keep its raw bytes, and its decoded
+ * text only once an escape has made the two differ, so that a long
+ * string with no escapes (base64 image data) is held once, not twice.
+ */
 static int
 str_save(struct am_json *j, const char *p, size_t n)
 {
@@ -695,15 +716,8 @@ str_save(struct am_json *j, const char *p, size_t n)
 		am_buf_reset(&j->sraw);
 	if (am_buf_add(&j->sraw, p + from, n - from) < 0)
 		return -1;
-	if (!j->str_dec) {
-		/* No escape yet, so the state is S_STR. */
-		am_buf_reset(&j->stext);
-		if (am_buf_add(&j->stext, p + from + 1, n - from - 1) < 0)
-			return -1;
-		j->str_dec = 1;
-	} else if (j->state == S_STR && text_add(j, p, j->mark, n) < 0) {
+	if (j->str_dec && j->state == S_STR && text_add(j, p, j->mark, n) < 0)
 		return -1;
-	}
 	j->str_prev = 1;
 	return 0;
 }
@@ -764,6 +778,10 @@ am_json_feed(struct am_json *j, const char *p, size_t n, int eof,
 		return am_seterr(err, AWSMASK_EINVAL, "no JSON input buffer");
 	j->nsegs = 0;
 	arena_reset(j);
+	if (j->draw.alloc > BIG_STRING) {
+		am_buf_free(&j->draw);
+		am_buf_free(&j->dtext);
+	}
 	j->key_known = 0;
 	j->mark = 0;
 	raw_mark(j, 0);

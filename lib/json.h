@@ -4,9 +4,11 @@
  * The masker feeds it the input in blocks of any size and gets back
  * segments that cut the input into string literals (decoded, with the
  * key they belong to) and the raw bytes between them.  It never holds
- * the document: its memory is the longest string literal seen, plus one
- * bit per nesting level and the keys of the enclosing objects, plus the
- * segments of one feed.  It knows nothing about masking.
+ * the document: its memory is the string literal cut by the end of a
+ * block (held once, or twice from its first escape on: raw and
+ * decoded), one bit per nesting level, the keys of the enclosing
+ * objects, and the segments of one feed.  It knows nothing about
+ * masking.
  *
  * The grammar is RFC 8259, checked in full by a state machine with no
  * recursion, so nesting depth costs heap bits, never C stack.
@@ -25,6 +27,8 @@
  *   three-byte forms back into \u escapes, so decoding what it wrote
  *   gives the same bytes back, always.
  * - Columns count bytes, from 1; lines are counted at '\n' only.
+ * - A byte order mark is not JSON (RFC 8259 lets a parser refuse it) and
+ *   is an error at line 1, column 1.
  *
  * Ownership: struct am_json is the caller's, from am_json_new() to
  * am_json_free().  Segments and every pointer in them are borrowed: they
@@ -45,10 +49,9 @@ enum am_json_mode {
 };
 
 /*
- * In SEQ mode values need no separator when one of the two is an object,
- * an array or a string ({}{}, "a"[1]); two numbers or literals need
- * whitespace between them (1 2, not 12), and so does a number or literal
- * followed by any other value (1 "a", not 1"a").
+ * In SEQ mode a number or literal needs whitespace before the next value
+ * (1 2 and 1 "a", not 1"a"; 12 is one number); after an object, array or
+ * string none is needed ({}{}, "a"[1], [1]2).
  */
 
 /* Nesting deeper than this is an error unless am_json_set_max_depth()
@@ -72,8 +75,8 @@ struct am_json_seg {
 	size_t raw_len;
 	/*
 	 * STRING only: the decoded value, escapes resolved; may hold NUL
-	 * bytes.  NUL-terminated too (one byte past text_len) when it is the
-	 * tokenizer's copy, but not when it points into the fed block.
+	 * bytes and is not NUL-terminated.  It points into raw when the
+	 * string has no escapes.
 	 */
 	const char *text;
 	size_t text_len;
