@@ -1,185 +1,474 @@
 /*
  * store_redis.c - the Redis store, on Debian's hiredis 0.14.
  *
- * Keys (the original design's, under the namespace, "aws:" by default):
- *	<ns>mask:<original>	-> token	(TTL)
- *	<ns>unmask:<token>	-> original	(TTL)
- *	<ns>counter:<PREFIX>	-> last number	(never expires)
- *	<ns>stats:counts	hash: total_mappings and one field a kind
- *	<ns>stats:counts:YYYY-MM-DD	the same for one day: daily_mappings
+ * Keys, the original design's, under the namespace ("aws:" by default):
+ *	<ns>mask:<original>		-> token	(TTL)
+ *	<ns>unmask:<token>		-> original	(TTL)
+ *	<ns>counter:<PREFIX>		-> last number	(never expires)
+ *	<ns>stats:counts		hash: total_mappings, one field a kind
+ *	<ns>stats:counts:YYYY-MM-DD	hash: daily_mappings, one field a kind
+ *					(UTC day; kept 90 days)
+ * Originals are arbitrary bytes: every command is sent as counted words.
  *
- * Allocation uses single-key atomic commands only, so that the same
- * protocol serves a Redis Cluster: reserve numbers with INCRBY, write
- * unmask:<token> (SET NX), then mask:<original> (SET NX).  Whoever loses
- * the race on mask: reads the winner's token and deletes its own unmask:
- * key; its number is skipped, never reused.  Every step is one pipeline
- * for the whole batch, so a batch costs a small constant number of round
- * trips, however many identifiers it holds.
+ * Allocation uses single-key atomic commands only, so that the same path
+ * will serve a Redis Cluster.  Each step below is one pipeline for the
+ * whole batch, so a batch costs a handful of round trips however many
+ * identifiers it holds:
  *
- * A token's unmask: key is only ever written with the original its
- * number was reserved for, so repairing a missing one can never make a
- * token mean someone else's identifier.
+ *  1. GET mask:<original> for every distinct original.
+ *  2. Hits: EXPIRE mask:, GET and EXPIRE unmask:<token> (both directions
+ *     refreshed together).  Misses: INCRBY counter:<PREFIX> n, one per
+ *     prefix, reserves n numbers at once.
+ *  3. Hits whose unmask: key is gone: SET it NX, read it back with
+ *     mask:; repaired only when both then agree.
+ *  4. Misses: SET unmask:<token> <original> NX EX ttl.  A token taken
+ *     already (a counter behind its tokens) skips the number.
+ *  5. Then SET mask:<original> <token> NX EX ttl.
+ *  6. Whoever lost the race on mask: reads the winner's token and deletes
+ *     its own unmask: key (its number is simply skipped); the statistics
+ *     of the mappings created go in the same pipeline.
+ *
+ * An original still unsettled (the winner's key expired at once, a
+ * repair that lost, a counter behind) goes round again, a bounded number
+ * of times.  A new batch costs five round trips: 1, 2, 4, 5, 6.
+ *
+ * The invariant that keeps tokens honest: unmask:<token> is only ever
+ * written with the original its number was reserved for, and mask:
+ * only after its unmask: key was written.  When mask:<original> names a
+ * token whose unmask: key holds another original (a store written by
+ * something else, or a counter reset), the mapping is re-created and
+ * mask: overwritten; unmasking checks that mask: points back, so a token
+ * never resolves to a wrong original, at worst to nothing.
  */
 #include "internal.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <hiredis.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
+#include <strings.h>
 #include <sys/time.h>
 #include <time.h>
-#include <unistd.h>
 
-#define BREAKER_COOLDOWN 30	/* seconds a failed Redis is skipped */
-#define RETRIES 4		/* allocation rounds before giving up */
+#include "breaker.h"
+#include "store_redis.h"
+
+#define DEFAULT_TTL 604800
+#define DEFAULT_TIMEOUT_MS 2000
+#define DEFAULT_NS "aws:"
+#define DAILY_TTL "7776000"	/* 90 days, for the per-day statistics */
+#define ROUNDS 6		/* allocation rounds before giving up */
+#define MAX_WORDS 8
 
 struct redis {
 	redisContext *c;
-	char *breaker;		/* breaker file, or NULL */
+	char *state_dir;	/* for the breaker; NULL without a config */
+	int dead;		/* the connection is out of sync or gone */
+	char ttl[24];		/* st->ttl in decimal */
+	struct am_buf key;	/* the key of the command being queued */
+	struct am_buf out;	/* the commands queued, in RESP */
+	size_t pending;		/* commands queued, replies not yet read */
+	redisReply **rep;	/* the replies of the last flush */
+	size_t nrep, caprep;
+	unsigned long long round_trips;
 };
 
-/* A command's words; binary-safe. */
-struct cmd {
-	int argc;
-	const char *argv[6];
-	size_t len[6];
+/* A command's words, each with its length: binary-safe. */
+struct words {
+	int n;
+	const char *v[MAX_WORDS];
+	size_t len[MAX_WORDS];
 };
 
 static void
-cmd_add(struct cmd *c, const char *p, size_t n)
+word(struct words *w, const void *p, size_t n)
 {
-	c->argv[c->argc] = p;
-	c->len[c->argc] = n;
-	c->argc++;
+	w->v[w->n] = p;
+	w->len[w->n] = n;
+	w->n++;
 }
 
 static void
-cmd_addstr(struct cmd *c, const char *s)
+word_str(struct words *w, const char *s)
 {
-	cmd_add(c, s, strlen(s));
+	word(w, s, strlen(s));
+}
+
+static const char *
+name(const struct am_store *st)
+{
+	return st->name ? st->name : "redis";
 }
 
 static int
-fail(struct am_store *st, const char *what)
+timeout_ms(const struct am_store *st)
+{
+	return st->timeout_ms > 0 ? st->timeout_ms : DEFAULT_TIMEOUT_MS;
+}
+
+static int
+nomem(struct am_store *st)
 {
 	struct redis *r = st->priv;
-	const char *why = r && r->c && r->c->err ? r->c->errstr : what;
-	char buf[64];
 
-	if (r && r->c && r->c->err == REDIS_ERR_IO && (errno == EAGAIN ||
-	    errno == EWOULDBLOCK || errno == ETIMEDOUT)) {
-		snprintf(buf, sizeof(buf), "timed out after %d ms",
-		    st->timeout_ms);
-		why = buf;
-	}
-
-	if (r && r->c && r->c->err && r->breaker) {
-		int fd = open(r->breaker, O_WRONLY | O_CREAT | O_TRUNC |
-		    O_CLOEXEC, 0600);
-
-		if (fd >= 0) {
-			futimens(fd, NULL);
-			close(fd);
-		}
-	}
-	return am_seterr(&st->err, AWSMASK_ESTORE, "redis store '%s': %s",
-	    st->name ? st->name : "redis", why && *why ? why : "failed");
+	if (r)
+		r->dead = 1;
+	return am_seterr(&st->err, AWSMASK_ENOMEM, "out of memory");
 }
 
 /*
- * Send every command, then read every reply into replies[].  On a
- * connection error nothing is returned; error replies are left for the
- * caller, which checks each one.
+ * The connection failed: refused, reset, closed, timed out.  Say why in
+ * hiredis's words (lower-cased), and trip the breaker, so that the
+ * invocations that follow skip this server for a while.
  */
 static int
-pipeline(struct am_store *st, struct cmd *cmds, size_t n,
-    redisReply **replies)
+lost(struct am_store *st)
 {
 	struct redis *r = st->priv;
+	const char *why = r->c && r->c->err && r->c->errstr[0] ?
+	    r->c->errstr : "connection lost";
+	char buf[160];
+
+	/* A socket timeout reads as EAGAIN, a connect timeout as ETIMEDOUT. */
+	if (!strcmp(why, strerror(EAGAIN)) ||
+	    !strcmp(why, strerror(ETIMEDOUT)) ||
+	    !strcmp(why, strerror(EINPROGRESS)))
+		snprintf(buf, sizeof(buf), "timed out after %d ms",
+		    timeout_ms(st));
+	else {
+		snprintf(buf, sizeof(buf), "%s", why);
+		if (buf[0] >= 'A' && buf[0] <= 'Z' && buf[1] >= 'a' &&
+		    buf[1] <= 'z')
+			buf[0] = (char)(buf[0] - 'A' + 'a');
+	}
+	r->dead = 1;
+	if (r->state_dir)
+		am_breaker_fail(r->state_dir, name(st), am_store_now());
+	return am_seterr(&st->err, AWSMASK_ESTORE, "redis store '%s': %s",
+	    name(st), buf);
+}
+
+/*
+ * An error reply: OOM, NOAUTH, WRONGPASS, LOADING, READONLY, ...  Its
+ * text is quoted, but never past "with args beginning with", where Redis
+ * echoes a command's words (they may hold an original), and never a
+ * byte that is not printable.
+ */
+static int
+refused(struct am_store *st, const char *what, const redisReply *rep)
+{
+	char msg[200];
+	size_t i, n = rep->len < sizeof(msg) - 1 ? rep->len : sizeof(msg) - 1;
+	char *cut;
+
+	memcpy(msg, rep->str, n);
+	msg[n] = '\0';
+	if ((cut = strstr(msg, "with args beginning with")))
+		*cut = '\0';
+	n = strlen(msg);
+	while (n && (msg[n - 1] == ' ' || msg[n - 1] == ',' ||
+	    msg[n - 1] == '.'))
+		msg[--n] = '\0';
+	for (i = 0; i < n; i++)
+		if ((unsigned char)msg[i] < 0x20 || (unsigned char)msg[i] > 0x7e)
+			msg[i] = '?';
+	return am_seterr(&st->err, AWSMASK_ESTORE, "redis store '%s': %s%s",
+	    name(st), what ? what : "", n ? msg : "error reply");
+}
+
+static int
+unexpected(struct am_store *st, const char *verb)
+{
+	struct redis *r = st->priv;
+
+	r->dead = 1;
+	return am_seterr(&st->err, AWSMASK_ESTORE,
+	    "redis store '%s': unexpected reply to %s", name(st), verb);
+}
+
+/*
+ * hiredis sends with write(2), and a server that went away makes that
+ * raise SIGPIPE, which kills a process that did not ignore it.  The
+ * library must not, so SIGPIPE is blocked while a pipeline goes out, and
+ * one that the pipeline raised is taken off before the mask comes back
+ * (a SIGPIPE pending from before is left alone).
+ */
+struct nopipe {
+	sigset_t old;
+	int was_pending;
+};
+
+static void
+nopipe_begin(struct nopipe *np)
+{
+	sigset_t set, pending;
+
+	sigemptyset(&pending);
+	sigpending(&pending);
+	np->was_pending = sigismember(&pending, SIGPIPE) == 1;
+	sigemptyset(&set);
+	sigaddset(&set, SIGPIPE);
+	pthread_sigmask(SIG_BLOCK, &set, &np->old);
+}
+
+static void
+nopipe_end(struct nopipe *np)
+{
+	static const struct timespec zero = { 0, 0 };
+	sigset_t set;
+	int saved = errno;
+
+	if (!np->was_pending) {
+		sigemptyset(&set);
+		sigaddset(&set, SIGPIPE);
+		sigtimedwait(&set, NULL, &zero);
+	}
+	pthread_sigmask(SIG_SETMASK, &np->old, NULL);
+	errno = saved;
+}
+
+static void
+replies_clear(struct redis *r)
+{
 	size_t i;
 
-	for (i = 0; i < n; i++)
-		replies[i] = NULL;
-	for (i = 0; i < n; i++)
-		if (redisAppendCommandArgv(r->c, cmds[i].argc, cmds[i].argv,
-		    cmds[i].len) != REDIS_OK)
-			return fail(st, "cannot send");
+	for (i = 0; i < r->nrep; i++)
+		freeReplyObject(r->rep[i]);
+	r->nrep = 0;
+}
+
+/* Append a RESP header: type, decimal n, CRLF. */
+static int
+resp_num(struct am_buf *b, char type, size_t n)
+{
+	char tmp[32], *p = tmp + sizeof(tmp);
+
+	*--p = '\n';
+	*--p = '\r';
+	do
+		*--p = (char)('0' + n % 10);
+	while ((n /= 10));
+	*--p = type;
+	return am_buf_add(b, p, (size_t)(tmp + sizeof(tmp) - p));
+}
+
+/*
+ * Queue one command: its RESP goes into r->out, which flush() hands to
+ * hiredis in one piece (formatting each command through hiredis was the
+ * client's main cost).  The caller's buffers may be reused as soon as
+ * this returns.  The reply slot is made here, so that reading never
+ * needs memory.
+ */
+static int
+queue_words(struct am_store *st, const struct words *w)
+{
+	struct redis *r = st->priv;
+	int i;
+
+	if (r->pending >= r->caprep) {
+		size_t cap = r->caprep ? r->caprep * 2 : 64;
+		redisReply **p = am_realloc(r->rep, cap * sizeof(*p));
+
+		if (!p)
+			return nomem(st);
+		r->rep = p;
+		r->caprep = cap;
+	}
+	if (resp_num(&r->out, '*', (size_t)w->n) < 0)
+		return nomem(st);
+	for (i = 0; i < w->n; i++)
+		if (resp_num(&r->out, '$', w->len[i]) < 0 ||
+		    am_buf_add(&r->out, w->v[i], w->len[i]) < 0 ||
+		    am_buf_add(&r->out, "\r\n", 2) < 0)
+			return nomem(st);
+	r->pending++;
+	return AWSMASK_OK;
+}
+
+/* Queue `verb <ns><space><k> args...`. */
+static int
+queue(struct am_store *st, const char *verb, const char *space,
+    const void *k, size_t klen, const struct words *args)
+{
+	struct redis *r = st->priv;
+	struct words w;
+	int i;
+
+	am_buf_reset(&r->key);
+	if (am_buf_addstr(&r->key, st->ns ? st->ns : DEFAULT_NS) < 0 ||
+	    am_buf_addstr(&r->key, space) < 0 ||
+	    am_buf_add(&r->key, k, klen) < 0)
+		return nomem(st);
+	w.n = 0;
+	word_str(&w, verb);
+	word(&w, r->key.buf, r->key.len);
+	for (i = 0; args && i < args->n; i++)
+		word(&w, args->v[i], args->len[i]);
+	return queue_words(st, &w);
+}
+
+static int
+q_get(struct am_store *st, const char *space, const void *k, size_t klen)
+{
+	return queue(st, "GET", space, k, klen, NULL);
+}
+
+static int
+q_del(struct am_store *st, const char *space, const void *k, size_t klen)
+{
+	return queue(st, "DEL", space, k, klen, NULL);
+}
+
+static int
+q_expire(struct am_store *st, const char *space, const void *k, size_t klen,
+    const char *secs)
+{
+	struct words a = { 0 };
+
+	word_str(&a, secs);
+	return queue(st, "EXPIRE", space, k, klen, &a);
+}
+
+/* SET key value [NX] EX ttl. */
+static int
+q_set(struct am_store *st, const char *space, const void *k, size_t klen,
+    const void *v, size_t vlen, int nx)
+{
+	struct redis *r = st->priv;
+	struct words a = { 0 };
+
+	word(&a, v, vlen);
+	if (nx)
+		word_str(&a, "NX");
+	word_str(&a, "EX");
+	word_str(&a, r->ttl);
+	return queue(st, "SET", space, k, klen, &a);
+}
+
+static int
+q_incrby(struct am_store *st, const char *verb, const char *space,
+    const char *k, const char *field, unsigned long long by)
+{
+	struct words a = { 0 };
+	char num[24];
+
+	snprintf(num, sizeof(num), "%llu", by);
+	if (field)
+		word_str(&a, field);
+	word_str(&a, num);
+	return queue(st, verb, space, k, strlen(k), &a);
+}
+
+/*
+ * Send what was queued and read every reply into r->rep, in order: one
+ * round trip.  A lost connection fails the store; error replies are left
+ * for the caller (flush() checks them).
+ */
+static int
+flush_raw(struct am_store *st)
+{
+	struct redis *r = st->priv;
+	struct nopipe np;
+	size_t i, n = r->pending;
+	int ok = 1;
+
+	replies_clear(r);
+	r->pending = 0;
+	if (!n)
+		return AWSMASK_OK;
+	if (redisAppendFormattedCommand(r->c, r->out.buf, r->out.len) !=
+	    REDIS_OK)
+		return nomem(st);
+	am_buf_reset(&r->out);
+	nopipe_begin(&np);
 	for (i = 0; i < n; i++) {
 		void *rep = NULL;
 
 		if (redisGetReply(r->c, &rep) != REDIS_OK || !rep) {
-			size_t j;
-
-			for (j = 0; j < i; j++)
-				freeReplyObject(replies[j]);
-			return fail(st, "no reply");
+			ok = 0;
+			break;
 		}
-		replies[i] = rep;
+		r->rep[r->nrep++] = rep;
 	}
+	nopipe_end(&np);
+	r->round_trips++;
+	return ok ? AWSMASK_OK : lost(st);
+}
+
+static int
+flush(struct am_store *st)
+{
+	struct redis *r = st->priv;
+	size_t i;
+	int rc;
+
+	if ((rc = flush_raw(st)))
+		return rc;
+	for (i = 0; i < r->nrep; i++)
+		if (r->rep[i]->type == REDIS_REPLY_ERROR)
+			return refused(st, NULL, r->rep[i]);
 	return AWSMASK_OK;
 }
 
-static void
-free_replies(redisReply **replies, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (replies[i])
-			freeReplyObject(replies[i]);
-}
-
-/* The first error reply among replies, as the store's error. */
+/* Is rep a string holding exactly [p, p+n)? */
 static int
-check_replies(struct am_store *st, redisReply **replies, size_t n)
+same(const redisReply *rep, const char *p, size_t n)
 {
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (replies[i]->type == REDIS_REPLY_ERROR)
-			return am_seterr(&st->err, AWSMASK_ESTORE,
-			    "redis store '%s': %.200s", st->name,
-			    replies[i]->str);
-	return AWSMASK_OK;
+	return rep->type == REDIS_REPLY_STRING && rep->len == n &&
+	    !memcmp(rep->str, p, n);
 }
 
-/* Key <ns><kind>:<rest> into b. */
 static int
-key(struct am_buf *b, const struct am_store *st, const char *kind,
-    const char *rest, size_t n)
+is_str_or_nil(const redisReply *rep)
 {
-	am_buf_reset(b);
-	return am_buf_addstr(b, st->ns) | am_buf_addstr(b, kind) |
-	    am_buf_add(b, rest, n);
+	return rep->type == REDIS_REPLY_STRING || rep->type == REDIS_REPLY_NIL;
 }
 
-struct parsed {
-	char *host, *path, *user, *pass;
+/* A reply to SET ... NX: 1 set, 0 not set, -1 something else. */
+static int
+set_done(const redisReply *rep)
+{
+	if (rep->type == REDIS_REPLY_NIL)
+		return 0;
+	return rep->type == REDIS_REPLY_STATUS && !strcmp(rep->str, "OK") ?
+	    1 : -1;
+}
+
+/*
+ * Where the store lives: redis://[user[:pass]@]host[:port][/db] (an IPv6
+ * host in brackets; user and password may be %-encoded) or
+ * unix:///path[?db=N].
+ */
+struct target {
+	char *host;		/* NULL for a unix socket */
+	char *path;
+	char *user, *pass;
 	int port, db;
 };
 
 static void
-parsed_free(struct parsed *p)
+target_free(struct target *t)
 {
-	am_free(p->host);
-	am_free(p->path);
-	am_free(p->user);
-	if (p->pass) {
-		explicit_bzero(p->pass, strlen(p->pass));
-		am_free(p->pass);
+	am_free(t->host);
+	am_free(t->path);
+	am_free(t->user);
+	if (t->pass) {
+		explicit_bzero(t->pass, strlen(t->pass));
+		am_free(t->pass);
 	}
+	memset(t, 0, sizeof(*t));
 }
 
 static int
-parse_int(const char *s, size_t n, int max, int *out)
+parse_num(const char *s, size_t n, int max, int *out)
 {
 	long v = 0;
 	size_t i;
 
-	if (!n)
+	if (!n || n > 10)
 		return -1;
 	for (i = 0; i < n; i++) {
 		if (s[i] < '0' || s[i] > '9')
@@ -192,556 +481,781 @@ parse_int(const char *s, size_t n, int max, int *out)
 	return 0;
 }
 
+static int
+hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* %-decode [s, s+n) into *out: 0, -1 on ENOMEM, -2 on a bad escape. */
+static int
+pct_decode(const char *s, size_t n, char **out)
+{
+	char *p = am_malloc(n + 1), *d = p;
+	size_t i;
+
+	if (!p)
+		return -1;
+	for (i = 0; i < n; i++) {
+		int hi, lo;
+
+		if (s[i] != '%') {
+			*d++ = s[i];
+			continue;
+		}
+		if (i + 2 >= n || (hi = hexval(s[i + 1])) < 0 ||
+		    (lo = hexval(s[i + 2])) < 0 || (hi | lo) == 0) {
+			explicit_bzero(p, n + 1);
+			am_free(p);
+			return -2;
+		}
+		*d++ = (char)(hi * 16 + lo);
+		i += 2;
+	}
+	*d = '\0';
+	*out = p;
+	return 0;
+}
+
 /*
- * redis://[user[:pass]@]host[:port][/db] and unix:///path[?db=N].  Never
- * echoes the URI in a message: it may hold a password.
+ * Parse uri into t.  Messages quote st->name, which store.c made with the
+ * password replaced by "***": the URI itself is never echoed.
  */
 static int
-parse_uri(struct am_store *st, const char *uri, struct parsed *p)
+parse_uri(struct am_store *st, const char *uri, struct target *t)
 {
-	const char *s, *at, *hp, *he, *colon;
+	const char *s, *at, *hp, *end, *colon, *q;
+	int rc;
 
-	memset(p, 0, sizeof(*p));
-	p->port = 6379;
-	p->db = st->cfg ? st->cfg->redis_db : 0;
-	if (!strncasecmp(uri, "unix://", 7)) {
-		const char *q = strchr(uri + 7, '?');
-
-		p->path = q ? am_strndup(uri + 7, (size_t)(q - uri - 7)) :
-		    am_strdup(uri + 7);
+	memset(t, 0, sizeof(*t));
+	t->port = 6379;
+	if (!strncasecmp(uri, "unix:", 5)) {
+		s = uri + 5;
+		if (!strncmp(s, "//", 2))
+			s += 2;
+		q = strchr(s, '?');
+		if (*s != '/' || q == s + 1)
+			return am_seterr(&st->err, AWSMASK_ECONFIG,
+			    "bad store URI '%s': expected unix:///PATH[?db=N]",
+			    name(st));
 		if (q && (strncmp(q, "?db=", 4) ||
-		    parse_int(q + 4, strlen(q + 4), 1000000, &p->db)))
+		    parse_num(q + 4, strlen(q + 4), 0x7fffffff, &t->db)))
 			return am_seterr(&st->err, AWSMASK_ECONFIG,
-			    "bad unix store URI: expected unix:///path[?db=N]");
-		if (!p->path || !*p->path)
-			return am_seterr(&st->err, AWSMASK_ECONFIG,
-			    "bad unix store URI: no socket path");
-		return AWSMASK_OK;
+			    "bad store URI '%s': the only parameter is ?db=N",
+			    name(st));
+		t->path = q ? am_strndup(s, (size_t)(q - s)) : am_strdup(s);
+		return t->path ? AWSMASK_OK : nomem(st);
 	}
-	s = uri + strlen("redis://");
 	if (strncasecmp(uri, "redis://", 8))
 		return am_seterr(&st->err, AWSMASK_ECONFIG,
-		    "bad redis store URI: expected redis://host[:port][/db]");
-	he = s + strcspn(s, "/?");
-	at = memrchr(s, '@', (size_t)(he - s));
+		    "bad store URI '%s': expected redis://HOST[:PORT][/DB]",
+		    name(st));
+	s = uri + 8;
+	/* Neither host nor database holds an '@': the last one ends the
+	 * user information, whatever the password holds. */
 	hp = s;
-	if (at) {
+	if ((at = strrchr(s, '@'))) {
 		colon = memchr(s, ':', (size_t)(at - s));
-		if (colon) {
-			p->user = am_strndup(s, (size_t)(colon - s));
-			p->pass = am_strndup(colon + 1, (size_t)(at - colon - 1));
-		} else
-			p->user = am_strndup(s, (size_t)(at - s));
+		rc = pct_decode(s, (size_t)((colon ? colon : at) - s), &t->user);
+		if (!rc && colon)
+			rc = pct_decode(colon + 1, (size_t)(at - colon - 1),
+			    &t->pass);
+		if (rc == -1)
+			return nomem(st);
+		if (rc == -2)
+			return am_seterr(&st->err, AWSMASK_ECONFIG,
+			    "bad store URI '%s': bad %%-escape in the user or "
+			    "password", name(st));
 		hp = at + 1;
 	}
+	end = hp + strcspn(hp, "/?");
+	if (strchr(hp, '?'))
+		return am_seterr(&st->err, AWSMASK_ECONFIG,
+		    "bad store URI '%s': redis:// takes no parameters",
+		    name(st));
 	if (*hp == '[') {
-		const char *rb = memchr(hp, ']', (size_t)(he - hp));
+		const char *rb = memchr(hp, ']', (size_t)(end - hp));
 
-		if (!rb)
+		if (!rb || (rb + 1 != end && rb[1] != ':'))
 			return am_seterr(&st->err, AWSMASK_ECONFIG,
-			    "bad redis store URI: unclosed [");
-		p->host = am_strndup(hp + 1, (size_t)(rb - hp - 1));
-		colon = rb + 1 < he && rb[1] == ':' ? rb + 1 : NULL;
+			    "bad store URI '%s': bad [IPv6] host", name(st));
+		t->host = am_strndup(hp + 1, (size_t)(rb - hp - 1));
+		colon = rb + 1 != end ? rb + 1 : NULL;
 	} else {
-		colon = memchr(hp, ':', (size_t)(he - hp));
-		p->host = am_strndup(hp, (size_t)((colon ? colon : he) - hp));
+		colon = memchr(hp, ':', (size_t)(end - hp));
+		t->host = am_strndup(hp, (size_t)((colon ? colon : end) - hp));
 	}
-	if (colon && parse_int(colon + 1, (size_t)(he - colon - 1), 65535,
-	    &p->port))
+	if (!t->host)
+		return nomem(st);
+	if (!*t->host)
 		return am_seterr(&st->err, AWSMASK_ECONFIG,
-		    "bad port in redis store URI");
-	if (*he == '/' && he[1] && parse_int(he + 1, strlen(he + 1), 1000000,
-	    &p->db))
+		    "bad store URI '%s': no host", name(st));
+	if (colon && (parse_num(colon + 1, (size_t)(end - colon - 1), 65535,
+	    &t->port) || t->port == 0))
 		return am_seterr(&st->err, AWSMASK_ECONFIG,
-		    "bad database number in redis store URI");
-	if (!p->host || !*p->host)
+		    "bad store URI '%s': bad port", name(st));
+	if (*end == '/' && end[1] && parse_num(end + 1, strlen(end + 1),
+	    0x7fffffff, &t->db))
 		return am_seterr(&st->err, AWSMASK_ECONFIG,
-		    "bad redis store URI: no host");
+		    "bad store URI '%s': bad database number", name(st));
 	return AWSMASK_OK;
 }
 
-/* The breaker file for this store: <state_dir>/redis-down-<hash>. */
-static char *
-breaker_path(const struct am_store *st)
+/*
+ * Check the replies of the opening pipeline: AUTH and SELECT when they
+ * were sent, else PING.  The first error says what failed.
+ */
+static int
+check_open(struct am_store *st, int auth, int select)
 {
-	struct am_buf b = AM_BUF_INIT;
-	char *dir;
+	struct redis *r = st->priv;
+	size_t i;
 
-	if (!st->cfg)
-		return NULL;
-	dir = am_config_state_dir(st->cfg);
-	if (!dir)
-		return NULL;
-	mkdir(dir, 0700);
-	am_buf_addf(&b, "%s/redis-down-%016llx", dir, (unsigned long long)
-	    am_hash(st->name, strlen(st->name)));
-	am_free(dir);
-	return am_buf_release(&b, NULL);
+	for (i = 0; i < r->nrep; i++) {
+		const redisReply *rep = r->rep[i];
+		const char *what = i == 0 && auth ? "authentication failed: " :
+		    select ? "cannot select the database: " : "";
+
+		if (rep->type == REDIS_REPLY_ERROR)
+			return refused(st, what, rep);
+		if (rep->type != REDIS_REPLY_STATUS)
+			return unexpected(st, i == 0 && auth ? "AUTH" :
+			    select ? "SELECT" : "PING");
+	}
+	return AWSMASK_OK;
 }
 
 static int
 redis_open(struct am_store *st, const char *uri)
 {
-	struct redis *r;
-	struct parsed p;
+	const struct am_config *cfg = st->cfg;
+	struct target t;
 	struct timeval tv;
-	struct stat sb;
-	redisReply *rep;
-	int rc;
+	struct redis *r;
+	long long age;
+	int rc, auth = 0;
 
-	r = am_calloc(1, sizeof(*r));
-	if (!r)
+	if (!(r = am_calloc(1, sizeof(*r))))
 		return am_seterr(&st->err, AWSMASK_ENOMEM, "out of memory");
 	st->priv = r;
-	if ((rc = parse_uri(st, uri, &p))) {
-		parsed_free(&p);
-		return rc;
+	if ((rc = parse_uri(st, uri, &t)))
+		goto out;
+	if (cfg && !(r->state_dir = am_config_state_dir(cfg))) {
+		rc = nomem(st);
+		goto out;
 	}
-	r->breaker = breaker_path(st);
-	if (r->breaker && stat(r->breaker, &sb) == 0 &&
-	    time(NULL) - sb.st_mtime < BREAKER_COOLDOWN) {
-		parsed_free(&p);
-		return am_seterr(&st->err, AWSMASK_ESTORE, "redis store '%s': "
+	if (r->state_dir && am_breaker_check(r->state_dir, name(st),
+	    am_store_now(), &age)) {
+		char *path = am_breaker_path(r->state_dir, name(st));
+
+		rc = am_seterr(&st->err, AWSMASK_ESTORE, "redis store '%s': "
 		    "failed %lld s ago, not retried for %d s (remove '%s' to "
-		    "retry now)", st->name, (long long)(time(NULL) -
-		    sb.st_mtime), BREAKER_COOLDOWN, r->breaker);
+		    "retry now)", name(st), age, AM_BREAKER_COOLDOWN,
+		    path ? path : "the breaker file");
+		am_free(path);
+		goto out;
 	}
-	tv.tv_sec = st->timeout_ms / 1000;
-	tv.tv_usec = (st->timeout_ms % 1000) * 1000;
-	r->c = p.path ? redisConnectUnixWithTimeout(p.path, tv) :
-	    redisConnectWithTimeout(p.host, p.port, tv);
+	tv.tv_sec = timeout_ms(st) / 1000;
+	tv.tv_usec = (timeout_ms(st) % 1000) * 1000;
+	r->c = t.path ? redisConnectUnixWithTimeout(t.path, tv) :
+	    redisConnectWithTimeout(t.host, t.port, tv);
 	if (!r->c) {
-		parsed_free(&p);
-		return am_seterr(&st->err, AWSMASK_ENOMEM, "out of memory");
+		rc = nomem(st);
+		goto out;
 	}
-	if (r->c->err) {
-		parsed_free(&p);
-		return fail(st, "cannot connect");
+	if (r->c->err || redisSetTimeout(r->c, tv) != REDIS_OK) {
+		rc = lost(st);
+		goto out;
 	}
-	redisSetTimeout(r->c, tv);
-	if (!p.pass && st->cfg && st->cfg->redis_password)
-		p.pass = am_strdup(st->cfg->redis_password);
-	if (!p.user && st->cfg && st->cfg->redis_user)
-		p.user = am_strdup(st->cfg->redis_user);
-	rc = AWSMASK_OK;
-	if (p.pass && *p.pass) {
-		rep = p.user && *p.user ?
-		    redisCommand(r->c, "AUTH %s %s", p.user, p.pass) :
-		    redisCommand(r->c, "AUTH %s", p.pass);
-		if (!rep)
-			rc = fail(st, "no reply to AUTH");
-		else if (rep->type == REDIS_REPLY_ERROR)
-			rc = am_seterr(&st->err, AWSMASK_ESTORE,
-			    "redis store '%s': authentication failed: %.120s",
-			    st->name, rep->str);
-		if (rep)
-			freeReplyObject(rep);
+	if (!t.pass && cfg && cfg->redis_password && *cfg->redis_password &&
+	    !(t.pass = am_strdup(cfg->redis_password))) {
+		rc = nomem(st);
+		goto out;
 	}
-	if (rc == AWSMASK_OK && p.db) {
-		rep = redisCommand(r->c, "SELECT %d", p.db);
-		if (!rep)
-			rc = fail(st, "no reply to SELECT");
-		else if (rep->type == REDIS_REPLY_ERROR)
-			rc = am_seterr(&st->err, AWSMASK_ESTORE,
-			    "redis store '%s': %.120s", st->name, rep->str);
-		if (rep)
-			freeReplyObject(rep);
+	if (!t.user && cfg && cfg->redis_user && *cfg->redis_user &&
+	    !(t.user = am_strdup(cfg->redis_user))) {
+		rc = nomem(st);
+		goto out;
 	}
-	parsed_free(&p);
-	if (rc == AWSMASK_OK && r->breaker)
-		unlink(r->breaker);
+	/* One round trip proves the server answers and lets us in. */
+	if ((t.user && *t.user) || (t.pass && *t.pass)) {
+		struct words w = { 0 };
+
+		word_str(&w, "AUTH");
+		if (t.user && *t.user)	/* Redis 6 ACL: AUTH user password */
+			word_str(&w, t.user);
+		word_str(&w, t.pass ? t.pass : "");
+		if ((rc = queue_words(st, &w)))
+			goto out;
+		auth = 1;
+	}
+	if (t.db) {
+		struct words w = { 0 };
+		char db[16];
+
+		snprintf(db, sizeof(db), "%d", t.db);
+		word_str(&w, "SELECT");
+		word_str(&w, db);
+		if ((rc = queue_words(st, &w)))
+			goto out;
+	}
+	if (!r->pending) {
+		struct words w = { 0 };
+
+		word_str(&w, "PING");
+		if ((rc = queue_words(st, &w)))
+			goto out;
+	}
+	if ((rc = flush_raw(st)) || (rc = check_open(st, auth, t.db != 0)))
+		goto out;
+	replies_clear(r);
+	if (r->state_dir)
+		am_breaker_ok(r->state_dir, name(st));
+out:
+	target_free(&t);
 	return rc;
+}
+
+/* A store that failed before stays failed: its connection is unusable. */
+static int
+usable(struct am_store *st)
+{
+	struct redis *r = st->priv;
+
+	if (r && r->c && !r->c->err && !r->dead)
+		return AWSMASK_OK;
+	if (st->err.code)
+		return st->err.code;
+	return am_seterr(&st->err, AWSMASK_ESTORE, "redis store '%s': not "
+	    "connected", name(st));
 }
 
 static int
 redis_ping(struct am_store *st)
 {
 	struct redis *r = st->priv;
-	redisReply *rep = redisCommand(r->c, "PING");
-	int rc = AWSMASK_OK;
+	struct words w = { 0 };
+	int rc;
 
-	if (!rep)
-		return fail(st, "no reply to PING");
-	if (rep->type == REDIS_REPLY_ERROR)
-		rc = am_seterr(&st->err, AWSMASK_ESTORE, "redis store '%s': "
-		    "%.120s", st->name, rep->str);
-	freeReplyObject(rep);
-	return rc;
-}
-
-/*
- * A batch's scratch: the commands, their replies, and the key strings
- * the commands point into (kept alive until the pipeline is read).
- */
-struct batch {
-	struct cmd *cmds;
-	redisReply **replies;
-	struct am_buf *keys;
-	size_t n, cap;
-};
-
-static int
-batch_init(struct batch *b, size_t cap)
-{
-	memset(b, 0, sizeof(*b));
-	b->cmds = am_calloc(cap, sizeof(*b->cmds));
-	b->replies = am_calloc(cap, sizeof(*b->replies));
-	b->keys = am_calloc(cap * 2, sizeof(*b->keys));
-	b->cap = cap;
-	return b->cmds && b->replies && b->keys ? 0 : -1;
-}
-
-static void
-batch_reset(struct batch *b)
-{
-	free_replies(b->replies, b->n);
-	memset(b->replies, 0, b->cap * sizeof(*b->replies));
-	b->n = 0;
-}
-
-static void
-batch_free(struct batch *b)
-{
-	size_t i;
-
-	if (b->replies)
-		batch_reset(b);
-	if (b->keys)
-		for (i = 0; i < b->cap * 2; i++)
-			am_buf_free(&b->keys[i]);
-	am_free(b->cmds);
-	am_free(b->replies);
-	am_free(b->keys);
-}
-
-/* Append a command; returns it, with the key buffer k (for its key). */
-static struct cmd *
-batch_cmd(struct batch *b, struct am_buf **k)
-{
-	struct cmd *c = &b->cmds[b->n];
-
-	c->argc = 0;
-	*k = &b->keys[b->n * 2];
-	b->n++;
-	return c;
-}
-
-static void
-ttl_str(const struct am_store *st, char *buf, size_t n)
-{
-	snprintf(buf, n, "%lld", st->ttl > 0 ? st->ttl : 604800LL);
+	if ((rc = usable(st)))
+		return rc;
+	word_str(&w, "PING");
+	if ((rc = queue_words(st, &w)) || (rc = flush(st)))
+		return rc;
+	if (r->rep[0]->type != REDIS_REPLY_STATUS)
+		return unexpected(st, "PING");
+	return AWSMASK_OK;
 }
 
 static int
 set_value(struct am_store_item *it, const char *p, size_t n)
 {
-	it->value = am_strndup(p, n);
+	char *v = am_strndup(p, n);
+
+	if (!v)
+		return -1;
+	am_free(it->value);
+	it->value = v;
 	it->value_len = n;
-	return it->value ? 0 : -1;
+	return 0;
+}
+
+static void
+clear_value(struct am_store_item *it)
+{
+	am_free(it->value);
+	it->value = NULL;
+	it->value_len = 0;
+}
+
+/*
+ * The distinct keys of it[0..n): uniq[k] is the first item holding the
+ * k-th distinct key, first[i] the k of item i.  0, or -1 on ENOMEM.
+ */
+static int
+distinct(const struct am_store_item *it, size_t n, size_t *uniq,
+    size_t *first, size_t *nuniq)
+{
+	struct am_map *m;
+	size_t i, k = 0;
+
+	if (!(m = am_map_new()))
+		return -1;
+	for (i = 0; i < n; i++) {
+		const char *v = am_map_get(m, it[i].key, it[i].key_len, NULL);
+
+		if (v) {
+			memcpy(&first[i], v, sizeof(first[i]));
+			continue;
+		}
+		if (am_map_put(m, it[i].key, it[i].key_len, (const char *)&k,
+		    sizeof(k)) < 0) {
+			am_map_free(m);
+			return -1;
+		}
+		first[i] = k;
+		uniq[k++] = i;
+	}
+	am_map_free(m);
+	*nuniq = k;
+	return 0;
+}
+
+/* Give every duplicate item the value of the first with its key. */
+static int
+copy_duplicates(struct am_store_item *it, size_t n, const size_t *uniq,
+    const size_t *first)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		const struct am_store_item *src = &it[uniq[first[i]]];
+
+		if (src != &it[i] && src->value &&
+		    set_value(&it[i], src->value, src->value_len))
+			return -1;
+	}
+	return 0;
+}
+
+/* A prefix (counters) or a kind (statistics) and how many it counts. */
+struct group {
+	const char *name;
+	unsigned long long count, next;
+};
+
+/* The index of name among g[0..*ng), added when new.  Names come from
+ * the catalogue, so pointers usually match. */
+static size_t
+group_of(struct group *g, size_t *ng, const char *gname)
+{
+	size_t i;
+
+	for (i = *ng; i-- > 0; )
+		if (g[i].name == gname || !strcmp(g[i].name, gname))
+			return i;
+	g[*ng].name = gname;
+	g[*ng].count = 0;
+	return (*ng)++;
+}
+
+/* Where an original stands in mask_many. */
+struct slot {
+	struct am_store_item *it;	/* the first item with this original */
+	char *bad;		/* a token mask: held that does not map back */
+	size_t badlen;
+	unsigned long long num;	/* the number reserved in this round */
+	size_t group;		/* its prefix's group in this round */
+	int overwrite;		/* mask: holds `bad`: SET it without NX */
+};
+
+/* The statistics of the n mappings created, listed in created[]. */
+static int
+q_stats(struct am_store *st, const struct slot *slot, const size_t *created,
+    size_t n, struct group *g, const char *day)
+{
+	char daily[64];
+	size_t i, ng = 0;
+	int rc;
+
+	snprintf(daily, sizeof(daily), "stats:counts:%s", day);
+	for (i = 0; i < n; i++) {
+		const char *kind = slot[created[i]].it->kind;
+
+		g[group_of(g, &ng, kind && *kind ? kind : "unknown")].count++;
+	}
+	if ((rc = q_incrby(st, "HINCRBY", "stats:counts", "",
+	    "total_mappings", n)) ||
+	    (rc = q_incrby(st, "HINCRBY", daily, "", "daily_mappings", n)))
+		return rc;
+	for (i = 0; i < ng; i++)
+		if ((rc = q_incrby(st, "HINCRBY", "stats:counts", "",
+		    g[i].name, g[i].count)) ||
+		    (rc = q_incrby(st, "HINCRBY", daily, "", g[i].name,
+		    g[i].count)))
+			return rc;
+	return q_expire(st, daily, "", 0, DAILY_TTL);
+}
+
+/* The per-batch scratch of mask_many: lists of slot numbers. */
+struct lists {
+	size_t *todo, *later, *hits, *misses, *repairs, *claims, *losers,
+	    *created;
+};
+
+static int
+mask_round(struct am_store *st, struct slot *slot, struct lists *l,
+    size_t *ntodo, struct group *g, const char *day)
+{
+	struct redis *r = st->priv;
+	size_t i, nhit = 0, nmiss = 0, nlater = 0, nrepair = 0, nclaim = 0,
+	    nlost = 0, ncreated = 0, ng = 0, *swap;
+	int rc;
+
+	/* 1. Who is mapped already? */
+	for (i = 0; i < *ntodo; i++) {
+		const struct am_store_item *it = slot[l->todo[i]].it;
+
+		if ((rc = q_get(st, "mask:", it->key, it->key_len)))
+			return rc;
+	}
+	if ((rc = flush(st)))
+		return rc;
+	for (i = 0; i < *ntodo; i++) {
+		const redisReply *rep = r->rep[i];
+		struct slot *s = &slot[l->todo[i]];
+
+		if (!is_str_or_nil(rep))
+			return unexpected(st, "GET");
+		s->overwrite = s->bad && same(rep, s->bad, s->badlen);
+		if (rep->type == REDIS_REPLY_NIL || s->overwrite)
+			l->misses[nmiss++] = l->todo[i];
+		else if (set_value(s->it, rep->str, rep->len))
+			return nomem(st);
+		else
+			l->hits[nhit++] = l->todo[i];
+	}
+
+	/* 2. Refresh and check the hits; reserve numbers for the misses. */
+	for (i = 0; i < nhit; i++) {
+		const struct am_store_item *it = slot[l->hits[i]].it;
+
+		if ((rc = q_expire(st, "mask:", it->key, it->key_len,
+		    r->ttl)) ||
+		    (rc = q_get(st, "unmask:", it->value, it->value_len)) ||
+		    (rc = q_expire(st, "unmask:", it->value, it->value_len,
+		    r->ttl)))
+			return rc;
+	}
+	for (i = 0; i < nmiss; i++) {
+		struct slot *s = &slot[l->misses[i]];
+
+		s->group = group_of(g, &ng, s->it->prefix);
+		g[s->group].count++;
+	}
+	for (i = 0; i < ng; i++)
+		if ((rc = q_incrby(st, "INCRBY", "counter:", g[i].name, NULL,
+		    g[i].count)))
+			return rc;
+	if ((rc = flush(st)))
+		return rc;
+	for (i = 0; i < nhit; i++) {
+		redisReply *const *rp = &r->rep[3 * i];
+		struct slot *s = &slot[l->hits[i]];
+
+		if (rp[0]->type != REDIS_REPLY_INTEGER || !is_str_or_nil(rp[1]))
+			return unexpected(st, "EXPIRE");
+		if (rp[0]->integer == 0) {
+			/* mask: expired since step 1: start again. */
+			clear_value(s->it);
+			l->later[nlater++] = l->hits[i];
+		} else if (rp[1]->type == REDIS_REPLY_NIL)
+			l->repairs[nrepair++] = l->hits[i];
+		else if (!same(rp[1], s->it->key, s->it->key_len)) {
+			/* The token means another original: re-create. */
+			am_free(s->bad);
+			s->bad = s->it->value;
+			s->badlen = s->it->value_len;
+			s->it->value = NULL;
+			s->it->value_len = 0;
+			l->later[nlater++] = l->hits[i];
+		}
+	}
+	for (i = 0; i < ng; i++) {
+		const redisReply *rep = r->rep[3 * nhit + i];
+
+		if (rep->type != REDIS_REPLY_INTEGER)
+			return unexpected(st, "INCRBY");
+		if (rep->integer < (long long)g[i].count)
+			return am_seterr(&st->err, AWSMASK_ESTORE, "redis store "
+			    "'%s': counter of %s is negative", name(st),
+			    g[i].name);
+		g[i].next = (unsigned long long)rep->integer - g[i].count + 1;
+	}
+	for (i = 0; i < nmiss; i++) {
+		struct slot *s = &slot[l->misses[i]];
+
+		s->num = g[s->group].next++;
+	}
+
+	/* 3. Repair half-present mappings, only where both sides agree. */
+	if (nrepair) {
+		for (i = 0; i < nrepair; i++) {
+			const struct am_store_item *it = slot[l->repairs[i]].it;
+
+			if ((rc = q_set(st, "unmask:", it->value, it->value_len,
+			    it->key, it->key_len, 1)) ||
+			    (rc = q_get(st, "unmask:", it->value,
+			    it->value_len)) ||
+			    (rc = q_get(st, "mask:", it->key, it->key_len)))
+				return rc;
+		}
+		if ((rc = flush(st)))
+			return rc;
+		for (i = 0; i < nrepair; i++) {
+			redisReply *const *rp = &r->rep[3 * i];
+			struct slot *s = &slot[l->repairs[i]];
+			struct am_store_item *it = s->it;
+
+			if (set_done(rp[0]) < 0 || !is_str_or_nil(rp[1]) ||
+			    !is_str_or_nil(rp[2]))
+				return unexpected(st, "SET");
+			if (same(rp[1], it->key, it->key_len) &&
+			    same(rp[2], it->value, it->value_len))
+				continue;	/* repaired, or by someone else */
+			if (rp[1]->type == REDIS_REPLY_STRING) {
+				am_free(s->bad);
+				s->bad = it->value;
+				s->badlen = it->value_len;
+				it->value = NULL;
+				it->value_len = 0;
+			} else
+				clear_value(it);
+			l->later[nlater++] = l->repairs[i];
+		}
+	}
+
+	/* 4. Claim unmask:<token> for each miss, if the token is new. */
+	for (i = 0; i < nmiss; i++) {
+		struct am_store_item *it = slot[l->misses[i]].it;
+		char tok[64];
+		int len = am_token_format(tok, sizeof(tok), it->prefix,
+		    slot[l->misses[i]].num);
+
+		if (len < 0)
+			return am_seterr(&st->err, AWSMASK_EINVAL, "redis store "
+			    "'%s': token prefix too long", name(st));
+		if (set_value(it, tok, (size_t)len))
+			return nomem(st);
+		if ((rc = q_set(st, "unmask:", it->value, it->value_len,
+		    it->key, it->key_len, 1)))
+			return rc;
+	}
+	if (nmiss && (rc = flush(st)))
+		return rc;
+	for (i = 0; i < nmiss; i++) {
+		int done = set_done(r->rep[i]);
+
+		if (done < 0)
+			return unexpected(st, "SET");
+		if (done)
+			l->claims[nclaim++] = l->misses[i];
+		else {
+			/* Taken: the counter is behind its tokens. */
+			clear_value(slot[l->misses[i]].it);
+			l->later[nlater++] = l->misses[i];
+		}
+	}
+
+	/* 5. Then mask:<original>, if nobody mapped it meanwhile. */
+	for (i = 0; i < nclaim; i++) {
+		const struct slot *s = &slot[l->claims[i]];
+
+		if ((rc = q_set(st, "mask:", s->it->key, s->it->key_len,
+		    s->it->value, s->it->value_len, !s->overwrite)))
+			return rc;
+	}
+	if (nclaim && (rc = flush(st)))
+		return rc;
+	for (i = 0; i < nclaim; i++) {
+		int done = set_done(r->rep[i]);
+
+		if (done < 0)
+			return unexpected(st, "SET");
+		if (done)
+			l->created[ncreated++] = l->claims[i];
+		else
+			l->losers[nlost++] = l->claims[i];
+	}
+
+	/* 6. Losers take the winner's token and drop their unmask: key. */
+	for (i = 0; i < nlost; i++) {
+		const struct am_store_item *it = slot[l->losers[i]].it;
+
+		if ((rc = q_get(st, "mask:", it->key, it->key_len)) ||
+		    (rc = q_del(st, "unmask:", it->value, it->value_len)))
+			return rc;
+	}
+	if (ncreated && (rc = q_stats(st, slot, l->created, ncreated, g, day)))
+		return rc;
+	if ((rc = flush(st)))
+		return rc;
+	for (i = 0; i < nlost; i++) {
+		const redisReply *rep = r->rep[2 * i];
+		struct am_store_item *it = slot[l->losers[i]].it;
+
+		if (!is_str_or_nil(rep))
+			return unexpected(st, "GET");
+		if (rep->type == REDIS_REPLY_NIL) {
+			/* The winner's mapping expired already. */
+			clear_value(it);
+			l->later[nlater++] = l->losers[i];
+		} else if (set_value(it, rep->str, rep->len))
+			return nomem(st);
+	}
+	swap = l->todo;
+	l->todo = l->later;
+	l->later = swap;
+	*ntodo = nlater;
+	return AWSMASK_OK;
+}
+
+static void
+ttl_init(struct am_store *st)
+{
+	struct redis *r = st->priv;
+
+	snprintf(r->ttl, sizeof(r->ttl), "%lld",
+	    st->ttl > 0 ? st->ttl : (long long)DEFAULT_TTL);
 }
 
 static int
 redis_mask_many(struct am_store *st, struct am_store_item *it, size_t n)
 {
-	struct batch b;
-	char ttl[32], today[32];
-	size_t i, j, *todo = NULL, ntodo, *mine = NULL;
-	unsigned long long *tok = NULL;
-	int rc = AWSMASK_OK, round;
-	time_t now = time(NULL);
+	struct slot *slot = NULL;
+	struct group *g = NULL;
+	struct lists l;
+	size_t *mem = NULL, *uniq, *first, nu = 0, ntodo, i;
+	char day[16];
+	time_t now = (time_t)am_store_now();
 	struct tm tm;
+	int rc, round;
 
-	if (!n)
-		return AWSMASK_OK;
-	ttl_str(st, ttl, sizeof(ttl));
-	gmtime_r(&now, &tm);
-	strftime(today, sizeof(today), "%Y-%m-%d", &tm);
-	todo = am_calloc(n, sizeof(*todo));
-	mine = am_calloc(n, sizeof(*mine));
-	tok = am_calloc(n, sizeof(*tok));
-	/* Per item at most two commands a step; statistics four a kind. */
-	if (!todo || !mine || !tok || batch_init(&b, 4 * n + 16) < 0) {
-		am_free(todo);
-		am_free(mine);
-		am_free(tok);
-		return am_seterr(&st->err, AWSMASK_ENOMEM, "out of memory");
+	if ((rc = usable(st)) || !n)
+		return rc;
+	ttl_init(st);
+	if (!gmtime_r(&now, &tm) || !strftime(day, sizeof(day), "%Y-%m-%d",
+	    &tm))
+		strcpy(day, "unknown");
+	if (!(mem = am_calloc(10 * n, sizeof(*mem))) ||
+	    !(slot = am_calloc(n, sizeof(*slot))) ||
+	    !(g = am_calloc(n, sizeof(*g)))) {
+		rc = nomem(st);
+		goto out;
 	}
-	for (i = 0; i < n; i++)
-		todo[i] = i;
-	ntodo = n;
-	for (round = 0; ntodo && round < RETRIES && rc == AWSMASK_OK; round++) {
-		size_t nmiss = 0, k;
-
-		/* 1. Who is mapped already? */
-		batch_reset(&b);
-		for (i = 0; i < ntodo; i++) {
-			struct am_buf *kb;
-			struct cmd *c = batch_cmd(&b, &kb);
-
-			key(kb, st, "mask:", it[todo[i]].key, it[todo[i]].key_len);
-			cmd_addstr(c, "GET");
-			cmd_add(c, kb->buf, kb->len);
-		}
-		if ((rc = pipeline(st, b.cmds, b.n, b.replies)) ||
-		    (rc = check_replies(st, b.replies, b.n)))
-			break;
-		for (i = 0; i < ntodo; i++) {
-			redisReply *rep = b.replies[i];
-
-			if (rep->type == REDIS_REPLY_STRING) {
-				if (set_value(&it[todo[i]], rep->str, rep->len)) {
-					rc = am_seterr(&st->err, AWSMASK_ENOMEM,
-					    "out of memory");
-					break;
-				}
-			} else
-				todo[nmiss++] = todo[i];
-		}
-		if (rc)
-			break;
-		/* 2. Refresh the hits, both ways; reserve numbers for misses. */
-		batch_reset(&b);
-		for (i = 0; i < n; i++) {
-			struct am_buf *kb;
-			struct cmd *c;
-
-			if (!it[i].value || mine[i] == 1)
-				continue;
-			mine[i] = 1;	/* refreshed */
-			c = batch_cmd(&b, &kb);
-			key(kb, st, "unmask:", it[i].value, it[i].value_len);
-			cmd_addstr(c, "SET");
-			cmd_add(c, kb->buf, kb->len);
-			cmd_add(c, it[i].key, it[i].key_len);
-			cmd_addstr(c, "EX");
-			cmd_addstr(c, ttl);
-			c = batch_cmd(&b, &kb);
-			key(kb, st, "mask:", it[i].key, it[i].key_len);
-			cmd_addstr(c, "EXPIRE");
-			cmd_add(c, kb->buf, kb->len);
-			cmd_addstr(c, ttl);
-		}
-		/*
-		 * One INCRBY a prefix reserves all its numbers: the misses of
-		 * prefix P get last-count+1 .. last, in batch order.
-		 */
-		k = b.n;
-		for (i = 0; i < nmiss; i++)
-			tok[todo[i]] = 0;
-		for (i = 0; i < nmiss; i++) {
-			struct am_buf *kb;
-			struct cmd *c;
-			size_t cnt = 0;
-
-			if (tok[todo[i]])
-				continue;	/* counted with an earlier one */
-			for (j = i; j < nmiss; j++)
-				if (!strcmp(it[todo[j]].prefix, it[todo[i]].prefix)) {
-					tok[todo[j]] = ++cnt;	/* rank for now */
-					mine[todo[j]] = (size_t)(b.n - k) + 16;
-				}
-			c = batch_cmd(&b, &kb);
-			key(kb, st, "counter:", it[todo[i]].prefix,
-			    strlen(it[todo[i]].prefix));
-			am_buf_reset(kb + 1);
-			am_buf_addf(kb + 1, "%zu", cnt);
-			cmd_addstr(c, "INCRBY");
-			cmd_add(c, kb->buf, kb->len);
-			cmd_add(c, kb[1].buf, kb[1].len);
-		}
-		if ((rc = pipeline(st, b.cmds, b.n, b.replies)) ||
-		    (rc = check_replies(st, b.replies, b.n)))
-			break;
-		for (i = 0; i < nmiss; i++) {
-			size_t g = mine[todo[i]] - 16;	/* its INCRBY */
-			unsigned long long last =
-			    (unsigned long long)b.replies[k + g]->integer;
-			unsigned long long cnt = strtoull(b.keys[(k + g) * 2 + 1].buf,
-			    NULL, 10);
-
-			tok[todo[i]] = last - cnt + tok[todo[i]];
-			mine[todo[i]] = 0;
-		}
-		if (!nmiss)
-			break;
-		/* 3. Claim: unmask: first, then mask:, each only if new. */
-		batch_reset(&b);
-		for (i = 0; i < nmiss; i++) {
-			struct am_store_item *m = &it[todo[i]];
-			struct am_buf *kb;
-			struct cmd *c;
-			char t[64];
-			int tl = am_token_format(t, sizeof(t), m->prefix,
-			    tok[todo[i]]);
-
-			if (tl < 0) {
-				rc = am_seterr(&st->err, AWSMASK_EINVAL,
-				    "token too long");
-				break;
-			}
-			if (set_value(m, t, (size_t)tl)) {
-				rc = am_seterr(&st->err, AWSMASK_ENOMEM,
-				    "out of memory");
-				break;
-			}
-			c = batch_cmd(&b, &kb);
-			key(kb, st, "unmask:", m->value, m->value_len);
-			cmd_addstr(c, "SET");
-			cmd_add(c, kb->buf, kb->len);
-			cmd_add(c, m->key, m->key_len);
-			cmd_addstr(c, "NX");
-			cmd_addstr(c, "EX");
-			cmd_addstr(c, ttl);
-			c = batch_cmd(&b, &kb);
-			key(kb, st, "mask:", m->key, m->key_len);
-			cmd_addstr(c, "SET");
-			cmd_add(c, kb->buf, kb->len);
-			cmd_add(c, m->value, m->value_len);
-			cmd_addstr(c, "NX");
-			cmd_addstr(c, "EX");
-			cmd_addstr(c, ttl);
-		}
-		if (rc || (rc = pipeline(st, b.cmds, b.n, b.replies)) ||
-		    (rc = check_replies(st, b.replies, b.n)))
-			break;
-		/*
-		 * 4. The losers of the race on mask: drop their unmask: key and
-		 * go round again to read the winner's token; the winners count.
-		 */
-		ntodo = 0;
-		for (i = 0; i < nmiss; i++)
-			if (b.replies[2 * i + 1]->type == REDIS_REPLY_NIL)
-				todo[ntodo++] = todo[i];
-			else
-				mine[todo[i]] = 2;	/* created here */
-		batch_reset(&b);
-		for (i = 0; i < ntodo; i++) {
-			struct am_store_item *m = &it[todo[i]];
-			struct am_buf *kb;
-			struct cmd *c = batch_cmd(&b, &kb);
-
-			key(kb, st, "unmask:", m->value, m->value_len);
-			cmd_addstr(c, "DEL");
-			cmd_add(c, kb->buf, kb->len);
-			am_free(m->value);
-			m->value = NULL;
-		}
-		/*
-		 * Statistics for the mappings created: per kind and in total,
-		 * all time and today.  A command's number lives in its second
-		 * key buffer, alive until the pipeline is read.
-		 */
-		for (i = 0; i < n; i++) {
-			static const char *const hash[2] = { "stats:counts",
-			    "stats:counts:" };
-			unsigned long long cnt = 0;
-			const char *kind = it[i].kind ? it[i].kind : "unknown";
-
-			if (mine[i] != 2)
-				continue;
-			for (j = i; j < n; j++)
-				if (mine[j] == 2 && !strcmp(kind, it[j].kind ?
-				    it[j].kind : "unknown")) {
-					mine[j] = 3;
-					cnt++;
-				}
-			for (j = 0; j < 4; j++) {
-				struct am_buf *kb;
-				struct cmd *c = batch_cmd(&b, &kb);
-
-				key(kb, st, hash[j & 1], j & 1 ? today : "",
-				    j & 1 ? strlen(today) : 0);
-				am_buf_reset(kb + 1);
-				am_buf_addf(kb + 1, "%llu", cnt);
-				cmd_addstr(c, "HINCRBY");
-				cmd_add(c, kb->buf, kb->len);
-				cmd_addstr(c, j < 2 ? kind : j == 2 ?
-				    "total_mappings" : "daily_mappings");
-				cmd_add(c, kb[1].buf, kb[1].len);
-			}
-		}
-		if (b.n && ((rc = pipeline(st, b.cmds, b.n, b.replies)) ||
-		    (rc = check_replies(st, b.replies, b.n))))
-			break;
+	uniq = mem;
+	first = mem + n;
+	l.todo = mem + 2 * n;
+	l.later = mem + 3 * n;
+	l.hits = mem + 4 * n;
+	l.misses = mem + 5 * n;
+	l.repairs = mem + 6 * n;
+	l.claims = mem + 7 * n;
+	l.losers = mem + 8 * n;
+	l.created = mem + 9 * n;
+	if (distinct(it, n, uniq, first, &nu)) {
+		rc = nomem(st);
+		goto out;
 	}
-	if (rc == AWSMASK_OK && ntodo)
+	for (i = 0; i < nu; i++) {
+		slot[i].it = &it[uniq[i]];
+		l.todo[i] = i;
+	}
+	ntodo = nu;
+	for (round = 0; ntodo && round < ROUNDS; round++)
+		if ((rc = mask_round(st, slot, &l, &ntodo, g, day)))
+			goto out;
+	if (ntodo) {
 		rc = am_seterr(&st->err, AWSMASK_ESTORE, "redis store '%s': "
-		    "could not settle %zu mappings under contention", st->name,
-		    ntodo);
+		    "%zu mappings unsettled after %d rounds (heavy contention, "
+		    "or a counter behind its tokens)", name(st), ntodo, ROUNDS);
+		goto out;
+	}
+	if (copy_duplicates(it, n, uniq, first))
+		rc = nomem(st);
+out:
 	if (rc)
 		am_store_items_release(it, n);
-	batch_free(&b);
-	am_free(todo);
-	am_free(mine);
-	am_free(tok);
+	for (i = 0; slot && i < nu; i++)
+		am_free(slot[i].bad);
+	am_free(slot);
+	am_free(g);
+	am_free(mem);
 	return rc;
 }
 
 static int
 redis_unmask_many(struct am_store *st, struct am_store_item *it, size_t n)
 {
-	struct batch b;
-	char ttl[32];
-	size_t i;
+	struct redis *r = st->priv;
+	size_t *mem = NULL, *uniq, *first, *hits, nu = 0, nhit = 0, i;
 	int rc;
 
-	if (!n)
-		return AWSMASK_OK;
-	ttl_str(st, ttl, sizeof(ttl));
-	if (batch_init(&b, 2 * n + 2) < 0) {
-		batch_free(&b);
-		return am_seterr(&st->err, AWSMASK_ENOMEM, "out of memory");
-	}
-	for (i = 0; i < n; i++) {
-		struct am_buf *kb;
-		struct cmd *c = batch_cmd(&b, &kb);
-
-		key(kb, st, "unmask:", it[i].key, it[i].key_len);
-		cmd_addstr(c, "GET");
-		cmd_add(c, kb->buf, kb->len);
-	}
-	if ((rc = pipeline(st, b.cmds, b.n, b.replies)) ||
-	    (rc = check_replies(st, b.replies, b.n)))
+	if ((rc = usable(st)) || !n)
+		return rc;
+	ttl_init(st);
+	if (!(mem = am_calloc(3 * n, sizeof(*mem)))) {
+		rc = nomem(st);
 		goto out;
-	for (i = 0; i < n; i++) {
-		redisReply *rep = b.replies[i];
+	}
+	uniq = mem;
+	first = mem + n;
+	hits = mem + 2 * n;
+	if (distinct(it, n, uniq, first, &nu)) {
+		rc = nomem(st);
+		goto out;
+	}
+	for (i = 0; i < nu; i++)
+		if ((rc = q_get(st, "unmask:", it[uniq[i]].key,
+		    it[uniq[i]].key_len)))
+			goto out;
+	if ((rc = flush(st)))
+		goto out;
+	for (i = 0; i < nu; i++) {
+		const redisReply *rep = r->rep[i];
 
-		if (rep->type == REDIS_REPLY_STRING &&
-		    set_value(&it[i], rep->str, rep->len)) {
-			rc = am_seterr(&st->err, AWSMASK_ENOMEM, "out of memory");
+		if (!is_str_or_nil(rep)) {
+			rc = unexpected(st, "GET");
 			goto out;
 		}
-	}
-	/* Refresh both directions; put back a mask: key that expired. */
-	batch_reset(&b);
-	for (i = 0; i < n; i++) {
-		struct am_buf *kb;
-		struct cmd *c;
-
-		if (!it[i].value)
+		if (rep->type == REDIS_REPLY_NIL)
 			continue;
-		c = batch_cmd(&b, &kb);
-		key(kb, st, "unmask:", it[i].key, it[i].key_len);
-		cmd_addstr(c, "EXPIRE");
-		cmd_add(c, kb->buf, kb->len);
-		cmd_addstr(c, ttl);
-		c = batch_cmd(&b, &kb);
-		key(kb, st, "mask:", it[i].value, it[i].value_len);
-		cmd_addstr(c, "SET");
-		cmd_add(c, kb->buf, kb->len);
-		cmd_add(c, it[i].key, it[i].key_len);
-		cmd_addstr(c, "NX");
-		cmd_addstr(c, "EX");
-		cmd_addstr(c, ttl);
+		if (set_value(&it[uniq[i]], rep->str, rep->len)) {
+			rc = nomem(st);
+			goto out;
+		}
+		hits[nhit++] = uniq[i];
 	}
-	if (b.n)
-		rc = pipeline(st, b.cmds, b.n, b.replies);
-	if (rc == AWSMASK_OK)
-		rc = check_replies(st, b.replies, b.n);
+	/*
+	 * Refresh both directions, and check that mask: points back: a
+	 * token resolves only when both sides agree.  (A refresh of a side
+	 * that then disagrees is harmless; a third round trip to avoid it
+	 * is not worth it.)
+	 */
+	for (i = 0; i < nhit; i++) {
+		const struct am_store_item *h = &it[hits[i]];
+
+		if ((rc = q_get(st, "mask:", h->value, h->value_len)) ||
+		    (rc = q_expire(st, "mask:", h->value, h->value_len,
+		    r->ttl)) ||
+		    (rc = q_expire(st, "unmask:", h->key, h->key_len, r->ttl)))
+			goto out;
+	}
+	if (nhit && (rc = flush(st)))
+		goto out;
+	for (i = 0; i < nhit; i++) {
+		const redisReply *rep = r->rep[3 * i];
+		struct am_store_item *h = &it[hits[i]];
+
+		if (!is_str_or_nil(rep)) {
+			rc = unexpected(st, "GET");
+			goto out;
+		}
+		if (!same(rep, h->key, h->key_len))
+			clear_value(h);
+	}
+	if (copy_duplicates(it, n, uniq, first))
+		rc = nomem(st);
 out:
 	if (rc)
 		am_store_items_release(it, n);
-	batch_free(&b);
+	am_free(mem);
 	return rc;
 }
 
@@ -752,11 +1266,25 @@ redis_close(struct am_store *st)
 
 	if (!r)
 		return;
+	replies_clear(r);
 	if (r->c)
 		redisFree(r->c);
-	am_free(r->breaker);
+	am_free(r->rep);
+	am_buf_free(&r->key);
+	am_buf_free(&r->out);
+	am_free(r->state_dir);
 	am_free(r);
 	st->priv = NULL;
+}
+
+unsigned long long
+am_store_redis_round_trips(const struct am_store *st)
+{
+	const struct redis *r;
+
+	if (!st || st->ops != &am_store_redis_ops || !(r = st->priv))
+		return 0;
+	return r->round_trips;
 }
 
 const struct am_store_ops am_store_redis_ops = {
