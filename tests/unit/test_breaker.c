@@ -23,8 +23,8 @@
 #define NAME "redis://127.0.0.1:6379/0"
 #define T0 1700000000LL
 
-static char tmpdir[64];
-static char dir[128];
+static char tmpdir[200];
+static char dir[240];
 
 static int
 rm_one(const char *p, const struct stat *sb, int flag, struct FTW *ftw)
@@ -38,8 +38,11 @@ rm_one(const char *p, const struct stat *sb, int flag, struct FTW *ftw)
 static int
 setup(void **state)
 {
+	const char *tmp = getenv("TMPDIR");
+
 	(void)state;
-	strcpy(tmpdir, "/tmp/awsmask-test-breaker.XXXXXX");
+	snprintf(tmpdir, sizeof(tmpdir), "%s/awsmask-test-breaker.XXXXXX",
+	    tmp && *tmp && strlen(tmp) < 150 ? tmp : "/tmp");
 	if (!mkdtemp(tmpdir))
 		return -1;
 	/* Two levels that do not exist yet: fail() must create them. */
@@ -171,7 +174,7 @@ test_ok_closes(void **state)
 static void
 test_modes_and_no_leftovers(void **state)
 {
-	char *path, top[160];
+	char *path, top[260];
 	struct stat sb;
 
 	(void)state;
@@ -211,7 +214,7 @@ test_bad_files_read_closed(void **state)
 	/* A symbolic link is not followed. */
 	unlink(path);
 	{
-		char target[200];
+		char target[260];
 
 		snprintf(target, sizeof(target), "%s/target", tmpdir);
 		write_file(target, "1700000000\n");
@@ -237,8 +240,12 @@ static void
 test_unwritable_folder(void **state)
 {
 	(void)state;
-	if (geteuid() == 0)
-		skip();		/* root writes anywhere */
+	/* Root writes anywhere.  (Not skip(): cmocka 1.1.5's TAP prints
+	 * it as "not ok", which tests/run.sh counts as a failure.) */
+	if (geteuid() == 0) {
+		print_message("# SKIP %s: root writes anywhere\n", __func__);
+		return;
+	}
 	assert_int_equal(am_breaker_fail(dir, NAME, T0), 0);
 	assert_int_equal(am_breaker_ok(dir, NAME), 0);
 	assert_int_equal(chmod(dir, 0500), 0);
@@ -251,7 +258,7 @@ test_unwritable_folder(void **state)
 static void
 test_folder_is_a_file(void **state)
 {
-	char file[160], sub[200];
+	char file[260], sub[300];
 
 	(void)state;
 	snprintf(file, sizeof(file), "%s/plain", tmpdir);
