@@ -34,18 +34,18 @@ static const struct option longopts[] = {
 };
 
 static const char usage_text[] =
-"usage: awsunmask [-qvV] [-C file] [-s uri] [--strict] [--verify original] [file ...]\n"
+"usage: awsunmask [-qvV] [-C file] [-s uri] [options] [file ...]\n"
 "  -C, --config FILE        read FILE instead of the configuration files\n"
-"  -h, --help               show this help and exit\n"
+"  -h, --help               print this help and exit\n"
 "  --line-buffered          write every line at once\n"
-"  --namespace PREFIX       store key prefix (default aws:)\n"
+"  --namespace PREFIX       prefix of the Redis keys (default aws:)\n"
 "  --password-file FILE     read the Redis password from FILE\n"
-"  -q, --quiet              no warnings\n"
+"  -q, --quiet              print no warnings\n"
 "  -s, --store URI          memory:, sqlite:PATH, redis://..., unix:///PATH\n"
 "  --strict                 an unknown token is an error (exit 1)\n"
-"  --ttl DURATION           mapping lifetime: seconds or Ns, Nm, Nh, Nd\n"
+"  --ttl DURATION           mapping lifetime: seconds or Ns, Nm, Nh, Nd (7d)\n"
 "  -v, --verbose            report what was done on stderr\n"
-"  --verify ORIGINAL        compare the unmasked text with ORIGINAL\n"
+"  --verify ORIGINAL        compare the unmasked text with the file ORIGINAL\n"
 "  -V, --version            print the version and exit\n";
 
 struct opts {
