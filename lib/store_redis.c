@@ -19,6 +19,8 @@
  *  2. Hits: EXPIRE mask:, GET and EXPIRE unmask:<token> (both directions
  *     refreshed together).  Misses: INCRBY counter:<PREFIX> n, one per
  *     prefix, reserves n numbers at once.
+ *     On Redis 6.2 and later, GETEX reads and refreshes in one command:
+ *     step 1 is GETEX mask:, a hit's step 2 GETEX unmask:.
  *  3. Hits whose unmask: key is gone: SET it NX, read it back with
  *     mask:; repaired only when both then agree.
  *  4. Misses: SET unmask:<token> <original> NX EX ttl.  A token taken
@@ -67,6 +69,8 @@ struct redis {
 	redisContext *c;
 	char *state_dir;	/* for the breaker; NULL without a config */
 	int dead;		/* the connection is out of sync or gone */
+	int has_getex;		/* the server knows GETEX (6.2+) */
+	int getex;		/* and we use it */
 	char ttl[24];		/* st->ttl in decimal */
 	struct am_buf key;	/* the key of the command being queued */
 	struct am_buf out;	/* the commands queued, in RESP */
@@ -314,6 +318,20 @@ static int
 q_get(struct am_store *st, const char *space, const void *k, size_t klen)
 {
 	return queue(st, "GET", space, k, klen, NULL);
+}
+
+/* GETEX key EX ttl, or GET on a server without it. */
+static int
+q_getex(struct am_store *st, const char *space, const void *k, size_t klen)
+{
+	struct redis *r = st->priv;
+	struct words a = { 0 };
+
+	if (!r->getex)
+		return q_get(st, space, k, klen);
+	word_str(&a, "EX");
+	word_str(&a, r->ttl);
+	return queue(st, "GETEX", space, k, klen, &a);
 }
 
 static int
@@ -609,15 +627,24 @@ parse_uri(struct am_store *st, const char *uri, struct target *t)
 
 /*
  * Check the replies of the opening pipeline: AUTH and SELECT when they
- * were sent, else PING.  The first error says what failed.
+ * were sent, else PING; the first error says what failed.  Then COMMAND
+ * INFO GETEX, whose error (no COMMAND before Redis 2.8, an ACL that
+ * forbids it) only means we do without.
  */
 static int
 check_open(struct am_store *st, int auth, int select)
 {
 	struct redis *r = st->priv;
+	const redisReply *info;
 	size_t i;
 
-	for (i = 0; i < r->nrep; i++) {
+	if (r->nrep < 2)
+		return unexpected(st, "PING");
+	info = r->rep[r->nrep - 1];
+	r->has_getex = r->getex = info->type == REDIS_REPLY_ARRAY &&
+	    info->elements == 1 &&
+	    info->element[0]->type == REDIS_REPLY_ARRAY;
+	for (i = 0; i + 1 < r->nrep; i++) {
 		const redisReply *rep = r->rep[i];
 		const char *what = i == 0 && auth ? "authentication failed: " :
 		    select ? "cannot select the database: " : "";
@@ -709,6 +736,15 @@ redis_open(struct am_store *st, const char *uri)
 		struct words w = { 0 };
 
 		word_str(&w, "PING");
+		if ((rc = queue_words(st, &w)))
+			goto out;
+	}
+	{
+		struct words w = { 0 };
+
+		word_str(&w, "COMMAND");
+		word_str(&w, "INFO");
+		word_str(&w, "GETEX");
 		if ((rc = queue_words(st, &w)))
 			goto out;
 	}
@@ -895,14 +931,14 @@ mask_round(struct am_store *st, struct slot *slot, struct lists *l,
 {
 	struct redis *r = st->priv;
 	size_t i, nhit = 0, nmiss = 0, nlater = 0, nrepair = 0, nclaim = 0,
-	    nlost = 0, ncreated = 0, ng = 0, *swap;
+	    nlost = 0, ncreated = 0, ng = 0, per, *swap;
 	int rc;
 
 	/* 1. Who is mapped already? */
 	for (i = 0; i < *ntodo; i++) {
 		const struct am_store_item *it = slot[l->todo[i]].it;
 
-		if ((rc = q_get(st, "mask:", it->key, it->key_len)))
+		if ((rc = q_getex(st, "mask:", it->key, it->key_len)))
 			return rc;
 	}
 	if ((rc = flush(st)))
@@ -926,11 +962,14 @@ mask_round(struct am_store *st, struct slot *slot, struct lists *l,
 	for (i = 0; i < nhit; i++) {
 		const struct am_store_item *it = slot[l->hits[i]].it;
 
-		if ((rc = q_expire(st, "mask:", it->key, it->key_len,
-		    r->ttl)) ||
-		    (rc = q_get(st, "unmask:", it->value, it->value_len)) ||
-		    (rc = q_expire(st, "unmask:", it->value, it->value_len,
-		    r->ttl)))
+		if (r->getex)
+			rc = q_getex(st, "unmask:", it->value, it->value_len);
+		else if (!(rc = q_expire(st, "mask:", it->key, it->key_len,
+		    r->ttl)) &&
+		    !(rc = q_get(st, "unmask:", it->value, it->value_len)))
+			rc = q_expire(st, "unmask:", it->value, it->value_len,
+			    r->ttl);
+		if (rc)
 			return rc;
 	}
 	for (i = 0; i < nmiss; i++) {
@@ -945,19 +984,23 @@ mask_round(struct am_store *st, struct slot *slot, struct lists *l,
 			return rc;
 	if ((rc = flush(st)))
 		return rc;
+	per = r->getex ? 1 : 3;
 	for (i = 0; i < nhit; i++) {
-		redisReply *const *rp = &r->rep[3 * i];
+		redisReply *const *rp = &r->rep[per * i];
+		const redisReply *un = r->getex ? rp[0] : rp[1];
 		struct slot *s = &slot[l->hits[i]];
 
-		if (rp[0]->type != REDIS_REPLY_INTEGER || !is_str_or_nil(rp[1]))
+		if (!is_str_or_nil(un) || (!r->getex &&
+		    rp[0]->type != REDIS_REPLY_INTEGER))
 			return unexpected(st, "EXPIRE");
-		if (rp[0]->integer == 0) {
-			/* mask: expired since step 1: start again. */
+		if (!r->getex && rp[0]->integer == 0) {
+			/* mask: expired since step 1: start again.  (GETEX
+			 * refreshed it as it read it.) */
 			clear_value(s->it);
 			l->later[nlater++] = l->hits[i];
-		} else if (rp[1]->type == REDIS_REPLY_NIL)
+		} else if (un->type == REDIS_REPLY_NIL)
 			l->repairs[nrepair++] = l->hits[i];
-		else if (!same(rp[1], s->it->key, s->it->key_len)) {
+		else if (!same(un, s->it->key, s->it->key_len)) {
 			/* The token means another original: re-create. */
 			am_free(s->bad);
 			s->bad = s->it->value;
@@ -968,7 +1011,7 @@ mask_round(struct am_store *st, struct slot *slot, struct lists *l,
 		}
 	}
 	for (i = 0; i < ng; i++) {
-		const redisReply *rep = r->rep[3 * nhit + i];
+		const redisReply *rep = r->rep[per * nhit + i];
 
 		if (rep->type != REDIS_REPLY_INTEGER)
 			return unexpected(st, "INCRBY");
@@ -1202,7 +1245,7 @@ redis_unmask_many(struct am_store *st, struct am_store_item *it, size_t n)
 		goto out;
 	}
 	for (i = 0; i < nu; i++)
-		if ((rc = q_get(st, "unmask:", it[uniq[i]].key,
+		if ((rc = q_getex(st, "unmask:", it[uniq[i]].key,
 		    it[uniq[i]].key_len)))
 			goto out;
 	if ((rc = flush(st)))
@@ -1231,16 +1274,19 @@ redis_unmask_many(struct am_store *st, struct am_store_item *it, size_t n)
 	for (i = 0; i < nhit; i++) {
 		const struct am_store_item *h = &it[hits[i]];
 
-		if ((rc = q_get(st, "mask:", h->value, h->value_len)) ||
-		    (rc = q_expire(st, "mask:", h->value, h->value_len,
-		    r->ttl)) ||
-		    (rc = q_expire(st, "unmask:", h->key, h->key_len, r->ttl)))
+		if (r->getex)
+			rc = q_getex(st, "mask:", h->value, h->value_len);
+		else if (!(rc = q_get(st, "mask:", h->value, h->value_len)) &&
+		    !(rc = q_expire(st, "mask:", h->value, h->value_len,
+		    r->ttl)))
+			rc = q_expire(st, "unmask:", h->key, h->key_len, r->ttl);
+		if (rc)
 			goto out;
 	}
 	if (nhit && (rc = flush(st)))
 		goto out;
 	for (i = 0; i < nhit; i++) {
-		const redisReply *rep = r->rep[3 * i];
+		const redisReply *rep = r->rep[(r->getex ? 1 : 3) * i];
 		struct am_store_item *h = &it[hits[i]];
 
 		if (!is_str_or_nil(rep)) {
@@ -1275,6 +1321,17 @@ redis_close(struct am_store *st)
 	am_free(r->state_dir);
 	am_free(r);
 	st->priv = NULL;
+}
+
+int
+am_store_redis_use_getex(struct am_store *st, int on)
+{
+	struct redis *r;
+
+	if (!st || st->ops != &am_store_redis_ops || !(r = st->priv))
+		return 0;
+	r->getex = on && r->has_getex;
+	return r->getex;
 }
 
 unsigned long long

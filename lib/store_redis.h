@@ -12,4 +12,12 @@
  */
 unsigned long long am_store_redis_round_trips(const struct am_store *st);
 
+/*
+ * Use GETEX (read and refresh a key's TTL in one command) when the server
+ * has it, or not: it is on by default on Redis 6.2 and later, and tests
+ * turn it off to cover the path older servers take.  Returns whether it
+ * is now in use.
+ */
+int am_store_redis_use_getex(struct am_store *st, int on);
+
 #endif /* AM_STORE_REDIS_H */
