@@ -19,7 +19,9 @@
 #
 # redis_start_second starts one more server for a single test and sets
 # P2, PID2 and DIR2 for it, leaving REDIS_TEST_* alone; the test stops it
-# with redis_stop_second (redis_stop does too, as a last resort).
+# with redis_stop_second.  Test bodies often run in subshells, whose
+# variables the EXIT trap never sees, so each second server is also
+# listed in $REDIS_TEST_DIR/seconds, and redis_stop stops what is left.
 #
 # POSIX sh; works under `set -eu`.
 
@@ -115,7 +117,8 @@ _redis_kill() {
 
 redis_start_second() {
 	redis_stop_second
-	DIR2=$(mktemp -d "${TMPDIR:-/tmp}/redis-test.XXXXXX") || return 1
+	DIR2=$(mktemp -d "${REDIS_TEST_DIR:-${TMPDIR:-/tmp}}/redis-second.XXXXXX") ||
+		return 1
 	if ! _redis_launch "$DIR2" "$@"; then
 		rm -rf "$DIR2"
 		DIR2=
@@ -123,6 +126,9 @@ redis_start_second() {
 	fi
 	P2=$_port
 	PID2=$_pid
+	if [ -n "${REDIS_TEST_DIR:-}" ]; then
+		echo "$PID2 $DIR2" >>"$REDIS_TEST_DIR/seconds"
+	fi
 }
 
 redis_stop_second() {
@@ -149,6 +155,12 @@ redis_stop_all() {
 
 redis_stop() {
 	redis_stop_second
+	if [ -n "${REDIS_TEST_DIR:-}" ] && [ -f "$REDIS_TEST_DIR/seconds" ]; then
+		while read -r _p _d; do
+			_redis_kill "$_p"
+			rm -rf "$_d"
+		done <"$REDIS_TEST_DIR/seconds"
+	fi
 	if [ -n "${REDIS_TEST_PID:-}" ]; then
 		_redis_kill "$REDIS_TEST_PID"
 		REDIS_TEST_PID=
