@@ -65,7 +65,7 @@ LIBSO = lib/libawsmask.so.$(VERSION)
 
 all: $(TOOL_BIN) $(LIBA) $(LIBSO) libawsmask.pc
 
-lib/%.o: lib/%.c lib/awsmask.h lib/internal.h lib/mask.h
+lib/%.o: lib/%.c $(wildcard lib/*.h)
 	$(QUIET_CC)$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 cmd/%.o: cmd/%.c cmd/cli.h lib/awsmask.h

@@ -132,6 +132,7 @@ static int
 store_status(struct awsmask *am)
 {
 	const char *name, *detail;
+	long long age;
 	double ms;
 	int rc = awsmask_store_status(am, &name, &ms, &detail);
 
@@ -143,6 +144,18 @@ store_status(struct awsmask *am)
 		printf("latency_ms: %.3f\n", ms);
 		if (strcmp(detail, "reachable"))
 			printf("note: %s\n", detail);
+	}
+	switch (awsmask_store_breaker(am, &age)) {
+	case 1:
+		printf("breaker: open (failed %lld s ago; skipped for 30 s)\n",
+		    age);
+		break;
+	case 0:
+		printf("breaker: closed\n");
+		break;
+	default:
+		printf("breaker: none\n");
+		break;
 	}
 	return rc ? EXIT_UNAVAILABLE : EXIT_OK;
 }

@@ -145,6 +145,13 @@ int awsmask_kind_get(const struct awsmask *am, size_t i,
 int awsmask_store_status(struct awsmask *am, const char **name,
     double *latency_ms, const char **detail);
 
+/*
+ * The circuit breaker of a Redis store: 1 when a failure in the last
+ * cool-down makes invocations skip it (*age: seconds since), 0 when
+ * closed, -1 when the store has none (embedded and memory stores).
+ */
+int awsmask_store_breaker(struct awsmask *am, long long *age);
+
 #ifdef __cplusplus
 }
 #endif

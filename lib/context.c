@@ -3,6 +3,7 @@
  * store and the per-process caches that make repeated identifiers free.
  */
 #include "mask.h"
+#include "breaker.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -188,4 +189,30 @@ awsmask_store_status(struct awsmask *am, const char **name,
 		*detail = am->err.msg;
 	}
 	return rc;
+}
+
+int
+awsmask_store_breaker(struct awsmask *am, long long *age)
+{
+	const char *name;
+	char *uri, *dir;
+	int open;
+
+	*age = 0;
+	uri = am_config_store_uri(am->cfg, 0);
+	if (!uri)
+		return -1;
+	if (strncmp(uri, "redis:", 6) && strncmp(uri, "unix:", 5)) {
+		am_free(uri);
+		return -1;
+	}
+	am_free(uri);
+	name = am->store && am->store->name ? am->store->name :
+	    awsmask_config_store_name((const struct awsmask_config *)am->cfg);
+	dir = am_config_state_dir(am->cfg);
+	if (!dir)
+		return -1;
+	open = am_breaker_check(dir, name, am_store_now(), age);
+	am_free(dir);
+	return open > 0 ? 1 : 0;
 }

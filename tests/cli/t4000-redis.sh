@@ -133,6 +133,7 @@ test_expect_success 'a half-present mapping is repaired, never resolved wrongly'
 test_expect_success '--store-status reports a reachable Redis' '
 	test_must_exit 0 awsmask -s $URL/0 --store-status >out 2>err &&
 	test_grep "^status: reachable$" out &&
+	test_grep "^breaker: closed$" out &&
 	test_grep "^latency_ms: " out
 '
 
@@ -225,6 +226,9 @@ test_expect_success 'after a failure, the breaker skips the dead Redis at once' 
 	test_must_exit 69 env REDIS_TIMEOUT=2000 awsmask -s redis://127.0.0.1:1 <in >out 2>err &&
 	test_must_exit 69 awsmask -s redis://127.0.0.1:1 <in >out 2>err &&
 	test_grep "not retried" err &&
+	test_must_exit 69 awsmask -s redis://127.0.0.1:1 --store-status >out 2>err &&
+	test_grep "^breaker: open" out &&
+	test_grep "^status: unreachable$" out &&
 	test_must_exit 0 env REDIS_FALLBACK=true awsmask -s redis://127.0.0.1:1 <in >out 2>err &&
 	test "$(cat out)" = EC2_001 &&
 	test_grep "warning: .*falling back" err
