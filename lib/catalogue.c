@@ -791,6 +791,31 @@ after_word(const char *subj, size_t start, const char *const *words,
 	return 0;
 }
 
+/*
+ * Is the match right after a product token, "Chrome/" in "Chrome/122.0.0.0"?
+ * The token is a letter and then [A-Za-z0-9_.-], glued to the '/' that is
+ * glued to the digits, and it begins a word: at the start of the subject,
+ * after white space or after one of ( " ' [ , ; =.  A URL path segment
+ * (".../ip/54.0.0.0") begins after '/', and "http://1.2.3.4" has no
+ * token at all, so neither counts.
+ */
+static int
+after_product(const char *subj, size_t start)
+{
+	size_t s;
+
+	if (start < 2 || subj[start - 1] != '/')
+		return 0;
+	for (s = start - 1; s > 0 && start - s < 64 &&
+	    (isalnum((unsigned char)subj[s - 1]) || strchr("_.-", subj[s - 1]));
+	    s--)
+		;
+	if (s == start - 1 || !isalpha((unsigned char)subj[s]))
+		return 0;
+	return s == 0 || isspace((unsigned char)subj[s - 1]) ||
+	    strchr("(\"'[,;=", subj[s - 1]) != NULL;
+}
+
 static int
 is_netmask(const int *o)
 {
@@ -820,6 +845,20 @@ split_ipv4(const char *subj, size_t len, struct am_match *m)
 	priv = o[0] == 10 || (o[0] == 172 && o[1] >= 16 && o[1] <= 31) ||
 	    (o[0] == 192 && o[1] == 168) ||
 	    (o[0] == 100 && o[1] >= 64 && o[1] <= 127);
+	/*
+	 * A product's version (User-Agent: "Chrome/122.0.0.0", "OPR/107.0.0.0")
+	 * is a valid quad more often than one would think.  After a product
+	 * token (above), with no /nn, a public-looking quad is a version when
+	 * its last two numbers are 0 (the reduced User-Agent of Chrome, Edge
+	 * and Opera; a host address never ends in .0.0 outside a CIDR) or
+	 * when it reads major.0.minor.patch with both below 32 (one public
+	 * address in 16,384 does).  Private addresses are masked whatever
+	 * precedes them: "host/10.0.0.1" never leaks.
+	 */
+	if (!priv && e == m->end && after_product(subj, m->start) &&
+	    ((o[2] == 0 && o[3] == 0) ||
+	    (o[1] == 0 && o[2] < 32 && o[3] < 32)))
+		return 0;
 	/* Section numbers, OIDs and four-part versions (4.20.7.1, 2.5.4.10,
 	 * 3.6.23.1) are small numbers; a random public address has all of
 	 * its last three octets below 32 one time in 500. */

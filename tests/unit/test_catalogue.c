@@ -469,6 +469,14 @@ static const struct example positives[] = {
 	{ "ipv4", "172.31.5.10,", "PRIVATE_IP," },
 	{ "ipv4", "100.64.12.3", "PRIVATE_IP" },
 	{ "ipv4", "3.80.112.34 and 52.95.110.1.", "PUBLIC_IP and PUBLIC_IP." },
+	/* After a product token only a version-like public quad is kept:
+	 * URLs, path segments, CIDRs and private addresses are masked. */
+	{ "ipv4", "curl http://54.23.1.9/health", "curl http://PUBLIC_IP/health" },
+	{ "ipv4", "host/10.0.0.1 and Chrome/192.168.0.0",
+	    "host/PRIVATE_IP and Chrome/PRIVATE_IP" },
+	{ "ipv4", "GET /v1/ip/54.23.0.0 HTTP/1.1", "GET /v1/ip/PUBLIC_IP HTTP/1.1" },
+	{ "ipv4", "peer/54.230.17.9 net/52.95.0.0/16",
+	    "peer/PUBLIC_IP net/PUBLIC_IP/16" },
 	{ "ipv4-private", "10.1.2.3", "PRIVATE_IP" },
 	{ "ipv4-private", "192.168.0.1/24", "PRIVATE_IP/24" },
 	{ "ipv4-private", "peer 172.16.5.4:179", "peer PRIVATE_IP:179" },
@@ -695,6 +703,9 @@ static const struct negative negatives[] = {
 	{ "ipv4", "section 4.20.7.1" },
 	{ "ipv4", "224.0.0.1" },
 	{ "ipv4", "256.1.1.1" },
+	{ "ipv4", "(KHTML, like Gecko) Chrome/122.0.0.0 Safari/537.36" },
+	{ "ipv4", "\"OPR/107.0.0.0\" Edg/122.0.12.3" },
+	{ "ipv4", "Version/17.2.1.4 Firefox/123.0 ua=YaBrowser/124.0.0.0" },
 	{ "ipv4-private", "54.23.1.9" },
 	{ "ipv4-private", "172.32.0.1" },
 	{ "ipv4-private", "127.0.0.1" },
@@ -793,6 +804,7 @@ static const char *const precision_corpus[] = {
 	"base64 Zm9vYmFyYmF6cXV4cXV1eGNvcmdlZ3JhdWx0Z2FycGx5d2FsZG8= ok",
 	"the account is fine; the session token expired; secret key rotated",
 	"e-mail r-click d-pad o-ring j-pop h-index fl-oz cr-lf mi-go",
+	"\"Mozilla/5.0 (X11) Chrome/122.0.0.0 Safari/537.36 Edg/122.0.0.0\"",
 };
 
 static struct am_map *prefix_set;
