@@ -265,23 +265,155 @@ octets(const char *p, size_t len, char sep, int n, int *o)
 /*
  * Account IDs.  The pattern finds twelve digits after an AWS context: a
  * JSON key, a key=value or YAML key, a CLI flag, prose ("account
- * 123456789012", "AWS account ID: ...") or an AWSLogs/ path; or right
- * before a resource ID in a table (VPC flow logs, --output text).
+ * 123456789012", "AWS account ID: ..."), an AWSLogs/ path or Terraform's
+ * "[id=123456789012]" (aws_caller_identity); right before a resource ID
+ * in a table (VPC flow logs, --output text); or as a quoted element of
+ * a JSON array that split_account() finds to be a list of accounts.
  * Elsewhere twelve digits are left alone.
  */
 #define ACCOUNT_PAT \
-	"(?=[\\\\\"AaOo-])(?i:" Q "(?:[a-z0-9-]{1,24}:)?(?:[A-Za-z]{0,24}(?:OwnerId|" \
-	"Owner|AccountId|AccountIds|Account|AccountNumber)|UserId|" \
-	"RequesterId|AWS|account[_-]id|owner[_-]id)" Q "[ \\t]*:[ \\t]*" \
-	"\\[?[ \\t]*\\\\?\"?" \
-	"|(?<![A-Za-z0-9_])(?:aws[_-]?)?(?:account[_-]?id|owner[_-]?id|" \
+	"(?=[\\\\\"AaOo\\[-])(?i:" Q "(?:[a-z0-9-]{1,24}:)?(?:[A-Za-z]{0,24}" \
+	"(?:OwnerId|Owner|AccountId|AccountIds|Account|AccountNumber)|UserId|" \
+	"RequesterId|PrincipalId|AWS|(?:[a-z]{1,12}[_-])?(?:account[_-]id|" \
+	"owner[_-]id))" Q "[ \\t]*:[ \\t]*\\[?[ \\t]*\\\\?\"?" \
+	"|(?:(?<![A-Za-z0-9_])(?:aws[_-]?)?|(?<=sso[_-]|source[_-]|" \
+	"target[_-]|peer[_-]))(?:account[_-]?id|owner[_-]?id|" \
 	"account[_-]?number|account)[\"']?[ \\t]*[=:][ \\t]*[\"']?" \
 	"|--(?:account-id|owner-id|owners?|source-account|aws-account-id|" \
 	"account|expected-bucket-owner|owner-ids)(?:[ \\t]+|=)[\"']?" \
 	"|(?<![A-Za-z0-9_])account(?:[ \\t]+(?:id|number|no\\.?))?[ \\t]*" \
-	"[:#]?[ \\t]*|(?<![A-Za-z0-9_])AWSLogs/)\\K[0-9]{12}(?![0-9])" \
+	"[:#]?[ \\t]*|(?<![A-Za-z0-9_])AWSLogs/" \
+	"|(?<![A-Za-z0-9_])\\[id=(?=[0-9]{12}\\]))\\K[0-9]{12}(?![0-9])" \
+	"|\\\\?\"[0-9]{12}(?=\\\\?\")" \
 	"|(?<![A-Za-z0-9_.:/-])[0-9]{12}(?=[ \\t]+(?:eni|rtb|vpc|sg|subnet|i|" \
 	"vol|snap|ami|igw|acl|nat|tgw|pcx|vpce|r)-[0-9a-f]{8})"
+
+/* Is c one of the bytes of set (never NUL)? */
+static int
+is_in(char c, const char *set)
+{
+	return c != '\0' && strchr(set, c) != NULL;
+}
+
+static size_t
+skip_space_back(const char *subj, size_t lo, size_t p)
+{
+	while (p > lo && is_in(subj[p - 1], " \t\r\n"))
+		p--;
+	return p;
+}
+
+/*
+ * The JSON string that ends with the quote just before p (a \" too), at
+ * or after lo: its text is [*s, *e), its opening quote at *p.  0 if
+ * there is none.
+ */
+static int
+string_back(const char *subj, size_t lo, size_t *p, size_t *s, size_t *e)
+{
+	size_t q;
+
+	if (*p <= lo || subj[*p - 1] != '"')
+		return 0;
+	*e = *p - 1;
+	if (*e > lo && subj[*e - 1] == '\\')
+		(*e)--;
+	for (q = *e; q > lo && subj[q - 1] != '"'; q--)
+		;
+	if (q == lo)
+		return 0;
+	*s = q--;
+	*p = q > lo && subj[q - 1] == '\\' ? q - 1 : q;
+	return 1;
+}
+
+/* Does a JSON key (less any "aws:"-style prefix) hold account IDs? */
+static int
+account_key(const char *k, size_t n)
+{
+	static const char *const whole[] = { "aws", "userid", "userids",
+	    "requesterid" };
+	static const char *const ends[] = { "account", "accounts",
+	    "accountid", "accountids", "accountnumber", "owner", "owners",
+	    "ownerid", "ownerids" };
+	char key[64];
+	size_t i, l = 0, el;
+
+	for (i = n; i > 0 && k[i - 1] != ':'; i--)
+		;
+	for (; i < n && l + 1 < sizeof(key); i++)
+		if (k[i] != '_' && k[i] != '-')
+			key[l++] = (char)tolower((unsigned char)k[i]);
+	key[l] = '\0';
+	if (i < n)
+		return 0;
+	for (i = 0; i < AM_ARRAY_SIZE(whole); i++)
+		if (!strcmp(key, whole[i]))
+			return 1;
+	for (i = 0; i < AM_ARRAY_SIZE(ends); i++) {
+		el = strlen(ends[i]);
+		if (l >= el && !strcmp(key + l - el, ends[i]))
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * Is the quoted twelve digits at q an element of a JSON array of
+ * accounts?  Walk back element by element, over twelve-digit strings
+ * only, to the '[': the array's key must be an account key ("AWS",
+ * "aws:SourceAccount", "AccountIds", ...).  An ARN among the elements
+ * before settles it too: twelve digits beside ARNs are a principal list
+ * ("AWS": ["arn:aws:iam::111122223333:root", "444455556666"]).  At most
+ * LIST_BACK bytes back, so that a long array of other numbers costs
+ * little; an account further down such a list is missed.
+ */
+#define LIST_BACK 4096
+
+static int
+in_account_list(const char *subj, size_t q)
+{
+	size_t lo = q > LIST_BACK ? q - LIST_BACK : 0, p = q, s = 0, e = 0;
+
+	for (;;) {
+		p = skip_space_back(subj, lo, p);
+		if (p == lo)
+			return 0;
+		if (subj[p - 1] == '[') {
+			p = skip_space_back(subj, lo, p - 1);
+			if (p == lo || subj[p - 1] != ':')
+				return 0;
+			p = skip_space_back(subj, lo, p - 1);
+			return string_back(subj, lo, &p, &s, &e) &&
+			    account_key(subj + s, e - s);
+		}
+		if (subj[p - 1] != ',')
+			return 0;
+		p = skip_space_back(subj, lo, p - 1);
+		if (!string_back(subj, lo, &p, &s, &e))
+			return 0;
+		if (e - s > 4 && !memcmp(subj + s, "arn:", 4))
+			return 1;
+		if (e - s != 12 || !all_digits(subj + s, 12))
+			return 0;
+	}
+}
+
+static int
+split_account(const char *subj, size_t len, struct am_match *m)
+{
+	size_t s = m->start;
+
+	(void)len;
+	if (subj[s] == '\\' || subj[s] == '"') {
+		if (!in_account_list(subj, s))
+			return 0;
+		while (subj[s] == '\\' || subj[s] == '"')
+			s++;
+	}
+	add_part(m, s, m->end, "ACCOUNT", NULL);
+	return 1;
+}
 
 /*
  * ARNs.  arn:partition:service:region:account:resource.  The resource
@@ -1127,7 +1259,7 @@ const struct am_kind am_kinds[] = {
 	    "IAM unique ID (AIDA, AROA, ANPA, ...)", 0, NULL },
 
 	/* Identifiers recognised by their context. */
-	{ "account-id", "ACCOUNT", ACCOUNT_PAT, NULL,
+	{ "account-id", "ACCOUNT", ACCOUNT_PAT, split_account,
 	    "12-digit account ID in AWS context", 0, NULL },
 	{ "kms-key-id", "KMS_KEY",
 	    "(?=[KkMm\\\\\"-])(?:(?<![A-Za-z0-9_])key/|(?i:" Q

@@ -324,6 +324,39 @@ static const struct example positives[] = {
 	    "2 ACCOUNT eni-0a1b2c3d4e5f60789 10.0.1.23" },
 	{ "account-id", "ROUTETABLES\t123456789012\trtb-0a1b2c3d4e5f67890",
 	    "ROUTETABLES\tACCOUNT\trtb-0a1b2c3d4e5f67890" },
+	{ "account-id", "\"IpOwnerId\": \"123456789012\",",
+	    "\"IpOwnerId\": \"ACCOUNT\"," },
+	{ "account-id", "\"aws:SourceAccount\": \"123456789012\"",
+	    "\"aws:SourceAccount\": \"ACCOUNT\"" },
+	{ "account-id", "sso_account_id = 876543210987",
+	    "sso_account_id = ACCOUNT" },
+	{ "account-id", "source_account = \"123456789012\"",
+	    "source_account = \"ACCOUNT\"" },
+	{ "account-id", "peer_owner_id = \"123456789012\"",
+	    "peer_owner_id = \"ACCOUNT\"" },
+	{ "account-id", "\"sso_account_id\": \"123456789012\"",
+	    "\"sso_account_id\": \"ACCOUNT\"" },
+	{ "account-id", "\"principalId\": \"123456789012:Bob\"",
+	    "\"principalId\": \"ACCOUNT:Bob\"" },
+	{ "account-id", "data.aws_caller_identity.current: Read complete after "
+	    "0s [id=123456789012]",
+	    "data.aws_caller_identity.current: Read complete after "
+	    "0s [id=ACCOUNT]" },
+	/* Every element of an array of accounts, on one line or many. */
+	{ "account-id", "\"AWS\": [\"111122223333\", \"444455556666\", "
+	    "\"777788889999\"]",
+	    "\"AWS\": [\"ACCOUNT\", \"ACCOUNT\", \"ACCOUNT\"]" },
+	{ "account-id", "\"AWS\": [\n  \"111122223333\",\n  \"444455556666\"\n]",
+	    "\"AWS\": [\n  \"ACCOUNT\",\n  \"ACCOUNT\"\n]" },
+	{ "account-id", "\"aws:ResourceAccount\": [\r\n\t\"111122223333\"]",
+	    "\"aws:ResourceAccount\": [\r\n\t\"ACCOUNT\"]" },
+	{ "account-id", "\"AWS\": [\n  \"arn:aws:iam::210987654321:root\",\n"
+	    "  \"456789012345\"\n]",
+	    "\"AWS\": [\n  \"arn:aws:iam::210987654321:root\",\n"
+	    "  \"ACCOUNT\"\n]" },
+	{ "account-id", "{\\\"AccountIds\\\":[\\\"111122223333\\\","
+	    "\\\"444455556666\\\"]}",
+	    "{\\\"AccountIds\\\":[\\\"ACCOUNT\\\",\\\"ACCOUNT\\\"]}" },
 	{ "kms-key-id", "\"KeyId\": \"1234abcd-12ab-34cd-56ef-1234567890ab\"",
 	    "\"KeyId\": \"KMS_KEY\"" },
 	{ "kms-key-id", "--key-id 1234abcd-12ab-34cd-56ef-1234567890ab",
@@ -572,6 +605,13 @@ static const struct negative negatives[] = {
 	{ "account-id", "accounting 123456789012" },
 	{ "account-id", "1123456789012 eni-0a1b2c3d4e5f60789" },
 	{ "account-id", "123456789012 eni-attached" },
+	{ "account-id", "\"orders\": [\"123456789012\", \"987654321098\"]" },
+	{ "account-id", "[\"123456789012\"]" },
+	{ "account-id", "\"OrderId\": \"123456789012\"" },
+	{ "account-id", "\"Resource\": [\n  \"x\",\n  \"123456789012\"\n]" },
+	{ "account-id", "\"n\": [1, \"123456789012\"]" },
+	{ "account-id", "[id=1234567890123] [id=123456789012x]" },
+	{ "account-id", "sso_accounting_id = 123456789012" },
 	{ "kms-key-id", "request id 1234abcd-12ab-34cd-56ef-1234567890ab" },
 	{ "kms-key-id", "\"EventId\": \"1234abcd-12ab-34cd-56ef-1234567890ab\"" },
 	{ "kms-key-id", "\"KeyId\": \"alias/my-key\"" },
@@ -753,6 +793,12 @@ static const struct example overlaps[] = {
 	    "[ec2-user@EC2_HOST ~]$ curl 169.254.169.254/latest/" },
 	{ NULL, "AKIAIOSFODNN7EXAMPLE EC2_001 i-0123456789abcdef0",
 	    "ACCESS_KEY LITERAL EC2" },
+	{ NULL, "\"Principal\": {\"AWS\": [\n  \"arn:aws:iam::210987654321:root\",\n"
+	    "  \"456789012345\"\n]}",
+	    "\"Principal\": {\"AWS\": [\n  \"arn:aws:iam::ACCOUNT:root\",\n"
+	    "  \"ACCOUNT\"\n]}" },
+	{ NULL, "2 123456789012 eni-0a1b2c3d4e5f60789 10.0.1.23 54.23.1.9 443",
+	    "2 ACCOUNT ENI PRIVATE_IP PUBLIC_IP 443" },
 	{ NULL, "\"logGroupName\": \"/aws/lambda/my-func\" /aws/lambda/my-func",
 	    "\"logGroupName\": \"/aws/lambda/LOG_GROUP\" /aws/lambda/LOG_GROUP" },
 };
@@ -805,6 +851,7 @@ static const char *const precision_corpus[] = {
 	"the account is fine; the session token expired; secret key rotated",
 	"e-mail r-click d-pad o-ring j-pop h-index fl-oz cr-lf mi-go",
 	"\"Mozilla/5.0 (X11) Chrome/122.0.0.0 Safari/537.36 Edg/122.0.0.0\"",
+	"\"ids\": [\"123456789012\", \"210987654321\"], [id=2851119427]",
 };
 
 static struct am_map *prefix_set;
