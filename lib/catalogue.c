@@ -1158,6 +1158,29 @@ split_name(const char *subj, size_t len, struct am_match *m)
 	return m->nparts > 0;
 }
 
+/*
+ * AROA...:name is a role session's principal ID (CloudTrail principalId,
+ * sts get-caller-identity's UserId, aws:userid): the unique ID, then the
+ * session name, a name like the one an assumed-role ARN ends with.  EC2
+ * names a session after its instance: that is the instance ID.
+ */
+static int
+split_iam_id(const char *subj, size_t len, struct am_match *m)
+{
+	size_t c = find_any(subj, m->start, m->end, ":");
+	const struct resource_id *id;
+
+	(void)len;
+	add_part(m, m->start, c, m->kind->prefix, NULL);
+	if (c + 1 < m->end) {
+		if ((id = find_resource_id(subj + c + 1, m->end - c - 1)))
+			add_part(m, c + 1, m->end, id->prefix, id->kind);
+		else
+			add_part(m, c + 1, m->end, "IAM_USER", NULL);
+	}
+	return 1;
+}
+
 #define ID_ROW(name, prefix, lit, pat, tail, desc) \
 	{ name, prefix, lit "(?<![A-Za-z0-9_-]" lit ")" pat, NULL, desc, 0, \
 	    NULL },
@@ -1254,9 +1277,11 @@ const struct am_kind am_kinds[] = {
 	    "A(?<![A-Za-z0-9]A)(?:KIA|SIA)[A-Z0-9]{16}(?![A-Za-z0-9])", NULL,
 	    "access key ID (AKIA, ASIA)", 0, NULL },
 	{ "iam-unique-id", "IAM_ID",
-	    "A(?<![A-Za-z0-9]A)(?:IDA|ROA|IPA|NPA|NVA|PKA|GPA|BIA|CCA|SCA|"
-	    "AGA)[A-Z0-9]{16,17}(?![A-Za-z0-9])", NULL,
-	    "IAM unique ID (AIDA, AROA, ANPA, ...)", 0, NULL },
+	    "A(?<![A-Za-z0-9]A)(?:ROA[A-Z0-9]{16,17}(?::[A-Za-z0-9_+=.@-]{0,63}"
+	    "[A-Za-z0-9_+=@-])?|(?:IDA|IPA|NPA|NVA|PKA|GPA|BIA|CCA|SCA|AGA)"
+	    "[A-Z0-9]{16,17})(?![A-Za-z0-9])", split_iam_id,
+	    "IAM unique ID (AIDA, AROA, ANPA, ...), and the session name in "
+	    "AROA...:name", 0, NULL },
 
 	/* Identifiers recognised by their context. */
 	{ "account-id", "ACCOUNT", ACCOUNT_PAT, split_account,

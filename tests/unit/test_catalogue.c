@@ -296,8 +296,18 @@ static const struct example positives[] = {
 	{ "access-key-id", "\"AccessKeyId\": \"AKIAI44QH8DHBEXAMPLE\"",
 	    "\"AccessKeyId\": \"ACCESS_KEY\"" },
 	{ "iam-unique-id", "AIDAJQABLZS4A3QDU576Q", "IAM_ID" },
+	/* A role session's principal ID: the session name too. */
 	{ "iam-unique-id", "\"UserId\": \"AROADBQP57FF2AEXAMPLE:jane\"",
-	    "\"UserId\": \"IAM_ID:jane\"" },
+	    "\"UserId\": \"IAM_ID:IAM_USER\"" },
+	{ "iam-unique-id", "\"principalId\": \"AROAEXAMPLEID1234567:jane.doe@"
+	    "example.com\",", "\"principalId\": \"IAM_ID:IAM_USER\"," },
+	{ "iam-unique-id", "assumedRoleId AROAEXAMPLEID1234567:gh-run-42.",
+	    "assumedRoleId IAM_ID:IAM_USER." },
+	{ "iam-unique-id", "aws:userid AROAEXAMPLEID1234567:i-0123456789abcdef0",
+	    "aws:userid IAM_ID:EC2" },
+	{ "iam-unique-id", "\"aws:userid\": \"AROAEXAMPLEID1234567:*\"",
+	    "\"aws:userid\": \"IAM_ID:*\"" },
+	{ "iam-unique-id", "AIDAEXAMPLEID1234567:jane", "IAM_ID:jane" },
 	{ "iam-unique-id", "policy ANPAJ2UCCR6DPCEXAMPLE,", "policy IAM_ID," },
 	{ "iam-unique-id", "AGPAJ2UCCR6DPCEXAMPL", "IAM_ID" },
 
@@ -598,6 +608,9 @@ static const struct negative negatives[] = {
 	{ "iam-unique-id", "AIDAJQABLZS4A3QDU576Q1X" },
 	{ "iam-unique-id", "AKIAIOSFODNN7EXAMPLE" },
 	{ "iam-unique-id", "ABCDJQABLZS4A3QDU576Q" },
+	{ "iam-unique-id", "AIDAJQABLZS4A3QDU57" },
+	{ "iam-unique-id", "AIDAJQABLZS4A3QDU576Q1" },
+	{ "iam-unique-id", "AROAEXAMPLEID12:jane" },
 	{ "account-id", "order 123456789012 shipped" },
 	{ "account-id", "epoch 163456789012" },
 	{ "account-id", "account 1234567890123" },
@@ -799,6 +812,10 @@ static const struct example overlaps[] = {
 	    "  \"ACCOUNT\"\n]}" },
 	{ NULL, "2 123456789012 eni-0a1b2c3d4e5f60789 10.0.1.23 54.23.1.9 443",
 	    "2 ACCOUNT ENI PRIVATE_IP PUBLIC_IP 443" },
+	{ NULL, "\"principalId\": \"AROAEXAMPLEID1234567:jane\", \"arn\": "
+	    "\"arn:aws:sts::123456789012:assumed-role/Dev/jane\"",
+	    "\"principalId\": \"IAM_ID:IAM_USER\", \"arn\": "
+	    "\"arn:aws:sts::ACCOUNT:assumed-role/IAM_ROLE/IAM_USER\"" },
 	{ NULL, "\"logGroupName\": \"/aws/lambda/my-func\" /aws/lambda/my-func",
 	    "\"logGroupName\": \"/aws/lambda/LOG_GROUP\" /aws/lambda/LOG_GROUP" },
 };
