@@ -443,6 +443,7 @@ enum arn_how {
 	H_S3,		/* bucket; the object key is kept */
 	H_LOG,		/* log group name, /aws/<service>/ kept */
 	H_ELB,		/* app|net|gwy/ kept, then the name */
+	H_OIDC,		/* an EKS issuer's ID, or the whole provider */
 };
 
 #define F_AWSPUB	0x1	/* a name under aws/ is AWS's own: keep it */
@@ -464,6 +465,7 @@ static const struct arn_rule arn_rules[] = {
 	{ "iam", "policy", H_LAST, "IAM_POLICY", NULL, NULL, 0 },
 	{ "iam", "instance-profile", H_LAST, "IAM_PROFILE", NULL, NULL, 0 },
 	{ "iam", "mfa", H_LAST, "IAM_USER", NULL, NULL, 0 },
+	{ "iam", "oidc-provider", H_OIDC, "EKS_CLUSTER", NULL, NULL, 0 },
 	{ "iam", "root", H_NONE, NULL, NULL, NULL, 0 },
 	{ "sts", "assumed-role", H_PAIR, "IAM_USER", "IAM_ROLE", "IAM_ROLE",
 	    0 },
@@ -618,6 +620,19 @@ arn_name(const char *subj, struct am_match *m, const struct arn_rule *r,
 		ns = log_name_start(subj, ns, re);
 		add_name(subj, m, ns, find_any(subj, ns, re, ":"), r->prefix,
 		    NULL);
+		break;
+	case H_OIDC:
+		/* oidc.eks.<region>.amazonaws.com/id/<ID>: the ID, as in
+		 * the issuer URL; any other provider (a host) whole. */
+		e = re;
+		while (e > ns && subj[e - 1] != '/')
+			e--;
+		if (re - e == 32 && e - ns > 4 &&
+		    has_prefix(subj + e - 4, 4, "/id/") &&
+		    has_prefix(subj + ns, re - ns, "oidc.eks."))
+			add_part(m, e, re, r->prefix, NULL);
+		else
+			add_name(subj, m, ns, re, "ARN", NULL);
 		break;
 	case H_ELB:
 		if (has_prefix(subj + ns, re - ns, "app/") ||
@@ -1181,6 +1196,21 @@ split_iam_id(const char *subj, size_t len, struct am_match *m)
 	return 1;
 }
 
+/* app/NAME/ID, net/..., gwy/..., targetgroup/NAME/ID: the name and the
+ * ID, both with the load balancer's (or target group's) prefix. */
+static int
+split_elb_name_id(const char *subj, size_t len, struct am_match *m)
+{
+	size_t s = find_any(subj, m->start, m->end, "/") + 1;
+	size_t e = find_any(subj, s, m->end, "/");
+	const char *prefix = subj[m->start] == 't' ? "TARGET_GROUP" : "ELB";
+
+	(void)len;
+	add_part(m, s, e, prefix, NULL);
+	add_part(m, e + 1, m->end, prefix, NULL);
+	return m->nparts == 2;
+}
+
 #define ID_ROW(name, prefix, lit, pat, tail, desc) \
 	{ name, prefix, lit "(?<![A-Za-z0-9_-]" lit ")" pat, NULL, desc, 0, \
 	    NULL },
@@ -1253,6 +1283,11 @@ const struct am_kind am_kinds[] = {
 	    "(?=[0-9A-F])" HL "[0-9A-F]{32}\\.(?:[a-z0-9]{2,4}\\.)?" REGION
 	    "\\.eks" AWSCOM HR, split_host,
 	    "EKS API server endpoint: the cluster ID", 0, "amazonaws" },
+	{ "eks-oidc-issuer", "EKS_CLUSTER",
+	    "o(?<![A-Za-z0-9_.-]o)idc\\.eks\\." REGION AWSCOM
+	    "/id/\\K[0-9A-Z]{32}(?![A-Za-z0-9_])", NULL,
+	    "EKS OIDC issuer URL: the ID (the cluster endpoint's)", 0,
+	    "amazonaws" },
 	{ "lambda-url", "LAMBDA",
 	    "(?=[a-z0-9])" HL "[a-z0-9]{32}\\.lambda-url\\." REGION
 	    "\\.on\\.aws" HR, split_host, "Lambda function URL: the URL ID", 0,
@@ -1303,6 +1338,8 @@ const struct am_kind am_kinds[] = {
 	    "(?=[CcDd\\\\\"-])(?:(?<![A-Za-z0-9_])distributions?/|(?i:" Q
 	    "DistributionId" Q "[ \\t]*:[ \\t]*" Q "|--distribution-id"
 	    "(?:[ \\t]+|=)[\"']?|(?<![A-Za-z0-9_])DistributionId=|"
+	    "(?<![A-Za-z0-9_-])distribution(?:[ \\t]+id)?(?:[ \\t]*[:=][ \\t]*|"
+	    "[ \\t]+)[\"']?|"
 	    "(?<![A-Za-z0-9_-])cloudfront[^\\r\\n]{1,200}?--id(?:[ \\t]+|=)"
 	    "[\"']?)|" Q "Id" Q "[ \\t]*:[ \\t]*" Q
 	    "(?=E[A-Z0-9]{12,14}\\\\?\"))\\KE[A-Z0-9]{11,14}(?![A-Za-z0-9_])",
@@ -1312,6 +1349,12 @@ const struct am_kind am_kinds[] = {
 	    "[a-z0-9-]{1,40}/\\K[A-Za-z0-9_.#/-]{0,511}[A-Za-z0-9_#-]", NULL,
 	    "CloudWatch log group /aws/<service>/<name>: the name", 0,
 	    "/aws/" },
+	{ "elb-name-id", "ELB",
+	    "(?=[agnt])(?<![A-Za-z0-9_./:-])(?:app|net|gwy|targetgroup)/"
+	    "[A-Za-z0-9](?:[A-Za-z0-9-]{0,30}[A-Za-z0-9])?/[0-9a-f]{16}"
+	    "(?![A-Za-z0-9_/-]|\\.[A-Za-z0-9])", split_elb_name_id,
+	    "load balancer or target group as app/NAME/ID (access logs, "
+	    "CloudWatch dimensions): name and ID", 0, NULL },
 	{ "resource-name", "RESOURCE_NAME",
 	    "(?=[BbCcDdFfIiKkLlPpQqRrSsTtUu\\\\\"'-])" NAME_PAT, split_name,
 	    "resource name under an AWS naming key (RoleName, --table-name, "

@@ -153,6 +153,14 @@ static const struct example positives[] = {
 	    "arn:aws:iam::ACCOUNT:role/IAM_ROLE,s3://bkt/k.txt" },
 	{ "arn", "(see arn:aws-iso-b:iam::123456789012:user/bob), ok",
 	    "(see arn:aws-iso-b:iam::ACCOUNT:user/IAM_USER), ok" },
+	/* An EKS cluster's OIDC provider: the issuer's ID, as in its URL. */
+	{ "arn", "arn:aws:iam::123456789012:oidc-provider/oidc.eks.us-west-2."
+	    "amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE",
+	    "arn:aws:iam::ACCOUNT:oidc-provider/oidc.eks.us-west-2."
+	    "amazonaws.com/id/EKS_CLUSTER" },
+	{ "arn", "arn:aws:iam::123456789012:oidc-provider/"
+	    "token.actions.githubusercontent.com",
+	    "arn:aws:iam::ACCOUNT:oidc-provider/ARN" },
 
 	/* URLs and hostnames */
 	{ "sqs-url", "https://sqs.us-east-1.amazonaws.com/123456789012/orders",
@@ -251,6 +259,17 @@ static const struct example positives[] = {
 	{ "eks-endpoint", "0123456789ABCDEF0123456789ABCDEF.us-east-1.eks."
 	    "amazonaws.com",
 	    "EKS_CLUSTER.us-east-1.eks.amazonaws.com" },
+	{ "eks-oidc-issuer", "\"issuer\": \"https://oidc.eks.us-west-2.amazonaws."
+	    "com/id/EXAMPLED539D4633E53DE1B71EXAMPLE\"",
+	    "\"issuer\": \"https://oidc.eks.us-west-2.amazonaws.com/id/"
+	    "EKS_CLUSTER\"" },
+	{ "eks-oidc-issuer", "\"oidc.eks.eu-west-1.amazonaws.com/id/"
+	    "4A5B6C7D8E9F0A1B2C3D4E5F6A7B8C9D:sub\": \"system:serviceaccount:a:b\"",
+	    "\"oidc.eks.eu-west-1.amazonaws.com/id/EKS_CLUSTER:sub\": "
+	    "\"system:serviceaccount:a:b\"" },
+	{ "eks-oidc-issuer", "issuer oidc.eks.us-gov-west-1.amazonaws.com/id/"
+	    "0123456789ABCDEF0123456789ABCDEF.",
+	    "issuer oidc.eks.us-gov-west-1.amazonaws.com/id/EKS_CLUSTER." },
 	{ "lambda-url", "https://abcdefghijklmnopqrstuvwxyz012345.lambda-url."
 	    "us-east-1.on.aws/",
 	    "https://LAMBDA.lambda-url.us-east-1.on.aws/" },
@@ -390,11 +409,25 @@ static const struct example positives[] = {
 	    "distribution/CF_DIST" },
 	{ "cloudfront-distribution", "\"Id\": \"E2QWRUHAPOMQZL\",",
 	    "\"Id\": \"CF_DIST\"," },
+	{ "cloudfront-distribution", "(distribution E2QWRUHAPOMQZL, invalidation "
+	    "I2J0I21PCUYOIK)", "(distribution CF_DIST, invalidation "
+	    "I2J0I21PCUYOIK)" },
+	{ "cloudfront-distribution", "Distribution ID: E1KTSUO4RLMF6A",
+	    "Distribution ID: CF_DIST" },
+	{ "cloudfront-distribution", "distribution=\"EDFDVBD6EXAMPLE\"",
+	    "distribution=\"CF_DIST\"" },
 	{ "log-group", "/aws/lambda/my-func", "/aws/lambda/LOG_GROUP" },
 	{ "log-group", "log group /aws/ecs/containerinsights/prod/performance.",
 	    "log group /aws/ecs/LOG_GROUP." },
 	{ "log-group", "\"/aws/codebuild/my-project\"",
 	    "\"/aws/codebuild/LOG_GROUP\"" },
+	{ "elb-name-id", "https 2024-03-14T10:02:31.118274Z app/prod-web-alb/"
+	    "50dc6c495c0c9188 203.0.113.10:52144",
+	    "https 2024-03-14T10:02:31.118274Z app/ELB/ELB 203.0.113.10:52144" },
+	{ "elb-name-id", "LoadBalancer=net/my-nlb/0123456789abcdef,",
+	    "LoadBalancer=net/ELB/ELB," },
+	{ "elb-name-id", "\"TargetGroup\": \"targetgroup/my-tg/73e2d6bc24d8a067\"",
+	    "\"TargetGroup\": \"targetgroup/TARGET_GROUP/TARGET_GROUP\"" },
 	{ "resource-name", "\"RoleName\": \"deploy-bot\",",
 	    "\"RoleName\": \"IAM_ROLE\"," },
 	{ "resource-name", "aws dynamodb scan --table-name Orders",
@@ -635,6 +668,9 @@ static const struct negative negatives[] = {
 	{ "cloudfront-distribution", "EDFDVBD6EXAMPLE" },
 	{ "cloudfront-distribution", "git checkout --id EDFDVBD6EXAMPLE" },
 	{ "cloudfront-distribution", "\"Id\": \"EXAMPLE\"" },
+	{ "cloudfront-distribution", "a Linux distribution ENTERPRISE" },
+	{ "cloudfront-distribution", "distribution e2qwruhapomqzl" },
+	{ "cloudfront-distribution", "redistribution E2QWRUHAPOMQZL" },
 	{ "log-group", "/aws/service/ami-amazon-linux-latest/x" },
 	{ "log-group", "https://github.com/aws/aws-cli/issues" },
 	{ "log-group", "~/.aws/credentials" },
@@ -647,6 +683,17 @@ static const struct negative negatives[] = {
 	{ "resource-name", "class Bucket : UObject" },
 	{ "resource-name", "--function-name $FN" },
 	{ "resource-name", "table_name: DYNAMODB name ([xx=yy],table.dir)" },
+	{ "elb-name-id", "https://example.com/app/prod-web-alb/50dc6c495c0c9188" },
+	{ "elb-name-id", "app/assets/0123456789abcdef.js" },
+	{ "elb-name-id", "app/prod-web-alb/50dc6c49" },
+	{ "elb-name-id", "myapp/x/0123456789abcdef" },
+	{ "eks-oidc-issuer", "https://oidc.eks.us-west-2.amazonaws.com/id/"
+	    "exampled539d4633e53de1b71example" },
+	{ "eks-oidc-issuer", "https://oidc.example.com/id/"
+	    "EXAMPLED539D4633E53DE1B71EXAMPLE" },
+	{ "eks-oidc-issuer", "xoidc.eks.us-west-2.amazonaws.com/id/"
+	    "EXAMPLED539D4633E53DE1B71EXAMPLE" },
+	{ "eks-oidc-issuer", "oidc.eks.us-west-2.amazonaws.com/id/ABCDEF" },
 	{ "cognito-user-pool", "us-east-1_abc" },
 	{ "cognito-user-pool", "us-east-1_aBcDeFgHiJ" },
 	{ "cognito-user-pool", "xus-east-1_aBcDeFgHi" },
@@ -816,6 +863,14 @@ static const struct example overlaps[] = {
 	    "\"arn:aws:sts::123456789012:assumed-role/Dev/jane\"",
 	    "\"principalId\": \"IAM_ID:IAM_USER\", \"arn\": "
 	    "\"arn:aws:sts::ACCOUNT:assumed-role/IAM_ROLE/IAM_USER\"" },
+	{ NULL, "Safari/537.36 Chrome/122.0.0.0 from 203.0.113.9 (app/web/"
+	    "50dc6c495c0c9188)",
+	    "Safari/537.36 Chrome/122.0.0.0 from PUBLIC_IP (app/ELB/ELB)" },
+	{ NULL, "https://4A5B6C7D8E9F0A1B2C3D4E5F6A7B8C9D.gr7.us-west-2.eks."
+	    "amazonaws.com https://oidc.eks.us-west-2.amazonaws.com/id/"
+	    "4A5B6C7D8E9F0A1B2C3D4E5F6A7B8C9D",
+	    "https://EKS_CLUSTER.gr7.us-west-2.eks.amazonaws.com "
+	    "https://oidc.eks.us-west-2.amazonaws.com/id/EKS_CLUSTER" },
 	{ NULL, "\"logGroupName\": \"/aws/lambda/my-func\" /aws/lambda/my-func",
 	    "\"logGroupName\": \"/aws/lambda/LOG_GROUP\" /aws/lambda/LOG_GROUP" },
 };
