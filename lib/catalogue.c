@@ -1105,6 +1105,7 @@ static const struct name_key name_keys[] = {
 	{ "keyname", "KEY_PAIR" },
 	{ "secretid", "SECRET" },
 	{ "secretname", "SECRET" },
+	{ "rolesessionname", "IAM_USER" },
 };
 
 #define NAME_VALUE \
@@ -1116,26 +1117,169 @@ static const struct name_key name_keys[] = {
 	"DBClusterIdentifier|CacheClusterId|ReplicationGroupId|" \
 	"LoadBalancerName|TargetGroupName|Repository[_-]?Name|" \
 	"Log[_-]?Group[_-]?Name|Cluster[_-]?Name|Key[_-]?Name|SecretId|" \
-	"SecretName)"
+	"SecretName|Role[_-]?Session[_-]?Name)"
 /* JSON; a quoted value after key = or key: (YAML, Python, shell); an
  * unquoted value after KEY= (env files, CLI shorthand) or after a YAML
- * key when nothing but a comment follows; a CLI flag.  Unquoted values
+ * key when nothing but a comment follows; a row of --output table
+ * ("|  StackName  |  prod-network  |"); a CLI flag.  Unquoted values
  * elsewhere are too often code or prose (stack_name: a pointer to...). */
 #define NAME_PAT \
 	"(?i:(?<![A-Za-z0-9_-])\\\\?[\"']?" NAME_KEYS \
 	"(?:" Q "[ \\t]*:[ \\t]*" Q NAME_VALUE "(?=\\\\?\")" \
 	"|[\"']?[ \\t]*[:=][ \\t]*[\"']" NAME_VALUE "(?=[\"'])" \
 	"|=" NAME_VALUE "(?=[ \\t;&]|\\r|\\n|$)" \
-	"|:[ \\t]+" NAME_VALUE "(?=[ \\t]*(?:#|\\r|\\n|$)))" \
+	"|:[ \\t]+" NAME_VALUE "(?=[ \\t]*(?:#|\\r|\\n|$))" \
+	"|[ \\t]{1,64}\\|[ \\t]{1,8}" NAME_VALUE "(?=[ \\t][ \\t|]))" \
 	"|--(?:bucket|function-name|role-name|user-name|policy-name|" \
 	"instance-profile-name|table-name|queue-name|stack-name|" \
 	"db-instance-identifier|db-cluster-identifier|cache-cluster-id|" \
 	"replication-group-id|load-balancer-name|repository-name|" \
-	"log-group-name|cluster|key-name|secret-id)(?:[ \\t]+|=)[\"']?" \
+	"log-group-name|cluster|key-name|secret-id|role-session-name)" \
+	"(?:[ \\t]+|=)[\"']?" \
 	NAME_VALUE "(?![A-Za-z0-9_@+=/-]|\\.[A-Za-z0-9_]))"
+/* Terraform's `name = "..."` (and plan's `~ name = "old" -> "new"`):
+ * split_tf_name() keeps only the resource types it knows. */
+#define TF_NAME_PAT \
+	"name(?<![A-Za-z0-9_.\"'-]name)[ \\t]{0,48}=[ \\t]{0,4}\"" NAME_VALUE \
+	"(?=\")(?:\"[ \\t]{1,4}->[ \\t]{1,4}\"" NAME_VALUE "(?=\"))?"
 
 static const char *const not_names[] = { "null", "none", "true", "false",
     "nil", "undefined" };
+
+/*
+ * Terraform resource types whose `name` argument is the AWS resource's
+ * name, and its prefix.  Only these: `name` is also a DynamoDB
+ * attribute's name, a tag's, a setting's, a variable's, and the name of
+ * a package in every TOML file.
+ */
+static const struct name_key tf_types[] = {
+	{ "aws_iam_role", "IAM_ROLE" },
+	{ "aws_iam_user", "IAM_USER" },
+	{ "aws_iam_group", "IAM_GROUP" },
+	{ "aws_iam_policy", "IAM_POLICY" },
+	{ "aws_iam_role_policy", "IAM_POLICY" },
+	{ "aws_iam_user_policy", "IAM_POLICY" },
+	{ "aws_iam_group_policy", "IAM_POLICY" },
+	{ "aws_iam_instance_profile", "IAM_PROFILE" },
+	{ "aws_sqs_queue", "SQS_QUEUE" },
+	{ "aws_sns_topic", "SNS_TOPIC" },
+	{ "aws_dynamodb_table", "DYNAMODB_TABLE" },
+	{ "aws_ecs_cluster", "ECS_CLUSTER" },
+	{ "aws_ecs_service", "ECS_SERVICE" },
+	{ "aws_eks_cluster", "EKS_CLUSTER" },
+	{ "aws_lb", "ELB" },
+	{ "aws_alb", "ELB" },
+	{ "aws_elb", "ELB" },
+	{ "aws_lb_target_group", "TARGET_GROUP" },
+	{ "aws_alb_target_group", "TARGET_GROUP" },
+	{ "aws_cloudwatch_log_group", "LOG_GROUP" },
+	{ "aws_secretsmanager_secret", "SECRET" },
+	{ "aws_ssm_parameter", "PARAM" },
+	{ "aws_kms_alias", "KMS_ALIAS" },
+	{ "aws_ecr_repository", "ECR_REPO" },
+	{ "aws_cloudformation_stack", "STACK" },
+};
+
+#define TF_BACK 32768	/* bytes looked back for the resource block */
+
+static size_t
+line_start(const char *subj, size_t lo, size_t p)
+{
+	while (p > lo && subj[p - 1] != '\n')
+		p--;
+	return p;
+}
+
+/*
+ * The prefix for a Terraform `name` at offset at, or NULL.  The line
+ * must be indented and hold nothing before `name` but a plan's + - ~
+ * marker (.tfvars and TOML `name = ` lines are not indented).  The block
+ * around it is found by walking back over balanced braces, at most
+ * TF_BACK bytes (a longer block is missed): it must be a `resource
+ * "aws_TYPE"` of a type in tf_types, so that a name in a nested block
+ * (a DynamoDB attribute), a map, a locals, variable or module block, or
+ * any other brace language is left alone.
+ */
+static const char *
+tf_name_prefix(const char *subj, size_t at)
+{
+	size_t lo = at > TF_BACK ? at - TF_BACK : 0, ls, p, i, t;
+	int depth = 0, marks = 0;
+	const char *b;
+
+	ls = line_start(subj, lo, at);
+	if (ls == lo && lo > 0)
+		return NULL;
+	if (ls == at || !is_in(subj[ls], " \t"))
+		return NULL;
+	for (p = ls; p < at; p++)
+		if (!is_in(subj[p], " \t") &&
+		    (!is_in(subj[p], "+-~") || marks++))
+			return NULL;
+	for (p = ls;;) {
+		const char *c = subj + p;
+
+		if (!(b = memrchr(subj + lo, '{', p - lo)))
+			return NULL;
+		while ((c = memrchr(b + 1, '}', (size_t)(c - b - 1))))
+			depth++;
+		if (!depth)
+			break;
+		depth--;
+		p = (size_t)(b - subj);
+	}
+	p = line_start(subj, lo, (size_t)(b - subj));
+	while (is_in(subj[p], " \t+-~/<="))
+		p++;
+	if (!has_prefix(subj + p, (size_t)(b - subj) - p, "resource"))
+		return NULL;
+	for (p += 8; is_in(subj[p], " \t"); p++)
+		;
+	if (subj[p++] != '"')
+		return NULL;
+	for (t = p; t < (size_t)(b - subj) && subj[t] != '"'; t++)
+		;
+	for (i = 0; i < AM_ARRAY_SIZE(tf_types); i++)
+		if (field_is(subj + p, t - p, tf_types[i].key))
+			return tf_types[i].prefix;
+	return NULL;
+}
+
+/* A Terraform name's value [s, e) as a part, less what the ARN keeps. */
+static void
+add_tf_name(const char *subj, struct am_match *m, size_t s, size_t e,
+    const char *prefix)
+{
+	if (!strcmp(prefix, "LOG_GROUP"))
+		s = log_name_start(subj, s, e);
+	else if (!strcmp(prefix, "PARAM") && s < e && subj[s] == '/')
+		s++;
+	else if (!strcmp(prefix, "KMS_ALIAS") &&
+	    has_prefix(subj + s, e - s, "alias/")) {
+		s += 6;
+		if (has_prefix(subj + s, e - s, "aws/"))
+			return;
+	}
+	add_part(m, s, e, prefix, NULL);
+}
+
+/* name = "old" -> "new": both values. */
+static int
+split_tf_name(const char *subj, struct am_match *m, size_t vs)
+{
+	const char *prefix = tf_name_prefix(subj, m->start);
+	size_t e;
+
+	if (!prefix)
+		return 0;
+	e = find_any(subj, vs, m->end, "\"");
+	add_tf_name(subj, m, vs, e, prefix);
+	if (e < m->end) {
+		vs = find_any(subj, e + 1, m->end, "\"") + 1;
+		add_tf_name(subj, m, vs, m->end, prefix);
+	}
+	return m->nparts > 0;
+}
 
 static int
 split_name(const char *subj, size_t len, struct am_match *m)
@@ -1151,15 +1295,22 @@ split_name(const char *subj, size_t len, struct am_match *m)
 		if (subj[p] != '-' && subj[p] != '_' && kl + 1 < sizeof(key))
 			key[kl++] = (char)tolower((unsigned char)subj[p]);
 	key[kl] = '\0';
+	for (vs = p; vs < m->end && strchr("\\\"' \t:=|", subj[vs]); vs++)
+		;
+	if (vs >= m->end)
+		return 0;
+	if (!strcmp(key, "name"))
+		return split_tf_name(subj, m, vs);
 	for (i = 0; i < AM_ARRAY_SIZE(name_keys) && !prefix; i++)
 		if (!strcmp(name_keys[i].key, key))
 			prefix = name_keys[i].prefix;
 	if (!prefix)
 		return 0;
-	for (vs = p; vs < m->end && strchr("\\\"' \t:=", subj[vs]); vs++)
-		;
-	if (vs >= m->end)
-		return 0;
+	/* eksctl's node label alpha.eksctl.io/cluster-name names an EKS
+	 * cluster, not an ECS one. */
+	if (!strcmp(key, "clustername") && m->start >= 10 &&
+	    !memcmp(subj + m->start - 10, "eksctl.io/", 10))
+		prefix = "EKS_CLUSTER";
 	/* An ARN or a URL is left to its own row. */
 	if (m->end < len && subj[m->end] == ':')
 		return 0;
@@ -1356,7 +1507,8 @@ const struct am_kind am_kinds[] = {
 	    "load balancer or target group as app/NAME/ID (access logs, "
 	    "CloudWatch dimensions): name and ID", 0, NULL },
 	{ "resource-name", "RESOURCE_NAME",
-	    "(?=[BbCcDdFfIiKkLlPpQqRrSsTtUu\\\\\"'-])" NAME_PAT, split_name,
+	    "(?:(?=[BbCcDdFfIiKkLlPpQqRrSsTtUu\\\\\"'-])" NAME_PAT "|"
+	    TF_NAME_PAT ")", split_name,
 	    "resource name under an AWS naming key (RoleName, --table-name, "
 	    "...)", 0, NULL },
 	{ "cognito-user-pool", "COGNITO_POOL",

@@ -441,6 +441,46 @@ static const struct example positives[] = {
 	{ "resource-name", "\"userName\": \"deploy-bot\"", "\"userName\": \"IAM_USER\"" },
 	{ "resource-name", "--db-instance-identifier=prod-db",
 	    "--db-instance-identifier=RDS" },
+	{ "resource-name", "||  StackName             |  prod-network          ||",
+	    "||  StackName             |  STACK          ||" },
+	{ "resource-name", "|  RoleName |  deploy-bot |",
+	    "|  RoleName |  IAM_ROLE |" },
+	{ "resource-name", "aws sts assume-role --role-arn x --role-session-name "
+	    "jane", "aws sts assume-role --role-arn x --role-session-name "
+	    "IAM_USER" },
+	{ "resource-name", "\"RoleSessionName\": \"ci-deploy\"",
+	    "\"RoleSessionName\": \"IAM_USER\"" },
+	{ "resource-name", "alpha.eksctl.io/cluster-name=prod-eks",
+	    "alpha.eksctl.io/cluster-name=EKS_CLUSTER" },
+	/* Terraform: the name of a resource of a known type. */
+	{ "resource-name", "  + resource \"aws_iam_role\" \"w\" {\n"
+	    "      + assume_role_policy = jsonencode(\n            {\n"
+	    "              + Statement = [\n                  + {\n"
+	    "                      + Principal = {\n"
+	    "                          + Federated = \"x\"\n"
+	    "                        }\n                    },\n"
+	    "                ]\n            }\n        )\n"
+	    "      + name                  = \"orders-worker-irsa\"\n    }",
+	    "  + resource \"aws_iam_role\" \"w\" {\n"
+	    "      + assume_role_policy = jsonencode(\n            {\n"
+	    "              + Statement = [\n                  + {\n"
+	    "                      + Principal = {\n"
+	    "                          + Federated = \"x\"\n"
+	    "                        }\n                    },\n"
+	    "                ]\n            }\n        )\n"
+	    "      + name                  = \"IAM_ROLE\"\n    }" },
+	{ "resource-name", "resource \"aws_sqs_queue\" \"q\" {\n  name = \"orders\"\n"
+	    "  tags = {\n    name = \"x\"\n  }\n}",
+	    "resource \"aws_sqs_queue\" \"q\" {\n  name = \"SQS_QUEUE\"\n"
+	    "  tags = {\n    name = \"x\"\n  }\n}" },
+	{ "resource-name", "  ~ resource \"aws_sns_topic\" \"t\" {\n"
+	    "      ~ name = \"old-topic\" -> \"new-topic\"\n    }",
+	    "  ~ resource \"aws_sns_topic\" \"t\" {\n"
+	    "      ~ name = \"SNS_TOPIC\" -> \"SNS_TOPIC\"\n    }" },
+	{ "resource-name", "resource \"aws_cloudwatch_log_group\" \"l\" {\n"
+	    "  name = \"/aws/lambda/my-func\"\n}",
+	    "resource \"aws_cloudwatch_log_group\" \"l\" {\n"
+	    "  name = \"/aws/lambda/LOG_GROUP\"\n}" },
 	{ "cognito-user-pool", "us-east-1_aBcDeFgHi", "COGNITO_POOL" },
 	{ "cognito-user-pool", "\"UserPoolId\": \"eu-west-1_AbC123xYz\"",
 	    "\"UserPoolId\": \"COGNITO_POOL\"" },
@@ -683,6 +723,16 @@ static const struct negative negatives[] = {
 	{ "resource-name", "class Bucket : UObject" },
 	{ "resource-name", "--function-name $FN" },
 	{ "resource-name", "table_name: DYNAMODB name ([xx=yy],table.dir)" },
+	{ "resource-name", "||  StackStatus           |  CREATE_COMPLETE       ||" },
+	{ "resource-name", "resource \"aws_dynamodb_table\" \"t\" {\n"
+	    "  attribute {\n    name = \"pk\"\n  }\n}" },
+	{ "resource-name", "[package]\nname = \"awsmask\"\nversion = \"0.1.0\"" },
+	{ "resource-name", "locals {\n  name = \"prod\"\n}" },
+	{ "resource-name", "resource \"aws_instance\" \"web\" {\n"
+	    "  name = \"x\"\n}" },
+	{ "resource-name", "  name = \"x\" # and no block at all" },
+	{ "resource-name", "resource \"aws_iam_role\" \"r\" {\n"
+	    "  x = 1 }\n  name = \"x\"" },
 	{ "elb-name-id", "https://example.com/app/prod-web-alb/50dc6c495c0c9188" },
 	{ "elb-name-id", "app/assets/0123456789abcdef.js" },
 	{ "elb-name-id", "app/prod-web-alb/50dc6c49" },
@@ -923,6 +973,7 @@ static const char *const precision_corpus[] = {
 	"the account is fine; the session token expired; secret key rotated",
 	"e-mail r-click d-pad o-ring j-pop h-index fl-oz cr-lf mi-go",
 	"\"Mozilla/5.0 (X11) Chrome/122.0.0.0 Safari/537.36 Edg/122.0.0.0\"",
+	"[package]\nname = \"awsmask\"\n  name = \"x\"\n\"Name\" = \"prod-web-01\"",
 	"\"ids\": [\"123456789012\", \"210987654321\"], [id=2851119427]",
 };
 
@@ -1201,7 +1252,7 @@ test_name_keys(void **state)
 		"DBClusterIdentifier", "CacheClusterId", "ReplicationGroupId",
 		"LoadBalancerName", "TargetGroupName", "RepositoryName",
 		"LogGroupName", "ClusterName", "KeyName", "SecretId",
-		"SecretName",
+		"SecretName", "RoleSessionName",
 	};
 	static const char *const flags[] = {
 		"bucket", "function-name", "role-name", "user-name",
@@ -1210,7 +1261,7 @@ test_name_keys(void **state)
 		"db-cluster-identifier", "cache-cluster-id",
 		"replication-group-id", "load-balancer-name",
 		"repository-name", "log-group-name", "cluster", "key-name",
-		"secret-id",
+		"secret-id", "role-session-name",
 	};
 	char in[256], out[512];
 	size_t i;
