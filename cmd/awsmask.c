@@ -75,16 +75,6 @@ usage(int code)
 	exit(code);
 }
 
-static void
-set(struct opts *o, const char *key, const char *value)
-{
-	if (o->nset == sizeof(o->set) / sizeof(o->set[0]))
-		cli_die(EXIT_USAGE, "too many options");
-	o->set[o->nset].key = key;
-	o->set[o->nset].value = value;
-	o->nset++;
-}
-
 /* --check: count per kind, report lines, never values. */
 struct check {
 	const char *name;
@@ -210,25 +200,27 @@ main(int argc, char **argv)
 	setlocale(LC_ALL, "");
 	cli_init(argv[0]);
 	memset(&o, 0, sizeof(o));
+#define SET(key, value) \
+	cli_set(o.set, &o.nset, sizeof(o.set) / sizeof(o.set[0]), key, value)
 	while ((ch = getopt_long(argc, argv, "cC:hqs:t:vV", longopts,
 	    NULL)) != -1) {
 		switch (ch) {
-		case OPT_ALLOW: set(&o, "allow", optarg); break;
-		case OPT_ALLOW_FILE: set(&o, "allow_file", optarg); break;
+		case OPT_ALLOW: SET("allow", optarg); break;
+		case OPT_ALLOW_FILE: SET("allow_file", optarg); break;
 		case 'c': o.check = 1; break;
 		case 'C': o.config = optarg; break;
-		case OPT_EXCLUDE_TYPES: set(&o, "exclude_types", optarg); break;
+		case OPT_EXCLUDE_TYPES: SET("exclude_types", optarg); break;
 		case 'h': usage(EXIT_OK);
 		case OPT_LINE_BUFFERED: o.line_buffered = 1; break;
 		case OPT_LIST_TYPES: o.list_types = 1; break;
-		case OPT_NAMESPACE: set(&o, "namespace", optarg); break;
-		case OPT_NO_PRESERVE: set(&o, "preserve_structure", "false"); break;
+		case OPT_NAMESPACE: SET("namespace", optarg); break;
+		case OPT_NO_PRESERVE: SET("preserve_structure", "false"); break;
 		case OPT_PASSWORD_FILE: o.password_file = optarg; break;
 		case 'q': cli_quiet = 1; break;
-		case 's': set(&o, "store", optarg); break;
+		case 's': SET("store", optarg); break;
 		case OPT_STORE_STATUS: o.store_status = 1; break;
-		case OPT_TTL: set(&o, "ttl", optarg); break;
-		case 't': set(&o, "types", optarg); break;
+		case OPT_TTL: SET("ttl", optarg); break;
+		case 't': SET("types", optarg); break;
 		case 'v': o.verbose = 1; break;
 		case 'V': printf("awsmask %s\n", AWSMASK_VERSION); return EXIT_OK;
 		default: usage(EXIT_USAGE);
@@ -236,19 +228,10 @@ main(int argc, char **argv)
 	}
 	argc -= optind;
 	argv += optind;
-	for (i = 0; i < (int)o.nset; i++)
-		if (!strcmp(o.set[i].key, "store"))
-			cli_check_store_arg(o.set[i].value);
 	if (isatty(STDOUT_FILENO))
 		o.line_buffered = 1;
 
-	cfg = cli_config(o.config, o.set, o.nset, o.password_file);
-	if ((rc = awsmask_new(cfg, &am))) {
-		cli_warn("%s", am ? awsmask_errstr(am) : awsmask_strerror(rc));
-		awsmask_free(am);
-		awsmask_config_free(cfg);
-		return cli_exit_code(rc);
-	}
+	am = cli_open(o.config, o.set, o.nset, o.password_file, &cfg);
 	if (o.list_types)
 		rc = list_types(am);
 	else if (o.store_status)

@@ -72,16 +72,6 @@ usage(int code)
 }
 
 static void
-set(struct opts *o, const char *key, const char *value)
-{
-	if (o->nset == sizeof(o->set) / sizeof(o->set[0]))
-		cli_die(EXIT_USAGE, "too many options");
-	o->set[o->nset].key = key;
-	o->set[o->nset].value = value;
-	o->nset++;
-}
-
-static void
 unknown(void *arg, const char *token, unsigned long long line)
 {
 	struct unknown *u = arg;
@@ -195,17 +185,19 @@ main(int argc, char **argv)
 	setlocale(LC_ALL, "");
 	cli_init(argv[0]);
 	memset(&o, 0, sizeof(o));
+#define SET(key, value) \
+	cli_set(o.set, &o.nset, sizeof(o.set) / sizeof(o.set[0]), key, value)
 	while ((ch = getopt_long(argc, argv, "C:hqs:vV", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'C': o.config = optarg; break;
 		case 'h': usage(EXIT_OK);
 		case OPT_LINE_BUFFERED: o.line_buffered = 1; break;
-		case OPT_NAMESPACE: set(&o, "namespace", optarg); break;
+		case OPT_NAMESPACE: SET("namespace", optarg); break;
 		case OPT_PASSWORD_FILE: o.password_file = optarg; break;
 		case 'q': cli_quiet = 1; break;
-		case 's': set(&o, "store", optarg); break;
+		case 's': SET("store", optarg); break;
 		case OPT_STRICT: o.strict = 1; break;
-		case OPT_TTL: set(&o, "ttl", optarg); break;
+		case OPT_TTL: SET("ttl", optarg); break;
 		case 'v': o.verbose = 1; break;
 		case OPT_VERIFY: o.verify = optarg; break;
 		case 'V': printf("awsunmask %s\n", AWSMASK_VERSION); return EXIT_OK;
@@ -214,19 +206,10 @@ main(int argc, char **argv)
 	}
 	argc -= optind;
 	argv += optind;
-	for (i = 0; i < (int)o.nset; i++)
-		if (!strcmp(o.set[i].key, "store"))
-			cli_check_store_arg(o.set[i].value);
 	if (isatty(STDOUT_FILENO))
 		o.line_buffered = 1;
 
-	cfg = cli_config(o.config, o.set, o.nset, o.password_file);
-	if ((rc = awsmask_new(cfg, &am))) {
-		cli_warn("%s", am ? awsmask_errstr(am) : awsmask_strerror(rc));
-		awsmask_free(am);
-		awsmask_config_free(cfg);
-		return cli_exit_code(rc);
-	}
+	am = cli_open(o.config, o.set, o.nset, o.password_file, &cfg);
 	if (o.verify) {
 		tmp = tmpfile();
 		if (!tmp)

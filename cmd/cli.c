@@ -201,3 +201,35 @@ cli_check_store_arg(const char *uri)
 		cli_warn("warning: a password in --store is visible to other "
 		    "users in ps; use REDIS_PASSWORD or --password-file");
 }
+
+void
+cli_set(struct cli_setting *set, size_t *n, size_t max, const char *key,
+    const char *value)
+{
+	if (*n == max)
+		cli_die(EXIT_USAGE, "too many options");
+	set[*n].key = key;
+	set[*n].value = value;
+	(*n)++;
+}
+
+struct awsmask *
+cli_open(const char *file, const struct cli_setting *flags, size_t nflags,
+    const char *password_file, struct awsmask_config **cfg)
+{
+	struct awsmask *am;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < nflags; i++)
+		if (!strcmp(flags[i].key, "store"))
+			cli_check_store_arg(flags[i].value);
+	*cfg = cli_config(file, flags, nflags, password_file);
+	if ((rc = awsmask_new(*cfg, &am))) {
+		cli_warn("%s", am ? awsmask_errstr(am) : awsmask_strerror(rc));
+		awsmask_free(am);
+		awsmask_config_free(*cfg);
+		exit(cli_exit_code(rc));
+	}
+	return am;
+}

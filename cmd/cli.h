@@ -49,5 +49,15 @@ struct awsmask_config *cli_config(const char *file,
     const struct cli_setting *flags, size_t nflags, const char *password_file);
 /* A password inside a store URI on argv is visible in ps: say so. */
 void cli_check_store_arg(const char *uri);
+/* Append a flag's setting to set[*n] (room for max); dies when full. */
+void cli_set(struct cli_setting *set, size_t *n, size_t max, const char *key,
+    const char *value);
+/*
+ * The whole start of a tool, after its options: warn about passwords on
+ * argv, build the configuration (cli_config) and the context.  Exits
+ * with the right code on failure.  The caller frees both.
+ */
+struct awsmask *cli_open(const char *file, const struct cli_setting *flags,
+    size_t nflags, const char *password_file, struct awsmask_config **cfg);
 
 #endif
