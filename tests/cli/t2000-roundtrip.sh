@@ -39,7 +39,10 @@ rich() {
 # other than the well-known constants, IAM key IDs, ARNs with an account.
 looks_like_ids() {
 	grep -a -o -E '(^|[^A-Za-z0-9_-])(i|vpc|subnet|sg|sgr|ami|vol|snap|eni|igw|eigw|nat|rtb|acl|tgw|tgw-attach|pcx|vpce|lt|fs|key|dopt|pl|cgw|vgw|vpn|eipalloc|sir|fleet|fl)-[0-9a-f]{8}([0-9a-f]{9})?([^A-Za-z0-9_-]|$)|(^|[^0-9.])([0-9]{1,3}\.){3}[0-9]{1,3}([^0-9.]|$)|(AKIA|ASIA|AIDA|AROA|AIPA|ANPA|ANVA|APKA|AGPA)[A-Z0-9]{16}|arn:aws[a-z-]*:[a-z0-9-]*:[a-z0-9-]*:[0-9]{12}' |
-	    grep -v -E '(^|[^0-9])(0\.0\.0\.0|127\.0\.0\.1|169\.254\.169\.254|255\.255\.255\.255)([^0-9]|$)' || :
+	    grep -v -E '(^|[^0-9])(0\.0\.0\.0|127\.0\.0\.1|169\.254\.169\.254|255\.255\.255\.255)([^0-9]|$)' |
+	    # A browser's version after its product token (Chrome/122.0.0.0)
+	    # is not an address, and awsmask rightly keeps it.
+	    grep -v -E '^/[0-9]{1,3}\.[0-9]{1,3}\.0\.0([^0-9.]|$)' || :
 }
 
 n_examples=0
