@@ -87,6 +87,7 @@ do_file(struct awsmask *am, const struct opts *o, const char *path,
     int outfd, struct unknown *u)
 {
 	unsigned flags = o->line_buffered ? AWSMASK_LINE_BUFFERED : 0;
+	const char *warning;
 	int fd, rc;
 
 	u->name = strcmp(path, "-") ? path : "(standard input)";
@@ -96,6 +97,8 @@ do_file(struct awsmask *am, const struct opts *o, const char *path,
 	rc = awsmask_unmask_fd(am, fd, outfd, flags, unknown, u);
 	if (fd != STDIN_FILENO)
 		close(fd);
+	if ((warning = awsmask_take_warning(am)) && !cli_quiet)
+		cli_warn("warning: %s", warning);
 	if (rc == AWSMASK_EIO && strstr(awsmask_errstr(am), "read error")) {
 		cli_warn("%s: %s", u->name, awsmask_errstr(am));
 		return EXIT_IO;

@@ -189,7 +189,11 @@ test_expect_success 'Redis down with REDIS_FALLBACK=true: masked via the embedde
 	test_no_leak "$WORK/originals" err &&
 	test_path_is_file "$(store_db)" &&
 	test_must_exit 0 awsunmask <out >back 2>err &&
-	test_cmp in back
+	test_cmp in back &&
+	test_must_exit 0 env REDIS_HOST=127.0.0.1 REDIS_PORT=1 REDIS_FALLBACK=true \
+	    awsunmask <out >back 2>err &&
+	test_cmp in back &&
+	test_grep "^awsunmask: warning: .*falling back" err
 '
 
 test_expect_success 'USE_REDIS=false: REDIS_HOST is ignored, embedded store' '
