@@ -202,7 +202,6 @@ int am_scanner_next(struct am_scanner *s, const char *subject, size_t len,
  * a new block.  Call it whenever the subject's bytes change.
  */
 void am_scanner_reset(struct am_scanner *s);
-size_t am_scanner_nkinds(const struct am_scanner *s);
 int am_scanner_kind_enabled(const struct am_scanner *s, size_t i);
 /*
  * Tokens.  Every prefix a token can have: the kinds' prefixes, and the

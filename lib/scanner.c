@@ -407,13 +407,6 @@ fail:
 	return rc;
 }
 
-size_t
-am_scanner_nkinds(const struct am_scanner *s)
-{
-	(void)s;
-	return am_nkinds;
-}
-
 int
 am_scanner_kind_enabled(const struct am_scanner *s, size_t i)
 {
