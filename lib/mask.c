@@ -15,9 +15,8 @@
  */
 #include "mask.h"
 
-#define PCRE2_CODE_UNIT_WIDTH 8
 #include <errno.h>
-#include <pcre2.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -25,19 +24,6 @@
 #define READ_MAX (64 * 1024)		/* bytes asked of one read() */
 #define CONTEXT 256			/* look-behind kept before hist */
 #define MARGIN (AM_MAX_MATCH + CONTEXT)	/* unfinished tail of a long line */
-#define CACHE_MAX 100000		/* entries before the cache restarts */
-
-struct am_stream {
-	char *buf;
-	size_t len, hist, cap;
-	unsigned long long base;	/* stream offset of buf[0] */
-	unsigned long long line;	/* line number at buf[hist] */
-	int eof;
-	int outfd;			/* -1: collect in am->out */
-};
-
-typedef int process_fn(struct awsmask *am, struct am_stream *s,
-    size_t limit, size_t *done, void *arg);
 
 /* Where the next window ends; hist when more input is needed first. */
 static size_t
@@ -56,16 +42,16 @@ window_limit(const struct am_stream *s)
 }
 
 /* Where matching may start: a little before hist inside a long line. */
-static size_t
-scan_from(const struct am_stream *s)
+size_t
+am_scan_from(const struct am_stream *s)
 {
 	if (s->hist == 0 || s->buf[s->hist - 1] == '\n')
 		return s->hist;
 	return s->hist > CONTEXT ? s->hist - CONTEXT : 0;
 }
 
-static unsigned long long
-count_lines(const char *p, size_t n)
+unsigned long long
+am_count_lines(const char *p, size_t n)
 {
 	unsigned long long c = 0;
 	const char *e = p + n;
@@ -94,7 +80,7 @@ shift(struct am_stream *s, size_t done)
 {
 	size_t keep = done > CONTEXT ? done - CONTEXT : 0;
 
-	s->line += count_lines(s->buf + s->hist, done - s->hist);
+	s->line += am_count_lines(s->buf + s->hist, done - s->hist);
 	if (keep) {
 		memmove(s->buf, s->buf + keep, s->len - keep);
 		s->len -= keep;
@@ -103,8 +89,8 @@ shift(struct am_stream *s, size_t done)
 	s->hist = done - keep;
 }
 
-static int
-run_fd(struct awsmask *am, int infd, int outfd, unsigned flags,
+int
+am_run_fd(struct awsmask *am, int infd, int outfd, unsigned flags,
     process_fn *process, void *arg)
 {
 	struct am_stream s;
@@ -165,8 +151,8 @@ run_fd(struct awsmask *am, int infd, int outfd, unsigned flags,
 }
 
 /* Process a whole buffer at once; output collects in am->out. */
-static int
-run_buffer(struct awsmask *am, const char *in, size_t len,
+int
+am_run_buffer(struct awsmask *am, const char *in, size_t len,
     process_fn *process, void *arg)
 {
 	struct am_stream s;
@@ -187,8 +173,8 @@ run_buffer(struct awsmask *am, const char *in, size_t len,
 	return len ? process(am, &s, len, &done, arg) : AWSMASK_OK;
 }
 
-static int
-add_part(struct awsmask *am, const struct am_part *p)
+int
+am_add_part(struct awsmask *am, const struct am_part *p)
 {
 	if (am->nparts == am->aparts) {
 		size_t n = am->aparts ? am->aparts * 2 : 256;
@@ -334,7 +320,7 @@ learn_names(struct awsmask *am, struct am_stream *s, size_t done)
 			np.end = from + n;
 			np.prefix = prefix;
 			np.kind = "learned-name";
-			if ((rc = add_part(am, &np)))
+			if ((rc = am_add_part(am, &np)))
 				return rc;
 		}
 		from = end;
@@ -353,7 +339,7 @@ static int
 collect_parts(struct awsmask *am, struct am_stream *s, size_t limit,
     size_t *done)
 {
-	size_t from = scan_from(s), pos = s->hist;
+	size_t from = am_scan_from(s), pos = s->hist;
 	struct am_match m;
 	int r, i, rc;
 
@@ -367,7 +353,7 @@ collect_parts(struct awsmask *am, struct am_stream *s, size_t limit,
 			continue;
 		}
 		for (i = 0; i < m.nparts; i++)
-			if ((rc = add_part(am, &m.parts[i])))
+			if ((rc = am_add_part(am, &m.parts[i])))
 				return rc;
 		pos = from = m.end;
 	}
@@ -377,8 +363,8 @@ collect_parts(struct awsmask *am, struct am_stream *s, size_t limit,
 	return learn_names(am, s, *done);
 }
 
-static int
-add_item(struct awsmask *am, const char *key, size_t klen,
+int
+am_add_item(struct awsmask *am, const char *key, size_t klen,
     const char *prefix, const char *kind, size_t *index)
 {
 	size_t n;
@@ -410,8 +396,8 @@ add_item(struct awsmask *am, const char *key, size_t klen,
 	return AWSMASK_OK;
 }
 
-static void
-release_items(struct awsmask *am)
+void
+am_release_items(struct awsmask *am)
 {
 	am_store_items_release(am->items, am->nitems);
 	am->nitems = 0;
@@ -419,8 +405,8 @@ release_items(struct awsmask *am)
 }
 
 /* Copy the store's failure into the context: it sticks there too. */
-static int
-store_failed(struct awsmask *am, int rc)
+int
+am_store_failed(struct awsmask *am, int rc)
 {
 	if (am->store && am->store->err.code)
 		return am_seterr(&am->err, rc, "%s", am->store->err.msg);
@@ -446,17 +432,17 @@ resolve_masks(struct awsmask *am, const char *buf)
 
 		p->tok = am_map_get(am->cache, buf + p->start, p->end - p->start,
 		    &p->toklen);
-		if (!p->tok && (rc = add_item(am, buf + p->start,
+		if (!p->tok && (rc = am_add_item(am, buf + p->start,
 		    p->end - p->start, p->prefix, p->kind, &p->item)))
 			return rc;
 	}
 	if (!am->nitems)
 		return AWSMASK_OK;
 	if ((rc = am_store_ensure(am)))
-		return store_failed(am, rc);
+		return am_store_failed(am, rc);
 	am->counts.store_batches++;
 	if ((rc = am_store_mask_many(am->store, am->items, am->nitems)))
-		return store_failed(am, rc);
+		return am_store_failed(am, rc);
 	for (i = 0; i < am->nitems; i++) {
 		if (!am->items[i].value)
 			return am_seterr(&am->err, AWSMASK_ESTORE,
@@ -478,8 +464,8 @@ resolve_masks(struct awsmask *am, const char *buf)
 }
 
 /* Write [from, to) of buf with every part replaced by its token. */
-static int
-emit(struct awsmask *am, const char *buf, size_t from, size_t to)
+int
+am_emit(struct awsmask *am, const char *buf, size_t from, size_t to)
 {
 	size_t i, at = from;
 	int rc = 0;
@@ -495,6 +481,17 @@ emit(struct awsmask *am, const char *buf, size_t from, size_t to)
 	return rc ? am_seterr(&am->err, AWSMASK_ENOMEM, "out of memory") : 0;
 }
 
+int
+am_mask_window(struct awsmask *am, struct am_stream *s, size_t limit,
+    size_t *done)
+{
+	int rc;
+
+	if ((rc = collect_parts(am, s, limit, done)))
+		return rc;
+	return resolve_masks(am, s->buf);
+}
+
 static int
 process_mask(struct awsmask *am, struct am_stream *s, size_t limit,
     size_t *done, void *arg)
@@ -502,14 +499,12 @@ process_mask(struct awsmask *am, struct am_stream *s, size_t limit,
 	int rc;
 
 	(void)arg;
-	if ((rc = collect_parts(am, s, limit, done)))
-		return rc;
-	rc = resolve_masks(am, s->buf);
+	rc = am_mask_window(am, s, limit, done);
 	if (rc == AWSMASK_OK) {
 		am->counts.identifiers += am->nparts;
-		rc = emit(am, s->buf, s->hist, *done);
+		rc = am_emit(am, s->buf, s->hist, *done);
 	}
-	release_items(am);
+	am_release_items(am);
 	return rc;
 }
 
@@ -518,7 +513,7 @@ awsmask_mask_fd(struct awsmask *am, int infd, int outfd, unsigned flags)
 {
 	if (!am)
 		return AWSMASK_EINVAL;
-	return run_fd(am, infd, outfd, flags, process_mask, NULL);
+	return am_run_fd(am, infd, outfd, flags, process_mask, NULL);
 }
 
 int
@@ -530,7 +525,7 @@ awsmask_mask_buffer(struct awsmask *am, const char *in, size_t len,
 	if (!am || !out)
 		return AWSMASK_EINVAL;
 	*out = NULL;
-	rc = run_buffer(am, in, len, process_mask, NULL);
+	rc = am_run_buffer(am, in, len, process_mask, NULL);
 	if (rc == AWSMASK_OK) {
 		*out = am_buf_release(&am->out, outlen);
 		if (!*out)
@@ -559,7 +554,7 @@ process_scan(struct awsmask *am, struct am_stream *s, size_t limit,
 	for (i = 0; i < am->nparts; i++) {
 		const struct am_mpart *p = &am->parts[i];
 
-		line += count_lines(s->buf + at, p->start - at);
+		line += am_count_lines(s->buf + at, p->start - at);
 		at = p->start;
 		if (sa->fn)
 			sa->fn(sa->arg, p->kind, p->prefix, line,
@@ -577,7 +572,7 @@ awsmask_scan_fd(struct awsmask *am, int infd, awsmask_found_fn *fn,
 
 	if (!am)
 		return AWSMASK_EINVAL;
-	return run_fd(am, infd, -1, 0, process_scan, &sa);
+	return am_run_fd(am, infd, -1, 0, process_scan, &sa);
 }
 
 int
@@ -588,205 +583,6 @@ awsmask_scan_buffer(struct awsmask *am, const char *in, size_t len,
 
 	if (!am)
 		return AWSMASK_EINVAL;
-	return run_buffer(am, in, len, process_scan, &sa);
+	return am_run_buffer(am, in, len, process_scan, &sa);
 }
 
-/*
- * Unmasking: the token grammar is one JIT pattern built from every
- * prefix the catalogue can emit.
- */
-struct token_re {
-	pcre2_code *re;
-	pcre2_match_data *md;
-	int jit;
-};
-
-void
-am_token_re_free(struct awsmask *am)
-{
-	struct token_re *t = am->token_re;
-
-	if (!t)
-		return;
-	pcre2_match_data_free(t->md);
-	pcre2_code_free(t->re);
-	am_free(t);
-	am->token_re = NULL;
-}
-
-static int
-token_re_ensure(struct awsmask *am)
-{
-	struct token_re *t;
-	PCRE2_SIZE erroff;
-	char *pat;
-	int errcode;
-
-	if (am->token_re)
-		return AWSMASK_OK;
-	t = am_calloc(1, sizeof(*t));
-	pat = am_token_pattern(am->prefixes);
-	if (!t || !pat) {
-		am_free(t);
-		am_free(pat);
-		return am_seterr(&am->err, AWSMASK_ENOMEM, "out of memory");
-	}
-	t->re = pcre2_compile((PCRE2_SPTR)pat, PCRE2_ZERO_TERMINATED, 0,
-	    &errcode, &erroff, NULL);
-	am_free(pat);
-	if (!t->re) {
-		am_free(t);
-		return am_seterr(&am->err, AWSMASK_ECONFIG,
-		    "cannot compile the token grammar");
-	}
-	t->jit = pcre2_jit_compile(t->re, PCRE2_JIT_COMPLETE) == 0;
-	t->md = pcre2_match_data_create_from_pattern(t->re, NULL);
-	am->token_re = t;
-	if (!t->md)
-		return am_seterr(&am->err, AWSMASK_ENOMEM, "out of memory");
-	return AWSMASK_OK;
-}
-
-struct unmask_arg {
-	awsmask_unknown_fn *fn;
-	void *arg;
-};
-
-static int
-process_unmask(struct awsmask *am, struct am_stream *s, size_t limit,
-    size_t *done, void *arg)
-{
-	struct unmask_arg *ua = arg;
-	struct token_re *t = am->token_re;
-	size_t from = scan_from(s), pos = s->hist, i;
-	unsigned long long line = s->line;
-	size_t at = s->hist;
-	int rc = AWSMASK_OK, r;
-
-	if (am_map_count(am->rcache) > CACHE_MAX)
-		am_map_clear(am->rcache);
-	am->nparts = 0;
-	for (;;) {
-		PCRE2_SIZE *ov;
-		struct am_part p;
-
-		r = t->jit ? pcre2_jit_match(t->re, (PCRE2_SPTR)s->buf, s->len,
-		    from, 0, t->md, NULL) : pcre2_match(t->re,
-		    (PCRE2_SPTR)s->buf, s->len, from, 0, t->md, NULL);
-		if (r < 0)
-			break;
-		ov = pcre2_get_ovector_pointer(t->md);
-		if (ov[0] >= limit)
-			break;
-		from = ov[1] > ov[0] ? ov[1] : ov[0] + 1;
-		if (ov[0] < pos)
-			continue;
-		p.start = ov[0];
-		p.end = ov[1];
-		p.prefix = p.kind = "";
-		if ((rc = add_part(am, &p)))
-			return rc;
-		pos = ov[1];
-	}
-	if (r < 0 && r != PCRE2_ERROR_NOMATCH)
-		return am_seterr(&am->err, AWSMASK_EDATA, "matching failed");
-	*done = pos > limit ? pos : limit;
-
-	for (i = 0; i < am->nparts; i++) {
-		struct am_mpart *pt = &am->parts[i];
-		const char *tk = s->buf + pt->start;
-		size_t n = pt->end - pt->start;
-
-		pt->tok = am_map_get(am->rcache, tk, n, &pt->toklen);
-		if (!pt->tok && (rc = add_item(am, tk, n, NULL, NULL, &pt->item)))
-			goto out;
-	}
-	if (am->nitems) {
-		if ((rc = am_store_ensure(am))) {
-			rc = store_failed(am, rc);
-			goto out;
-		}
-		am->counts.store_batches++;
-		if ((rc = am_store_unmask_many(am->store, am->items, am->nitems))) {
-			rc = store_failed(am, rc);
-			goto out;
-		}
-		for (i = 0; i < am->nitems; i++)
-			if (am->items[i].value && am_map_put(am->rcache,
-			    am->items[i].key, am->items[i].key_len,
-			    am->items[i].value, am->items[i].value_len) < 0) {
-				rc = am_seterr(&am->err, AWSMASK_ENOMEM,
-				    "out of memory");
-				goto out;
-			}
-	}
-	/* Unknown tokens stay as they are: drop them from the parts. */
-	{
-		size_t k = 0;
-
-		for (i = 0; i < am->nparts; i++) {
-			struct am_mpart *pt = &am->parts[i];
-
-			if (!pt->tok) {
-				pt->tok = am->items[pt->item].value;
-				pt->toklen = am->items[pt->item].value_len;
-			}
-			if (!pt->tok) {
-				char tok[128];
-				size_t n = pt->end - pt->start;
-
-				am->counts.tokens_unknown++;
-				line += count_lines(s->buf + at, pt->start - at);
-				at = pt->start;
-				if (ua && ua->fn && n < sizeof(tok)) {
-					memcpy(tok, s->buf + pt->start, n);
-					tok[n] = '\0';
-					ua->fn(ua->arg, tok, line);
-				}
-				continue;
-			}
-			am->counts.tokens_restored++;
-			am->parts[k++] = *pt;
-		}
-		am->nparts = k;
-	}
-	rc = emit(am, s->buf, s->hist, *done);
-out:
-	release_items(am);
-	return rc;
-}
-
-int
-awsmask_unmask_fd(struct awsmask *am, int infd, int outfd, unsigned flags,
-    awsmask_unknown_fn *fn, void *arg)
-{
-	struct unmask_arg ua = { fn, arg };
-	int rc;
-
-	if (!am)
-		return AWSMASK_EINVAL;
-	if ((rc = token_re_ensure(am)))
-		return rc;
-	return run_fd(am, infd, outfd, flags, process_unmask, &ua);
-}
-
-int
-awsmask_unmask_buffer(struct awsmask *am, const char *in, size_t len,
-    char **out, size_t *outlen, awsmask_unknown_fn *fn, void *arg)
-{
-	struct unmask_arg ua = { fn, arg };
-	int rc;
-
-	if (!am || !out)
-		return AWSMASK_EINVAL;
-	*out = NULL;
-	if ((rc = token_re_ensure(am)))
-		return rc;
-	rc = run_buffer(am, in, len, process_unmask, &ua);
-	if (rc == AWSMASK_OK) {
-		*out = am_buf_release(&am->out, outlen);
-		if (!*out)
-			rc = am_seterr(&am->err, AWSMASK_ENOMEM, "out of memory");
-	}
-	return rc;
-}

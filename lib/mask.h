@@ -6,6 +6,8 @@
 
 #include "internal.h"
 
+#define CACHE_MAX 100000		/* cache entries before a restart */
+
 /* One identifying piece of a match, with the token it gets. */
 struct am_mpart {
 	size_t start, end;
@@ -42,7 +44,48 @@ struct awsmask {
 	struct am_error err;
 };
 
+struct am_stream {
+	char *buf;
+	size_t len, hist, cap;
+	unsigned long long base;	/* stream offset of buf[0] */
+	unsigned long long line;	/* line number at buf[hist] */
+	int eof;
+	int outfd;			/* -1: collect in am->out */
+	/* When set, the line of buf[off] for reports (JSON modes). */
+	unsigned long long (*line_at)(void *ctx, size_t off);
+	void *line_ctx;
+};
+
+typedef int process_fn(struct awsmask *am, struct am_stream *s,
+    size_t limit, size_t *done, void *arg);
+
+/* mask.c: the block driver and the pieces both directions share. */
+int am_run_fd(struct awsmask *am, int infd, int outfd, unsigned flags,
+    process_fn *process, void *arg);
+int am_run_buffer(struct awsmask *am, const char *in, size_t len,
+    process_fn *process, void *arg);
+size_t am_scan_from(const struct am_stream *s);
+unsigned long long am_count_lines(const char *p, size_t n);
+int am_add_part(struct awsmask *am, const struct am_part *p);
+int am_add_item(struct awsmask *am, const char *key, size_t klen,
+    const char *prefix, const char *kind, size_t *index);
+void am_release_items(struct awsmask *am);
+int am_store_failed(struct awsmask *am, int rc);
+int am_emit(struct awsmask *am, const char *buf, size_t from, size_t to);
+
+/*
+ * Find and resolve the identifiers (or tokens) of one window: on return
+ * am->parts hold every replacement, with its token (or original) set,
+ * and *done is where the window ends.  The caller writes them out and
+ * then calls am_release_items().
+ */
+int am_mask_window(struct awsmask *am, struct am_stream *s, size_t limit,
+    size_t *done);
+int am_unmask_window(struct awsmask *am, struct am_stream *s, size_t limit,
+    size_t *done, awsmask_unknown_fn *fn, void *arg);
+
 int am_store_ensure(struct awsmask *am);
+int am_token_re_ensure(struct awsmask *am);
 void am_token_re_free(struct awsmask *am);
 
 #endif
