@@ -3,6 +3,7 @@
  */
 #include "cli.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <locale.h>
 #include <stdio.h>
@@ -11,9 +12,9 @@
 #include <unistd.h>
 
 enum {
-	OPT_ALLOW = 256, OPT_ALLOW_FILE, OPT_EXCLUDE_TYPES, OPT_LINE_BUFFERED,
-	OPT_LIST_TYPES, OPT_NAMESPACE, OPT_NO_PRESERVE, OPT_PASSWORD_FILE,
-	OPT_STORE_STATUS, OPT_TTL,
+	OPT_ALLOW = 256, OPT_ALLOW_FILE, OPT_EXCLUDE_TYPES, OPT_FORMAT,
+	OPT_LINE_BUFFERED, OPT_LIST_TYPES, OPT_NAMESPACE, OPT_NO_PRESERVE,
+	OPT_PASSWORD_FILE, OPT_REPORT, OPT_STORE_STATUS, OPT_TTL,
 };
 
 /* Sorted by long name. */
@@ -23,6 +24,7 @@ static const struct option longopts[] = {
 	{ "check", no_argument, NULL, 'c' },
 	{ "config", required_argument, NULL, 'C' },
 	{ "exclude-types", required_argument, NULL, OPT_EXCLUDE_TYPES },
+	{ "format", required_argument, NULL, OPT_FORMAT },
 	{ "help", no_argument, NULL, 'h' },
 	{ "line-buffered", no_argument, NULL, OPT_LINE_BUFFERED },
 	{ "list-types", no_argument, NULL, OPT_LIST_TYPES },
@@ -30,6 +32,7 @@ static const struct option longopts[] = {
 	{ "no-preserve-structure", no_argument, NULL, OPT_NO_PRESERVE },
 	{ "password-file", required_argument, NULL, OPT_PASSWORD_FILE },
 	{ "quiet", no_argument, NULL, 'q' },
+	{ "report", required_argument, NULL, OPT_REPORT },
 	{ "store", required_argument, NULL, 's' },
 	{ "store-status", no_argument, NULL, OPT_STORE_STATUS },
 	{ "ttl", required_argument, NULL, OPT_TTL },
@@ -42,6 +45,7 @@ static const struct option longopts[] = {
 struct opts {
 	const char *config;
 	const char *password_file;
+	const char *report;
 	struct cli_setting set[64];
 	size_t nset;
 	int check, line_buffered, list_types, store_status, verbose;
@@ -54,6 +58,7 @@ static const char usage_text[] =
 "  -c, --check              scan only: report identifiers, exit 1 if any\n"
 "  -C, --config FILE        read FILE instead of the configuration files\n"
 "  --exclude-types TYPES    kinds (names or prefixes) to leave alone\n"
+"  --format FORMAT          input format: auto, text, json or ndjson (auto)\n"
 "  -h, --help               print this help and exit\n"
 "  --line-buffered          write every line at once\n"
 "  --list-types             print the identifier kinds and exit\n"
@@ -61,6 +66,7 @@ static const char usage_text[] =
 "  --no-preserve-structure  one token for a whole ARN, URL or hostname\n"
 "  --password-file FILE     read the Redis password from FILE\n"
 "  -q, --quiet              print no warnings\n"
+"  --report FILE            write what was masked to FILE as JSON lines\n"
 "  -s, --store URI          memory:, sqlite:PATH, redis://..., unix:///PATH\n"
 "  --store-status           report the store's reachability and exit\n"
 "  --ttl DURATION           mapping lifetime: seconds or Ns, Nm, Nh, Nd (7d)\n"
@@ -150,6 +156,24 @@ store_status(struct awsmask *am)
 	return rc ? EXIT_UNAVAILABLE : EXIT_OK;
 }
 
+/* --report: one JSON line per identifier masked; never the original. */
+struct report {
+	FILE *f;
+	unsigned input;
+};
+
+static void
+report_line(void *arg, const char *kind, const char *token, size_t toklen,
+    unsigned long long offset, unsigned long long length)
+{
+	struct report *r = arg;
+
+	/* Kind names and tokens are [A-Za-z0-9_-]: nothing to escape. */
+	fprintf(r->f, "{\"input\":%u,\"kind\":\"%s\",\"token\":\"%.*s\","
+	    "\"offset\":%llu,\"length\":%llu}\n", r->input, kind, (int)toklen,
+	    token, offset, length);
+}
+
 static void
 print_warning(struct awsmask *am)
 {
@@ -179,9 +203,17 @@ do_file(struct awsmask *am, const struct opts *o, const char *path,
 	if (fd != STDIN_FILENO)
 		close(fd);
 	print_warning(am);
+	if (o->verbose)
+		cli_warn("%s: read as %s", name,
+		    awsmask_format_name(awsmask_input_format(am)));
 	if (rc == AWSMASK_EIO && strstr(awsmask_errstr(am), "read error")) {
 		cli_warn("%s: %s", name, awsmask_errstr(am));
 		return EXIT_IO;
+	}
+	if (rc == AWSMASK_EDATA) {
+		/* This input's fault: say where, go on with the next. */
+		cli_warn("%s: %s", name, awsmask_errstr(am));
+		return EXIT_DATA;
 	}
 	if (rc)
 		cli_die(cli_exit_code(rc), "%s: %s", name, awsmask_errstr(am));
@@ -195,6 +227,7 @@ main(int argc, char **argv)
 	struct awsmask *am;
 	struct opts o;
 	struct check chk;
+	struct report rep = { NULL, 0 };
 	int ch, rc = EXIT_OK, i;
 
 	setlocale(LC_ALL, "");
@@ -210,6 +243,14 @@ main(int argc, char **argv)
 		case 'c': o.check = 1; break;
 		case 'C': o.config = optarg; break;
 		case OPT_EXCLUDE_TYPES: SET("exclude_types", optarg); break;
+		case OPT_FORMAT:
+			if (awsmask_format_parse(optarg) < 0) {
+				cli_warn("bad --format '%s': expected auto, text, "
+				    "json or ndjson", optarg);
+				usage(EXIT_USAGE);
+			}
+			SET("format", optarg);
+			break;
 		case 'h': usage(EXIT_OK);
 		case OPT_LINE_BUFFERED: o.line_buffered = 1; break;
 		case OPT_LIST_TYPES: o.list_types = 1; break;
@@ -217,6 +258,7 @@ main(int argc, char **argv)
 		case OPT_NO_PRESERVE: SET("preserve_structure", "false"); break;
 		case OPT_PASSWORD_FILE: o.password_file = optarg; break;
 		case 'q': cli_quiet = 1; break;
+		case OPT_REPORT: o.report = optarg; break;
 		case 's': SET("store", optarg); break;
 		case OPT_STORE_STATUS: o.store_status = 1; break;
 		case OPT_TTL: SET("ttl", optarg); break;
@@ -232,15 +274,23 @@ main(int argc, char **argv)
 		o.line_buffered = 1;
 
 	am = cli_open(o.config, o.set, o.nset, o.password_file, &cfg);
+	if (o.report && !o.check && !o.list_types && !o.store_status) {
+		rep.f = fopen(o.report, "w");
+		if (!rep.f)
+			cli_die(EXIT_IO, "cannot write '%s': %s", o.report,
+			    strerror(errno));
+		awsmask_set_report(am, report_line, &rep);
+	}
 	if (o.list_types)
 		rc = list_types(am);
 	else if (o.store_status)
 		rc = store_status(am);
 	else {
 		memset(&chk, 0, sizeof(chk));
+		rep.input = 1;
 		if (argc == 0)
 			rc = do_file(am, &o, "-", &chk);
-		for (i = 0; i < argc; i++) {
+		for (i = 0; i < argc; i++, rep.input++) {
 			int r = do_file(am, &o, argv[i], &chk);
 
 			if (r && !rc)
@@ -268,5 +318,10 @@ main(int argc, char **argv)
 	}
 	awsmask_free(am);
 	awsmask_config_free(cfg);
+	if (rep.f && fclose(rep.f) != 0) {
+		cli_warn("cannot write '%s': %s", o.report, strerror(errno));
+		if (!rc)
+			rc = EXIT_IO;
+	}
 	return cli_close_stdout(rc);
 }

@@ -12,13 +12,14 @@
 #include <unistd.h>
 
 enum {
-	OPT_LINE_BUFFERED = 256, OPT_NAMESPACE, OPT_PASSWORD_FILE, OPT_STRICT,
+	OPT_FORMAT = 256, OPT_LINE_BUFFERED, OPT_NAMESPACE, OPT_PASSWORD_FILE, OPT_STRICT,
 	OPT_TTL, OPT_VERIFY,
 };
 
 /* Sorted by long name. */
 static const struct option longopts[] = {
 	{ "config", required_argument, NULL, 'C' },
+	{ "format", required_argument, NULL, OPT_FORMAT },
 	{ "help", no_argument, NULL, 'h' },
 	{ "line-buffered", no_argument, NULL, OPT_LINE_BUFFERED },
 	{ "namespace", required_argument, NULL, OPT_NAMESPACE },
@@ -36,6 +37,7 @@ static const struct option longopts[] = {
 static const char usage_text[] =
 "usage: awsunmask [-qvV] [-C file] [-s uri] [options] [file ...]\n"
 "  -C, --config FILE        read FILE instead of the configuration files\n"
+"  --format FORMAT          input format: auto, text, json or ndjson (auto)\n"
 "  -h, --help               print this help and exit\n"
 "  --line-buffered          write every line at once\n"
 "  --namespace PREFIX       prefix of the Redis keys (default aws:)\n"
@@ -99,9 +101,16 @@ do_file(struct awsmask *am, const struct opts *o, const char *path,
 		close(fd);
 	if ((warning = awsmask_take_warning(am)) && !cli_quiet)
 		cli_warn("warning: %s", warning);
+	if (o->verbose)
+		cli_warn("%s: read as %s", u->name,
+		    awsmask_format_name(awsmask_input_format(am)));
 	if (rc == AWSMASK_EIO && strstr(awsmask_errstr(am), "read error")) {
 		cli_warn("%s: %s", u->name, awsmask_errstr(am));
 		return EXIT_IO;
+	}
+	if (rc == AWSMASK_EDATA) {
+		cli_warn("%s: %s", u->name, awsmask_errstr(am));
+		return EXIT_DATA;
 	}
 	if (rc)
 		cli_die(cli_exit_code(rc), "%s: %s", u->name, awsmask_errstr(am));
@@ -193,6 +202,14 @@ main(int argc, char **argv)
 	while ((ch = getopt_long(argc, argv, "C:hqs:vV", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'C': o.config = optarg; break;
+		case OPT_FORMAT:
+			if (awsmask_format_parse(optarg) < 0) {
+				cli_warn("bad --format '%s': expected auto, text, "
+				    "json or ndjson", optarg);
+				usage(EXIT_USAGE);
+			}
+			SET("format", optarg);
+			break;
 		case 'h': usage(EXIT_OK);
 		case OPT_LINE_BUFFERED: o.line_buffered = 1; break;
 		case OPT_NAMESPACE: SET("namespace", optarg); break;

@@ -110,7 +110,10 @@ _awsmask_optarg()
 		COMPREPLY=("${COMPREPLY[@]/#/$head}")
 		compopt -o nospace 2>/dev/null
 		;;
-	-C | --config | --allow-file | --password-file | --verify)
+	--format)
+		COMPREPLY=($(compgen -W "auto text json ndjson" -- "$cur"))
+		;;
+	-C | --config | --allow-file | --password-file | --report | --verify)
 		_awsmask_files "$cur"
 		;;
 	--allow | --namespace | --ttl)
@@ -157,15 +160,16 @@ _awsmask_complete()
 _awsmask()
 {
 	_awsmask_complete '--allow --allow-file --check --config
-	    --exclude-types --help --line-buffered --list-types --namespace
-	    --no-preserve-structure --password-file --quiet --store
+	    --exclude-types --format --help --line-buffered --list-types
+	    --namespace --no-preserve-structure --password-file --quiet
+	    --report --store
 	    --store-status --ttl --types --verbose --version
 	    -c -C -h -q -s -t -v -V'
 }
 
 _awsunmask()
 {
-	_awsmask_complete '--config --help --line-buffered --namespace
+	_awsmask_complete '--config --format --help --line-buffered --namespace
 	    --password-file --quiet --store --strict --ttl --verbose
 	    --verify --version
 	    -C -h -q -s -v -V'

@@ -70,6 +70,23 @@ const char *awsmask_config_errstr(const struct awsmask_config *cfg);
  * "sqlite:///path", "redis://host:port/db"; never a password). */
 const char *awsmask_config_store_name(const struct awsmask_config *cfg);
 
+/*
+ * Input formats (the "format" key).  AUTO reads the start of each input:
+ * JSON when it opens with '{' or '[' and parses as a sequence of JSON
+ * values, text otherwise.  In the JSON formats identifiers are looked
+ * for inside string literals, escapes decoded, with the member key as
+ * context; JSON is one value, NDJSON any number of them.
+ */
+enum awsmask_format {
+	AWSMASK_FORMAT_AUTO = 0,
+	AWSMASK_FORMAT_TEXT,
+	AWSMASK_FORMAT_JSON,
+	AWSMASK_FORMAT_NDJSON,
+};
+/* "auto", "text", "json", "ndjson" and back; -1 / NULL when unknown. */
+int awsmask_format_parse(const char *name);
+const char *awsmask_format_name(int format);
+
 /* Context: a compiled catalogue, a lazily opened store and a cache. */
 int awsmask_new(const struct awsmask_config *cfg, struct awsmask **out);
 void awsmask_free(struct awsmask *am);
@@ -112,6 +129,25 @@ int awsmask_unmask_fd(struct awsmask *am, int infd, int outfd,
     unsigned flags, awsmask_unknown_fn *fn, void *arg);
 int awsmask_unmask_buffer(struct awsmask *am, const char *in, size_t len,
     char **out, size_t *outlen, awsmask_unknown_fn *fn, void *arg);
+
+/*
+ * The format the last input was read as: AUTO resolved to TEXT, JSON
+ * (one value so far) or NDJSON (more than one); for --verbose.
+ */
+int awsmask_input_format(const struct awsmask *am);
+
+/*
+ * Report: fn, when set, is called once per identifier masked, with its
+ * kind, its token, and the byte offset and length of the original in
+ * the input (in JSON formats, of its escaped form in the string
+ * literal).  Never the original.  Offsets count from the start of each
+ * input.  NULL turns it off.
+ */
+typedef void awsmask_report_fn(void *arg, const char *kind,
+    const char *token, size_t token_len, unsigned long long offset,
+    unsigned long long length);
+void awsmask_set_report(struct awsmask *am, awsmask_report_fn *fn,
+    void *arg);
 
 /* What the last calls did, for --verbose. */
 struct awsmask_counts {

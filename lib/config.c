@@ -16,7 +16,9 @@
 #include <string.h>
 #include <strings.h>
 
-enum cfg_type { T_STR, T_INT, T_BOOL, T_DURATION, T_ALLOW, T_ALLOWFILE };
+enum cfg_type {
+	T_STR, T_INT, T_BOOL, T_DURATION, T_ALLOW, T_ALLOWFILE, T_FORMAT
+};
 
 struct cfg_key {
 	const char *name;	/* canonical: lower case, '_' */
@@ -33,6 +35,7 @@ static const struct cfg_key keys[] = {
 	{ "allow_file", NULL, T_ALLOWFILE, 0, 0, 0 },
 	{ "awsmask_prefix", NULL, T_STR, OFF(ns), 0, 0 },
 	{ "exclude_types", "AWSMASK_EXCLUDE_TYPES", T_STR, OFF(exclude_types), 0, 0 },
+	{ "format", "AWSMASK_FORMAT", T_FORMAT, OFF(format), 0, 0 },
 	{ "masking_max_entries", "MASKING_MAX_ENTRIES", T_INT, OFF(max_entries), 0, LLONG_MAX },
 	{ "masking_ttl", "MASKING_TTL", T_DURATION, OFF(ttl), 1, 100LL * 365 * 86400 },
 	{ "namespace", "AWSMASK_PREFIX", T_STR, OFF(ns), 0, 0 },
@@ -290,6 +293,13 @@ config_set(struct am_config *c, const char *key, const char *value,
 		return add_allow(c, value);
 	case T_ALLOWFILE:
 		return load_allow_file(c, value);
+	case T_FORMAT:
+		if ((b = awsmask_format_parse(value)) < 0)
+			return am_seterr(&c->err, AWSMASK_ECONFIG,
+			    "%sbad value for '%s': expected auto, text, json or "
+			    "ndjson", where, k->name);
+		c->format = b;
+		break;
 	}
 	am_free(c->store_name);
 	c->store_name = NULL;

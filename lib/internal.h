@@ -110,6 +110,7 @@ struct am_config {
 	char **allow;		/* allow-listed literal values */
 	size_t nallow;
 	int preserve_structure;
+	int format;		/* enum awsmask_format */
 	char *state_dir;	/* NULL: $XDG_STATE_HOME/awsmask */
 	char *store_name;	/* cached awsmask_config_store_name() */
 	struct am_error err;

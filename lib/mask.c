@@ -90,8 +90,8 @@ shift(struct am_stream *s, size_t done)
 }
 
 int
-am_run_fd(struct awsmask *am, int infd, int outfd, unsigned flags,
-    process_fn *process, void *arg)
+am_run_fd(struct awsmask *am, const char *pre, size_t prelen, int infd,
+    int outfd, unsigned flags, process_fn *process, void *arg)
 {
 	struct am_stream s;
 	int rc = AWSMASK_OK;
@@ -105,10 +105,16 @@ am_run_fd(struct awsmask *am, int infd, int outfd, unsigned flags,
 	s.buf = am_malloc(s.cap);
 	if (!s.buf)
 		return am_seterr(&am->err, AWSMASK_ENOMEM, "out of memory");
+	memcpy(s.buf, pre, prelen);
+	s.len = prelen;
+	s.eof = infd < 0;	/* the caller met the end already */
 	for (;;) {
 		size_t limit, done;
+		int skip_read = prelen && ((flags & AWSMASK_LINE_BUFFERED) ||
+		    prelen >= BLOCK);
 
-		if (!s.eof) {
+		prelen = 0;
+		if (!s.eof && !skip_read) {
 			ssize_t n;
 			size_t room = s.cap - s.len;
 
@@ -492,10 +498,11 @@ am_mask_window(struct awsmask *am, struct am_stream *s, size_t limit,
 	return resolve_masks(am, s->buf);
 }
 
-static int
-process_mask(struct awsmask *am, struct am_stream *s, size_t limit,
+int
+am_process_mask(struct awsmask *am, struct am_stream *s, size_t limit,
     size_t *done, void *arg)
 {
+	size_t i;
 	int rc;
 
 	(void)arg;
@@ -503,6 +510,12 @@ process_mask(struct awsmask *am, struct am_stream *s, size_t limit,
 	if (rc == AWSMASK_OK) {
 		am->counts.identifiers += am->nparts;
 		rc = am_emit(am, s->buf, s->hist, *done);
+	}
+	for (i = 0; rc == AWSMASK_OK && am->report && i < am->nparts; i++) {
+		const struct am_mpart *p = &am->parts[i];
+
+		am->report(am->report_arg, p->kind, p->tok, p->toklen,
+		    s->base + p->start, p->end - p->start);
 	}
 	am_release_items(am);
 	return rc;
@@ -513,7 +526,7 @@ awsmask_mask_fd(struct awsmask *am, int infd, int outfd, unsigned flags)
 {
 	if (!am)
 		return AWSMASK_EINVAL;
-	return am_run_fd(am, infd, outfd, flags, process_mask, NULL);
+	return am_json_run_fd(am, infd, outfd, flags, AM_DIR_MASK, NULL);
 }
 
 int
@@ -525,7 +538,7 @@ awsmask_mask_buffer(struct awsmask *am, const char *in, size_t len,
 	if (!am || !out)
 		return AWSMASK_EINVAL;
 	*out = NULL;
-	rc = am_run_buffer(am, in, len, process_mask, NULL);
+	rc = am_json_run_buffer(am, in, len, AM_DIR_MASK, NULL);
 	if (rc == AWSMASK_OK) {
 		*out = am_buf_release(&am->out, outlen);
 		if (!*out)
@@ -535,16 +548,18 @@ awsmask_mask_buffer(struct awsmask *am, const char *in, size_t len,
 }
 
 /* Scanning: report the parts, write nothing, never open the store. */
-struct scan_arg {
-	awsmask_found_fn *fn;
-	void *arg;
-};
+int
+am_scan_window(struct awsmask *am, struct am_stream *s, size_t limit,
+    size_t *done)
+{
+	return collect_parts(am, s, limit, done);
+}
 
-static int
-process_scan(struct awsmask *am, struct am_stream *s, size_t limit,
+int
+am_process_scan(struct awsmask *am, struct am_stream *s, size_t limit,
     size_t *done, void *arg)
 {
-	struct scan_arg *sa = arg;
+	const struct am_callbacks *cb = arg;
 	unsigned long long line = s->line;
 	size_t i, at = s->hist;
 	int rc;
@@ -556,8 +571,8 @@ process_scan(struct awsmask *am, struct am_stream *s, size_t limit,
 
 		line += am_count_lines(s->buf + at, p->start - at);
 		at = p->start;
-		if (sa->fn)
-			sa->fn(sa->arg, p->kind, p->prefix, line,
+		if (cb && cb->found)
+			cb->found(cb->arg, p->kind, p->prefix, line,
 			    s->base + p->start);
 	}
 	am->counts.identifiers += am->nparts;
@@ -568,21 +583,21 @@ int
 awsmask_scan_fd(struct awsmask *am, int infd, awsmask_found_fn *fn,
     void *arg)
 {
-	struct scan_arg sa = { fn, arg };
+	struct am_callbacks cb = { fn, NULL, arg };
 
 	if (!am)
 		return AWSMASK_EINVAL;
-	return am_run_fd(am, infd, -1, 0, process_scan, &sa);
+	return am_json_run_fd(am, infd, -1, 0, AM_DIR_SCAN, &cb);
 }
 
 int
 awsmask_scan_buffer(struct awsmask *am, const char *in, size_t len,
     awsmask_found_fn *fn, void *arg)
 {
-	struct scan_arg sa = { fn, arg };
+	struct am_callbacks cb = { fn, NULL, arg };
 
 	if (!am)
 		return AWSMASK_EINVAL;
-	return am_run_buffer(am, in, len, process_scan, &sa);
+	return am_json_run_buffer(am, in, len, AM_DIR_SCAN, &cb);
 }
 

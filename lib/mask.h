@@ -33,6 +33,9 @@ struct awsmask {
 	 * prefix its part had, and a mask of the lengths they come in.
 	 */
 	struct am_map *learned;
+	int input_format;		/* what the last input was read as */
+	awsmask_report_fn *report;
+	void *report_arg;
 	uint64_t learned_lens;
 	struct am_mpart *parts;
 	size_t nparts, aparts;
@@ -59,9 +62,18 @@ struct am_stream {
 typedef int process_fn(struct awsmask *am, struct am_stream *s,
     size_t limit, size_t *done, void *arg);
 
+/* What a stream is for, and the callbacks it reports through. */
+enum am_dir { AM_DIR_MASK, AM_DIR_SCAN, AM_DIR_UNMASK };
+struct am_callbacks {
+	awsmask_found_fn *found;
+	awsmask_unknown_fn *unknown;
+	void *arg;
+};
+
 /* mask.c: the block driver and the pieces both directions share. */
-int am_run_fd(struct awsmask *am, int infd, int outfd, unsigned flags,
-    process_fn *process, void *arg);
+/* pre: bytes already read from infd, to go first (at most a block). */
+int am_run_fd(struct awsmask *am, const char *pre, size_t prelen, int infd,
+    int outfd, unsigned flags, process_fn *process, void *arg);
 int am_run_buffer(struct awsmask *am, const char *in, size_t len,
     process_fn *process, void *arg);
 size_t am_scan_from(const struct am_stream *s);
@@ -83,6 +95,17 @@ int am_mask_window(struct awsmask *am, struct am_stream *s, size_t limit,
     size_t *done);
 int am_unmask_window(struct awsmask *am, struct am_stream *s, size_t limit,
     size_t *done, awsmask_unknown_fn *fn, void *arg);
+
+int am_scan_window(struct awsmask *am, struct am_stream *s, size_t limit,
+    size_t *done);
+/* The text-format processors; arg is a const struct am_callbacks *. */
+process_fn am_process_mask, am_process_scan, am_process_unmask;
+
+/* jsonmode.c: the JSON formats, and the choice of format. */
+int am_json_run_fd(struct awsmask *am, int infd, int outfd, unsigned flags,
+    enum am_dir dir, const struct am_callbacks *cb);
+int am_json_run_buffer(struct awsmask *am, const char *in, size_t len,
+    enum am_dir dir, const struct am_callbacks *cb);
 
 int am_store_ensure(struct awsmask *am);
 int am_token_re_ensure(struct awsmask *am);

@@ -64,11 +64,6 @@ am_token_re_ensure(struct awsmask *am)
 	return AWSMASK_OK;
 }
 
-struct unmask_arg {
-	awsmask_unknown_fn *fn;
-	void *arg;
-};
-
 int
 am_unmask_window(struct awsmask *am, struct am_stream *s, size_t limit,
     size_t *done, awsmask_unknown_fn *fn, void *fnarg)
@@ -168,15 +163,15 @@ am_unmask_window(struct awsmask *am, struct am_stream *s, size_t limit,
 	return AWSMASK_OK;
 }
 
-static int
-process_unmask(struct awsmask *am, struct am_stream *s, size_t limit,
+int
+am_process_unmask(struct awsmask *am, struct am_stream *s, size_t limit,
     size_t *done, void *arg)
 {
-	struct unmask_arg *ua = arg;
+	const struct am_callbacks *cb = arg;
 	int rc;
 
-	rc = am_unmask_window(am, s, limit, done, ua ? ua->fn : NULL,
-	    ua ? ua->arg : NULL);
+	rc = am_unmask_window(am, s, limit, done, cb ? cb->unknown : NULL,
+	    cb ? cb->arg : NULL);
 	if (rc == AWSMASK_OK)
 		rc = am_emit(am, s->buf, s->hist, *done);
 	am_release_items(am);
@@ -187,21 +182,21 @@ int
 awsmask_unmask_fd(struct awsmask *am, int infd, int outfd, unsigned flags,
     awsmask_unknown_fn *fn, void *arg)
 {
-	struct unmask_arg ua = { fn, arg };
+	struct am_callbacks cb = { NULL, fn, arg };
 	int rc;
 
 	if (!am)
 		return AWSMASK_EINVAL;
 	if ((rc = am_token_re_ensure(am)))
 		return rc;
-	return am_run_fd(am, infd, outfd, flags, process_unmask, &ua);
+	return am_json_run_fd(am, infd, outfd, flags, AM_DIR_UNMASK, &cb);
 }
 
 int
 awsmask_unmask_buffer(struct awsmask *am, const char *in, size_t len,
     char **out, size_t *outlen, awsmask_unknown_fn *fn, void *arg)
 {
-	struct unmask_arg ua = { fn, arg };
+	struct am_callbacks cb = { NULL, fn, arg };
 	int rc;
 
 	if (!am || !out)
@@ -209,7 +204,7 @@ awsmask_unmask_buffer(struct awsmask *am, const char *in, size_t len,
 	*out = NULL;
 	if ((rc = am_token_re_ensure(am)))
 		return rc;
-	rc = am_run_buffer(am, in, len, process_unmask, &ua);
+	rc = am_json_run_buffer(am, in, len, AM_DIR_UNMASK, &cb);
 	if (rc == AWSMASK_OK) {
 		*out = am_buf_release(&am->out, outlen);
 		if (!*out)
