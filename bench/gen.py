@@ -5,6 +5,8 @@ that every run measures the same bytes.
 
 usage: gen.py MEGABYTES [DISTINCT] > file
        gen.py ids N > file
+       gen.py cloudtrail MEGABYTES > file   (one {"Records": [...]} document)
+       gen.py ndjson MEGABYTES > file       (the same records, one a line)
 """
 import random
 import sys
@@ -30,7 +32,64 @@ def identifiers(n, rnd):
     return sorted(out)
 
 
+def cloudtrail(mb, one_document):
+    """CloudTrail-like records, written as they are made: the generator,
+    like the tool, never holds the document."""
+    import json
+    rnd = random.Random(11)
+    ids = identifiers(20000, rnd)
+    names = ["app-%d" % i for i in range(500)]
+    target = int(mb * 1024 * 1024)
+    out = sys.stdout
+    size = 0
+    i = 0
+    if one_document:
+        out.write('{"Records": [\n')
+    while size < target:
+        acct = "%012d" % (100000000000 + i % 50)
+        rec = {
+            "eventVersion": "1.08",
+            "userIdentity": {
+                "type": "AssumedRole",
+                "principalId": "AROA%016d:session-%d" % (i % 997, i % 13),
+                "arn": "arn:aws:sts::%s:assumed-role/%s/session-%d" %
+                       (acct, rnd.choice(names), i % 13),
+                "accountId": acct,
+                "accessKeyId": "ASIA%016d" % (i % 9973),
+            },
+            "eventTime": "2026-11-28T12:%02d:%02dZ" % (i // 60 % 60, i % 60),
+            "eventSource": "ec2.amazonaws.com",
+            "eventName": "DescribeInstances",
+            "awsRegion": "us-east-1",
+            "sourceIPAddress": rnd.choice(ids) if i % 3 else "54.1.2.%d" % (i % 250),
+            "userAgent": "aws-cli/2.15.0 Python/3.11.6",
+            "requestParameters": {
+                "instancesSet": {"items": [{"instanceId": rnd.choice(ids)}]},
+                "roleName": rnd.choice(names),
+                "description": "caf\u00e9 r\u00e9sum\u00e9 \u2603 %s" % rnd.choice(ids),
+            },
+            "responseElements": None,
+            "requestID": "%08x-0000-4000-8000-%012x" % (i, i),
+            "eventID": "%08x-1111-4000-8000-%012x" % (i, i),
+            "readOnly": True,
+            "recipientAccountId": acct,
+        }
+        line = json.dumps(rec)
+        if one_document:
+            line = ("  " if i == 0 else ",\n  ") + line
+        else:
+            line += "\n"
+        out.write(line)
+        size += len(line)
+        i += 1
+    if one_document:
+        out.write("\n]}\n")
+
+
 def main():
+    if len(sys.argv) > 2 and sys.argv[1] in ("cloudtrail", "ndjson"):
+        cloudtrail(float(sys.argv[2]), sys.argv[1] == "cloudtrail")
+        return
     if len(sys.argv) > 1 and sys.argv[1] == "ids":
         # usage: gen.py ids N: N distinct identifiers, one a line
         rnd = random.Random(7)

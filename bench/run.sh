@@ -12,7 +12,10 @@ log=$dir/log-$MB.txt
 ids=$dir/ids-$NEW.txt
 [ -s "$log" ] || python3 bench/gen.py "$MB" > "$log"
 [ -s "$ids" ] || python3 bench/gen.py ids "$NEW" > "$ids"
+ct=$dir/cloudtrail-$MB.json
+[ -s "$ct" ] || python3 bench/gen.py cloudtrail "$MB" > "$ct"
 bytes=$(wc -c < "$log")
+ctbytes=$(wc -c < "$ct")
 mask=cmd/awsmask
 export XDG_STATE_HOME="$PWD/$dir/state"
 unset AWSMASK_STORE REDIS_HOST USE_REDIS 2>/dev/null || true
@@ -37,6 +40,14 @@ run "awsmask, embedded store, new identifiers" ids "$NEW" $mask "$ids"
 run "awsmask, embedded store, known (log)" MB "$bytes" $mask "$log"
 run "awsmask --store memory:, log" MB "$bytes" $mask --store memory: "$log"
 run "awsmask --check, log" MB "$bytes" sh -c "$mask --check -q '$log' || true"
+run "awsmask, CloudTrail document (json)" MB "$ctbytes" $mask "$ct"
+run "awsmask --format text, same document" MB "$ctbytes" \
+    $mask --format text "$ct"
+# Peak memory on the document: bounded by its longest string.
+if [ -x /usr/bin/time ]; then
+	/usr/bin/time -f "awsmask, CloudTrail document: peak RSS %M KB" \
+	    $mask "$ct" > /dev/null
+fi
 
 if command -v redis-server >/dev/null 2>&1 && [ -f lib/store_redis.c ]; then
 	. tests/integration/redis.sh
