@@ -31,10 +31,16 @@
 #define HOLD_MAX (4 * 1024 * 1024)	/* held output kept in memory */
 #define KEY_CONTEXT_MAX 128		/* longest key copied as context */
 
-/* A decoded string of the block, and where it sits in the text. */
+/*
+ * A decoded string of the block, or a number that may be an account ID
+ * (twelve digits in a RAW segment, at rawoff), and where it sits in the
+ * text.
+ */
 struct jm_str {
 	const struct am_json_seg *seg;
 	size_t vstart, vend;
+	size_t rawoff;		/* NUMBER only */
+	int number;
 };
 
 struct jm {
@@ -45,6 +51,7 @@ struct jm {
 	struct am_buf v;		/* the block's strings, end to end */
 	struct jm_str *strs;
 	size_t nstrs, astrs;
+	struct am_buf key;		/* the last object key, across blocks */
 	int outfd;			/* -1: collect in am->out */
 	size_t mark;			/* am->out before here is complete */
 	int spill;			/* held output past HOLD_MAX, or -1 */
@@ -113,9 +120,11 @@ key_context_ok(const char *k, size_t n)
 }
 
 static int
-add_str(struct jm *jm, const struct am_json_seg *seg)
+add_entry(struct jm *jm, const struct am_json_seg *seg, const char *key,
+    size_t key_len, const char *text, size_t len)
 {
 	struct am_buf *v = &jm->v;
+	struct jm_str *e;
 	int rc = 0;
 
 	if (jm->nstrs == jm->astrs) {
@@ -128,18 +137,68 @@ add_str(struct jm *jm, const struct am_json_seg *seg)
 		jm->astrs = n;
 	}
 	rc |= am_buf_add(v, "\n", 1);
-	if (!seg->is_key && key_context_ok(seg->key, seg->key_len)) {
+	if (key_context_ok(key, key_len)) {
 		rc |= am_buf_add(v, "\"", 1);
-		rc |= am_buf_add(v, seg->key, seg->key_len);
+		rc |= am_buf_add(v, key, key_len);
 		rc |= am_buf_add(v, "\": \"", 4);
 	}
-	jm->strs[jm->nstrs].seg = seg;
-	jm->strs[jm->nstrs].vstart = v->len;
-	rc |= am_buf_add(v, seg->text, seg->text_len);
-	jm->strs[jm->nstrs].vend = v->len;
+	e = &jm->strs[jm->nstrs++];
+	memset(e, 0, sizeof(*e));
+	e->seg = seg;
+	e->vstart = v->len;
+	rc |= am_buf_add(v, text, len);
+	e->vend = v->len;
 	rc |= am_buf_add(v, "\"", 1);
-	jm->nstrs++;
 	return rc;
+}
+
+static int
+add_str(struct jm *jm, const struct am_json_seg *seg)
+{
+	if (seg->is_key) {
+		am_buf_reset(&jm->key);
+		if (am_buf_add(&jm->key, seg->text, seg->text_len) < 0)
+			return -1;
+		return add_entry(jm, seg, NULL, 0, seg->text, seg->text_len);
+	}
+	return add_entry(jm, seg, seg->key, seg->key_len, seg->text,
+	    seg->text_len);
+}
+
+/*
+ * Account IDs are sometimes written as numbers.  A number of exactly
+ * twelve digits goes into the text after the last key seen, so that the
+ * account-ID kind decides with the same context as for a string; a
+ * masked one becomes a string token ("ACCOUNT_001").
+ */
+/* A byte that continues a number: digits, '.', 'e', 'E'. */
+static int
+numeric(char c)
+{
+	return (c >= '0' && c <= '9') || c == '.' || c == 'e' || c == 'E';
+}
+
+static int
+add_numbers(struct jm *jm, const struct am_json_seg *seg)
+{
+	const char *r = seg->raw, *e = r + seg->raw_len, *d = r, *q;
+
+	for (;;) {
+		while (d < e && (*d < '0' || *d > '9'))
+			d++;
+		if (d == e)
+			return 0;
+		for (q = d; q < e && *q >= '0' && *q <= '9'; q++)
+			;
+		if (q - d == 12 && (d == r || !(numeric(d[-1]) || d[-1] == '-' ||
+		    d[-1] == '+')) && (q == e || !numeric(*q))) {
+			if (add_entry(jm, seg, jm->key.buf, jm->key.len, d, 12) < 0)
+				return -1;
+			jm->strs[jm->nstrs - 1].number = 1;
+			jm->strs[jm->nstrs - 1].rawoff = (size_t)(d - r);
+		}
+		d = q;
+	}
 }
 
 /* The input line of a string, for messages about what is in it. */
@@ -322,6 +381,52 @@ across:
 	    st->seg->line);
 }
 
+/*
+ * Write bytes [from, to) of a RAW segment, with the numbers among
+ * entries *s... that were masked written as strings.
+ */
+static int
+emit_raw(struct jm *jm, const struct am_json_seg *seg, size_t from,
+    size_t to, size_t *s, size_t *pi)
+{
+	struct awsmask *am = jm->am;
+	size_t at = from, first, last, k;
+	int rc;
+
+	while (*s < jm->nstrs && jm->strs[*s].seg == seg &&
+	    jm->strs[*s].rawoff < to) {
+		const struct jm_str *st = &jm->strs[(*s)++];
+		const char *t = jm->v.buf + st->vstart;
+		size_t n = st->vend - st->vstart, d = 0;
+
+		if ((rc = parts_of(jm, st, pi, &first, &last)))
+			return rc;
+		if (first == last)
+			continue;
+		rc = am_buf_add(&am->out, seg->raw + at, st->rawoff - at);
+		rc |= am_buf_add(&am->out, "\"", 1);
+		for (k = first; k < last; k++) {
+			const struct am_mpart *p = &am->parts[k];
+
+			rc |= am_buf_add(&am->out, t + d, p->start - st->vstart - d);
+			rc |= am_buf_add(&am->out, p->tok, p->toklen);
+			d = p->end - st->vstart;
+			if (am->report && jm->dir == AM_DIR_MASK)
+				am->report(am->report_arg, p->kind, p->tok,
+				    p->toklen, seg->off + st->rawoff +
+				    (p->start - st->vstart), p->end - p->start);
+		}
+		rc |= am_buf_add(&am->out, t + d, n - d);
+		rc |= am_buf_add(&am->out, "\"", 1);
+		if (rc)
+			return am_seterr(&am->err, AWSMASK_ENOMEM, "out of memory");
+		at = st->rawoff + n;
+	}
+	if (am_buf_add(&am->out, seg->raw + at, to - at) < 0)
+		return am_seterr(&am->err, AWSMASK_ENOMEM, "out of memory");
+	return AWSMASK_OK;
+}
+
 /* Write the segments up to stream offset upto; set mark at complete. */
 static int
 emit_segs(struct jm *jm, const struct am_json_seg *segs, size_t nsegs,
@@ -347,16 +452,16 @@ emit_segs(struct jm *jm, const struct am_json_seg *segs, size_t nsegs,
 			if (seg->off < complete && complete < end) {
 				size_t cut = (size_t)(complete - seg->off);
 
-				if (am_buf_add(&am->out, seg->raw, cut) < 0)
-					goto nomem;
+				if ((rc = emit_raw(jm, seg, 0, cut, &s, &pi)))
+					return rc;
 				jm->mark = am->out.len;
 				jm->marked = 1;
 				if (upto == complete)
 					break;
-				if (am_buf_add(&am->out, seg->raw + cut, n - cut) < 0)
-					goto nomem;
-			} else if (am_buf_add(&am->out, seg->raw, n) < 0) {
-				goto nomem;
+				if ((rc = emit_raw(jm, seg, cut, n, &s, &pi)))
+					return rc;
+			} else if ((rc = emit_raw(jm, seg, 0, n, &s, &pi))) {
+				return rc;
 			}
 		} else {
 			const struct jm_str *st = &jm->strs[s++];
@@ -390,7 +495,7 @@ report_found(struct jm *jm)
 
 	for (s = 0; s < jm->nstrs; s++) {
 		const struct jm_str *st = &jm->strs[s];
-		struct walk w = { st->seg->raw, 1, 0 };
+		struct walk w = { st->seg->raw, st->number ? st->rawoff : 1, 0 };
 
 		if ((rc = parts_of(jm, st, &pi, &first, &last)))
 			return rc;
@@ -526,7 +631,8 @@ jm_block(struct jm *jm, const char *p, size_t n, int eof)
 	jm->nstrs = 0;
 	jm->marked = 0;
 	for (i = 0; i < nsegs && segs[i].off < upto; i++)
-		if (segs[i].type == AM_JSON_STRING && add_str(jm, &segs[i]) < 0)
+		if ((segs[i].type == AM_JSON_STRING ? add_str(jm, &segs[i]) :
+		    jm->dir != AM_DIR_UNMASK ? add_numbers(jm, &segs[i]) : 0) < 0)
 			return am_seterr(&am->err, AWSMASK_ENOMEM, "out of memory");
 
 	am->nparts = 0;
@@ -577,6 +683,7 @@ jm_init(struct jm *jm, struct awsmask *am, enum am_dir dir, int format,
 	jm->outfd = outfd;
 	jm->spill = -1;
 	jm->v = (struct am_buf)AM_BUF_INIT;
+	jm->key = (struct am_buf)AM_BUF_INIT;
 	rc = am_json_new(&jm->j, format == AWSMASK_FORMAT_JSON ? AM_JSON_ONE :
 	    AM_JSON_SEQ, &am->err);
 	return rc;
@@ -592,6 +699,7 @@ jm_fini(struct jm *jm)
 		am->input_format = AWSMASK_FORMAT_NDJSON;
 	am_json_free(jm->j);
 	am_buf_free(&jm->v);
+	am_buf_free(&jm->key);
 	am_free(jm->strs);
 	if (jm->spill >= 0)
 		close(jm->spill);
@@ -669,6 +777,7 @@ am_json_run_fd(struct awsmask *am, int infd, int outfd, unsigned flags,
 {
 	struct jm jm;
 	int format = dir_format(am), eof = 0, rc;
+	size_t have;
 	char *buf;
 	ssize_t n;
 
@@ -698,14 +807,26 @@ am_json_run_fd(struct awsmask *am, int infd, int outfd, unsigned flags,
 	if ((rc = jm_init(&jm, am, dir, format, outfd)))
 		goto out;
 	jm.cb = cb;
+	have = (size_t)n;
 	for (;;) {
-		if ((rc = jm_block(&jm, buf, (size_t)n, eof)) || eof)
+		/* Keep a number whole: its digits wait for the next block. */
+		size_t feed = have;
+
+		while (!eof && feed > 0 && (numeric(buf[feed - 1]) ||
+		    buf[feed - 1] == '-' || buf[feed - 1] == '+'))
+			feed--;
+		if (!feed)
+			feed = have;
+		if ((rc = jm_block(&jm, buf, feed, eof)) || eof)
 			break;
-		n = read_block(infd, buf, BLOCK, flags, &eof);
+		memmove(buf, buf + feed, have - feed);
+		have -= feed;
+		n = read_block(infd, buf + have, BLOCK - have, flags, &eof);
 		if (n < 0) {
 			jm_fini(&jm);
 			goto readerr;
 		}
+		have += (size_t)n;
 		am->counts.bytes_in += (unsigned long long)n;
 	}
 	jm_fini(&jm);
@@ -750,6 +871,7 @@ am_json_run_buffer(struct awsmask *am, const char *in, size_t len,
 	am_json_free(jm.j);
 	jm.j = NULL;
 	am_buf_free(&jm.v);
+	am_buf_free(&jm.key);
 	am_free(jm.strs);
 	if (rc == AWSMASK_EDATA)
 		am->err.code = AWSMASK_OK;
