@@ -13,7 +13,7 @@
 enum {
 	OPT_ALLOW = 256, OPT_ALLOW_FILE, OPT_EXCLUDE_TYPES, OPT_LINE_BUFFERED,
 	OPT_LIST_TYPES, OPT_NAMESPACE, OPT_NO_PRESERVE, OPT_PASSWORD_FILE,
-	OPT_STORE_STATUS, OPT_TTL,
+	OPT_PATTERNS, OPT_STORE_STATUS, OPT_TTL,
 };
 
 /* Sorted by long name. */
@@ -29,6 +29,7 @@ static const struct option longopts[] = {
 	{ "namespace", required_argument, NULL, OPT_NAMESPACE },
 	{ "no-preserve-structure", no_argument, NULL, OPT_NO_PRESERVE },
 	{ "password-file", required_argument, NULL, OPT_PASSWORD_FILE },
+	{ "patterns", required_argument, NULL, OPT_PATTERNS },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "store", required_argument, NULL, 's' },
 	{ "store-status", no_argument, NULL, OPT_STORE_STATUS },
@@ -60,6 +61,7 @@ static const char usage_text[] =
 "  --namespace PREFIX       prefix of the Redis keys (default aws:)\n"
 "  --no-preserve-structure  one token for a whole ARN, URL or hostname\n"
 "  --password-file FILE     read the Redis password from FILE\n"
+"  --patterns FILE          add the custom kinds of FILE (repeatable)\n"
 "  -q, --quiet              print no warnings\n"
 "  -s, --store URI          memory:, sqlite:PATH, redis://..., unix:///PATH\n"
 "  --store-status           report the store's reachability and exit\n"
@@ -216,6 +218,7 @@ main(int argc, char **argv)
 		case OPT_NAMESPACE: SET("namespace", optarg); break;
 		case OPT_NO_PRESERVE: SET("preserve_structure", "false"); break;
 		case OPT_PASSWORD_FILE: o.password_file = optarg; break;
+		case OPT_PATTERNS: SET("patterns", optarg); break;
 		case 'q': cli_quiet = 1; break;
 		case 's': SET("store", optarg); break;
 		case OPT_STORE_STATUS: o.store_status = 1; break;

@@ -110,7 +110,7 @@ _awsmask_optarg()
 		COMPREPLY=("${COMPREPLY[@]/#/$head}")
 		compopt -o nospace 2>/dev/null
 		;;
-	-C | --config | --allow-file | --password-file | --verify)
+	-C | --config | --allow-file | --password-file | --patterns | --verify)
 		_awsmask_files "$cur"
 		;;
 	--allow | --namespace | --ttl)
@@ -158,7 +158,7 @@ _awsmask()
 {
 	_awsmask_complete '--allow --allow-file --check --config
 	    --exclude-types --help --line-buffered --list-types --namespace
-	    --no-preserve-structure --password-file --quiet --store
+	    --no-preserve-structure --password-file --patterns --quiet --store
 	    --store-status --ttl --types --verbose --version
 	    -c -C -h -q -s -t -v -V'
 }
@@ -166,8 +166,8 @@ _awsmask()
 _awsunmask()
 {
 	_awsmask_complete '--config --help --line-buffered --namespace
-	    --password-file --quiet --store --strict --ttl --verbose
-	    --verify --version
+	    --password-file --patterns --quiet --store --strict --ttl
+	    --verbose --verify --version
 	    -C -h -q -s -v -V'
 }
 
