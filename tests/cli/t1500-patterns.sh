@@ -206,4 +206,15 @@ test_expect_success 'a missing patterns file is exit 78' '
 	test_grep -F "cannot open patterns file '\''no-such-file'\''" err
 '
 
+test_expect_success 'the example patterns files mask the example log' '
+	ex=$AWSMASK_TEST_ROOT/examples &&
+	test_must_exit 0 awsmask -s memory: --patterns "$ex/patterns/corp.patterns" \
+	    --patterns "$ex/patterns/tickets.patterns" \
+	    <"$ex/support-case.log" >out 2>err &&
+	printf "%s\n" E104233 E100871 jane.doe ops-team C20481533 OPS-4821 \
+	    SEC-77 INC0012345 CHG0004567 PQ4R7ZT corp.example.com >originals &&
+	test_no_leak originals out &&
+	test_grep -F "HTTP-500 count=3, build 2026.11.2, JIRA-style text ABC-12 stays" out
+'
+
 test_done
