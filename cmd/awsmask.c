@@ -14,7 +14,7 @@
 enum {
 	OPT_ALLOW = 256, OPT_ALLOW_FILE, OPT_EXCLUDE_TYPES, OPT_FORMAT,
 	OPT_LINE_BUFFERED, OPT_LIST_TYPES, OPT_NAMESPACE, OPT_NO_PRESERVE,
-	OPT_PASSWORD_FILE, OPT_REPORT, OPT_STORE_STATUS, OPT_TTL,
+	OPT_PASSWORD_FILE, OPT_PATTERNS, OPT_REPORT, OPT_STORE_STATUS, OPT_TTL,
 };
 
 /* Sorted by long name. */
@@ -31,6 +31,7 @@ static const struct option longopts[] = {
 	{ "namespace", required_argument, NULL, OPT_NAMESPACE },
 	{ "no-preserve-structure", no_argument, NULL, OPT_NO_PRESERVE },
 	{ "password-file", required_argument, NULL, OPT_PASSWORD_FILE },
+	{ "patterns", required_argument, NULL, OPT_PATTERNS },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "report", required_argument, NULL, OPT_REPORT },
 	{ "store", required_argument, NULL, 's' },
@@ -65,6 +66,7 @@ static const char usage_text[] =
 "  --namespace PREFIX       prefix of the Redis keys (default aws:)\n"
 "  --no-preserve-structure  one token for a whole ARN, URL or hostname\n"
 "  --password-file FILE     read the Redis password from FILE\n"
+"  --patterns FILE          add the custom kinds of FILE (repeatable)\n"
 "  -q, --quiet              print no warnings\n"
 "  --report FILE            write what was masked to FILE as JSON lines\n"
 "  -s, --store URI          memory:, sqlite:PATH, redis://..., unix:///PATH\n"
@@ -257,6 +259,7 @@ main(int argc, char **argv)
 		case OPT_NAMESPACE: SET("namespace", optarg); break;
 		case OPT_NO_PRESERVE: SET("preserve_structure", "false"); break;
 		case OPT_PASSWORD_FILE: o.password_file = optarg; break;
+		case OPT_PATTERNS: SET("patterns", optarg); break;
 		case 'q': cli_quiet = 1; break;
 		case OPT_REPORT: o.report = optarg; break;
 		case 's': SET("store", optarg); break;

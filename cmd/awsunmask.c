@@ -12,8 +12,8 @@
 #include <unistd.h>
 
 enum {
-	OPT_FORMAT = 256, OPT_LINE_BUFFERED, OPT_NAMESPACE, OPT_PASSWORD_FILE, OPT_STRICT,
-	OPT_TTL, OPT_VERIFY,
+	OPT_FORMAT = 256, OPT_LINE_BUFFERED, OPT_NAMESPACE, OPT_PASSWORD_FILE,
+	OPT_PATTERNS, OPT_STRICT, OPT_TTL, OPT_VERIFY,
 };
 
 /* Sorted by long name. */
@@ -24,6 +24,7 @@ static const struct option longopts[] = {
 	{ "line-buffered", no_argument, NULL, OPT_LINE_BUFFERED },
 	{ "namespace", required_argument, NULL, OPT_NAMESPACE },
 	{ "password-file", required_argument, NULL, OPT_PASSWORD_FILE },
+	{ "patterns", required_argument, NULL, OPT_PATTERNS },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "store", required_argument, NULL, 's' },
 	{ "strict", no_argument, NULL, OPT_STRICT },
@@ -42,6 +43,7 @@ static const char usage_text[] =
 "  --line-buffered          write every line at once\n"
 "  --namespace PREFIX       prefix of the Redis keys (default aws:)\n"
 "  --password-file FILE     read the Redis password from FILE\n"
+"  --patterns FILE          know the token prefixes of FILE's custom kinds\n"
 "  -q, --quiet              print no warnings\n"
 "  -s, --store URI          memory:, sqlite:PATH, redis://..., unix:///PATH\n"
 "  --strict                 an unknown token is an error (exit 1)\n"
@@ -54,7 +56,7 @@ struct opts {
 	const char *config;
 	const char *password_file;
 	const char *verify;
-	struct cli_setting set[16];
+	struct cli_setting set[64];
 	size_t nset;
 	int line_buffered, strict, verbose;
 };
@@ -214,6 +216,7 @@ main(int argc, char **argv)
 		case OPT_LINE_BUFFERED: o.line_buffered = 1; break;
 		case OPT_NAMESPACE: SET("namespace", optarg); break;
 		case OPT_PASSWORD_FILE: o.password_file = optarg; break;
+		case OPT_PATTERNS: SET("patterns", optarg); break;
 		case 'q': cli_quiet = 1; break;
 		case 's': SET("store", optarg); break;
 		case OPT_STRICT: o.strict = 1; break;

@@ -167,14 +167,20 @@ cli_config(const char *file, const struct cli_setting *flags, size_t nflags,
 		cli_die(EXIT_UNAVAILABLE, "out of memory");
 	if (awsmask_config_load_standard(cfg, file))
 		cli_die(EXIT_CONFIG, "%s", awsmask_config_errstr(cfg));
-	for (i = 0; i < nflags; i++) {
-		int rc = awsmask_config_set(cfg, flags[i].key, flags[i].value);
+	/* Two passes: --patterns first, for the kinds --types may name. */
+	for (i = 0; i < 2 * nflags; i++) {
+		const struct cli_setting *f = &flags[i % nflags];
+		int rc, files = !strcmp(f->key, "patterns");
 
+		if (files != (i < nflags))
+			continue;
+		rc = awsmask_config_set(cfg, f->key, f->value);
 		if (rc == AWSMASK_ENOMEM)
 			cli_die(EXIT_UNAVAILABLE, "out of memory");
 		if (rc) {
-			/* allow_file problems are files, not usage. */
-			if (!strcmp(flags[i].key, "allow_file"))
+			/* Problems of named files are configuration, not
+			 * usage. */
+			if (files || !strcmp(f->key, "allow_file"))
 				cli_die(EXIT_CONFIG, "%s",
 				    awsmask_config_errstr(cfg));
 			cli_die(EXIT_USAGE, "%s", awsmask_config_errstr(cfg));

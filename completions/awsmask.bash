@@ -113,7 +113,7 @@ _awsmask_optarg()
 	--format)
 		COMPREPLY=($(compgen -W "auto text json ndjson" -- "$cur"))
 		;;
-	-C | --config | --allow-file | --password-file | --report | --verify)
+	-C | --config | --allow-file | --password-file | --patterns | --report | --verify)
 		_awsmask_files "$cur"
 		;;
 	--allow | --namespace | --ttl)
@@ -161,8 +161,8 @@ _awsmask()
 {
 	_awsmask_complete '--allow --allow-file --check --config
 	    --exclude-types --format --help --line-buffered --list-types
-	    --namespace --no-preserve-structure --password-file --quiet
-	    --report --store
+	    --namespace --no-preserve-structure --password-file --patterns
+	    --quiet --report --store
 	    --store-status --ttl --types --verbose --version
 	    -c -C -h -q -s -t -v -V'
 }
@@ -170,8 +170,8 @@ _awsmask()
 _awsunmask()
 {
 	_awsmask_complete '--config --format --help --line-buffered --namespace
-	    --password-file --quiet --store --strict --ttl --verbose
-	    --verify --version
+	    --password-file --patterns --quiet --store --strict --ttl
+	    --verbose --verify --version
 	    -C -h -q -s -v -V'
 }
 

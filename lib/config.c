@@ -8,6 +8,8 @@
  */
 #include "internal.h"
 
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
@@ -17,7 +19,8 @@
 #include <strings.h>
 
 enum cfg_type {
-	T_STR, T_INT, T_BOOL, T_DURATION, T_ALLOW, T_ALLOWFILE, T_FORMAT
+	T_STR, T_INT, T_BOOL, T_DURATION, T_ALLOW, T_ALLOWFILE, T_FORMAT,
+	T_PATTERNS
 };
 
 struct cfg_key {
@@ -39,6 +42,7 @@ static const struct cfg_key keys[] = {
 	{ "masking_max_entries", "MASKING_MAX_ENTRIES", T_INT, OFF(max_entries), 0, LLONG_MAX },
 	{ "masking_ttl", "MASKING_TTL", T_DURATION, OFF(ttl), 1, 100LL * 365 * 86400 },
 	{ "namespace", "AWSMASK_PREFIX", T_STR, OFF(ns), 0, 0 },
+	{ "patterns", "AWSMASK_PATTERNS", T_PATTERNS, 0, 0, 0 },
 	{ "preserve_structure", NULL, T_BOOL, OFF(preserve_structure), 0, 1 },
 	{ "redis_db", "REDIS_DB", T_INT, OFF(redis_db), 0, 1000000 },
 	{ "redis_fallback", "REDIS_FALLBACK", T_BOOL, OFF(redis_fallback), 0, 1 },
@@ -99,6 +103,9 @@ awsmask_config_free(struct awsmask_config *cfg)
 	for (i = 0; i < c->nallow; i++)
 		am_free(c->allow[i]);
 	am_free(c->allow);
+	for (i = 0; i < c->ncustom; i++)
+		am_free((char *)c->custom[i].name);
+	am_free(c->custom);
 	am_free(c->state_dir);
 	am_free(c->store_name);
 	am_free(cfg);
@@ -240,6 +247,215 @@ load_allow_file(struct am_config *c, const char *path)
 	return rc;
 }
 
+/*
+ * Patterns files: one custom kind a line, "NAME PREFIX REGEX", fields
+ * separated by blanks; the regex is the rest of the line.  Blank lines
+ * and lines starting with '#' are skipped.  Everything is checked here,
+ * when the configuration is read, so that a bad file stops the tool
+ * before it reads any input.
+ */
+#define CUSTOM_NAME_MAX 64
+#define CUSTOM_PREFIX_MAX 32
+
+static int
+custom_name_ok(const char *p, size_t n)
+{
+	size_t i;
+
+	if (n == 0 || n > CUSTOM_NAME_MAX || p[0] == '-' || p[n - 1] == '-')
+		return 0;
+	for (i = 0; i < n; i++)
+		if (!islower((unsigned char)p[i]) &&
+		    !isdigit((unsigned char)p[i]) && p[i] != '-')
+			return 0;
+	return 1;
+}
+
+static int
+custom_prefix_ok(const char *p, size_t n)
+{
+	size_t i;
+
+	if (n < 2 || n > CUSTOM_PREFIX_MAX || !isupper((unsigned char)p[0]) ||
+	    p[n - 1] == '_')
+		return 0;
+	for (i = 0; i < n; i++)
+		if (!isupper((unsigned char)p[i]) &&
+		    !isdigit((unsigned char)p[i]) && p[i] != '_')
+			return 0;
+	return 1;
+}
+
+/* Does `word` name a built-in kind, by name or prefix (as --types would)? */
+static const struct am_kind *
+builtin_named(const char *word)
+{
+	size_t i;
+
+	for (i = 0; i < am_nkinds; i++)
+		if (!strcasecmp(am_kinds[i].name, word) ||
+		    (am_kinds[i].prefix && !strcasecmp(am_kinds[i].prefix, word)))
+			return &am_kinds[i];
+	return NULL;
+}
+
+/*
+ * Check one line's kind and append it to *rows: its strings go in one
+ * allocation, name first.  `where` is "FILE:LINE: ".
+ */
+static int
+custom_parse(struct am_config *c, char *line, const char *where,
+    const char *path, unsigned long lineno, struct am_kind **rows,
+    size_t *nrows)
+{
+	char *name = line, *prefix, *re, *blk;
+	size_t nn, np, nr, nd, i;
+	struct am_kind *k;
+	PCRE2_SIZE erroff;
+	size_t minlen = 0;
+	pcre2_code *code;
+	int errcode;
+	char desc[300];
+
+	nn = strcspn(name, " \t");
+	prefix = name + nn + strspn(name + nn, " \t");
+	np = strcspn(prefix, " \t");
+	re = prefix + np + strspn(prefix + np, " \t");
+	nr = strlen(re);
+	if (!nn || !np || !nr)
+		return am_seterr(&c->err, AWSMASK_ECONFIG,
+		    "%sexpected NAME PREFIX REGEX", where);
+	name[nn] = '\0';
+	prefix[np] = '\0';
+	if (!custom_name_ok(name, nn) || !strcmp(name, "all"))
+		return am_seterr(&c->err, AWSMASK_ECONFIG, "%sbad kind name "
+		    "'%.*s': expected a-z, 0-9 and '-', at most %d", where,
+		    (int)(nn > 64 ? 64 : nn), name, CUSTOM_NAME_MAX);
+	if (builtin_named(name))
+		return am_seterr(&c->err, AWSMASK_ECONFIG, "%skind name '%s' "
+		    "is taken by a built-in kind or token prefix", where, name);
+	for (i = 0; i < *nrows; i++)
+		if (!strcmp((*rows)[i].name, name))
+			return am_seterr(&c->err, AWSMASK_ECONFIG, "%skind '%s' "
+			    "is defined twice", where, name);
+	if (!strcmp(prefix, "LITERAL"))
+		return am_seterr(&c->err, AWSMASK_ECONFIG, "%stoken prefix "
+		    "'LITERAL' is reserved for text that looks like a token",
+		    where);
+	if (!custom_prefix_ok(prefix, np))
+		return am_seterr(&c->err, AWSMASK_ECONFIG, "%sbad token prefix "
+		    "'%.*s' for kind %s: expected A-Z, 0-9 and '_', 2 to %d, "
+		    "starting with a letter, not ending with '_'", where,
+		    (int)(np > 64 ? 64 : np), prefix, name, CUSTOM_PREFIX_MAX);
+	for (i = 0; i < am_nkinds; i++)
+		if (!strcasecmp(am_kinds[i].name, prefix))
+			return am_seterr(&c->err, AWSMASK_ECONFIG, "%stoken prefix "
+			    "'%s' is the name of a built-in kind", where, prefix);
+	code = pcre2_compile((PCRE2_SPTR)re, nr, AM_CUSTOM_PCRE2_OPTIONS,
+	    &errcode, &erroff, NULL);
+	if (!code) {
+		PCRE2_UCHAR msg[256];
+
+		pcre2_get_error_message(errcode, msg, sizeof(msg));
+		return am_seterr(&c->err, AWSMASK_ECONFIG, "%sbad pattern for "
+		    "kind %s: %s at offset %zu", where, name, msg,
+		    (size_t)erroff);
+	}
+	pcre2_pattern_info(code, PCRE2_INFO_MINLENGTH, &minlen);
+	pcre2_code_free(code);
+	if (minlen == 0)
+		return am_seterr(&c->err, AWSMASK_ECONFIG, "%sbad pattern for "
+		    "kind %s: it can match the empty string", where, name);
+	snprintf(desc, sizeof(desc), "custom kind (%s:%lu)", path, lineno);
+	nd = strlen(desc);
+	k = am_realloc(*rows, (*nrows + 1) * sizeof(**rows));
+	if (!k)
+		return am_seterr(&c->err, AWSMASK_ENOMEM, "out of memory");
+	*rows = k;
+	blk = am_malloc(nn + np + nr + nd + 4);
+	if (!blk)
+		return am_seterr(&c->err, AWSMASK_ENOMEM, "out of memory");
+	k = &(*rows)[(*nrows)++];
+	memset(k, 0, sizeof(*k));
+	k->name = memcpy(blk, name, nn + 1);
+	k->prefix = memcpy(blk + nn + 1, prefix, np + 1);
+	k->pattern = memcpy(blk + nn + np + 2, re, nr + 1);
+	k->description = memcpy(blk + nn + np + nr + 3, desc, nd + 1);
+	return AWSMASK_OK;
+}
+
+/*
+ * Read a patterns file whole, then add its kinds: a kind of an earlier
+ * file with the same name is replaced (a later source wins, as for
+ * every key), so naming one file in two places is harmless.
+ */
+static int
+load_patterns_file(struct am_config *c, const char *path)
+{
+	struct am_kind *rows = NULL, *all;
+	size_t nrows = 0, i, j, n;
+	unsigned long lineno = 0;
+	char *line = NULL, where[512];
+	size_t cap = 0;
+	FILE *f;
+	int rc = AWSMASK_OK;
+
+	f = fopen(path, "r");
+	if (!f)
+		return am_seterr_errno(&c->err, AWSMASK_ECONFIG,
+		    "cannot open patterns file '%s'", path);
+	while (rc == AWSMASK_OK && getline(&line, &cap, f) >= 0) {
+		char *v = trim(line);
+
+		lineno++;
+		if (!*v || *v == '#')
+			continue;
+		snprintf(where, sizeof(where), "%s:%lu: ", path, lineno);
+		rc = custom_parse(c, v, where, path, lineno, &rows, &nrows);
+	}
+	if (rc == AWSMASK_OK && ferror(f))
+		rc = am_seterr_errno(&c->err, AWSMASK_ECONFIG,
+		    "cannot read patterns file '%s'", path);
+	free(line);
+	fclose(f);
+	n = c->ncustom;
+	if (rc == AWSMASK_OK) {
+		for (i = 0; i < nrows; i++)
+			for (j = 0; j < c->ncustom; j++)
+				if (!strcmp(rows[i].name, c->custom[j].name))
+					n--;
+		if (n + nrows > AM_CUSTOM_MAX)
+			rc = am_seterr(&c->err, AWSMASK_ECONFIG, "%s: too many "
+			    "custom kinds (at most %d)", path, AM_CUSTOM_MAX);
+	}
+	if (rc == AWSMASK_OK) {
+		all = am_realloc(c->custom, (c->ncustom + nrows + 1) *
+		    sizeof(*all));
+		if (!all)
+			rc = am_seterr(&c->err, AWSMASK_ENOMEM, "out of memory");
+		else
+			c->custom = all;
+	}
+	if (rc) {
+		for (i = 0; i < nrows; i++)
+			am_free((char *)rows[i].name);
+		am_free(rows);
+		return rc;
+	}
+	for (i = 0; i < nrows; i++) {
+		for (j = 0; j < c->ncustom; j++)
+			if (!strcmp(rows[i].name, c->custom[j].name))
+				break;
+		if (j < c->ncustom)
+			am_free((char *)c->custom[j].name);
+		else
+			c->ncustom++;
+		c->custom[j] = rows[i];
+	}
+	am_free(rows);
+	return AWSMASK_OK;
+}
+
 static int
 config_set(struct am_config *c, const char *key, const char *value,
     const char *where)
@@ -253,7 +469,8 @@ config_set(struct am_config *c, const char *key, const char *value,
 		return am_seterr(&c->err, AWSMASK_ECONFIG, "%sunknown key '%s'",
 		    where, key);
 	if ((k->off == OFF(types) || k->off == OFF(exclude_types)) &&
-	    am_kind_list_check(value, &c->err)) {
+	    k->type == T_STR &&
+	    am_kind_list_check(value, c->custom, c->ncustom, &c->err)) {
 		char why[sizeof(c->err.msg)];
 
 		snprintf(why, sizeof(why), "%s", c->err.msg);
@@ -300,6 +517,8 @@ config_set(struct am_config *c, const char *key, const char *value,
 			    "ndjson", where, k->name);
 		c->format = b;
 		break;
+	case T_PATTERNS:
+		return load_patterns_file(c, value);
 	}
 	am_free(c->store_name);
 	c->store_name = NULL;
@@ -337,7 +556,7 @@ awsmask_config_load_file(struct awsmask_config *cfg, const char *path,
 	size_t cap = 0;
 	unsigned long lineno = 0;
 	FILE *f;
-	int rc = AWSMASK_OK;
+	int rc = AWSMASK_OK, pass;
 
 	f = fopen(path, "r");
 	if (!f) {
@@ -346,30 +565,45 @@ awsmask_config_load_file(struct awsmask_config *cfg, const char *path,
 		return am_seterr_errno(&c->err, AWSMASK_ECONFIG,
 		    "cannot open '%s'", path);
 	}
-	while (rc == AWSMASK_OK && getline(&line, &cap, f) >= 0) {
-		char *k, *v, *eq;
-		size_t n;
+	/*
+	 * Two passes: the patterns files first, so that `types` may name
+	 * their kinds wherever it stands in the file.
+	 */
+	for (pass = 0; pass < 2 && rc == AWSMASK_OK; pass++) {
+		rewind(f);
+		lineno = 0;
+		while (rc == AWSMASK_OK && getline(&line, &cap, f) >= 0) {
+			const struct cfg_key *key;
+			char *k, *v, *eq;
+			size_t n;
 
-		lineno++;
-		k = trim(line);
-		if (!*k || *k == '#' || *k == ';')
-			continue;
-		snprintf(where, sizeof(where), "%s:%lu: ", path, lineno);
-		eq = strchr(k, '=');
-		if (!eq) {
-			rc = am_seterr(&c->err, AWSMASK_ECONFIG,
-			    "%sexpected key = value", where);
-			break;
+			lineno++;
+			k = trim(line);
+			if (!*k || *k == '#' || *k == ';')
+				continue;
+			snprintf(where, sizeof(where), "%s:%lu: ", path, lineno);
+			eq = strchr(k, '=');
+			if (!eq) {
+				if (pass == 0)
+					continue;
+				rc = am_seterr(&c->err, AWSMASK_ECONFIG,
+				    "%sexpected key = value", where);
+				break;
+			}
+			*eq = '\0';
+			k = trim(k);
+			key = find_key(k);
+			if ((key && key->type == T_PATTERNS) != (pass == 0))
+				continue;
+			v = trim(eq + 1);
+			n = strlen(v);
+			if (n >= 2 && (v[0] == '"' || v[0] == '\'') &&
+			    v[n - 1] == v[0]) {
+				v[n - 1] = '\0';
+				v++;
+			}
+			rc = config_set(c, k, v, where);
 		}
-		*eq = '\0';
-		k = trim(k);
-		v = trim(eq + 1);
-		n = strlen(v);
-		if (n >= 2 && (v[0] == '"' || v[0] == '\'') && v[n - 1] == v[0]) {
-			v[n - 1] = '\0';
-			v++;
-		}
-		rc = config_set(c, k, v, where);
 	}
 	if (rc == AWSMASK_OK && ferror(f))
 		rc = am_seterr_errno(&c->err, AWSMASK_ECONFIG,
@@ -389,13 +623,16 @@ awsmask_config_load_env(struct awsmask_config *cfg)
 	size_t i;
 	int rc;
 
-	for (i = 0; i < AM_ARRAY_SIZE(keys); i++) {
+	/* AWSMASK_PATTERNS first, for the kinds AWSMASK_TYPES may name. */
+	for (i = 0; i < 2 * AM_ARRAY_SIZE(keys); i++) {
+		const struct cfg_key *k = &keys[i % AM_ARRAY_SIZE(keys)];
 		const char *v;
 
-		if (!keys[i].env || !(v = getenv(keys[i].env)) || !*v)
+		if ((k->type == T_PATTERNS) != (i < AM_ARRAY_SIZE(keys)) ||
+		    !k->env || !(v = getenv(k->env)) || !*v)
 			continue;
-		snprintf(where, sizeof(where), "environment %s: ", keys[i].env);
-		rc = config_set(&cfg->c, keys[i].name, v, where);
+		snprintf(where, sizeof(where), "environment %s: ", k->env);
+		rc = config_set(&cfg->c, k->name, v, where);
 		if (rc)
 			return rc;
 	}

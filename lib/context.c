@@ -26,6 +26,8 @@ awsmask_new(const struct awsmask_config *cfg, struct awsmask **out)
 		return AWSMASK_ENOMEM;
 	am->cfg = &cfg->c;
 	memset(&so, 0, sizeof(so));
+	so.custom = cfg->c.custom;
+	so.ncustom = cfg->c.ncustom;
 	so.types = cfg->c.types;
 	so.exclude_types = cfg->c.exclude_types;
 	so.allow = cfg->c.allow;
@@ -37,7 +39,7 @@ awsmask_new(const struct awsmask_config *cfg, struct awsmask **out)
 	am->cache = am_map_new();
 	am->rcache = am_map_new();
 	am->pending = am_map_new();
-	am->prefixes = am_prefix_set_new();
+	am->prefixes = am_prefix_set_new(cfg->c.custom, cfg->c.ncustom);
 	am->learned = am_map_new();
 	if (!am->cache || !am->rcache || !am->pending || !am->prefixes ||
 	    !am->learned) {
@@ -96,24 +98,27 @@ awsmask_take_warning(struct awsmask *am)
 	return am->warning_taken;
 }
 
+/* The catalogue's rows, then the configuration's custom kinds. */
 size_t
 awsmask_kind_count(const struct awsmask *am)
 {
-	(void)am;
-	return am_nkinds;
+	return am_nkinds + (am ? am->cfg->ncustom : 0);
 }
 
 int
 awsmask_kind_get(const struct awsmask *am, size_t i,
     struct awsmask_kind_info *info)
 {
-	if (i >= am_nkinds || !info)
+	const struct am_kind *k;
+
+	if (i >= awsmask_kind_count(am) || !info)
 		return AWSMASK_EINVAL;
-	info->name = am_kinds[i].name;
-	info->prefix = am_kinds[i].prefix;
-	info->description = am_kinds[i].description;
+	k = i < am_nkinds ? &am_kinds[i] : &am->cfg->custom[i - am_nkinds];
+	info->name = k->name;
+	info->prefix = k->prefix;
+	info->description = k->description;
 	info->enabled = am && am->sc ? am_scanner_kind_enabled(am->sc, i) :
-	    !am_kinds[i].default_off;
+	    !k->default_off;
 	return AWSMASK_OK;
 }
 

@@ -109,6 +109,12 @@ struct am_config {
 	char *exclude_types;
 	char **allow;		/* allow-listed literal values */
 	size_t nallow;
+	/*
+	 * Custom kinds from patterns files, validated when read.  Each
+	 * row's strings are one allocation that starts at its name.
+	 */
+	struct am_kind *custom;
+	size_t ncustom;
 	int preserve_structure;
 	int format;		/* enum awsmask_format */
 	char *state_dir;	/* NULL: $XDG_STATE_HOME/awsmask */
@@ -168,6 +174,15 @@ struct am_kind {
 };
 extern const struct am_kind am_kinds[];
 extern const size_t am_nkinds;
+/*
+ * Custom kinds (config key `patterns`): rows like the catalogue's, with
+ * no splitter, no needles and no look-behind of their own.  The scanner
+ * tries them before the catalogue at the same start, each on its own
+ * compiled pattern; PCRE2 options are the ones below.  A group named
+ * `id` narrows the match to itself.
+ */
+#define AM_CUSTOM_PCRE2_OPTIONS PCRE2_MULTILINE
+#define AM_CUSTOM_MAX 256
 /* The longest text any pattern can match; the stream keeps this much
  * context and never cuts a line shorter than this between matches. */
 #define AM_MAX_MATCH 8192
@@ -179,6 +194,8 @@ extern const size_t am_nkinds;
  */
 struct am_scanner;
 struct am_scanner_opts {
+	const struct am_kind *custom;	/* borrowed; outlives the scanner */
+	size_t ncustom;
 	const char *types;		/* NULL: defaults */
 	const char *exclude_types;
 	char *const *allow;
@@ -188,8 +205,10 @@ struct am_scanner_opts {
 int am_scanner_new(struct am_scanner **out, const struct am_scanner_opts *o,
     struct am_error *err);
 void am_scanner_free(struct am_scanner *s);
-/* Does every item of a comma list name a kind (by name or prefix)? */
-int am_kind_list_check(const char *list, struct am_error *err);
+/* Does every item of a comma list name a kind (by name or prefix), of
+ * the catalogue or of custom[0..ncustom)? */
+int am_kind_list_check(const char *list, const struct am_kind *custom,
+    size_t ncustom, struct am_error *err);
 /*
  * Find the next match whose start is at or after `from` and before
  * `limit` in subject[0..len).  Returns 1 and fills m, 0 when none, -1 on
@@ -203,19 +222,22 @@ int am_scanner_next(struct am_scanner *s, const char *subject, size_t len,
  * a new block.  Call it whenever the subject's bytes change.
  */
 void am_scanner_reset(struct am_scanner *s);
+/* Row i: the catalogue's rows, then the custom kinds. */
 int am_scanner_kind_enabled(const struct am_scanner *s, size_t i);
 /*
- * Tokens.  Every prefix a token can have: the kinds' prefixes, and the
+ * Tokens.  Every prefix a token can have: the kinds' prefixes, the
  * extra ones splitters and --no-preserve-structure use
- * (am_extra_prefixes, NULL-terminated, in prefixes.c).  The set is a map
+ * (am_extra_prefixes, NULL-terminated, in prefixes.c), and those of the
+ * custom kinds custom[0..ncustom) (may be NULL, 0).  The set is a map
  * from prefix to "".
  */
 extern const char *const am_extra_prefixes[];
-struct am_map *am_prefix_set_new(void);
+struct am_map *am_prefix_set_new(const struct am_kind *custom,
+    size_t ncustom);
 /* Is [p, p+n) a token, PREFIX_NNN with a prefix in the set? */
 int am_token_valid(const struct am_map *prefixes, const char *p, size_t n);
-/* The PCRE2 pattern (malloc'd) matching every token in the set. */
-char *am_token_pattern(const struct am_map *prefixes);
+/* The PCRE2 pattern (malloc'd) matching every token of those prefixes. */
+char *am_token_pattern(const struct am_kind *custom, size_t ncustom);
 
 /*
  * Store.  Batch-first: every call takes many items.  Backends fill a

@@ -15,6 +15,15 @@
  * earliest row wins; the catalogue lists longer forms first, which makes
  * leftmost-first the same as leftmost-longest for it.  A row's splitter
  * then validates the match and cuts it into identifying parts.
+ *
+ * Custom kinds (patterns files) are the user's regexes, with capture
+ * groups and back-references the grouped alternation would renumber, and
+ * without the look-behind that lets the catalogue skip the insides of
+ * words.  So each is compiled on its own and searched unanchored (PCRE2's
+ * start-up optimisations find its first byte), one line at a time in
+ * effect, and its next match in the block is remembered.  The scan then
+ * takes the leftmost of the custom and catalogue matches; at one start a
+ * custom kind wins.  Without custom kinds none of this runs.
  */
 #include "internal.h"
 
@@ -39,6 +48,22 @@ struct groupset {
 
 #define MAX_NEEDLES 8
 
+/*
+ * A custom kind, and its next match in the current block: searching
+ * from `from` found nothing (found 0) or the part [start, end) of a
+ * match whose search must resume at `next` if it is refused later.
+ */
+struct custom {
+	const struct am_kind *kind;	/* borrowed from the configuration */
+	size_t row;			/* am_nkinds + its index */
+	pcre2_code *re;
+	pcre2_match_data *md;
+	int jit;
+	int id;				/* number of the group `id`, or 0 */
+	int valid, found;
+	size_t from, start, end;
+};
+
 struct am_scanner {
 	/*
 	 * One groupset per combination of needles present in a block,
@@ -56,10 +81,13 @@ struct am_scanner {
 	pcre2_match_data *md;
 	pcre2_match_context *mctx;
 	pcre2_jit_stack *jstack;
-	unsigned char *enabled;		/* per row of am_kinds */
+	unsigned char *enabled;		/* per row: am_kinds, then custom */
 	struct am_map *allow;		/* values never masked */
-	struct am_map *prefixes;	/* for the token-literal row */
-	char *token_re;
+	char *token_re;			/* the token-literal row's pattern */
+	struct custom *custom;		/* the enabled custom kinds */
+	size_t ncustom;
+	const char *cwin_subject;	/* the block their matches are for */
+	size_t cwin_len;
 	int preserve;
 };
 
@@ -90,14 +118,18 @@ am_scanner_free(struct am_scanner *s)
 	pcre2_match_context_free(s->mctx);
 	pcre2_jit_stack_free(s->jstack);
 	am_map_free(s->allow);
-	am_map_free(s->prefixes);
+	for (i = 0; i < s->ncustom; i++) {
+		pcre2_match_data_free(s->custom[i].md);
+		pcre2_code_free(s->custom[i].re);
+	}
+	am_free(s->custom);
 	am_free(s->token_re);
 	am_free(s->enabled);
 	am_free(s);
 }
 
-static int apply_list(unsigned char *enabled, const char *list, int on,
-    struct am_error *err);
+static int apply_list(unsigned char *enabled, const struct am_kind *custom,
+    size_t ncustom, const char *list, int on, struct am_error *err);
 
 /* Does list item [p, p+n) name row k, by kind name or token prefix? */
 static int
@@ -107,28 +139,31 @@ names_kind(const char *p, size_t n, const struct am_kind *k)
 	    (k->prefix && strlen(k->prefix) == n && !strncasecmp(p, k->prefix, n));
 }
 
-/*
- * Apply a comma list to enabled[]: on = 1 enables, 0 disables.  Every
- * item must name at least one kind.
- */
 int
-am_kind_list_check(const char *list, struct am_error *err)
+am_kind_list_check(const char *list, const struct am_kind *custom,
+    size_t ncustom, struct am_error *err)
 {
-	unsigned char *scratch = am_calloc(am_nkinds, 1);
+	unsigned char *scratch = am_calloc(am_nkinds + ncustom, 1);
 	int rc;
 
 	if (!scratch)
 		return am_seterr(err, AWSMASK_ENOMEM, "out of memory");
-	rc = apply_list(scratch, list, 1, err);
+	rc = apply_list(scratch, custom, ncustom, list, 1, err);
 	am_free(scratch);
 	return rc;
 }
 
+/*
+ * Apply a comma list to enabled[] (the catalogue's rows, then the custom
+ * kinds): on = 1 enables, 0 disables.  Every item must name at least one
+ * kind.
+ */
 static int
-apply_list(unsigned char *enabled, const char *list, int on,
-    struct am_error *err)
+apply_list(unsigned char *enabled, const struct am_kind *custom,
+    size_t ncustom, const char *list, int on, struct am_error *err)
 {
 	const char *p = list;
+	size_t nrows = am_nkinds + ncustom;
 
 	while (*p) {
 		size_t n, i;
@@ -139,8 +174,9 @@ apply_list(unsigned char *enabled, const char *list, int on,
 		n = strcspn(p, ", ");
 		if (!n)
 			break;
-		for (i = 0; i < am_nkinds; i++) {
-			if (names_kind(p, n, &am_kinds[i])) {
+		for (i = 0; i < nrows; i++) {
+			if (names_kind(p, n, i < am_nkinds ? &am_kinds[i] :
+			    &custom[i - am_nkinds])) {
 				enabled[i] = (unsigned char)on;
 				hit = 1;
 			}
@@ -148,7 +184,7 @@ apply_list(unsigned char *enabled, const char *list, int on,
 		if (!hit) {
 			/* "all" is a convenience for --types. */
 			if (n == 3 && !strncasecmp(p, "all", 3)) {
-				for (i = 0; i < am_nkinds; i++)
+				for (i = 0; i < nrows; i++)
 					enabled[i] = (unsigned char)on;
 			} else
 				return am_seterr(err, AWSMASK_ECONFIG,
@@ -350,36 +386,77 @@ collect_needles(struct am_scanner *s, struct am_error *err)
 	return AWSMASK_OK;
 }
 
+/* Compile the enabled custom kinds, each on its own. */
+static int
+compile_custom(struct am_scanner *s, const struct am_scanner_opts *o,
+    struct am_error *err)
+{
+	size_t i;
+
+	s->custom = am_calloc(o->ncustom ? o->ncustom : 1, sizeof(*s->custom));
+	if (!s->custom)
+		return am_seterr(err, AWSMASK_ENOMEM, "out of memory");
+	for (i = 0; i < o->ncustom; i++) {
+		struct custom *c = &s->custom[s->ncustom];
+		PCRE2_SIZE erroff;
+		int errcode;
+
+		if (!s->enabled[am_nkinds + i])
+			continue;
+		c->kind = &o->custom[i];
+		c->row = am_nkinds + i;
+		c->re = pcre2_compile((PCRE2_SPTR)c->kind->pattern,
+		    PCRE2_ZERO_TERMINATED, AM_CUSTOM_PCRE2_OPTIONS, &errcode,
+		    &erroff, NULL);
+		if (!c->re)
+			return compile_error(err, c->kind->name, errcode, erroff);
+		s->ncustom++;
+		c->jit = pcre2_jit_compile(c->re, PCRE2_JIT_COMPLETE) == 0;
+		c->md = pcre2_match_data_create_from_pattern(c->re, NULL);
+		if (!c->md)
+			return am_seterr(err, AWSMASK_ENOMEM, "out of memory");
+		c->id = pcre2_substring_number_from_name(c->re,
+		    (PCRE2_SPTR)"id");
+		if (c->id < 0)
+			c->id = 0;
+	}
+	return AWSMASK_OK;
+}
+
 int
 am_scanner_new(struct am_scanner **out, const struct am_scanner_opts *o,
     struct am_error *err)
 {
 	struct am_scanner *s;
 	int rc;
-	size_t i;
+	size_t i, nrows = am_nkinds + o->ncustom;
 
 	*out = NULL;
 	s = am_calloc(1, sizeof(*s));
 	if (!s)
 		return am_seterr(err, AWSMASK_ENOMEM, "out of memory");
 	s->preserve = o->preserve_structure;
-	s->enabled = am_calloc(am_nkinds, 1);
+	s->enabled = am_calloc(nrows, 1);
 	s->allow = am_map_new();
-	s->prefixes = am_prefix_set_new();
-	if (!s->enabled || !s->allow || !s->prefixes)
+	if (!s->enabled || !s->allow)
 		goto nomem;
-	s->token_re = am_token_pattern(s->prefixes);
+	s->token_re = am_token_pattern(o->custom, o->ncustom);
 	if (!s->token_re)
 		goto nomem;
-	for (i = 0; i < am_nkinds; i++)
-		s->enabled[i] = !am_kinds[i].default_off;
+	for (i = 0; i < nrows; i++)
+		s->enabled[i] = i < am_nkinds ? !am_kinds[i].default_off :
+		    !o->custom[i - am_nkinds].default_off;
 	if (o->types && *o->types) {
-		memset(s->enabled, 0, am_nkinds);
-		if ((rc = apply_list(s->enabled, o->types, 1, err)))
+		memset(s->enabled, 0, nrows);
+		if ((rc = apply_list(s->enabled, o->custom, o->ncustom,
+		    o->types, 1, err)))
 			goto fail;
 	}
 	if (o->exclude_types && *o->exclude_types &&
-	    (rc = apply_list(s->enabled, o->exclude_types, 0, err)))
+	    (rc = apply_list(s->enabled, o->custom, o->ncustom,
+	    o->exclude_types, 0, err)))
+		goto fail;
+	if ((rc = compile_custom(s, o, err)))
 		goto fail;
 	for (i = 0; i < o->nallow; i++)
 		if (am_map_put(s->allow, o->allow[i], strlen(o->allow[i]), "", 0))
@@ -410,7 +487,14 @@ fail:
 int
 am_scanner_kind_enabled(const struct am_scanner *s, size_t i)
 {
-	return i < am_nkinds && s->enabled[i];
+	size_t j;
+
+	if (i < am_nkinds)
+		return s->enabled[i];
+	for (j = 0; j < s->ncustom; j++)
+		if (s->custom[j].row == i)
+			return 1;
+	return 0;
 }
 
 static int
@@ -490,10 +574,152 @@ void
 am_scanner_reset(struct am_scanner *s)
 {
 	s->win_subject = NULL;
+	s->cwin_subject = NULL;
 }
 
+static int
+match_error(struct am_error *err, int rc)
+{
+	PCRE2_UCHAR msg[256];
+
+	pcre2_get_error_message(rc, msg, sizeof(msg));
+	return am_seterr(err, AWSMASK_EDATA, "matching failed: %s", msg);
+}
+
+/*
+ * The next acceptable match of custom kind c at or after `from`: its
+ * identifying part (the group `id`, else the match) is not empty, holds
+ * no newline, starts at or after `from`, is no longer than AM_MAX_MATCH
+ * and is not allow-listed.  A match that reaches over a newline is tried
+ * again within its first line alone, so that patterns such as \s+ stay
+ * on one line.  Sets c->found; 0, or -1 on a matching error.
+ */
+static int
+custom_find(struct am_scanner *s, struct custom *c, const char *subject,
+    size_t len, size_t from, struct am_error *err)
+{
+	size_t pos = from, end = len;
+
+	c->valid = 1;
+	c->found = 0;
+	c->from = from;
+	while (pos < len) {
+		size_t lo, hi, ps, pe;
+		PCRE2_SIZE *ov;
+		const char *nl;
+		int rc;
+
+		if (pos > end) {
+			pos = end + 1;
+			end = len;
+			continue;
+		}
+
+		rc = c->jit ? pcre2_jit_match(c->re, (PCRE2_SPTR)subject, end,
+		    pos, 0, c->md, s->mctx) : pcre2_match(c->re,
+		    (PCRE2_SPTR)subject, end, pos, 0, c->md, s->mctx);
+		if (rc == PCRE2_ERROR_NOMATCH) {
+			if (end == len)
+				return 0;
+			/* Nothing within that line: on from the next. */
+			pos = end + 1;
+			end = len;
+			continue;
+		}
+		if (rc < 0) {
+			c->valid = 0;
+			match_error(err, rc);
+			return -1;
+		}
+		ov = pcre2_get_ovector_pointer(c->md);
+		ps = ov[0];
+		pe = ov[1];
+		if (c->id && rc > c->id) {
+			ps = ov[2 * c->id];
+			pe = ov[2 * c->id + 1];
+		} else if (c->id)
+			ps = pe = PCRE2_UNSET;
+		lo = ps < ov[0] ? ps : ov[0];
+		hi = pe != PCRE2_UNSET && pe > ov[1] ? pe : ov[1];
+		if (end == len && ps != PCRE2_UNSET && lo < hi &&
+		    memchr(subject + lo, '\n', hi - lo) &&
+		    (nl = memchr(subject + ov[0], '\n', len - ov[0])) &&
+		    (size_t)(nl - subject) > ov[0]) {
+			/* Again, within the line where the match starts;
+			 * nothing starts before it on earlier lines. */
+			const char *bol = memrchr(subject + pos, '\n',
+			    ov[0] - pos);
+
+			if (bol)
+				pos = (size_t)(bol - subject) + 1;
+			end = (size_t)(nl - subject);
+			continue;
+		}
+		if (ps == PCRE2_UNSET || pe <= ps || ps < from ||
+		    pe - ps > AM_MAX_MATCH || memchr(subject + ps, '\n',
+		    pe - ps) || allowed(s, subject + ps, pe - ps)) {
+			pos = ov[0] + 1;
+			continue;
+		}
+		c->found = 1;
+		c->start = ps;
+		c->end = pe;
+		return 0;
+	}
+	return 0;
+}
+
+static int builtin_next(struct am_scanner *s, const char *subject,
+    size_t len, size_t from, size_t limit, struct am_match *m,
+    struct am_error *err);
+
+/*
+ * The leftmost of the custom kinds' next matches and the catalogue's; at
+ * one start the custom kind (and among them the first listed) wins.
+ */
 int
 am_scanner_next(struct am_scanner *s, const char *subject, size_t len,
+    size_t from, size_t limit, struct am_match *m, struct am_error *err)
+{
+	struct custom *best = NULL;
+	size_t i;
+	int rc;
+
+	if (!s->ncustom)
+		return builtin_next(s, subject, len, from, limit, m, err);
+	if (limit > len)
+		limit = len;
+	if (subject != s->cwin_subject || len != s->cwin_len || from == 0) {
+		for (i = 0; i < s->ncustom; i++)
+			s->custom[i].valid = 0;
+		s->cwin_subject = subject;
+		s->cwin_len = len;
+	}
+	for (i = 0; i < s->ncustom; i++) {
+		struct custom *c = &s->custom[i];
+
+		/* A search from c->from holds for any later `from` up to
+		 * the match it found. */
+		if (!c->valid || from < c->from || (c->found && from > c->start))
+			if (custom_find(s, c, subject, len, from, err) < 0)
+				return -1;
+		if (c->found && c->start < limit && (!best ||
+		    c->start < best->start))
+			best = c;
+	}
+	rc = builtin_next(s, subject, len, from, best ? best->start : limit,
+	    m, err);
+	if (rc || !best)
+		return rc;
+	memset(m, 0, sizeof(*m));
+	m->start = best->start;
+	m->end = best->end;
+	m->kind = best->kind;
+	return finish_match(s, subject, len, m);
+}
+
+static int
+builtin_next(struct am_scanner *s, const char *subject, size_t len,
     size_t from, size_t limit, struct am_match *m, struct am_error *err)
 {
 	const unsigned char *u = (const unsigned char *)subject;

@@ -15,7 +15,8 @@
 
 /* Calls fn for every prefix a token may carry; duplicates included. */
 static int
-each_prefix(int (*fn)(void *, const char *), void *arg)
+each_prefix(const struct am_kind *custom, size_t ncustom,
+    int (*fn)(void *, const char *), void *arg)
 {
 	size_t i;
 
@@ -24,6 +25,9 @@ each_prefix(int (*fn)(void *, const char *), void *arg)
 			return -1;
 	for (i = 0; am_extra_prefixes[i]; i++)
 		if (fn(arg, am_extra_prefixes[i]) < 0)
+			return -1;
+	for (i = 0; i < ncustom; i++)
+		if (fn(arg, custom[i].prefix) < 0)
 			return -1;
 	return 0;
 }
@@ -35,11 +39,11 @@ add_prefix(void *arg, const char *p)
 }
 
 struct am_map *
-am_prefix_set_new(void)
+am_prefix_set_new(const struct am_kind *custom, size_t ncustom)
 {
 	struct am_map *m = am_map_new();
 
-	if (m && each_prefix(add_prefix, m) < 0) {
+	if (m && each_prefix(custom, ncustom, add_prefix, m) < 0) {
 		am_map_free(m);
 		return NULL;
 	}
@@ -96,14 +100,13 @@ collect(void *arg, const char *p)
 }
 
 char *
-am_token_pattern(const struct am_map *prefixes)
+am_token_pattern(const struct am_kind *custom, size_t ncustom)
 {
 	struct pat_state st = { AM_BUF_INIT, NULL, 0, 0 };
 	size_t i;
 	int rc = 0;
 
-	(void)prefixes;
-	if (each_prefix(collect, &st) < 0) {
+	if (each_prefix(custom, ncustom, collect, &st) < 0) {
 		am_free(st.seen);
 		return NULL;
 	}

@@ -42,7 +42,7 @@ am_token_re_ensure(struct awsmask *am)
 	if (am->token_re)
 		return AWSMASK_OK;
 	t = am_calloc(1, sizeof(*t));
-	pat = am_token_pattern(am->prefixes);
+	pat = am_token_pattern(am->cfg->custom, am->cfg->ncustom);
 	if (!t || !pat) {
 		am_free(t);
 		am_free(pat);

@@ -13,13 +13,13 @@ spec_options() {
 	awsmask)
 		echo --allow --allow-file --check --config --exclude-types \
 		    --help --line-buffered --list-types --namespace \
-		    --no-preserve-structure --password-file --quiet --store \
-		    --store-status --types --ttl --verbose --version
+		    --no-preserve-structure --password-file --patterns \
+		    --quiet --store --store-status --types --ttl --verbose --version
 		;;
 	awsunmask)
 		echo --config --help --line-buffered --namespace \
-		    --password-file --quiet --store --strict --ttl --verbose \
-		    --verify --version
+		    --password-file --patterns --quiet --store --strict --ttl \
+		    --verbose --verify --version
 		;;
 	esac
 }

@@ -1326,7 +1326,7 @@ static int
 setup(void **state)
 {
 	(void)state;
-	prefix_set = am_prefix_set_new();
+	prefix_set = am_prefix_set_new(NULL, 0);
 	return prefix_set ? 0 : -1;
 }
 
