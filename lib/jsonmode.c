@@ -454,10 +454,22 @@ emit_segs(struct jm *jm, const struct am_json_seg *segs, size_t nsegs,
 
 				if ((rc = emit_raw(jm, seg, 0, cut, &s, &pi)))
 					return rc;
+				if (upto == complete) {
+					/* A line's newline goes with it. */
+					size_t ws = cut;
+
+					while (ws < n && strchr(" \t\r\n", seg->raw[ws]) &&
+					    seg->raw[ws])
+						ws++;
+					if (am_buf_add(&am->out, seg->raw + cut,
+					    ws - cut) < 0)
+						goto nomem;
+					jm->mark = am->out.len;
+					jm->marked = 1;
+					break;
+				}
 				jm->mark = am->out.len;
 				jm->marked = 1;
-				if (upto == complete)
-					break;
 				if ((rc = emit_raw(jm, seg, cut, n, &s, &pi)))
 					return rc;
 			} else if ((rc = emit_raw(jm, seg, 0, n, &s, &pi))) {
