@@ -609,9 +609,12 @@ commit(struct jm *jm, int all)
 		if (am_write_all(jm->outfd, am->out.buf, m) < 0)
 			return am_seterr_errno(&am->err, AWSMASK_EIO,
 			    "write error");
-		memmove(am->out.buf, am->out.buf + m, am->out.len - m);
-		am->out.len -= m;
-		am->out.buf[am->out.len] = '\0';
+		if (m) {
+			/* Empty input never allocated am->out.buf. */
+			memmove(am->out.buf, am->out.buf + m, am->out.len - m);
+			am->out.len -= m;
+			am->out.buf[am->out.len] = '\0';
+		}
 		jm->mark = 0;
 	}
 hold:
