@@ -295,8 +295,17 @@ emit_string(struct jm *jm, const struct jm_str *st, size_t first,
 	struct awsmask *am = jm->am;
 	const struct am_json_seg *seg = st->seg;
 	struct walk w = { seg->raw, 1, 0 };
-	size_t k, at = 0, rstart[64], rend[64], n = last - first;
-	int rc = 0, whole = n > AM_ARRAY_SIZE(rstart);
+	size_t k, at = 0, rbuf[128], *rstart = rbuf, *rend, n = last - first;
+	int rc = 0, whole = 0;
+
+	/* Where each part sits in the literal: on the heap past 64. */
+	if (n > AM_ARRAY_SIZE(rbuf) / 2) {
+		if (n > SIZE_MAX / (2 * sizeof(*rstart)) ||
+		    !(rstart = am_malloc(2 * n * sizeof(*rstart))))
+			return am_seterr(&am->err, AWSMASK_ENOMEM,
+			    "out of memory");
+	}
+	rend = rstart + n;
 
 	for (k = 0; !whole && k < n; k++) {
 		const struct am_mpart *p = &am->parts[first + k];
@@ -331,9 +340,12 @@ emit_string(struct jm *jm, const struct jm_str *st, size_t first,
 		}
 		rc |= am_buf_add(&am->out, seg->raw + at, seg->raw_len - at);
 	}
-	if (rc)
+	if (rc) {
+		if (rstart != rbuf)
+			am_free(rstart);
 		return am->err.code ? (int)am->err.code :
 		    am_seterr(&am->err, AWSMASK_ENOMEM, "out of memory");
+	}
 	if (jm->dir == AM_DIR_MASK && am->report) {
 		for (k = 0; k < n; k++) {
 			const struct am_mpart *p = &am->parts[first + k];
@@ -351,6 +363,8 @@ emit_string(struct jm *jm, const struct jm_str *st, size_t first,
 			    len);
 		}
 	}
+	if (rstart != rbuf)
+		am_free(rstart);
 	return AWSMASK_OK;
 }
 
