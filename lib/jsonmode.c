@@ -494,6 +494,8 @@ emit_segs(struct jm *jm, const struct am_json_seg *segs, size_t nsegs,
 
 			if ((rc = parts_of(jm, st, &pi, &first, &last)))
 				return rc;
+			if (jm->dir == AM_DIR_MASK)
+				am->counts.identifiers += last - first;
 			if (first == last) {
 				if (am_buf_add(&am->out, seg->raw, seg->raw_len) < 0)
 					goto nomem;
@@ -676,9 +678,9 @@ jm_block(struct jm *jm, const char *p, size_t n, int eof)
 		vs.line_ctx = jm;
 		switch (jm->dir) {
 		case AM_DIR_MASK:
+			/* Counted as written: a key's copy in front of its
+			 * values finds the key's identifiers again. */
 			rc = am_mask_window(am, &vs, vs.len, &done);
-			if (rc == AWSMASK_OK)
-				am->counts.identifiers += am->nparts;
 			break;
 		case AM_DIR_SCAN:
 			rc = am_scan_window(am, &vs, vs.len, &done);
