@@ -165,8 +165,8 @@ _awsmask()
 
 _awsunmask()
 {
-	_awsmask_complete '--config --help --line-buffered --namespace
-	    --password-file --quiet --store --strict --ttl --verbose
+	_awsmask_complete '--config --exact --help --line-buffered
+	    --namespace --password-file --quiet --store --strict --ttl --verbose
 	    --verify --version
 	    -C -h -q -s -v -V'
 }

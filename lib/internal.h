@@ -110,6 +110,7 @@ struct am_config {
 	char **allow;		/* allow-listed literal values */
 	size_t nallow;
 	int preserve_structure;
+	int unmask_exact;	/* awsunmask --exact: no tolerant forms */
 	char *state_dir;	/* NULL: $XDG_STATE_HOME/awsmask */
 	char *store_name;	/* cached awsmask_config_store_name() */
 	struct am_error err;
@@ -213,8 +214,27 @@ extern const char *const am_extra_prefixes[];
 struct am_map *am_prefix_set_new(void);
 /* Is [p, p+n) a token, PREFIX_NNN with a prefix in the set? */
 int am_token_valid(const struct am_map *prefixes, const char *p, size_t n);
-/* The PCRE2 pattern (malloc'd) matching every token in the set. */
-char *am_token_pattern(const struct am_map *prefixes);
+/*
+ * The PCRE2 pattern (malloc'd) matching every token in the set; with
+ * tolerant set, also every form of one the tolerant grammar of token.c
+ * takes (ec2_001, EC2\_001, EC2-001).  Compile it without PCRE2_UTF.
+ */
+char *am_token_pattern(const struct am_map *prefixes, int tolerant);
+/* Bytes a tolerant match can span before its digits, at most. */
+size_t am_token_max_prefix(void);
+/*
+ * The canonical token (EC2_001) of the tolerant match [p, p+n) into out,
+ * which has room for n bytes; returns its length.  *hyphen is set when a
+ * hyphen stood for an '_'.
+ */
+size_t am_token_canon(const char *p, size_t n, char *out, int *hyphen);
+/*
+ * Does the tolerant match [start, end) of s stand as a token?  A form
+ * with a hyphen does not when '-' or '.' joins it to a longer name.
+ * awsmask's token-literal kind and awsunmask both ask, so that what one
+ * restores the other has masked.
+ */
+int am_token_tolerated(const char *s, size_t len, size_t start, size_t end);
 
 /*
  * Store.  Batch-first: every call takes many items.  Backends fill a

@@ -368,7 +368,7 @@ am_scanner_new(struct am_scanner **out, const struct am_scanner_opts *o,
 	s->prefixes = am_prefix_set_new();
 	if (!s->enabled || !s->allow || !s->prefixes)
 		goto nomem;
-	s->token_re = am_token_pattern(s->prefixes);
+	s->token_re = am_token_pattern(s->prefixes, 1);
 	if (!s->token_re)
 		goto nomem;
 	for (i = 0; i < am_nkinds; i++)
