@@ -186,8 +186,8 @@ find_tokens(struct awsmask *am, struct am_stream *s, size_t from,
 static const char *
 token_key(struct token_re *t, const char *tk, size_t n, size_t *klen)
 {
-	char *k = t->keys.buf + t->keys.len;
 	size_t i;
+	char *k;
 	int hyphen;
 
 	*klen = n;
@@ -198,6 +198,7 @@ token_key(struct token_re *t, const char *tk, size_t n, size_t *klen)
 		;
 	if (i == n)
 		return tk;
+	k = t->keys.buf + t->keys.len;
 	*klen = am_token_canon(tk, n, k, &hyphen);
 	t->keys.len += *klen;
 	return k;
