@@ -12,13 +12,14 @@
 #include <unistd.h>
 
 enum {
-	OPT_FORMAT = 256, OPT_LINE_BUFFERED, OPT_NAMESPACE, OPT_PASSWORD_FILE,
-	OPT_PATTERNS, OPT_STRICT, OPT_TTL, OPT_VERIFY,
+	OPT_EXACT = 256, OPT_FORMAT, OPT_LINE_BUFFERED, OPT_NAMESPACE,
+	OPT_PASSWORD_FILE, OPT_PATTERNS, OPT_STRICT, OPT_TTL, OPT_VERIFY,
 };
 
 /* Sorted by long name. */
 static const struct option longopts[] = {
 	{ "config", required_argument, NULL, 'C' },
+	{ "exact", no_argument, NULL, OPT_EXACT },
 	{ "format", required_argument, NULL, OPT_FORMAT },
 	{ "help", no_argument, NULL, 'h' },
 	{ "line-buffered", no_argument, NULL, OPT_LINE_BUFFERED },
@@ -38,6 +39,7 @@ static const struct option longopts[] = {
 static const char usage_text[] =
 "usage: awsunmask [-qvV] [-C file] [-s uri] [options] [file ...]\n"
 "  -C, --config FILE        read FILE instead of the configuration files\n"
+"  --exact                  restore tokens only as written (not ec2-001)\n"
 "  --format FORMAT          input format: auto, text, json or ndjson (auto)\n"
 "  -h, --help               print this help and exit\n"
 "  --line-buffered          write every line at once\n"
@@ -204,6 +206,7 @@ main(int argc, char **argv)
 	while ((ch = getopt_long(argc, argv, "C:hqs:vV", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'C': o.config = optarg; break;
+		case OPT_EXACT: SET("unmask_exact", "true"); break;
 		case OPT_FORMAT:
 			if (awsmask_format_parse(optarg) < 0) {
 				cli_warn("bad --format '%s': expected auto, text, "

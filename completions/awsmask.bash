@@ -169,9 +169,9 @@ _awsmask()
 
 _awsunmask()
 {
-	_awsmask_complete '--config --format --help --line-buffered --namespace
-	    --password-file --patterns --quiet --store --strict --ttl
-	    --verbose --verify --version
+	_awsmask_complete '--config --exact --format --help --line-buffered
+	    --namespace --password-file --patterns --quiet --store --strict
+	    --ttl --verbose --verify --version
 	    -C -h -q -s -v -V'
 }
 

@@ -58,6 +58,7 @@ complete -c awsmask -s v -l verbose -d 'Report what was done on stderr'
 complete -c awsmask -s V -l version -d 'Print the version and exit'
 
 complete -c awsunmask -s C -l config -r -F -d 'Read FILE instead of the configuration files'
+complete -c awsunmask -l exact -d 'Restore tokens only as written (not ec2-001)'
 complete -c awsunmask -l format -x -a 'auto text json ndjson' -d 'Input format'
 complete -c awsunmask -s h -l help -d 'Print a usage summary and exit'
 complete -c awsunmask -l line-buffered -d 'Write every line at once'

@@ -804,6 +804,19 @@ split_host_label(const char *subj, size_t len, struct am_match *m)
 	return 1;
 }
 
+/*
+ * A token, in any form awsunmask would restore: the whole of it, less
+ * the hyphenated forms that awsunmask takes for part of a longer name.
+ */
+static int
+split_token_literal(const char *subj, size_t len, struct am_match *m)
+{
+	if (!am_token_tolerated(subj, len, m->start, m->end))
+		return 0;
+	add_part(m, m->start, m->end, m->kind->prefix, NULL);
+	return 1;
+}
+
 /* SQS queue URL: the account and the queue name. */
 static int
 split_sqs_url(const char *subj, size_t len, struct am_match *m)
@@ -1548,9 +1561,13 @@ const struct am_kind am_kinds[] = {
 	    V4END, split_ipv4,
 	    "private IPv4 address only (RFC 1918, 100.64.0.0/10)", 0, NULL },
 
-	/* The scanner builds this pattern from every prefix. */
-	{ "token-literal", "LITERAL", NULL, NULL,
-	    "text that already looks like one of our tokens", 0, NULL },
+	/*
+	 * The scanner builds this pattern from every prefix, in the
+	 * tolerant grammar awsunmask reads (token.c).
+	 */
+	{ "token-literal", "LITERAL", NULL, split_token_literal,
+	    "text awsunmask would read as one of our tokens (ec2-001 too)",
+	    0, NULL },
 };
 
 const size_t am_nkinds = AM_ARRAY_SIZE(am_kinds);

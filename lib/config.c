@@ -55,6 +55,7 @@ static const struct cfg_key keys[] = {
 	{ "store", "AWSMASK_STORE", T_STR, OFF(store_uri), 0, 0 },
 	{ "ttl", NULL, T_DURATION, OFF(ttl), 1, 100LL * 365 * 86400 },
 	{ "types", "AWSMASK_TYPES", T_STR, OFF(types), 0, 0 },
+	{ "unmask_exact", NULL, T_BOOL, OFF(unmask_exact), 0, 1 },
 	{ "use_redis", "USE_REDIS", T_BOOL, OFF(use_redis), 0, 1 },
 };
 

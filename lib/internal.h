@@ -117,6 +117,7 @@ struct am_config {
 	size_t ncustom;
 	int preserve_structure;
 	int format;		/* enum awsmask_format */
+	int unmask_exact;	/* awsunmask --exact: no tolerant forms */
 	char *state_dir;	/* NULL: $XDG_STATE_HOME/awsmask */
 	char *store_name;	/* cached awsmask_config_store_name() */
 	struct am_error err;
@@ -236,8 +237,29 @@ struct am_map *am_prefix_set_new(const struct am_kind *custom,
     size_t ncustom);
 /* Is [p, p+n) a token, PREFIX_NNN with a prefix in the set? */
 int am_token_valid(const struct am_map *prefixes, const char *p, size_t n);
-/* The PCRE2 pattern (malloc'd) matching every token of those prefixes. */
-char *am_token_pattern(const struct am_kind *custom, size_t ncustom);
+/*
+ * The PCRE2 pattern (malloc'd) matching every token of the catalogue's and the custom
+ * prefixes; with
+ * tolerant set, also every form of one the tolerant grammar of token.c
+ * takes (ec2_001, EC2\_001, EC2-001).  Compile it without PCRE2_UTF.
+ */
+char *am_token_pattern(const struct am_kind *custom, size_t ncustom,
+    int tolerant);
+/* Bytes a tolerant match can span before its digits, at most. */
+size_t am_token_max_prefix(const struct am_kind *custom, size_t ncustom);
+/*
+ * The canonical token (EC2_001) of the tolerant match [p, p+n) into out,
+ * which has room for n bytes; returns its length.  *hyphen is set when a
+ * hyphen stood for an '_'.
+ */
+size_t am_token_canon(const char *p, size_t n, char *out, int *hyphen);
+/*
+ * Does the tolerant match [start, end) of s stand as a token?  A form
+ * with a hyphen does not when '-' or '.' joins it to a longer name.
+ * awsmask's token-literal kind and awsunmask both ask, so that what one
+ * restores the other has masked.
+ */
+int am_token_tolerated(const char *s, size_t len, size_t start, size_t end);
 
 /*
  * Store.  Batch-first: every call takes many items.  Backends fill a

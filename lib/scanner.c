@@ -440,7 +440,7 @@ am_scanner_new(struct am_scanner **out, const struct am_scanner_opts *o,
 	s->allow = am_map_new();
 	if (!s->enabled || !s->allow)
 		goto nomem;
-	s->token_re = am_token_pattern(o->custom, o->ncustom);
+	s->token_re = am_token_pattern(o->custom, o->ncustom, 1);
 	if (!s->token_re)
 		goto nomem;
 	for (i = 0; i < nrows; i++)

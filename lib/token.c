@@ -6,6 +6,16 @@
  * digit or '_'.  So EC2_0012 is one token, never EC2_001 and a '2'.
  * Only prefixes the catalogue can emit count, so that HTTP_200 or
  * ERR_404 in ordinary text are left alone.
+ *
+ * The tolerant grammar also takes a token the way an LLM rewrites it:
+ * in any letter case, and with any '_' (of the prefix too) written as
+ * "\_" (a markdown escape), '-', U+2010 HYPHEN or U+2011 NON-BREAKING
+ * HYPHEN.  Emphasis around a token (**EC2_001**) needs nothing: '*' is
+ * no word character.  En and em dashes are not separators: between two
+ * words they are punctuation ("EC2 - 001" ranges, asides), and LLMs do
+ * not put them in identifiers.  awsunmask reads the tolerant grammar
+ * unless told --exact; awsmask's token-literal kind masks everything it
+ * matches, so that awsunmask never restores text that was no token.
  */
 #include "internal.h"
 
@@ -71,13 +81,8 @@ struct pat_state {
 };
 
 static int
-cmp_len_desc(const void *a, const void *b)
+cmp_str(const void *a, const void *b)
 {
-	size_t la = strlen(*(const char *const *)a);
-	size_t lb = strlen(*(const char *const *)b);
-
-	if (la != lb)
-		return la < lb ? 1 : -1;
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
@@ -99,30 +104,166 @@ collect(void *arg, const char *p)
 	return 0;
 }
 
+/* A separator of the tolerant grammar: _ \\_ - U+2010 U+2011. */
+#define SEP_RE "(?:_|\\\\_|-|\\xe2\\x80[\\x90\\x91])"
+
+static int
+add_char(struct am_buf *b, char c, const char *sep)
+{
+	return c == '_' ? am_buf_addstr(b, sep) : am_buf_add(b, &c, 1);
+}
+
+/*
+ * The prefixes v[0..n), sorted, which share their first `depth` bytes,
+ * as a trie of alternations: EC2(?:_HOST|) rather than EC2_HOST|EC2.
+ * A mismatch then costs a byte or two, not a try of every prefix: the
+ * scanner tries this pattern at most word starts.  Longer prefixes come
+ * before the shorter ones they extend, so NAT_GW wins over NAT.
+ */
+static int
+add_trie(struct am_buf *b, const char *const *v, size_t n, size_t depth,
+    const char *sep)
+{
+	size_t i = 0, j, alts = 0;
+	int rc = 0, empty = 0;
+	const char *p;
+
+	if (n == 1) {
+		for (p = v[0] + depth; *p; p++)
+			rc |= add_char(b, *p, sep);
+		return rc;
+	}
+	rc |= am_buf_addstr(b, "(?:");
+	while (i < n) {
+		char c = v[i][depth];
+
+		if (!c) {
+			empty = 1;
+			i++;
+			continue;
+		}
+		for (j = i; j < n && v[j][depth] == c; j++)
+			;
+		if (alts++)
+			rc |= am_buf_addstr(b, "|");
+		rc |= add_char(b, c, sep);
+		rc |= add_trie(b, v + i, j - i, depth + 1, sep);
+		i = j;
+	}
+	rc |= am_buf_addstr(b, empty ? "|)" : ")");
+	return rc;
+}
+
 char *
-am_token_pattern(const struct am_kind *custom, size_t ncustom)
+am_token_pattern(const struct am_kind *custom, size_t ncustom, int tolerant)
 {
 	struct pat_state st = { AM_BUF_INIT, NULL, 0, 0 };
-	size_t i;
+	const char *sep = tolerant ? SEP_RE : "_";
 	int rc = 0;
 
 	if (each_prefix(custom, ncustom, collect, &st) < 0) {
 		am_free(st.seen);
 		return NULL;
 	}
-	/* Longest first, so that NAT_GW wins over a shorter prefix. */
-	qsort(st.seen, st.nseen, sizeof(*st.seen), cmp_len_desc);
-	rc |= am_buf_addstr(&st.b, "(?<![A-Za-z0-9_])(?:");
-	for (i = 0; i < st.nseen; i++) {
-		if (i)
-			rc |= am_buf_addstr(&st.b, "|");
-		rc |= am_buf_addstr(&st.b, st.seen[i]);
-	}
-	rc |= am_buf_addstr(&st.b, ")_[0-9]{3,20}(?![A-Za-z0-9_])");
+	qsort(st.seen, st.nseen, sizeof(*st.seen), cmp_str);
+	rc |= am_buf_addstr(&st.b, tolerant ? "(?<![A-Za-z0-9_])(?i)" :
+	    "(?<![A-Za-z0-9_])");
+	rc |= add_trie(&st.b, st.seen, st.nseen, 0, sep);
+	rc |= am_buf_addf(&st.b, "%s[0-9]{3,20}(?![A-Za-z0-9_])", sep);
 	am_free(st.seen);
 	if (rc) {
 		am_buf_free(&st.b);
 		return NULL;
 	}
 	return am_buf_release(&st.b, NULL);
+}
+
+/*
+ * Bytes the longest prefix can take in the tolerant grammar, with its
+ * separator: every '_' may be three bytes (U+2011).
+ */
+static int
+max_len(void *arg, const char *p)
+{
+	size_t *max = arg, n = 0;
+
+	for (; *p; p++)
+		n += *p == '_' ? 3 : 1;
+	if (n + 3 > *max)
+		*max = n + 3;
+	return 0;
+}
+
+size_t
+am_token_max_prefix(const struct am_kind *custom, size_t ncustom)
+{
+	size_t max = 0;
+
+	each_prefix(custom, ncustom, max_len, &max);
+	return max;
+}
+
+/* The length of the separator at p (of n bytes), 0 if none. */
+static size_t
+sep_len(const char *p, size_t n, int *hyphen)
+{
+	const unsigned char *u = (const unsigned char *)p;
+
+	if (n >= 1 && (u[0] == '_' || u[0] == '-')) {
+		*hyphen |= u[0] == '-';
+		return 1;
+	}
+	if (n >= 2 && u[0] == '\\' && u[1] == '_')
+		return 2;
+	if (n >= 3 && u[0] == 0xe2 && u[1] == 0x80 &&
+	    (u[2] == 0x90 || u[2] == 0x91)) {
+		*hyphen = 1;
+		return 3;
+	}
+	return 0;
+}
+
+size_t
+am_token_canon(const char *p, size_t n, char *out, int *hyphen)
+{
+	size_t i = 0, o = 0, k;
+
+	*hyphen = 0;
+	while (i < n) {
+		if ((k = sep_len(p + i, n - i, hyphen))) {
+			out[o++] = '_';
+			i += k;
+		} else {
+			char c = p[i++];
+
+			out[o++] = c >= 'a' && c <= 'z' ? (char)(c - 'a' + 'A') : c;
+		}
+	}
+	return o;
+}
+
+static int
+joins(const char *s, size_t len, size_t at, size_t word)
+{
+	return at < len && word < len && (s[at] == '-' || s[at] == '.') &&
+	    isalnum((unsigned char)s[word]);
+}
+
+int
+am_token_tolerated(const char *s, size_t len, size_t start, size_t end)
+{
+	size_t i;
+
+	/* In a match, '-' and 0xe2 (of U+2010, U+2011) are hyphens only. */
+	for (i = start; i < end; i++)
+		if (s[i] == '-' || (unsigned char)s[i] == 0xe2)
+			break;
+	if (i == end)
+		return 1;
+	/*
+	 * A hyphenated form joined to more of a name by '-' or '.'
+	 * (web-ec2-001, ec2-001.example.com) is that name's, not a token's.
+	 */
+	return !(start >= 2 && joins(s, len, start - 1, start - 2)) &&
+	    !joins(s, len, end, end + 1);
 }

@@ -9,13 +9,23 @@
 #include <string.h>
 
 /*
- * Unmasking: the token grammar is one JIT pattern built from every
- * prefix the catalogue can am_emit.
+ * Unmasking: the token grammar (token.c) is one JIT pattern built from
+ * every prefix the catalogue can emit, tolerant of the forms an LLM
+ * writes unless the configuration says unmask_exact.
+ *
+ * Every token, in every form, ends in a separator and a run of 3 to 20
+ * digits.  Rather than let PCRE2 try the grammar at every word that
+ * starts with a prefix's letter (most words, once case does not count),
+ * the window is scanned for such digit runs and the pattern is run only
+ * over the few bytes before each one that a token can span.
  */
 struct token_re {
 	pcre2_code *re;
 	pcre2_match_data *md;
 	int jit;
+	int tolerant;
+	size_t back;		/* bytes a token spans before its digits */
+	struct am_buf keys;	/* this window's canonical tokens */
 };
 
 void
@@ -27,6 +37,7 @@ am_token_re_free(struct awsmask *am)
 		return;
 	pcre2_match_data_free(t->md);
 	pcre2_code_free(t->re);
+	am_buf_free(&t->keys);
 	am_free(t);
 	am->token_re = NULL;
 }
@@ -42,10 +53,14 @@ am_token_re_ensure(struct awsmask *am)
 	if (am->token_re)
 		return AWSMASK_OK;
 	t = am_calloc(1, sizeof(*t));
-	pat = am_token_pattern(am->cfg->custom, am->cfg->ncustom);
-	if (!t || !pat) {
+	if (!t)
+		return am_seterr(&am->err, AWSMASK_ENOMEM, "out of memory");
+	t->tolerant = !am->cfg->unmask_exact;
+	t->back = am_token_max_prefix(am->cfg->custom, am->cfg->ncustom);
+	pat = am_token_pattern(am->cfg->custom, am->cfg->ncustom,
+	    t->tolerant);
+	if (!pat) {
 		am_free(t);
-		am_free(pat);
 		return am_seterr(&am->err, AWSMASK_ENOMEM, "out of memory");
 	}
 	t->re = pcre2_compile((PCRE2_SPTR)pat, PCRE2_ZERO_TERMINATED, 0,
@@ -64,49 +79,158 @@ am_token_re_ensure(struct awsmask *am)
 	return AWSMASK_OK;
 }
 
+/* The last byte of a separator: '_' (also of "\_"), '-', U+2010, U+2011. */
+static const unsigned char sep_end[256] = {
+	['_'] = 1, ['-'] = 2, [0x90] = 2, [0x91] = 2,
+};
+
+/*
+ * Bytes by what they can be: 1, a word byte, which may not follow a
+ * token's digits; 2, a byte of a token as awsmask writes it; 4, a byte
+ * of a token in the tolerant grammar.
+ */
+static const unsigned char tokbyte[256] = {
+	['0'] = 7, ['1'] = 7, ['2'] = 7, ['3'] = 7, ['4'] = 7, ['5'] = 7,
+	['6'] = 7, ['7'] = 7, ['8'] = 7, ['9'] = 7, ['A'] = 7, ['B'] = 7,
+	['C'] = 7, ['D'] = 7, ['E'] = 7, ['F'] = 7, ['G'] = 7, ['H'] = 7,
+	['I'] = 7, ['J'] = 7, ['K'] = 7, ['L'] = 7, ['M'] = 7, ['N'] = 7,
+	['O'] = 7, ['P'] = 7, ['Q'] = 7, ['R'] = 7, ['S'] = 7, ['T'] = 7,
+	['U'] = 7, ['V'] = 7, ['W'] = 7, ['X'] = 7, ['Y'] = 7, ['Z'] = 7,
+	['_'] = 7, ['a'] = 5, ['b'] = 5, ['c'] = 5, ['d'] = 5, ['e'] = 5,
+	['f'] = 5, ['g'] = 5, ['h'] = 5, ['i'] = 5, ['j'] = 5, ['k'] = 5,
+	['l'] = 5, ['m'] = 5, ['n'] = 5, ['o'] = 5, ['p'] = 5, ['q'] = 5,
+	['r'] = 5, ['s'] = 5, ['t'] = 5, ['u'] = 5, ['v'] = 5, ['w'] = 5,
+	['x'] = 5, ['y'] = 5, ['z'] = 5, ['\\'] = 4, ['-'] = 4, [0x80] = 4,
+	[0x90] = 4, [0x91] = 4, [0xe2] = 4,
+};
+
+#define isdig(c) ((unsigned)((unsigned char)(c) - (unsigned char)'0') < 10u)
+
+/*
+ * Add a part for every token that starts in [pos, limit), matching from
+ * `from` (look-behind context before pos); *end is where the last one
+ * ends, or pos.  The result is the pattern's own leftmost matches: each
+ * one holds a digit run after a separator, and starts at most t->back
+ * bytes before that run, after the last byte before it that no token
+ * holds.
+ */
+static int
+find_tokens(struct awsmask *am, struct am_stream *s, size_t from,
+    size_t limit, size_t *end)
+{
+	struct token_re *t = am->token_re;
+	const char *b = s->buf;
+	size_t len = s->len, pos = s->hist, d = from, e;
+	unsigned want = t->tolerant ? 3 : 1;
+	int r;
+
+	*end = pos;
+	while (d < len) {
+		PCRE2_SIZE *ov;
+		size_t at, lo;
+		struct am_part p;
+
+		/* The next run of 3 to 20 digits after a separator. */
+		while (d < len && !isdig(b[d]))
+			d++;
+		if (d >= len)
+			break;
+		for (e = d + 1; e < len && isdig(b[e]); e++)
+			;
+		if (e - d < 3 || e - d > 20 || d == 0 || d - 1 < from ||
+		    !(sep_end[(unsigned char)b[d - 1]] & want) ||
+		    (e < len && (tokbyte[(unsigned char)b[e]] & 1))) {
+			d = e;
+			continue;
+		}
+		/* A token lies in the run of token bytes up to its digits. */
+		lo = d - 1 > from + t->back ? d - 1 - t->back : from;
+		for (at = d - 1; at > lo && (tokbyte[(unsigned char)b[at - 1]] & 4);
+		    at--)
+			;
+		if (at >= limit)	/* and so will every later one */
+			break;
+		r = t->jit ? pcre2_jit_match(t->re, (PCRE2_SPTR)b,
+		    e < len ? e + 1 : len, at, 0, t->md, NULL) :
+		    pcre2_match(t->re, (PCRE2_SPTR)b, e < len ? e + 1 : len, at,
+		    0, t->md, NULL);
+		if (r == PCRE2_ERROR_NOMATCH) {
+			d = e;
+			continue;
+		}
+		if (r < 0)
+			return am_seterr(&am->err, AWSMASK_EDATA,
+			    "matching failed");
+		ov = pcre2_get_ovector_pointer(t->md);
+		if (ov[0] >= limit)
+			break;
+		d = from = ov[1];
+		if (ov[0] < pos)
+			continue;
+		if (t->tolerant && !am_token_tolerated(b, len, ov[0], ov[1]))
+			continue;
+		p.start = ov[0];
+		p.end = ov[1];
+		p.prefix = p.kind = "";
+		if ((r = am_add_part(am, &p)))
+			return r;
+		*end = ov[1];
+	}
+	return AWSMASK_OK;
+}
+
+/*
+ * The key to look up for part i: the token itself, or in the tolerant
+ * grammar its canonical form, written to t->keys (grown beforehand to
+ * hold every part's, so that no pointer into it moves).
+ */
+static const char *
+token_key(struct token_re *t, const char *tk, size_t n, size_t *klen)
+{
+	size_t i;
+	char *k;
+	int hyphen;
+
+	*klen = n;
+	if (!t->tolerant)
+		return tk;
+	/* Most tokens come back as written: upper case, '_', digits. */
+	for (i = 0; i < n && (tokbyte[(unsigned char)tk[i]] & 2); i++)
+		;
+	if (i == n)
+		return tk;
+	k = t->keys.buf + t->keys.len;
+	*klen = am_token_canon(tk, n, k, &hyphen);
+	t->keys.len += *klen;
+	return k;
+}
+
 int
 am_unmask_window(struct awsmask *am, struct am_stream *s, size_t limit,
     size_t *done, awsmask_unknown_fn *fn, void *fnarg)
 {
 	struct token_re *t = am->token_re;
-	size_t from = am_scan_from(s), pos = s->hist, i;
 	unsigned long long line = s->line;
-	size_t at = s->hist;
-	int rc = AWSMASK_OK, r;
+	size_t at = s->hist, end, i, total = 0;
+	int rc = AWSMASK_OK;
 
 	if (am_map_count(am->rcache) > CACHE_MAX)
 		am_map_clear(am->rcache);
 	am->nparts = 0;
-	for (;;) {
-		PCRE2_SIZE *ov;
-		struct am_part p;
+	if ((rc = find_tokens(am, s, am_scan_from(s), limit, &end)))
+		return rc;
+	*done = end > limit ? end : limit;
 
-		r = t->jit ? pcre2_jit_match(t->re, (PCRE2_SPTR)s->buf, s->len,
-		    from, 0, t->md, NULL) : pcre2_match(t->re,
-		    (PCRE2_SPTR)s->buf, s->len, from, 0, t->md, NULL);
-		if (r < 0)
-			break;
-		ov = pcre2_get_ovector_pointer(t->md);
-		if (ov[0] >= limit)
-			break;
-		from = ov[1] > ov[0] ? ov[1] : ov[0] + 1;
-		if (ov[0] < pos)
-			continue;
-		p.start = ov[0];
-		p.end = ov[1];
-		p.prefix = p.kind = "";
-		if ((rc = am_add_part(am, &p)))
-			return rc;
-		pos = ov[1];
-	}
-	if (r < 0 && r != PCRE2_ERROR_NOMATCH)
-		return am_seterr(&am->err, AWSMASK_EDATA, "matching failed");
-	*done = pos > limit ? pos : limit;
-
+	am_buf_reset(&t->keys);
+	for (i = 0; i < am->nparts; i++)
+		total += am->parts[i].end - am->parts[i].start;
+	if (t->tolerant && am_buf_grow(&t->keys, total) < 0)
+		return am_seterr(&am->err, AWSMASK_ENOMEM, "out of memory");
 	for (i = 0; i < am->nparts; i++) {
 		struct am_mpart *pt = &am->parts[i];
-		const char *tk = s->buf + pt->start;
-		size_t n = pt->end - pt->start;
+		size_t n;
+		const char *tk = token_key(t, s->buf + pt->start,
+		    pt->end - pt->start, &n);
 
 		pt->tok = am_map_get(am->rcache, tk, n, &pt->toklen);
 		if (!pt->tok && (rc = am_add_item(am, tk, n, NULL, NULL, &pt->item)))

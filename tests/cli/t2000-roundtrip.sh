@@ -184,6 +184,40 @@ test_expect_success 'a single 100 MB line with identifiers all through it' '
 	rm -f in in.back
 '
 
+test_expect_success 'text awsunmask would read as tokens round-trips' '
+	nbh=$(printf "\342\200\221") &&
+	{ rich &&
+	  printf "ec2-001 EC2\\\\_001 **EC2_001** ec2_001 IAM\\\\_ROLE\\\\_001 %s\n" "$ID1" &&
+	  printf "EC2${nbh}001 vpc-001 (rds-001) web-ec2-001 EC2_**001** %s\n" "$VPC" &&
+	  printf "account-001 ACCOUNT\\\\_001 Literal_001 literal-002 %s\n" "$PUB"; } >in &&
+	roundtrip in &&
+	test_no_leak "$WORK/originals" in.masked &&
+	test_grep "web-ec2-001 EC2_\*\*001\*\*" in.masked &&
+	test_grep "^LITERAL_001 LITERAL_002 \*\*LITERAL_003\*\* LITERAL_004 LITERAL_005 EC2_001\$" in.masked
+'
+
+test_expect_success 'random token-like text with identifiers round-trips (3 seeds)' '
+	for seed in 1 2 3; do
+		awk -v seed=$seed -v id1="$ID1" -v vpc="$VPC" "BEGIN {
+			srand(seed)
+			nw = split(\"ec2 EC2 Ec2 vpc VPC iam_role IAM\\\\_ROLE iam-role rds literal account x web\", w, \" \")
+			ns = split(\"_ \\\\_ - \342\200\221 \342\200\220 \342\200\223 \\\\ __\", sp, \" \")
+			nd = split(\"001 002 0012 999 01 1234\", d, \" \")
+			nb = split(\"@ @ @ . - * ** \140 ( ) _ a\", b, \" \")
+			for (i = 0; i < 20000; i++) {
+				printf \"%s%s%s\", w[int(rand() * nw) + 1], sp[int(rand() * ns) + 1], d[int(rand() * nd) + 1]
+				x = b[int(rand() * nb) + 1]
+				printf \"%s\", x == \"@\" ? \" \" : x
+				if (rand() < 0.1) printf \" %s \", rand() < 0.5 ? id1 : vpc
+				if (rand() < 0.05) printf \"\n\"
+			}
+			print \"\"
+		}" >tok$seed &&
+		roundtrip tok$seed &&
+		test_no_leak "$WORK/originals" tok$seed.masked || return 1
+	done
+'
+
 test_expect_success 'awsunmask --verify: exit 0 when the round trip is exact' '
 	rich >in &&
 	test_must_exit 0 awsmask <in >masked 2>err &&

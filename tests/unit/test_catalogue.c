@@ -601,6 +601,21 @@ static const struct example positives[] = {
 	{ "token-literal", "EC2_001", "LITERAL" },
 	{ "token-literal", "see IAM_ROLE_0042.", "see LITERAL." },
 	{ "token-literal", "PRIVATE_IP_123", "LITERAL" },
+	/* ... in every form awsunmask restores */
+	{ "token-literal", "ec2_001 Ec2_002 EC2\\_003", "LITERAL LITERAL LITERAL" },
+	{ "token-literal", "IAM\\_ROLE\\_001, iam-role-002; Iam_Role\\_003",
+	    "LITERAL, LITERAL; LITERAL" },
+	{ "token-literal", "ec2-001 EC2-0042 rds-001 s3-001? no: bucket-001.",
+	    "LITERAL LITERAL LITERAL s3-001? no: LITERAL." },
+	{ "token-literal", "EC2\xe2\x80\x91" "001 ec2\xe2\x80\x90" "002",
+	    "LITERAL LITERAL" },
+	{ "token-literal", "**ec2-001** `EC2\\_002` (vpc-001)",
+	    "**LITERAL** `LITERAL` (LITERAL)" },
+	{ "token-literal", "my-EC2_001 ec2-001-", "my-LITERAL LITERAL-" },
+	{ "token-literal", "a.EC2_001 ec2_001.example.com", "a.LITERAL "
+	    "LITERAL.example.com" },
+	{ "token-literal", "ec2-001. -ec2-002 x -ec2-003", "LITERAL. -LITERAL "
+	    "x -LITERAL" },
 };
 
 static const struct negative negatives[] = {
@@ -864,6 +879,20 @@ static const struct negative negatives[] = {
 	{ "token-literal", "HTTP_200" },
 	{ "token-literal", "xEC2_001" },
 	{ "token-literal", "EC2_001x" },
+	/* Hyphenated forms that are part of a longer name */
+	{ "token-literal", "web-ec2-001" },
+	{ "token-literal", "ec2-001-backup" },
+	{ "token-literal", "ec2-001.example.com" },
+	{ "token-literal", "host.ec2-001" },
+	{ "token-literal", "EC2-001.internal" },
+	/* Not separators, not prefixes, not whole */
+	{ "token-literal", "EC2\xe2\x80\x93" "001" },
+	{ "token-literal", "EC2 001" },
+	{ "token-literal", "EC2__001" },
+	{ "token-literal", "EC2\\-001" },
+	{ "token-literal", "EC2_**001**" },
+	{ "token-literal", "http-200 err_404 ec2x-001" },
+	{ "token-literal", "ec2_001_ _ec2_001 ec2-001a" },
 };
 
 /* With every default kind: the structured forms win over what they hold. */

@@ -17,6 +17,9 @@
 
 #include "internal.h"
 
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+
 static struct awsmask_config *
 config(const char *store)
 {
@@ -486,6 +489,247 @@ test_unmask_unknown_and_boundaries(void **state)
 	awsmask_config_free(cfg);
 }
 
+/* Every unknown token, as written, one per line. */
+static void
+collect_unknown(void *arg, const char *token, unsigned long long line)
+{
+	char *list = arg;
+
+	(void)line;
+	strcat(list, token);
+	strcat(list, "\n");
+}
+
+/* A context whose store knows EC2_001, VPC_001 and IAM_ROLE_001. */
+static struct awsmask *
+known_context(struct awsmask_config *cfg)
+{
+	static const char ids[] = "i-0123456789abcdef0 vpc-0a1b2c3d4e5f67890 "
+	    "arn:aws:iam::123456789012:role/Deployer";
+	struct awsmask *am;
+	char *out;
+	size_t n;
+
+	assert_int_equal(awsmask_new(cfg, &am), 0);
+	assert_int_equal(awsmask_mask_buffer(am, ids, strlen(ids), &out, &n), 0);
+	assert_string_equal(out, "EC2_001 VPC_001 "
+	    "arn:aws:iam::ACCOUNT_001:role/IAM_ROLE_001");
+	free(out);
+	return am;
+}
+
+#define ID "i-0123456789abcdef0"
+
+static void
+test_unmask_tolerant(void **state)
+{
+	static const char in[] =
+	    "ec2_001 Ec2_001 EC2\\_001 ec2\\_001 EC2-001 ec2-001\n"
+	    "EC2\xe2\x80\x91" "001 ec2\xe2\x80\x90" "001 **EC2_001** *ec2-001*\n"
+	    "`EC2\\_001` iam\\_role\\_001 Iam-Role\\_001 vpc-001 (VPC\\_001).\n"
+	    "web-ec2-001 ec2-001-backup ec2-001.example.com x.ec2-001\n"
+	    "EC2_**001** EC2\xe2\x80\x93" "001 EC2 001 EC2__001 _ec2_001 ec2-001a\n"
+	    "my-EC2_001 my-ec2_001 ec2-001. ec2-999 Vpc\\_042 EC2_009\n";
+	static const char want[] =
+	    ID " " ID " " ID " " ID " " ID " " ID "\n"
+	    ID " " ID " **" ID "** *" ID "*\n"
+	    "`" ID "` Deployer Deployer vpc-0a1b2c3d4e5f67890 "
+	    "(vpc-0a1b2c3d4e5f67890).\n"
+	    "web-ec2-001 ec2-001-backup ec2-001.example.com x.ec2-001\n"
+	    "EC2_**001** EC2\xe2\x80\x93" "001 EC2 001 EC2__001 _ec2_001 ec2-001a\n"
+	    "my-" ID " my-" ID " " ID ". ec2-999 Vpc\\_042 EC2_009\n";
+	struct awsmask_config *cfg = config("memory:");
+	struct awsmask *am;
+	struct awsmask_counts c;
+	char unknown[256] = "";
+	char *out;
+	size_t n;
+
+	(void)state;
+	am = known_context(cfg);
+	assert_int_equal(awsmask_unmask_buffer(am, in, sizeof(in) - 1, &out, &n,
+	    collect_unknown, unknown), 0);
+	assert_string_equal(out, want);
+	assert_int_equal(n, strlen(want));
+	/* Unknown ones as written, never canonical, never an original. */
+	assert_string_equal(unknown, "ec2-999\nVpc\\_042\nEC2_009\n");
+	awsmask_get_counts(am, &c);
+	assert_int_equal(c.tokens_restored, 18);
+	assert_int_equal(c.tokens_unknown, 3);
+	free(out);
+	awsmask_free(am);
+	awsmask_config_free(cfg);
+}
+
+static void
+test_unmask_exact(void **state)
+{
+	static const char in[] = "ec2_001 EC2\\_001 EC2-001 **EC2_001** "
+	    "ec2-999 EC2_009 VPC_001\n";
+	struct awsmask_config *cfg = config("memory:");
+	struct awsmask *am;
+	char unknown[256] = "";
+	char *out;
+	size_t n;
+
+	(void)state;
+	assert_int_equal(awsmask_config_set(cfg, "unmask-exact", "yes"), 0);
+	am = known_context(cfg);
+	assert_int_equal(awsmask_unmask_buffer(am, in, sizeof(in) - 1, &out, &n,
+	    collect_unknown, unknown), 0);
+	assert_string_equal(out, "ec2_001 EC2\\_001 EC2-001 **" ID "** "
+	    "ec2-999 EC2_009 vpc-0a1b2c3d4e5f67890\n");
+	assert_string_equal(unknown, "EC2_009\n");
+	free(out);
+	awsmask_free(am);
+	awsmask_config_free(cfg);
+	cfg = config("memory:");
+	assert_int_equal(awsmask_config_set(cfg, "unmask_exact", "maybe"),
+	    AWSMASK_ECONFIG);
+	awsmask_config_free(cfg);
+}
+
+/*
+ * The reference unmasker: the tolerant pattern run over the whole text
+ * from start to end, with no pre-filter and no windows.
+ */
+static char *
+reference_unmask(const char *in, size_t len, size_t *outlen, size_t *count)
+{
+	static const char *const known[][2] = {
+		{ "EC2_001", ID }, { "VPC_001", "vpc-0a1b2c3d4e5f67890" },
+		{ "IAM_ROLE_001", "Deployer" }, { "ACCOUNT_001", "123456789012" },
+	};
+	struct am_map *prefixes = am_prefix_set_new(NULL, 0);
+	struct am_buf out = AM_BUF_INIT;
+	char *pat = am_token_pattern(NULL, 0, 1);
+	PCRE2_SIZE erroff, *ov;
+	pcre2_match_data *md;
+	pcre2_code *re;
+	size_t from = 0, at = 0, i;
+	int errcode;
+
+	assert_non_null(pat);
+	re = pcre2_compile((PCRE2_SPTR)pat, PCRE2_ZERO_TERMINATED, 0, &errcode,
+	    &erroff, NULL);
+	assert_non_null(re);
+	md = pcre2_match_data_create_from_pattern(re, NULL);
+	while (pcre2_match(re, (PCRE2_SPTR)in, len, from, 0, md, NULL) > 0) {
+		char canon[256];
+		size_t n;
+		int hyphen;
+
+		ov = pcre2_get_ovector_pointer(md);
+		from = ov[1];
+		if (!am_token_tolerated(in, len, ov[0], ov[1]))
+			continue;
+		n = am_token_canon(in + ov[0], ov[1] - ov[0], canon, &hyphen);
+		for (i = 0; i < sizeof(known) / sizeof(known[0]); i++)
+			if (strlen(known[i][0]) == n && !memcmp(canon, known[i][0], n))
+				break;
+		if (i == sizeof(known) / sizeof(known[0]))
+			continue;
+		assert_int_equal(am_buf_add(&out, in + at, ov[0] - at), 0);
+		assert_int_equal(am_buf_addstr(&out, known[i][1]), 0);
+		at = ov[1];
+		(*count)++;
+	}
+	assert_int_equal(am_buf_add(&out, in + at, len - at), 0);
+	pcre2_match_data_free(md);
+	pcre2_code_free(re);
+	am_free(pat);
+	am_map_free(prefixes);
+	return am_buf_release(&out, outlen);
+}
+
+/*
+ * Random text made of the pieces tokens and near-tokens are made of: the
+ * unmasker, with its digit-run pre-filter and its windows, must do what
+ * the plain pattern does, on a buffer and through a file in blocks.
+ */
+static void
+test_unmask_tolerant_random(void **state)
+{
+	static const char *const words[] = {
+		"ec2", "EC2", "Ec2", "vpc", "VPC", "iam_role", "IAM\\_ROLE",
+		"iam-role", "Iam\xe2\x80\x91Role", "role", "account", "host",
+		"web", "x", "LITERAL", "EC2_HOST", "ec2-host",
+	};
+	static const char *const seps[] = {
+		"_", "\\_", "-", "\xe2\x80\x91", "\xe2\x80\x90", "\xe2\x80\x93",
+		"\xe2\x80", "\\", "__", "",
+	};
+	static const char *const digits[] = {
+		"001", "001", "001", "002", "0012", "999", "01", "12", "1234567890",
+		"123456789012345678901", "0", "9",
+	};
+	static const char *const between[] = {
+		" ", " ", " ", " ", "", ".", "-", "*", "**", "`", "(", ")", "_",
+		"a", "\n",
+	};
+	const char *const *lists[] = { words, seps, digits, between };
+	const size_t sizes[] = { AM_ARRAY_SIZE(words), AM_ARRAY_SIZE(seps),
+	    AM_ARRAY_SIZE(digits), AM_ARRAY_SIZE(between) };
+	struct awsmask_config *cfg = config("memory:");
+	struct awsmask *am;
+	struct am_buf in = AM_BUF_INIT;
+	char *out, *want, path[] = "/tmp/test_mask.XXXXXX";
+	size_t n, wn, i, ntok;
+	unsigned seed;
+	int fd, outfd;
+
+	(void)state;
+	am = known_context(cfg);
+	for (seed = 1; seed <= 4; seed++) {
+		srand(seed);
+		am_buf_reset(&in);
+		/* The last seeds make one line longer than a block. */
+		for (i = 0; in.len < (seed > 2 ? 700000u : 20000u); i++) {
+			/* Mostly word, separator, digits, between; now and then
+			 * any piece at all. */
+			size_t l = rand() % 8 ? i % 4 : (size_t)rand() % 4;
+			const char *p = lists[l][(size_t)rand() % sizes[l]];
+
+			if (seed > 2 && *p == '\n')
+				continue;
+			assert_int_equal(am_buf_addstr(&in, p), 0);
+		}
+		ntok = 0;
+		want = reference_unmask(in.buf, in.len, &wn, &ntok);
+		/* Enough tokens to mean something: more than one in 3000 bytes. */
+		assert_true(ntok > in.len / 3000);
+		assert_int_equal(awsmask_unmask_buffer(am, in.buf, in.len, &out,
+		    &n, NULL, NULL), 0);
+		assert_int_equal(n, wn);
+		assert_memory_equal(out, want, n);
+		free(out);
+
+		fd = mkstemp(path);
+		assert_true(fd >= 0);
+		assert_int_equal(am_write_all(fd, in.buf, in.len), 0);
+		assert_int_equal(lseek(fd, 0, SEEK_SET), 0);
+		unlink(path);
+		strcpy(path, "/tmp/test_mask.XXXXXX");
+		outfd = mkstemp(path);
+		assert_true(outfd >= 0);
+		unlink(path);
+		strcpy(path, "/tmp/test_mask.XXXXXX");
+		assert_int_equal(awsmask_unmask_fd(am, fd, outfd, 0, NULL, NULL), 0);
+		n = (size_t)lseek(outfd, 0, SEEK_CUR);
+		assert_int_equal(n, wn);
+		out = malloc(n + 1);
+		assert_int_equal(pread(outfd, out, n, 0), (ssize_t)n);
+		assert_memory_equal(out, want, n);
+		free(out);
+		free(want);
+		close(fd);
+		close(outfd);
+	}
+	am_buf_free(&in);
+	awsmask_free(am);
+	awsmask_config_free(cfg);
+}
+
 int
 main(void)
 {
@@ -501,6 +745,9 @@ main(void)
 		cmocka_unit_test(test_fail_secure),
 		cmocka_unit_test(test_scan_lines),
 		cmocka_unit_test(test_unmask_unknown_and_boundaries),
+		cmocka_unit_test(test_unmask_tolerant),
+		cmocka_unit_test(test_unmask_exact),
+		cmocka_unit_test(test_unmask_tolerant_random),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
