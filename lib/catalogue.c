@@ -43,8 +43,11 @@
 #define HR	"(?![A-Za-z0-9_-]|\\.[A-Za-z0-9])"
 /* Eight hex digits, at least one of them a digit so that no English word
  * qualifies (i-deadbeef), or seventeen. */
-#define HEX	"(?:[0-9a-f]{17}|(?=[a-f]{0,7}[0-9])[0-9a-f]{8})" BR
-#define HEX17	"[0-9a-f]{17}" BR
+/* A resource ID may touch an '_' (backup_i-0abc..._2026.tar): snake_case
+ * around an ID does not make it less of one. */
+#define IDR	"(?![A-Za-z0-9])"
+#define HEX	"(?:[0-9a-f]{17}|(?=[a-f]{0,7}[0-9])[0-9a-f]{8})" IDR
+#define HEX17	"[0-9a-f]{17}" IDR
 #define UUID	"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 #define REGION	"[a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]{2,12}-[0-9]{1,2}"
 #define AWSCOM	"\\.amazonaws\\.com(?:\\.cn)?"
@@ -1376,7 +1379,7 @@ split_elb_name_id(const char *subj, size_t len, struct am_match *m)
 }
 
 #define ID_ROW(name, prefix, lit, pat, tail, desc) \
-	{ name, prefix, lit "(?<![A-Za-z0-9_-]" lit ")" pat, NULL, desc, 0, \
+	{ name, prefix, lit "(?<![A-Za-z0-9-]" lit ")" pat, NULL, desc, 0, \
 	    NULL },
 
 const struct am_kind am_kinds[] = {

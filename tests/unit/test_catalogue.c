@@ -497,6 +497,10 @@ static const struct example positives[] = {
 	ID_POS("ami", "ami-", "AMI"),
 	ID17_POS("security-group-rule", "sgr-", "SG_RULE"),
 	ID_POS("security-group", "sg-", "SG"),
+	/* Glued to '_' an ID is still one (it used to leak). */
+	{ "ec2-instance", "backup_i-0123456789abcdef0_2026.tar",
+	    "backup_EC2_2026.tar" },
+	{ "security-group", "_sg-0123abcd_", "_SG_" },
 	ID_POS("subnet", "subnet-", "SUBNET"),
 	ID17_POS("vpc-endpoint-service", "vpce-svc-", "VPCE"),
 	ID_POS("vpc-endpoint", "vpce-", "VPCE"),
