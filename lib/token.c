@@ -2,8 +2,10 @@
  * token.c - the token grammar, PREFIX_NNN, in one place.
  *
  * A token is an upper-case prefix, '_', and a decimal counter of at least
- * three digits, standing alone: not preceded or followed by a letter,
- * digit or '_'.  So EC2_0012 is one token, never EC2_001 and a '2'.
+ * three digits, not preceded or followed by a letter or digit.  So
+ * EC2_0012 is one token, never EC2_001 and a '2'; but an '_' may touch
+ * it, as it does when an ID inside a snake_case name is masked
+ * (backup_EC2_001_2026.tar).
  * Only prefixes the catalogue can emit count, so that HTTP_200 or
  * ERR_404 in ordinary text are left alone.
  *
@@ -166,10 +168,20 @@ am_token_pattern(const struct am_kind *custom, size_t ncustom, int tolerant)
 		return NULL;
 	}
 	qsort(st.seen, st.nseen, sizeof(*st.seen), cmp_str);
-	rc |= am_buf_addstr(&st.b, tolerant ? "(?<![A-Za-z0-9_])(?i)" :
-	    "(?<![A-Za-z0-9_])");
-	rc |= add_trie(&st.b, st.seen, st.nseen, 0, sep);
-	rc |= am_buf_addf(&st.b, "%s[0-9]{3,20}(?![A-Za-z0-9_])", sep);
+	/*
+	 * A token as awsmask writes it may touch an '_' (an ID inside a
+	 * snake_case name: backup_EC2_001_2026.tar); the other forms stand
+	 * alone, so that snake_case words (test_rds_001) are not tokens.
+	 */
+	rc |= am_buf_addstr(&st.b, "(?<![A-Za-z0-9])(?:");
+	rc |= add_trie(&st.b, st.seen, st.nseen, 0, "_");
+	rc |= am_buf_addstr(&st.b, "_[0-9]{3,20}(?![A-Za-z0-9])");
+	if (tolerant) {
+		rc |= am_buf_addstr(&st.b, "|(?<!_)(?i)");
+		rc |= add_trie(&st.b, st.seen, st.nseen, 0, sep);
+		rc |= am_buf_addf(&st.b, "%s[0-9]{3,20}(?![A-Za-z0-9_])", sep);
+	}
+	rc |= am_buf_addstr(&st.b, ")");
 	am_free(st.seen);
 	if (rc) {
 		am_buf_free(&st.b);

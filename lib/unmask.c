@@ -139,7 +139,8 @@ find_tokens(struct awsmask *am, struct am_stream *s, size_t from,
 			;
 		if (e - d < 3 || e - d > 20 || d == 0 || d - 1 < from ||
 		    !(sep_end[(unsigned char)b[d - 1]] & want) ||
-		    (e < len && (tokbyte[(unsigned char)b[e]] & 1))) {
+		    (e < len && (tokbyte[(unsigned char)b[e]] & 1) &&
+		    b[e] != '_')) {
 			d = e;
 			continue;
 		}

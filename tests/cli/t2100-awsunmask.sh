@@ -76,16 +76,25 @@ test_expect_success '--strict with only known tokens: exit 0' '
 	test_must_be_empty err
 '
 
-test_expect_success 'EC2_0012 is not EC2_001 followed by 2' '
+test_expect_success 'EC2_0012 is not EC2_001 followed by 2; EC2_001_ is' '
 	known &&
 	echo "EC2_0012 EC2_001x xEC2_001 EC2_001_ EC2_001" >in &&
 	test_must_exit 0 awsunmask --quiet <in >out 2>err &&
-	echo "EC2_0012 EC2_001x xEC2_001 EC2_001_ $ID1" >expect &&
+	echo "EC2_0012 EC2_001x xEC2_001 ${ID1}_ $ID1" >expect &&
 	test_cmp expect out &&
 	echo EC2_0012 >in2 &&
 	test_must_exit 0 awsunmask <in2 >out2 2>err2 &&
 	test_cmp in2 out2 &&
 	test_grep "^awsunmask: 1 unknown token" err2
+'
+
+test_expect_success 'an ID glued to underscores comes back' '
+	printf "backup_%s_2026.tar _%s_ %s_001\n" $ID1 $ID1 $ID1 >in &&
+	awsmask <in >masked &&
+	echo $ID1 >orig &&
+	test_no_leak orig masked &&
+	awsunmask <masked >out &&
+	test_cmp in out
 '
 
 test_expect_success 'tokens next to punctuation, quotes and line ends' '
