@@ -1072,57 +1072,157 @@ split_ipv6(const char *subj, size_t len, struct am_match *m)
 /*
  * Names under the AWS API's naming keys: JSON keys, key=value and YAML
  * keys, and the CLI flags.  The key (normalised: lower case, no '-' or
- * '_') picks the token prefix.  The pattern's key alternations and this
- * table must agree; the unit tests try every key.
+ * '_') picks the token prefix, so RoleName, roleName (CloudTrail),
+ * role_name, ROLE_NAME and --role-name are one key.  The pattern's key
+ * alternations and this table must agree; the unit tests try every key
+ * in every spelling.
+ *
+ * Some keys are too common outside AWS to trust alone (serviceName is
+ * every tracing span's, JOB_NAME every Jenkins build's): those carry
+ * evidence, '|'-separated lower-case needles of which one must be near
+ * (in the same command line for a flag, else within NAME_BACK bytes
+ * before or NAME_AHEAD after).  ctx_prefix() picks between two kinds the
+ * same way, by the nearer evidence: a GroupName beside a security
+ * group's sg- ID is SG_NAME, beside an IAM group's AGPA ID or ARN
+ * IAM_GROUP, else the neutral GROUP_NAME.
  */
-struct name_key {
+#define NK_CTX		0x01	/* ctx must be near, or no name */
+#define NK_NODOT	0x02	/* a dotted value is not one (DNS names,
+				   AWS service names like ecs.amazonaws.com) */
+#define NK_DOMAIN	0x04	/* OpenSearch domain: [a-z][a-z0-9-]{2,27} */
+#define NK_ALIAS	0x08	/* KMS alias: alias/ kept, alias/aws/ AWS's */
+#define NK_PARAM	0x10	/* SSM parameter: a leading '/' kept */
+#define NK_GROUP	0x20	/* GroupName: SG_NAME, IAM_GROUP or GROUP_NAME */
+#define NK_CLUSTER	0x40	/* ClusterName: EKS_CLUSTER near EKS evidence */
+#define NK_FLAG		0x80	/* only as a CLI flag (--service, --rule) */
+
+struct name_rule {
 	const char *key;
 	const char *prefix;
+	int flags;
+	const char *ctx;	/* NK_CTX: evidence needed */
 };
 
-static const struct name_key name_keys[] = {
-	{ "bucket", "BUCKET" },
-	{ "bucketname", "BUCKET" },
-	{ "functionname", "LAMBDA" },
-	{ "rolename", "IAM_ROLE" },
-	{ "username", "IAM_USER" },
-	{ "policyname", "IAM_POLICY" },
-	{ "instanceprofilename", "IAM_PROFILE" },
-	{ "tablename", "DYNAMODB_TABLE" },
-	{ "queuename", "SQS_QUEUE" },
-	{ "topicname", "SNS_TOPIC" },
-	{ "stackname", "STACK" },
-	{ "dbinstanceidentifier", "RDS" },
-	{ "dbclusteridentifier", "RDS" },
-	{ "cacheclusterid", "ELASTICACHE" },
-	{ "replicationgroupid", "ELASTICACHE" },
-	{ "loadbalancername", "ELB" },
-	{ "targetgroupname", "TARGET_GROUP" },
-	{ "repositoryname", "ECR_REPO" },
-	{ "loggroupname", "LOG_GROUP" },
-	{ "clustername", "ECS_CLUSTER" },
-	{ "cluster", "ECS_CLUSTER" },
-	{ "keyname", "KEY_PAIR" },
-	{ "secretid", "SECRET" },
-	{ "secretname", "SECRET" },
-	{ "rolesessionname", "IAM_USER" },
+#define CTX_ECS		"arn:aws:ecs:|ecs.amazonaws.com|aws ecs "
+#define CTX_JOB		"glue|arn:aws:batch:|batch.amazonaws.com|aws batch " \
+	"|jobqueue|job-queue"
+#define CTX_APP		"elasticbeanstalk|codedeploy|aws deploy " \
+	"|deploymentgroup|deployment-group"
+#define CTX_DB		"glue|athena|timestream|redshift|catalogid" \
+	"|awsdatacatalog|queryexecution"
+
+static const struct name_rule name_keys[] = {
+	{ "bucket", "BUCKET", 0, NULL },
+	{ "bucketname", "BUCKET", 0, NULL },
+	{ "functionname", "LAMBDA", 0, NULL },
+	{ "rolename", "IAM_ROLE", 0, NULL },
+	{ "ssorolename", "IAM_ROLE", 0, NULL },
+	{ "username", "IAM_USER", 0, NULL },
+	{ "groupname", "GROUP_NAME", NK_GROUP, NULL },
+	{ "policyname", "IAM_POLICY", 0, NULL },
+	{ "instanceprofilename", "IAM_PROFILE", 0, NULL },
+	{ "rolesessionname", "IAM_USER", 0, NULL },
+	{ "tablename", "DYNAMODB_TABLE", 0, NULL },
+	{ "queuename", "SQS_QUEUE", 0, NULL },
+	{ "topicname", "SNS_TOPIC", 0, NULL },
+	{ "stackname", "STACK", 0, NULL },
+	{ "stacksetname", "STACK", 0, NULL },
+	{ "dbinstanceidentifier", "RDS", 0, NULL },
+	{ "dbclusteridentifier", "RDS", 0, NULL },
+	{ "dbsubnetgroupname", "SUBNET_GROUP", 0, NULL },
+	{ "cacheclusterid", "ELASTICACHE", 0, NULL },
+	{ "replicationgroupid", "ELASTICACHE", 0, NULL },
+	{ "cachesubnetgroupname", "SUBNET_GROUP", 0, NULL },
+	{ "clusteridentifier", "REDSHIFT", 0, NULL },
+	{ "loadbalancername", "ELB", 0, NULL },
+	{ "targetgroupname", "TARGET_GROUP", 0, NULL },
+	{ "autoscalinggroupname", "ASG", 0, NULL },
+	{ "launchtemplatename", "LAUNCH_TEMPLATE", 0, NULL },
+	{ "repositoryname", "ECR_REPO", 0, NULL },
+	{ "loggroupname", "LOG_GROUP", 0, NULL },
+	{ "clustername", "ECS_CLUSTER", NK_CLUSTER, NULL },
+	{ "cluster", "ECS_CLUSTER", NK_CLUSTER | NK_FLAG, NULL },
+	{ "nodegroupname", "EKS_NODEGROUP", 0, NULL },
+	{ "servicename", "ECS_SERVICE", NK_CTX | NK_NODOT, CTX_ECS },
+	{ "service", "ECS_SERVICE", NK_CTX | NK_NODOT | NK_FLAG, CTX_ECS },
+	{ "keyname", "KEY_PAIR", 0, NULL },
+	{ "aliasname", "KMS_ALIAS", NK_ALIAS, NULL },
+	{ "secretid", "SECRET", 0, NULL },
+	{ "secretname", "SECRET", 0, NULL },
+	{ "name", "PARAM", NK_CTX | NK_PARAM | NK_FLAG,
+	    "ssm get-parameter|ssm put-parameter|ssm delete-parameter"
+	    "|ssm label-parameter" },
+	{ "statemachinename", "STATE_MACHINE", 0, NULL },
+	{ "streamname", "KINESIS_STREAM", 0, NULL },
+	{ "deliverystreamname", "FIREHOSE", 0, NULL },
+	{ "rulename", "RULE_NAME", 0, NULL },
+	{ "rule", "RULE_NAME", NK_CTX | NK_FLAG, "aws events " },
+	{ "alarmname", "CW_ALARM", 0, NULL },
+	{ "domainname", "OPENSEARCH", NK_DOMAIN, NULL },
+	{ "projectname", "CODEBUILD", NK_CTX, "codebuild" },
+	{ "pipelinename", "CODEPIPELINE", 0, NULL },
+	{ "applicationname", "APP_NAME", NK_CTX, CTX_APP },
+	{ "environmentname", "EB_ENV", NK_CTX, "elasticbeanstalk|awseb" },
+	{ "workgroup", "ATHENA_WORKGROUP", 0, NULL },
+	{ "workgroupname", "REDSHIFT", 0, NULL },	/* Redshift Serverless */
+	{ "databasename", "DB_NAME", NK_CTX, CTX_DB },
+	{ "crawlername", "GLUE_CRAWLER", 0, NULL },
+	{ "jobname", "JOB_NAME", NK_CTX, CTX_JOB },
 };
+
+#define NAME_BACK	2048	/* bytes looked back for evidence */
+#define NAME_AHEAD	512	/* and ahead */
 
 #define NAME_VALUE \
 	"[A-Za-z0-9_/](?:[A-Za-z0-9_.@+=/-]{0,254}[A-Za-z0-9_-])?"
+/* Words of a key may be joined by '_' or '-' (role_name, role-name). */
+#define W "[_-]?"
+/* Factored by first letter: PCRE2 tries an alternation's branches one
+ * by one, and this row is tried at the start of most words. */
 #define NAME_KEYS \
-	"(?:Bucket(?:[_-]?Name)?|Function[_-]?Name|Role[_-]?Name|" \
-	"User[_-]?Name|Policy[_-]?Name|InstanceProfileName|Table[_-]?Name|" \
-	"Queue[_-]?Name|TopicName|Stack[_-]?Name|DBInstanceIdentifier|" \
-	"DBClusterIdentifier|CacheClusterId|ReplicationGroupId|" \
-	"LoadBalancerName|TargetGroupName|Repository[_-]?Name|" \
-	"Log[_-]?Group[_-]?Name|Cluster[_-]?Name|Key[_-]?Name|SecretId|" \
-	"SecretName|Role[_-]?Session[_-]?Name)"
+	"(?:A(?:uto" W "Scaling" W "Group" W "Name|lias" W "Name|" \
+	"pplication" W "Name|larm" W "Name)|" \
+	"B(?:ucket(?:" W "Name)?)|" \
+	"C(?:ache" W "(?:Cluster" W "Id|Subnet" W "Group" W "Name)|" \
+	"luster" W "(?:Name|Identifier)|rawler" W "Name)|" \
+	"D(?:B" W "(?:(?:Instance|Cluster)" W "Identifier|" \
+	"Subnet" W "Group" W "Name)|elivery" W "Stream" W "Name|" \
+	"omain" W "Name|atabase" W "Name)|" \
+	"Environment" W "Name|Function" W "Name|Group" W "Name|" \
+	"Instance" W "Profile" W "Name|Job" W "Name|Key" W "Name|" \
+	"L(?:oad" W "Balancer" W "Name|aunch" W "Template" W "Name|" \
+	"og" W "Group" W "Name)|" \
+	"Node" W "group" W "Name|" \
+	"P(?:olicy" W "Name|roject" W "Name|ipeline" W "Name)|" \
+	"Queue" W "Name|" \
+	"R(?:ole" W "(?:Session" W ")?Name|eplication" W "Group" W "Id|" \
+	"epository" W "Name|ule" W "Name)|" \
+	"S(?:so_role_name|tack" W "(?:Set" W ")?Name|ervice" W "Name|" \
+	"ecret" W "(?:Id|Name)|t(?:ate" W "Machine|ream)" W "Name)|" \
+	"T(?:able" W "Name|opic" W "Name|arget" W "Group" W "Name)|" \
+	"User" W "Name|Work" W "Group(?:" W "Name)?)"
+/* The AWS CLI's flags for the keys above (--role-name), and --cluster,
+ * --service and --rule.  Not --username, --name or --project-name alone
+ * in other tools' command lines: the evidence decides. */
+#define NAME_FLAGS \
+	"(?:bucket|function-name|role-name|role-session-name|user-name|" \
+	"group-name|policy-name|instance-profile-name|table-name|" \
+	"queue-name|stack-name|stack-set-name|db-instance-identifier|" \
+	"db-cluster-identifier|db-subnet-group-name|cache-cluster-id|" \
+	"replication-group-id|cache-subnet-group-name|cluster-identifier|" \
+	"load-balancer-name|auto-scaling-group-name|launch-template-name|" \
+	"repository-name|log-group-name|cluster(?:-name)?|nodegroup-name|" \
+	"service(?:-name)?|key-name|alias-name|secret-id|name|" \
+	"delivery-stream-name|stream-name|rule(?:-name)?|alarm-name|" \
+	"domain-name|project-name|pipeline-name|application-name|" \
+	"environment-name|work-group|workgroup-name|database-name|" \
+	"job-name)"
 /* JSON; a quoted value after key = or key: (YAML, Python, shell); an
  * unquoted value after KEY= (env files, CLI shorthand) or after a YAML
  * key when nothing but a comment follows; a row of --output table
- * ("|  StackName  |  prod-network  |"); a CLI flag.  Unquoted values
- * elsewhere are too often code or prose (stack_name: a pointer to...). */
+ * ("|  StackName  |  prodnetwork  |"); a CLI flag; ~/.aws/config's
+ * sso_role_name = NAME.  Unquoted values elsewhere are too often code or
+ * prose (stack_name: a pointer to...). */
 #define NAME_PAT \
 	"(?i:(?<![A-Za-z0-9_-])\\\\?[\"']?" NAME_KEYS \
 	"(?:" Q "[ \\t]*:[ \\t]*" Q NAME_VALUE "(?=\\\\?\")" \
@@ -1130,12 +1230,9 @@ static const struct name_key name_keys[] = {
 	"|=" NAME_VALUE "(?=[ \\t;&]|\\r|\\n|$)" \
 	"|:[ \\t]+" NAME_VALUE "(?=[ \\t]*(?:#|\\r|\\n|$))" \
 	"|[ \\t]{1,64}\\|[ \\t]{1,8}" NAME_VALUE "(?=[ \\t][ \\t|]))" \
-	"|--(?:bucket|function-name|role-name|user-name|policy-name|" \
-	"instance-profile-name|table-name|queue-name|stack-name|" \
-	"db-instance-identifier|db-cluster-identifier|cache-cluster-id|" \
-	"replication-group-id|load-balancer-name|repository-name|" \
-	"log-group-name|cluster|key-name|secret-id|role-session-name)" \
-	"(?:[ \\t]+|=)[\"']?" \
+	"|sso_role_name[ \\t]*=[ \\t]*" NAME_VALUE \
+	"(?=[ \\t]*(?:[#;]|\\r|\\n|$))" \
+	"|--" NAME_FLAGS "(?:[ \\t]+|=)[\"']?" \
 	NAME_VALUE "(?![A-Za-z0-9_@+=/-]|\\.[A-Za-z0-9_]))"
 /* Terraform's `name = "..."` (and plan's `~ name = "old" -> "new"`):
  * split_tf_name() keeps only the resource types it knows. */
@@ -1143,8 +1240,13 @@ static const struct name_key name_keys[] = {
 	"name(?<![A-Za-z0-9_.\"'-]name)[ \\t]{0,48}=[ \\t]{0,4}\"" NAME_VALUE \
 	"(?=\")(?:\"[ \\t]{1,4}->[ \\t]{1,4}\"" NAME_VALUE "(?=\"))?"
 
+/* Not names: JSON's and languages' nothings, and the names AWS gives
+ * its own defaults (the default VPC's security group, ECS cluster and
+ * DB subnet group, Athena's primary workgroup).  Masking those would
+ * hide nothing, and a learnt "default" would mask the word everywhere
+ * after it. */
 static const char *const not_names[] = { "null", "none", "true", "false",
-    "nil", "undefined" };
+    "nil", "undefined", "default", "primary" };
 
 /*
  * Terraform resource types whose `name` argument is the AWS resource's
@@ -1152,6 +1254,11 @@ static const char *const not_names[] = { "null", "none", "true", "false",
  * attribute's name, a tag's, a setting's, a variable's, and the name of
  * a package in every TOML file.
  */
+struct name_key {
+	const char *key;
+	const char *prefix;
+};
+
 static const struct name_key tf_types[] = {
 	{ "aws_iam_role", "IAM_ROLE" },
 	{ "aws_iam_user", "IAM_USER" },
@@ -1281,12 +1388,139 @@ split_tf_name(const char *subj, struct am_match *m, size_t vs)
 	return m->nparts > 0;
 }
 
+/*
+ * Where the evidence nearest to at sits, as a distance, or -1: the
+ * closest occurrence in [lo, hi) of one of the '|'-separated needles,
+ * matched without regard to case and at the start of a word.
+ */
+static long
+evidence(const char *subj, size_t lo, size_t hi, size_t at,
+    const char *needles)
+{
+	long best = -1;
+
+	while (*needles) {
+		size_t nl = strcspn(needles, "|"), p;
+
+		for (p = lo; nl && p + nl <= hi; p++) {
+			long d;
+
+			if (tolower((unsigned char)subj[p]) != needles[0] ||
+			    (p > 0 && isalnum((unsigned char)subj[p - 1])) ||
+			    strncasecmp(subj + p, needles, nl))
+				continue;
+			d = p < at ? (long)(at - p) : (long)(p - at);
+			if (best < 0 || d < best)
+				best = d;
+		}
+		needles += nl + (needles[nl] == '|');
+	}
+	return best;
+}
+
+/*
+ * The text a name's evidence is looked for in: a flag's command line,
+ * with its backslash-continued lines; a compact JSON object's line (a
+ * CloudTrail event per line: the neighbours' evidence is not this
+ * one's); else NAME_BACK bytes before the match and NAME_AHEAD after.
+ */
+static void
+evidence_window(const char *subj, size_t len, const struct am_match *m,
+    int flag, size_t *lo, size_t *hi)
+{
+	size_t floor = m->start > NAME_BACK ? m->start - NAME_BACK : 0;
+	size_t ceil = len - m->end > NAME_AHEAD ? m->end + NAME_AHEAD : len;
+	size_t p, ls;
+
+	for (p = m->start; p > floor; p--)
+		if (subj[p - 1] == '\n' && (!flag || p < 2 ||
+		    subj[p - 2] != '\\') && (!flag || p < 3 ||
+		    subj[p - 2] != '\r' || subj[p - 3] != '\\'))
+			break;
+	ls = p;
+	for (p = m->end; p < ceil && subj[p] != '\n'; p++)
+		;
+	if (flag || memchr(subj + ls, '{', m->start - ls)) {
+		*lo = ls;
+		*hi = p;
+	} else {
+		*lo = floor;
+		*hi = ceil;
+	}
+}
+
+#define EV_SG	"sg-|securitygroup|security-group|ec2.amazonaws.com|aws ec2 "
+#define EV_IAM	"arn:aws:iam:|iam.amazonaws.com|aws iam |agpa"
+#define EV_OTHER "placement|userpoolid|user-pool-id"
+#define EV_EKS	"arn:aws:eks:|eks.amazonaws.com|aws eks |nodegroup|eksctl"
+#define EV_ECS	"arn:aws:ecs:|ecs.amazonaws.com|aws ecs |ecs-"
+
+/* The nearer of two kinds of evidence: 1, 2, or 0 for neither. */
+static int
+nearer(const char *subj, size_t lo, size_t hi, size_t at, const char *a,
+    const char *b)
+{
+	long da = evidence(subj, lo, hi, at, a);
+	long db = evidence(subj, lo, hi, at, b);
+
+	if (da < 0 && db < 0)
+		return 0;
+	return db < 0 || (da >= 0 && da <= db) ? 1 : 2;
+}
+
+/* The prefix of the value [vs, ve) under rule r, or NULL: not a name. */
+static const char *
+name_prefix(const char *subj, size_t len, const struct am_match *m,
+    int flag, const struct name_rule *r, size_t vs, size_t ve)
+{
+	size_t lo, hi, i;
+
+	if ((r->flags & NK_FLAG) && !flag)
+		return NULL;
+	if ((r->flags & NK_NODOT) && memchr(subj + vs, '.', ve - vs))
+		return NULL;
+	if (r->flags & NK_DOMAIN) {
+		if (ve - vs < 3 || ve - vs > 28 || !islower((unsigned char)subj[vs]))
+			return NULL;
+		for (i = vs; i < ve; i++)
+			if (!islower((unsigned char)subj[i]) &&
+			    !isdigit((unsigned char)subj[i]) && subj[i] != '-')
+				return NULL;
+	}
+	if (!(r->flags & (NK_CTX | NK_GROUP | NK_CLUSTER)))
+		return r->prefix;
+	evidence_window(subj, len, m, flag, &lo, &hi);
+	if ((r->flags & NK_CTX) && evidence(subj, lo, hi, m->start, r->ctx) < 0)
+		return NULL;
+	if (r->flags & NK_CLUSTER)
+		return nearer(subj, lo, hi, m->start, EV_EKS, EV_ECS) == 1 ?
+		    "EKS_CLUSTER" : r->prefix;
+	if (r->flags & NK_GROUP) {
+		long sg = evidence(subj, lo, hi, m->start, EV_SG);
+		long iam = evidence(subj, lo, hi, m->start, EV_IAM);
+		long other = evidence(subj, lo, hi, m->start, EV_OTHER);
+
+		if (other >= 0 && (sg < 0 || other < sg) &&
+		    (iam < 0 || other < iam))
+			return r->prefix;
+		switch (nearer(subj, lo, hi, m->start, EV_SG, EV_IAM)) {
+		case 1:
+			return "SG_NAME";
+		case 2:
+			return "IAM_GROUP";
+		}
+	}
+	return r->prefix;
+}
+
 static int
 split_name(const char *subj, size_t len, struct am_match *m)
 {
 	char key[40];
 	size_t p = m->start, kl = 0, vs, i;
-	const char *prefix = NULL;
+	const struct name_rule *r = NULL;
+	const char *prefix;
+	int flag = subj[m->start] == '-';
 
 	while (p < m->end && strchr("-\\\"'", subj[p]))
 		p++;
@@ -1299,18 +1533,13 @@ split_name(const char *subj, size_t len, struct am_match *m)
 		;
 	if (vs >= m->end)
 		return 0;
-	if (!strcmp(key, "name"))
+	if (!flag && !strcmp(key, "name"))
 		return split_tf_name(subj, m, vs);
-	for (i = 0; i < AM_ARRAY_SIZE(name_keys) && !prefix; i++)
+	for (i = 0; i < AM_ARRAY_SIZE(name_keys) && !r; i++)
 		if (!strcmp(name_keys[i].key, key))
-			prefix = name_keys[i].prefix;
-	if (!prefix)
+			r = &name_keys[i];
+	if (!r)
 		return 0;
-	/* eksctl's node label alpha.eksctl.io/cluster-name names an EKS
-	 * cluster, not an ECS one. */
-	if (!strcmp(key, "clustername") && m->start >= 10 &&
-	    !memcmp(subj + m->start - 10, "eksctl.io/", 10))
-		prefix = "EKS_CLUSTER";
 	/* An ARN or a URL is left to its own row. */
 	if (m->end < len && subj[m->end] == ':')
 		return 0;
@@ -1318,8 +1547,23 @@ split_name(const char *subj, size_t len, struct am_match *m)
 		if (strlen(not_names[i]) == m->end - vs &&
 		    !strncasecmp(subj + vs, not_names[i], m->end - vs))
 			return 0;
+	/* A number or a date is a value, never a name. */
+	for (i = vs; i < m->end && !isalpha((unsigned char)subj[i]); i++)
+		;
+	if (i == m->end)
+		return 0;
+	if (!(prefix = name_prefix(subj, len, m, flag, r, vs, m->end)))
+		return 0;
 	if (!strcmp(prefix, "LOG_GROUP"))
 		vs = log_name_start(subj, vs, m->end);
+	else if ((r->flags & NK_PARAM) && subj[vs] == '/')
+		vs++;
+	else if ((r->flags & NK_ALIAS) &&
+	    has_prefix(subj + vs, m->end - vs, "alias/")) {
+		vs += 6;
+		if (has_prefix(subj + vs, m->end - vs, "aws/"))
+			return 0;
+	}
 	add_part(m, vs, m->end, prefix, NULL);
 	return m->nparts > 0;
 }
@@ -1507,7 +1751,7 @@ const struct am_kind am_kinds[] = {
 	    "load balancer or target group as app/NAME/ID (access logs, "
 	    "CloudWatch dimensions): name and ID", 0, NULL },
 	{ "resource-name", "RESOURCE_NAME",
-	    "(?:(?=[BbCcDdFfIiKkLlPpQqRrSsTtUu\\\\\"'-])" NAME_PAT "|"
+	    "(?:(?=[A-GI-LNP-UWa-gi-lnp-uw\\\\\"'-])" NAME_PAT "|"
 	    TF_NAME_PAT ")", split_name,
 	    "resource name under an AWS naming key (RoleName, --table-name, "
 	    "...)", 0, NULL },
