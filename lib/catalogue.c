@@ -1094,10 +1094,17 @@ split_ipv6(const char *subj, size_t len, struct am_match *m)
 #define NK_PARAM	0x10	/* SSM parameter: a leading '/' kept */
 #define NK_GROUP	0x20	/* GroupName: SG_NAME, IAM_GROUP or GROUP_NAME */
 #define NK_CLUSTER	0x40	/* ClusterName: EKS_CLUSTER near EKS evidence */
-#define NK_FLAG		0x80	/* only as a CLI flag (--service, --rule) */
 
+/*
+ * key is the normalised key (NULL: a flag only), flag the AWS CLI's flag
+ * exactly (NULL: none).  The pattern takes any --flag VALUE, and this
+ * table keeps the CLI's own: a list of fifty flags costs the pattern a
+ * third of its compiled size, compiled again for every group of rows it
+ * joins.
+ */
 struct name_rule {
 	const char *key;
+	const char *flag;
 	const char *prefix;
 	int flags;
 	const char *ctx;	/* NK_CTX: evidence needed */
@@ -1110,64 +1117,73 @@ struct name_rule {
 	"|deploymentgroup|deployment-group"
 #define CTX_DB		"glue|athena|timestream|redshift|catalogid" \
 	"|awsdatacatalog|queryexecution"
+#define CTX_PARAM	"ssm get-parameter|ssm put-parameter" \
+	"|ssm delete-parameter|ssm label-parameter"
 
 static const struct name_rule name_keys[] = {
-	{ "bucket", "BUCKET", 0, NULL },
-	{ "bucketname", "BUCKET", 0, NULL },
-	{ "functionname", "LAMBDA", 0, NULL },
-	{ "rolename", "IAM_ROLE", 0, NULL },
-	{ "ssorolename", "IAM_ROLE", 0, NULL },
-	{ "username", "IAM_USER", 0, NULL },
-	{ "groupname", "GROUP_NAME", NK_GROUP, NULL },
-	{ "policyname", "IAM_POLICY", 0, NULL },
-	{ "instanceprofilename", "IAM_PROFILE", 0, NULL },
-	{ "rolesessionname", "IAM_USER", 0, NULL },
-	{ "tablename", "DYNAMODB_TABLE", 0, NULL },
-	{ "queuename", "SQS_QUEUE", 0, NULL },
-	{ "topicname", "SNS_TOPIC", 0, NULL },
-	{ "stackname", "STACK", 0, NULL },
-	{ "stacksetname", "STACK", 0, NULL },
-	{ "dbinstanceidentifier", "RDS", 0, NULL },
-	{ "dbclusteridentifier", "RDS", 0, NULL },
-	{ "dbsubnetgroupname", "SUBNET_GROUP", 0, NULL },
-	{ "cacheclusterid", "ELASTICACHE", 0, NULL },
-	{ "replicationgroupid", "ELASTICACHE", 0, NULL },
-	{ "cachesubnetgroupname", "SUBNET_GROUP", 0, NULL },
-	{ "clusteridentifier", "REDSHIFT", 0, NULL },
-	{ "loadbalancername", "ELB", 0, NULL },
-	{ "targetgroupname", "TARGET_GROUP", 0, NULL },
-	{ "autoscalinggroupname", "ASG", 0, NULL },
-	{ "launchtemplatename", "LAUNCH_TEMPLATE", 0, NULL },
-	{ "repositoryname", "ECR_REPO", 0, NULL },
-	{ "loggroupname", "LOG_GROUP", 0, NULL },
-	{ "clustername", "ECS_CLUSTER", NK_CLUSTER, NULL },
-	{ "cluster", "ECS_CLUSTER", NK_CLUSTER | NK_FLAG, NULL },
-	{ "nodegroupname", "EKS_NODEGROUP", 0, NULL },
-	{ "servicename", "ECS_SERVICE", NK_CTX | NK_NODOT, CTX_ECS },
-	{ "service", "ECS_SERVICE", NK_CTX | NK_NODOT | NK_FLAG, CTX_ECS },
-	{ "keyname", "KEY_PAIR", 0, NULL },
-	{ "aliasname", "KMS_ALIAS", NK_ALIAS, NULL },
-	{ "secretid", "SECRET", 0, NULL },
-	{ "secretname", "SECRET", 0, NULL },
-	{ "name", "PARAM", NK_CTX | NK_PARAM | NK_FLAG,
-	    "ssm get-parameter|ssm put-parameter|ssm delete-parameter"
-	    "|ssm label-parameter" },
-	{ "statemachinename", "STATE_MACHINE", 0, NULL },
-	{ "streamname", "KINESIS_STREAM", 0, NULL },
-	{ "deliverystreamname", "FIREHOSE", 0, NULL },
-	{ "rulename", "RULE_NAME", 0, NULL },
-	{ "rule", "RULE_NAME", NK_CTX | NK_FLAG, "aws events " },
-	{ "alarmname", "CW_ALARM", 0, NULL },
-	{ "domainname", "OPENSEARCH", NK_DOMAIN, NULL },
-	{ "projectname", "CODEBUILD", NK_CTX, "codebuild" },
-	{ "pipelinename", "CODEPIPELINE", 0, NULL },
-	{ "applicationname", "APP_NAME", NK_CTX, CTX_APP },
-	{ "environmentname", "EB_ENV", NK_CTX, "elasticbeanstalk|awseb" },
-	{ "workgroup", "ATHENA_WORKGROUP", 0, NULL },
-	{ "workgroupname", "REDSHIFT", 0, NULL },	/* Redshift Serverless */
-	{ "databasename", "DB_NAME", NK_CTX, CTX_DB },
-	{ "crawlername", "GLUE_CRAWLER", 0, NULL },
-	{ "jobname", "JOB_NAME", NK_CTX, CTX_JOB },
+	{ "bucket", "bucket", "BUCKET", 0, NULL },
+	{ "bucketname", NULL, "BUCKET", 0, NULL },
+	{ "functionname", "function-name", "LAMBDA", 0, NULL },
+	{ "rolename", "role-name", "IAM_ROLE", 0, NULL },
+	{ "ssorolename", NULL, "IAM_ROLE", 0, NULL },
+	{ "username", "user-name", "IAM_USER", 0, NULL },
+	{ "groupname", "group-name", "GROUP_NAME", NK_GROUP, NULL },
+	{ "policyname", "policy-name", "IAM_POLICY", 0, NULL },
+	{ "instanceprofilename", "instance-profile-name", "IAM_PROFILE", 0,
+	    NULL },
+	{ "rolesessionname", "role-session-name", "IAM_USER", 0, NULL },
+	{ "tablename", "table-name", "DYNAMODB_TABLE", 0, NULL },
+	{ "queuename", "queue-name", "SQS_QUEUE", 0, NULL },
+	{ "topicname", NULL, "SNS_TOPIC", 0, NULL },
+	{ "stackname", "stack-name", "STACK", 0, NULL },
+	{ "stacksetname", "stack-set-name", "STACK", 0, NULL },
+	{ "dbinstanceidentifier", "db-instance-identifier", "RDS", 0, NULL },
+	{ "dbclusteridentifier", "db-cluster-identifier", "RDS", 0, NULL },
+	{ "dbsubnetgroupname", "db-subnet-group-name", "SUBNET_GROUP", 0,
+	    NULL },
+	{ "cacheclusterid", "cache-cluster-id", "ELASTICACHE", 0, NULL },
+	{ "replicationgroupid", "replication-group-id", "ELASTICACHE", 0,
+	    NULL },
+	{ "cachesubnetgroupname", "cache-subnet-group-name", "SUBNET_GROUP",
+	    0, NULL },
+	{ "clusteridentifier", "cluster-identifier", "REDSHIFT", 0, NULL },
+	{ "loadbalancername", "load-balancer-name", "ELB", 0, NULL },
+	{ "targetgroupname", NULL, "TARGET_GROUP", 0, NULL },
+	{ "autoscalinggroupname", "auto-scaling-group-name", "ASG", 0, NULL },
+	{ "launchtemplatename", "launch-template-name", "LAUNCH_TEMPLATE", 0,
+	    NULL },
+	{ "repositoryname", "repository-name", "ECR_REPO", 0, NULL },
+	{ "loggroupname", "log-group-name", "LOG_GROUP", 0, NULL },
+	{ "clustername", "cluster-name", "ECS_CLUSTER", NK_CLUSTER, NULL },
+	{ NULL, "cluster", "ECS_CLUSTER", NK_CLUSTER, NULL },
+	{ "nodegroupname", "nodegroup-name", "EKS_NODEGROUP", 0, NULL },
+	{ "servicename", "service-name", "ECS_SERVICE", NK_CTX | NK_NODOT,
+	    CTX_ECS },
+	{ NULL, "service", "ECS_SERVICE", NK_CTX | NK_NODOT, CTX_ECS },
+	{ "keyname", "key-name", "KEY_PAIR", 0, NULL },
+	{ "aliasname", "alias-name", "KMS_ALIAS", NK_ALIAS, NULL },
+	{ "secretid", "secret-id", "SECRET", 0, NULL },
+	{ "secretname", NULL, "SECRET", 0, NULL },
+	{ NULL, "name", "PARAM", NK_CTX | NK_PARAM, CTX_PARAM },
+	{ "statemachinename", NULL, "STATE_MACHINE", 0, NULL },
+	{ "streamname", "stream-name", "KINESIS_STREAM", 0, NULL },
+	{ "deliverystreamname", "delivery-stream-name", "FIREHOSE", 0, NULL },
+	{ "rulename", "rule-name", "RULE_NAME", 0, NULL },
+	{ NULL, "rule", "RULE_NAME", NK_CTX, "aws events " },
+	{ "alarmname", "alarm-name", "CW_ALARM", 0, NULL },
+	{ "domainname", "domain-name", "OPENSEARCH", NK_DOMAIN, NULL },
+	{ "projectname", "project-name", "CODEBUILD", NK_CTX, "codebuild" },
+	{ "pipelinename", "pipeline-name", "CODEPIPELINE", 0, NULL },
+	{ "applicationname", "application-name", "APP_NAME", NK_CTX,
+	    CTX_APP },
+	{ "environmentname", "environment-name", "EB_ENV", NK_CTX,
+	    "elasticbeanstalk|awseb" },
+	{ "workgroup", "work-group", "ATHENA_WORKGROUP", 0, NULL },
+	/* Redshift Serverless */
+	{ "workgroupname", "workgroup-name", "REDSHIFT", 0, NULL },
+	{ "databasename", "database-name", "DB_NAME", NK_CTX, CTX_DB },
+	{ "crawlername", NULL, "GLUE_CRAWLER", 0, NULL },
+	{ "jobname", "job-name", "JOB_NAME", NK_CTX, CTX_JOB },
 };
 
 #define NAME_BACK	2048	/* bytes looked back for evidence */
@@ -1177,46 +1193,23 @@ static const struct name_rule name_keys[] = {
 	"[A-Za-z0-9_/](?:[A-Za-z0-9_.@+=/-]{0,254}[A-Za-z0-9_-])?"
 /* Words of a key may be joined by '_' or '-' (role_name, role-name). */
 #define W "[_-]?"
-/* Factored by first letter: PCRE2 tries an alternation's branches one
- * by one, and this row is tried at the start of most words. */
+/* Factored by first letter, and the common Name last: PCRE2 tries an
+ * alternation's branches one by one, and this row is tried at the start
+ * of most words. */
 #define NAME_KEYS \
-	"(?:A(?:uto" W "Scaling" W "Group" W "Name|lias" W "Name|" \
-	"pplication" W "Name|larm" W "Name)|" \
-	"B(?:ucket(?:" W "Name)?)|" \
-	"C(?:ache" W "(?:Cluster" W "Id|Subnet" W "Group" W "Name)|" \
-	"luster" W "(?:Name|Identifier)|rawler" W "Name)|" \
-	"D(?:B" W "(?:(?:Instance|Cluster)" W "Identifier|" \
-	"Subnet" W "Group" W "Name)|elivery" W "Stream" W "Name|" \
-	"omain" W "Name|atabase" W "Name)|" \
-	"Environment" W "Name|Function" W "Name|Group" W "Name|" \
-	"Instance" W "Profile" W "Name|Job" W "Name|Key" W "Name|" \
-	"L(?:oad" W "Balancer" W "Name|aunch" W "Template" W "Name|" \
-	"og" W "Group" W "Name)|" \
-	"Node" W "group" W "Name|" \
-	"P(?:olicy" W "Name|roject" W "Name|ipeline" W "Name)|" \
-	"Queue" W "Name|" \
-	"R(?:ole" W "(?:Session" W ")?Name|eplication" W "Group" W "Id|" \
-	"epository" W "Name|ule" W "Name)|" \
-	"S(?:so_role_name|tack" W "(?:Set" W ")?Name|ervice" W "Name|" \
-	"ecret" W "(?:Id|Name)|t(?:ate" W "Machine|ream)" W "Name)|" \
-	"T(?:able" W "Name|opic" W "Name|arget" W "Group" W "Name)|" \
-	"User" W "Name|Work" W "Group(?:" W "Name)?)"
-/* The AWS CLI's flags for the keys above (--role-name), and --cluster,
- * --service and --rule.  Not --username, --name or --project-name alone
- * in other tools' command lines: the evidence decides. */
-#define NAME_FLAGS \
-	"(?:bucket|function-name|role-name|role-session-name|user-name|" \
-	"group-name|policy-name|instance-profile-name|table-name|" \
-	"queue-name|stack-name|stack-set-name|db-instance-identifier|" \
-	"db-cluster-identifier|db-subnet-group-name|cache-cluster-id|" \
-	"replication-group-id|cache-subnet-group-name|cluster-identifier|" \
-	"load-balancer-name|auto-scaling-group-name|launch-template-name|" \
-	"repository-name|log-group-name|cluster(?:-name)?|nodegroup-name|" \
-	"service(?:-name)?|key-name|alias-name|secret-id|name|" \
-	"delivery-stream-name|stream-name|rule(?:-name)?|alarm-name|" \
-	"domain-name|project-name|pipeline-name|application-name|" \
-	"environment-name|work-group|workgroup-name|database-name|" \
-	"job-name)"
+	"(?:(?:A(?:uto" W "Scaling" W "Group|lias|pplication|larm)|Bucket|" \
+	"C(?:ache" W "Subnet" W "Group|luster|rawler)|" \
+	"D(?:B" W "Subnet" W "Group|elivery" W "Stream|omain|atabase)|" \
+	"Environment|Function|Group|Instance" W "Profile|Job|Key|" \
+	"L(?:oad" W "Balancer|aunch" W "Template|og" W "Group)|" \
+	"Node" W "group|P(?:olicy|roject|ipeline)|Queue|" \
+	"R(?:ole(?:" W "Session)?|epository|ule)|" \
+	"S(?:tack(?:" W "Set)?|ervice|ecret|t(?:ate" W "Machine|ream))|" \
+	"T(?:able|opic|arget" W "Group)|User|Work" W "Group)" W "Name|" \
+	"Bucket|Secret" W "Id|Cache" W "Cluster" W "Id|" \
+	"Replication" W "Group" W "Id|" \
+	"(?:DB" W "(?:Instance|Cluster)" W "|Cluster" W ")Identifier|" \
+	"Work" W "Group|sso_role_name)"
 /* JSON; a quoted value after key = or key: (YAML, Python, shell); an
  * unquoted value after KEY= (env files, CLI shorthand) or after a YAML
  * key when nothing but a comment follows; a row of --output table
@@ -1232,7 +1225,7 @@ static const struct name_rule name_keys[] = {
 	"|[ \\t]{1,64}\\|[ \\t]{1,8}" NAME_VALUE "(?=[ \\t][ \\t|]))" \
 	"|sso_role_name[ \\t]*=[ \\t]*" NAME_VALUE \
 	"(?=[ \\t]*(?:[#;]|\\r|\\n|$))" \
-	"|--" NAME_FLAGS "(?:[ \\t]+|=)[\"']?" \
+	"|--[a-z]+(?:-[a-z]+){0,5}(?:[ \\t]+|=)[\"']?" \
 	NAME_VALUE "(?![A-Za-z0-9_@+=/-]|\\.[A-Za-z0-9_]))"
 /* Terraform's `name = "..."` (and plan's `~ name = "old" -> "new"`):
  * split_tf_name() keeps only the resource types it knows. */
@@ -1475,8 +1468,6 @@ name_prefix(const char *subj, size_t len, const struct am_match *m,
 {
 	size_t lo, hi, i;
 
-	if ((r->flags & NK_FLAG) && !flag)
-		return NULL;
 	if ((r->flags & NK_NODOT) && memchr(subj + vs, '.', ve - vs))
 		return NULL;
 	if (r->flags & NK_DOMAIN) {
@@ -1536,7 +1527,9 @@ split_name(const char *subj, size_t len, struct am_match *m)
 	if (!flag && !strcmp(key, "name"))
 		return split_tf_name(subj, m, vs);
 	for (i = 0; i < AM_ARRAY_SIZE(name_keys) && !r; i++)
-		if (!strcmp(name_keys[i].key, key))
+		if (flag ? name_keys[i].flag && field_is(subj + m->start + 2,
+		    p - m->start - 2, name_keys[i].flag) :
+		    name_keys[i].key && !strcmp(name_keys[i].key, key))
 			r = &name_keys[i];
 	if (!r)
 		return 0;
