@@ -1746,8 +1746,8 @@ const struct am_kind am_kinds[] = {
 	{ "resource-name", "RESOURCE_NAME",
 	    "(?:(?=[A-GI-LNP-UWa-gi-lnp-uw\\\\\"'-])" NAME_PAT "|"
 	    TF_NAME_PAT ")", split_name,
-	    "resource name under an AWS naming key (RoleName, --table-name, "
-	    "...)", 0, NULL },
+	    "resource name under an AWS naming key (RoleName, roleName, "
+	    "ROLE_NAME=, --role-name, GroupName, ...)", 0, NULL },
 	{ "cognito-user-pool", "COGNITO_POOL",
 	    "(?=[a-z]{2}-)" BL REGION "_[A-Za-z0-9]{9}" BR, NULL,
 	    "Cognito user pool ID", 0, NULL },
