@@ -1081,8 +1081,8 @@ split_ipv6(const char *subj, size_t len, struct am_match *m)
  * every tracing span's, JOB_NAME every Jenkins build's): those carry
  * evidence, '|'-separated lower-case needles of which one must be near
  * (in the same command line for a flag, else within NAME_BACK bytes
- * before or NAME_AHEAD after).  ctx_prefix() picks between two kinds the
- * same way, by the nearer evidence: a GroupName beside a security
+ * before or NAME_AHEAD after).  name_prefix() picks between kinds the
+ * same way, by the nearer evidence (EV_*): a GroupName beside a security
  * group's sg- ID is SG_NAME, beside an IAM group's AGPA ID or ARN
  * IAM_GROUP, else the neutral GROUP_NAME.
  */
@@ -1109,6 +1109,12 @@ struct name_rule {
 	int flags;
 	const char *ctx;	/* NK_CTX: evidence needed */
 };
+
+#define EV_SG	"sg-|securitygroup|security-group|ec2.amazonaws.com|aws ec2 "
+#define EV_IAM	"arn:aws:iam:|iam.amazonaws.com|aws iam |agpa"
+#define EV_OTHER "placement|userpoolid|user-pool-id"
+#define EV_EKS	"arn:aws:eks:|eks.amazonaws.com|aws eks |nodegroup|eksctl"
+#define EV_ECS	"arn:aws:ecs:|ecs.amazonaws.com|aws ecs |ecs-"
 
 #define CTX_ECS		"arn:aws:ecs:|ecs.amazonaws.com|aws ecs "
 #define CTX_JOB		"glue|arn:aws:batch:|batch.amazonaws.com|aws batch " \
@@ -1155,11 +1161,12 @@ static const struct name_rule name_keys[] = {
 	{ "repositoryname", "repository-name", "ECR_REPO", 0, NULL },
 	{ "loggroupname", "log-group-name", "LOG_GROUP", 0, NULL },
 	{ "clustername", "cluster-name", "ECS_CLUSTER", NK_CLUSTER, NULL },
-	{ NULL, "cluster", "ECS_CLUSTER", NK_CLUSTER, NULL },
+	{ "cluster", "cluster", "ECS_CLUSTER", NK_CTX | NK_CLUSTER,
+	    CTX_ECS "|ecs-cli|eksctl|" EV_EKS },
 	{ "nodegroupname", "nodegroup-name", "EKS_NODEGROUP", 0, NULL },
 	{ "servicename", "service-name", "ECS_SERVICE", NK_CTX | NK_NODOT,
 	    CTX_ECS },
-	{ NULL, "service", "ECS_SERVICE", NK_CTX | NK_NODOT, CTX_ECS },
+	{ "service", "service", "ECS_SERVICE", NK_CTX | NK_NODOT, CTX_ECS },
 	{ "keyname", "key-name", "KEY_PAIR", 0, NULL },
 	{ "aliasname", "alias-name", "KMS_ALIAS", NK_ALIAS, NULL },
 	{ "secretid", "secret-id", "SECRET", 0, NULL },
@@ -1209,7 +1216,7 @@ static const struct name_rule name_keys[] = {
 	"Bucket|Secret" W "Id|Cache" W "Cluster" W "Id|" \
 	"Replication" W "Group" W "Id|" \
 	"(?:DB" W "(?:Instance|Cluster)" W "|Cluster" W ")Identifier|" \
-	"Work" W "Group|sso_role_name)"
+	"Work" W "Group|sso_role_name|Cluster|Service)"
 /* JSON; a quoted value after key = or key: (YAML, Python, shell); an
  * unquoted value after KEY= (env files, CLI shorthand) or after a YAML
  * key when nothing but a comment follows; a row of --output table
@@ -1441,12 +1448,6 @@ evidence_window(const char *subj, size_t len, const struct am_match *m,
 		*hi = ceil;
 	}
 }
-
-#define EV_SG	"sg-|securitygroup|security-group|ec2.amazonaws.com|aws ec2 "
-#define EV_IAM	"arn:aws:iam:|iam.amazonaws.com|aws iam |agpa"
-#define EV_OTHER "placement|userpoolid|user-pool-id"
-#define EV_EKS	"arn:aws:eks:|eks.amazonaws.com|aws eks |nodegroup|eksctl"
-#define EV_ECS	"arn:aws:ecs:|ecs.amazonaws.com|aws ecs |ecs-"
 
 /* The nearer of two kinds of evidence: 1, 2, or 0 for neither. */
 static int

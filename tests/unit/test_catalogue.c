@@ -804,6 +804,8 @@ static const struct negative negatives[] = {
 	{ "resource-name", "semgrep --rule rules/x.yaml ." },
 	{ "resource-name", "aws ssm describe-document --name AWS-RunShellScript" },
 	{ "resource-name", "kubectl get pods --service web" },
+	{ "resource-name", "redis-cli --cluster create 127.0.0.1:7000" },
+	{ "resource-name", "{\"cluster\": \"prod\", \"namespace\": \"web\"}" },
 	{ "resource-name", "{\"JobName\": \"20240115\", \"x\": \"glue\"}" },
 	{ "resource-name", "{\"StackName\": \"2024-01-15\"}" },
 	{ "resource-name", "role_name = get_role()" },
@@ -1390,10 +1392,11 @@ static const struct name_case name_cases[] = {
 	{ "DatabaseName", "database-name", "athena", "DB_NAME" },
 	{ "CrawlerName", NULL, NULL, "GLUE_CRAWLER" },
 	{ "JobName", "job-name", "glue", "JOB_NAME" },
+	/* ECS's own keys: cluster and service (CloudTrail, --cluster). */
+	{ "Cluster", "cluster", "ecs.amazonaws.com", "ECS_CLUSTER" },
+	{ "Cluster", "cluster", "eksctl", "EKS_CLUSTER" },
+	{ "Service", "service", "aws ecs ", "ECS_SERVICE" },
 	/* Flags only. */
-	{ NULL, "cluster", NULL, "ECS_CLUSTER" },
-	{ NULL, "cluster", "eksctl", "EKS_CLUSTER" },
-	{ NULL, "service", "aws ecs ", "ECS_SERVICE" },
 	{ NULL, "rule", "aws events ", "RULE_NAME" },
 	{ NULL, "name", "ssm get-parameter", "PARAM" },
 };
