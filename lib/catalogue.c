@@ -1080,8 +1080,7 @@ split_ipv6(const char *subj, size_t len, struct am_match *m)
  * Some keys are too common outside AWS to trust alone (serviceName is
  * every tracing span's, JOB_NAME every Jenkins build's): those carry
  * evidence, '|'-separated lower-case needles of which one must be near
- * (in the same command line for a flag, else within NAME_BACK bytes
- * before or NAME_AHEAD after).  name_prefix() picks between kinds the
+ * (see evidence_window()).  name_prefix() picks between kinds the
  * same way, by the nearer evidence (EV_*): a GroupName beside a security
  * group's sg- ID is SG_NAME, beside an IAM group's AGPA ID or ARN
  * IAM_GROUP, else the neutral GROUP_NAME.
