@@ -1199,23 +1199,27 @@ static const struct name_rule name_keys[] = {
 	"[A-Za-z0-9_/](?:[A-Za-z0-9_.@+=/-]{0,254}[A-Za-z0-9_-])?"
 /* Words of a key may be joined by '_' or '-' (role_name, role-name). */
 #define W "[_-]?"
-/* Factored by first letter, and the common Name last: PCRE2 tries an
- * alternation's branches one by one, and this row is tried at the start
- * of most words. */
+/* One branch per first letter, the letters most common at the start of
+ * a word first: PCRE2 tries an alternation's branches one by one, and
+ * this row is tried at the start of most words. */
 #define NAME_KEYS \
-	"(?:(?:A(?:uto" W "Scaling" W "Group|lias|pplication|larm)|Bucket|" \
-	"C(?:ache" W "Subnet" W "Group|luster|rawler)|" \
-	"D(?:B" W "Subnet" W "Group|elivery" W "Stream|omain|atabase)|" \
-	"Environment|Function|Group|Instance" W "Profile|Job|Key|" \
-	"L(?:oad" W "Balancer|aunch" W "Template|og" W "Group)|" \
-	"Node" W "group|P(?:olicy|roject|ipeline)|Queue|" \
-	"R(?:ole(?:" W "Session)?|epository|ule)|" \
-	"S(?:tack(?:" W "Set)?|ervice|ecret|t(?:ate" W "Machine|ream))|" \
-	"T(?:able|opic|arget" W "Group)|User|Work" W "Group)" W "Name|" \
-	"Bucket|Secret" W "Id|Cache" W "Cluster" W "Id|" \
-	"Replication" W "Group" W "Id|" \
-	"(?:DB" W "(?:Instance|Cluster)" W "|Cluster" W ")Identifier|" \
-	"Work" W "Group|sso_role_name|Cluster|Service)"
+	"(?:S(?:tack(?:" W "Set)?" W "Name|ervice(?:" W "Name)?|" \
+	"ecret" W "(?:Id|Name)|t(?:ate" W "Machine|ream)" W "Name|" \
+	"so_role_name)|" \
+	"C(?:luster(?:" W "(?:Name|Identifier))?|ache" W "(?:Subnet" W \
+	"Group" W "Name|Cluster" W "Id)|rawler" W "Name)|" \
+	"R(?:ole" W "(?:Session" W ")?Name|e(?:pository" W "Name|" \
+	"plication" W "Group" W "Id)|ule" W "Name)|" \
+	"P(?:olicy|roject|ipeline)" W "Name|" \
+	"T(?:able|opic|arget" W "Group)" W "Name|" \
+	"D(?:B" W "(?:Subnet" W "Group" W "Name|(?:Instance|Cluster)" W \
+	"Identifier)|(?:elivery" W "Stream|omain|atabase)" W "Name)|" \
+	"L(?:oad" W "Balancer|aunch" W "Template|og" W "Group)" W "Name|" \
+	"Bucket(?:" W "Name)?|User" W "Name|Function" W "Name|Key" W "Name|" \
+	"Queue" W "Name|Instance" W "Profile" W "Name|" \
+	"A(?:uto" W "Scaling" W "Group|lias|pplication|larm)" W "Name|" \
+	"Environment" W "Name|Group" W "Name|Job" W "Name|" \
+	"Node" W "group" W "Name|Work" W "Group(?:" W "Name)?)"
 /* JSON; a quoted value after key = or key: (YAML, Python, shell); an
  * unquoted value after KEY= (env files, CLI shorthand) or after a YAML
  * key when nothing but a comment follows; a row of --output table
