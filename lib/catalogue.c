@@ -1093,6 +1093,7 @@ split_ipv6(const char *subj, size_t len, struct am_match *m)
 #define NK_PARAM	0x10	/* SSM parameter: a leading '/' kept */
 #define NK_GROUP	0x20	/* GroupName: SG_NAME, IAM_GROUP or GROUP_NAME */
 #define NK_CLUSTER	0x40	/* ClusterName: EKS_CLUSTER near EKS evidence */
+#define NK_SSO		0x80	/* AWS's predefined permission sets kept */
 
 /*
  * key is the normalised key (NULL: a flag only), flag the AWS CLI's flag
@@ -1130,7 +1131,7 @@ static const struct name_rule name_keys[] = {
 	{ "bucketname", NULL, "BUCKET", 0, NULL },
 	{ "functionname", "function-name", "LAMBDA", 0, NULL },
 	{ "rolename", "role-name", "IAM_ROLE", 0, NULL },
-	{ "ssorolename", NULL, "IAM_ROLE", 0, NULL },
+	{ "ssorolename", NULL, "IAM_ROLE", NK_SSO, NULL },
 	{ "username", "user-name", "IAM_USER", 0, NULL },
 	{ "groupname", "group-name", "GROUP_NAME", NK_GROUP, NULL },
 	{ "policyname", "policy-name", "IAM_POLICY", 0, NULL },
@@ -1465,6 +1466,18 @@ nearer(const char *subj, size_t lo, size_t hi, size_t at, const char *a,
 	return db < 0 || (da >= 0 && da <= db) ? 1 : 2;
 }
 
+/*
+ * IAM Identity Center's predefined permission sets, named after the AWS
+ * managed policies they attach: public names, and a learnt one would be
+ * masked inside arn:aws:iam::aws:policy/AdministratorAccess too.
+ */
+static const char *const aws_permission_sets[] = {
+	"AdministratorAccess", "Billing", "DatabaseAdministrator",
+	"DataScientist", "NetworkAdministrator", "PowerUserAccess",
+	"ReadOnlyAccess", "SecurityAudit", "SupportUser",
+	"SystemAdministrator", "ViewOnlyAccess",
+};
+
 /* The prefix of the value [vs, ve) under rule r, or NULL: not a name. */
 static const char *
 name_prefix(const char *subj, size_t len, const struct am_match *m,
@@ -1474,6 +1487,10 @@ name_prefix(const char *subj, size_t len, const struct am_match *m,
 
 	if ((r->flags & NK_NODOT) && memchr(subj + vs, '.', ve - vs))
 		return NULL;
+	if (r->flags & NK_SSO)
+		for (i = 0; i < AM_ARRAY_SIZE(aws_permission_sets); i++)
+			if (field_is(subj + vs, ve - vs, aws_permission_sets[i]))
+				return NULL;
 	if (r->flags & NK_DOMAIN) {
 		if (ve - vs < 3 || ve - vs > 28 || !islower((unsigned char)subj[vs]))
 			return NULL;

@@ -521,7 +521,7 @@ static const struct example positives[] = {
 	{ "resource-name", "aws secretsmanager get-secret-value --secret-id "
 	    "prod/db/password", "aws secretsmanager get-secret-value "
 	    "--secret-id SECRET" },
-	{ "resource-name", "[profile dev]\nsso_role_name = AdministratorAccess\n",
+	{ "resource-name", "[profile dev]\nsso_role_name = OrdersDeveloper\n",
 	    "[profile dev]\nsso_role_name = IAM_ROLE\n" },
 	{ "resource-name", "{\"DomainName\": \"logs-prod\"}",
 	    "{\"DomainName\": \"OPENSEARCH\"}" },
@@ -810,6 +810,7 @@ static const struct negative negatives[] = {
 	{ "resource-name", "{\"StackName\": \"2024-01-15\"}" },
 	{ "resource-name", "role_name = get_role()" },
 	{ "resource-name", "sso_role_name = ${ROLE}" },
+	{ "resource-name", "[profile admin]\nsso_role_name = AdministratorAccess\n" },
 	{ "elb-name-id", "https://example.com/app/prod-web-alb/50dc6c495c0c9188" },
 	{ "elb-name-id", "app/assets/0123456789abcdef.js" },
 	{ "elb-name-id", "app/prod-web-alb/50dc6c49" },
