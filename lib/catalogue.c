@@ -1395,31 +1395,52 @@ split_tf_name(const char *subj, struct am_match *m, size_t vs)
 /*
  * Where the evidence nearest to at sits, as a distance, or -1: the
  * closest occurrence in [lo, hi) of one of the '|'-separated needles,
- * matched without regard to case and at the start of a word.
+ * matched without regard to case and at the start of a word.  One pass
+ * over the window: only word starts whose byte begins some needle are
+ * compared.
  */
 static long
 evidence(const char *subj, size_t lo, size_t hi, size_t at,
     const char *needles)
 {
+	unsigned char first[256] = { 0 };
+	const char *n;
 	long best = -1;
+	size_t p;
 
-	while (*needles) {
-		size_t nl = strcspn(needles, "|"), p;
+	for (n = needles; *n; n += strcspn(n, "|"), n += *n == '|') {
+		first[(unsigned char)n[0]] = 1;
+		first[toupper((unsigned char)n[0])] = 1;
+	}
+	for (p = lo; p < hi; p++) {
+		long d;
 
-		for (p = lo; nl && p + nl <= hi; p++) {
-			long d;
+		if (!first[(unsigned char)subj[p]] ||
+		    (p > 0 && isalnum((unsigned char)subj[p - 1])))
+			continue;
+		d = p < at ? (long)(at - p) : (long)(p - at);
+		if (best >= 0 && d >= best)
+			break;		/* past at: no nearer one follows */
+		for (n = needles; *n; n += *n == '|') {
+			size_t nl = strcspn(n, "|");
 
-			if (tolower((unsigned char)subj[p]) != needles[0] ||
-			    (p > 0 && isalnum((unsigned char)subj[p - 1])) ||
-			    strncasecmp(subj + p, needles, nl))
-				continue;
-			d = p < at ? (long)(at - p) : (long)(p - at);
-			if (best < 0 || d < best)
+			if (p + nl <= hi && !strncasecmp(subj + p, n, nl)) {
 				best = d;
+				break;
+			}
+			n += nl;
 		}
-		needles += nl + (needles[nl] == '|');
 	}
 	return best;
+}
+
+/* The nearer of two distances: 1, 2, or 0 for neither. */
+static int
+nearer(long da, long db)
+{
+	if (da < 0 && db < 0)
+		return 0;
+	return db < 0 || (da >= 0 && da <= db) ? 1 : 2;
 }
 
 /*
@@ -1451,19 +1472,6 @@ evidence_window(const char *subj, size_t len, const struct am_match *m,
 		*lo = floor;
 		*hi = ceil;
 	}
-}
-
-/* The nearer of two kinds of evidence: 1, 2, or 0 for neither. */
-static int
-nearer(const char *subj, size_t lo, size_t hi, size_t at, const char *a,
-    const char *b)
-{
-	long da = evidence(subj, lo, hi, at, a);
-	long db = evidence(subj, lo, hi, at, b);
-
-	if (da < 0 && db < 0)
-		return 0;
-	return db < 0 || (da >= 0 && da <= db) ? 1 : 2;
 }
 
 /*
@@ -1505,17 +1513,17 @@ name_prefix(const char *subj, size_t len, const struct am_match *m,
 	if ((r->flags & NK_CTX) && evidence(subj, lo, hi, m->start, r->ctx) < 0)
 		return NULL;
 	if (r->flags & NK_CLUSTER)
-		return nearer(subj, lo, hi, m->start, EV_EKS, EV_ECS) == 1 ?
+		return nearer(evidence(subj, lo, hi, m->start, EV_EKS),
+		    evidence(subj, lo, hi, m->start, EV_ECS)) == 1 ?
 		    "EKS_CLUSTER" : r->prefix;
 	if (r->flags & NK_GROUP) {
 		long sg = evidence(subj, lo, hi, m->start, EV_SG);
 		long iam = evidence(subj, lo, hi, m->start, EV_IAM);
 		long other = evidence(subj, lo, hi, m->start, EV_OTHER);
 
-		if (other >= 0 && (sg < 0 || other < sg) &&
-		    (iam < 0 || other < iam))
+		if (nearer(other, nearer(sg, iam) == 1 ? sg : iam) == 1)
 			return r->prefix;
-		switch (nearer(subj, lo, hi, m->start, EV_SG, EV_IAM)) {
+		switch (nearer(sg, iam)) {
 		case 1:
 			return "SG_NAME";
 		case 2:
