@@ -1088,57 +1088,161 @@ split_ipv6(const char *subj, size_t len, struct am_match *m)
 /*
  * Names under the AWS API's naming keys: JSON keys, key=value and YAML
  * keys, and the CLI flags.  The key (normalised: lower case, no '-' or
- * '_') picks the token prefix.  The pattern's key alternations and this
- * table must agree; the unit tests try every key.
+ * '_') picks the token prefix, so RoleName, roleName (CloudTrail),
+ * role_name, ROLE_NAME and --role-name are one key.  The pattern's key
+ * alternations and this table must agree; the unit tests try every key
+ * in every spelling.
+ *
+ * Some keys are too common outside AWS to trust alone (serviceName is
+ * every tracing span's, JOB_NAME every Jenkins build's): those carry
+ * evidence, '|'-separated lower-case needles of which one must be near
+ * (see evidence_window()).  name_prefix() picks between kinds the
+ * same way, by the nearer evidence (EV_*): a GroupName beside a security
+ * group's sg- ID is SG_NAME, beside an IAM group's AGPA ID or ARN
+ * IAM_GROUP, else the neutral GROUP_NAME.
  */
-struct name_key {
+#define NK_CTX		0x01	/* ctx must be near, or no name */
+#define NK_NODOT	0x02	/* a dotted value is not one (DNS names,
+				   AWS service names like ecs.amazonaws.com) */
+#define NK_DOMAIN	0x04	/* OpenSearch domain: [a-z][a-z0-9-]{2,27} */
+#define NK_ALIAS	0x08	/* KMS alias: alias/ kept, alias/aws/ AWS's */
+#define NK_PARAM	0x10	/* SSM parameter: a leading '/' kept */
+#define NK_GROUP	0x20	/* GroupName: SG_NAME, IAM_GROUP or GROUP_NAME */
+#define NK_CLUSTER	0x40	/* ClusterName: EKS_CLUSTER near EKS evidence */
+#define NK_SSO		0x80	/* AWS's predefined permission sets kept */
+
+/*
+ * key is the normalised key (NULL: a flag only), flag the AWS CLI's flag
+ * exactly (NULL: none).  The pattern takes any --flag VALUE, and this
+ * table keeps the CLI's own: a list of fifty flags costs the pattern a
+ * third of its compiled size, compiled again for every group of rows it
+ * joins.
+ */
+struct name_rule {
 	const char *key;
+	const char *flag;
 	const char *prefix;
+	int flags;
+	const char *ctx;	/* NK_CTX: evidence needed */
 };
 
-static const struct name_key name_keys[] = {
-	{ "bucket", "BUCKET" },
-	{ "bucketname", "BUCKET" },
-	{ "functionname", "LAMBDA" },
-	{ "rolename", "IAM_ROLE" },
-	{ "username", "IAM_USER" },
-	{ "policyname", "IAM_POLICY" },
-	{ "instanceprofilename", "IAM_PROFILE" },
-	{ "tablename", "DYNAMODB_TABLE" },
-	{ "queuename", "SQS_QUEUE" },
-	{ "topicname", "SNS_TOPIC" },
-	{ "stackname", "STACK" },
-	{ "dbinstanceidentifier", "RDS" },
-	{ "dbclusteridentifier", "RDS" },
-	{ "cacheclusterid", "ELASTICACHE" },
-	{ "replicationgroupid", "ELASTICACHE" },
-	{ "loadbalancername", "ELB" },
-	{ "targetgroupname", "TARGET_GROUP" },
-	{ "repositoryname", "ECR_REPO" },
-	{ "loggroupname", "LOG_GROUP" },
-	{ "clustername", "ECS_CLUSTER" },
-	{ "cluster", "ECS_CLUSTER" },
-	{ "keyname", "KEY_PAIR" },
-	{ "secretid", "SECRET" },
-	{ "secretname", "SECRET" },
-	{ "rolesessionname", "IAM_USER" },
+#define EV_SG	"sg-|securitygroup|security-group|ec2.amazonaws.com|aws ec2 "
+#define EV_IAM	"arn:aws:iam:|iam.amazonaws.com|aws iam |agpa"
+#define EV_OTHER "placement|userpoolid|user-pool-id"
+#define EV_EKS	"arn:aws:eks:|eks.amazonaws.com|aws eks |nodegroup|eksctl"
+#define EV_ECS	"arn:aws:ecs:|ecs.amazonaws.com|aws ecs |ecs-"
+
+#define CTX_ECS		"arn:aws:ecs:|ecs.amazonaws.com|aws ecs "
+#define CTX_JOB		"glue|arn:aws:batch:|batch.amazonaws.com|aws batch " \
+	"|jobqueue|job-queue"
+#define CTX_APP		"elasticbeanstalk|codedeploy|aws deploy " \
+	"|deploymentgroup|deployment-group"
+#define CTX_DB		"glue|athena|timestream|redshift|catalogid" \
+	"|awsdatacatalog|queryexecution"
+#define CTX_PARAM	"ssm get-parameter|ssm put-parameter" \
+	"|ssm delete-parameter|ssm label-parameter"
+
+static const struct name_rule name_keys[] = {
+	{ "bucket", "bucket", "BUCKET", 0, NULL },
+	{ "bucketname", NULL, "BUCKET", 0, NULL },
+	{ "functionname", "function-name", "LAMBDA", 0, NULL },
+	{ "rolename", "role-name", "IAM_ROLE", 0, NULL },
+	{ "ssorolename", NULL, "IAM_ROLE", NK_SSO, NULL },
+	{ "username", "user-name", "IAM_USER", 0, NULL },
+	{ "groupname", "group-name", "GROUP_NAME", NK_GROUP, NULL },
+	{ "policyname", "policy-name", "IAM_POLICY", 0, NULL },
+	{ "instanceprofilename", "instance-profile-name", "IAM_PROFILE", 0,
+	    NULL },
+	{ "rolesessionname", "role-session-name", "IAM_USER", 0, NULL },
+	{ "tablename", "table-name", "DYNAMODB_TABLE", 0, NULL },
+	{ "queuename", "queue-name", "SQS_QUEUE", 0, NULL },
+	{ "topicname", NULL, "SNS_TOPIC", 0, NULL },
+	{ "stackname", "stack-name", "STACK", 0, NULL },
+	{ "stacksetname", "stack-set-name", "STACK", 0, NULL },
+	{ "dbinstanceidentifier", "db-instance-identifier", "RDS", 0, NULL },
+	{ "dbclusteridentifier", "db-cluster-identifier", "RDS", 0, NULL },
+	{ "dbsubnetgroupname", "db-subnet-group-name", "SUBNET_GROUP", 0,
+	    NULL },
+	{ "cacheclusterid", "cache-cluster-id", "ELASTICACHE", 0, NULL },
+	{ "replicationgroupid", "replication-group-id", "ELASTICACHE", 0,
+	    NULL },
+	{ "cachesubnetgroupname", "cache-subnet-group-name", "SUBNET_GROUP",
+	    0, NULL },
+	{ "clusteridentifier", "cluster-identifier", "REDSHIFT", 0, NULL },
+	{ "loadbalancername", "load-balancer-name", "ELB", 0, NULL },
+	{ "targetgroupname", NULL, "TARGET_GROUP", 0, NULL },
+	{ "autoscalinggroupname", "auto-scaling-group-name", "ASG", 0, NULL },
+	{ "launchtemplatename", "launch-template-name", "LAUNCH_TEMPLATE", 0,
+	    NULL },
+	{ "repositoryname", "repository-name", "ECR_REPO", 0, NULL },
+	{ "loggroupname", "log-group-name", "LOG_GROUP", 0, NULL },
+	{ "clustername", "cluster-name", "ECS_CLUSTER", NK_CLUSTER, NULL },
+	{ "cluster", "cluster", "ECS_CLUSTER", NK_CTX | NK_CLUSTER,
+	    CTX_ECS "|ecs-cli|eksctl|" EV_EKS },
+	{ "nodegroupname", "nodegroup-name", "EKS_NODEGROUP", 0, NULL },
+	{ "servicename", "service-name", "ECS_SERVICE", NK_CTX | NK_NODOT,
+	    CTX_ECS },
+	{ "service", "service", "ECS_SERVICE", NK_CTX | NK_NODOT, CTX_ECS },
+	{ "keyname", "key-name", "KEY_PAIR", 0, NULL },
+	{ "aliasname", "alias-name", "KMS_ALIAS", NK_ALIAS, NULL },
+	{ "secretid", "secret-id", "SECRET", 0, NULL },
+	{ "secretname", NULL, "SECRET", 0, NULL },
+	{ NULL, "name", "PARAM", NK_CTX | NK_PARAM, CTX_PARAM },
+	{ "statemachinename", NULL, "STATE_MACHINE", 0, NULL },
+	{ "streamname", "stream-name", "KINESIS_STREAM", 0, NULL },
+	{ "deliverystreamname", "delivery-stream-name", "FIREHOSE", 0, NULL },
+	{ "rulename", "rule-name", "RULE_NAME", 0, NULL },
+	{ NULL, "rule", "RULE_NAME", NK_CTX, "aws events " },
+	{ "alarmname", "alarm-name", "CW_ALARM", 0, NULL },
+	{ "domainname", "domain-name", "OPENSEARCH", NK_DOMAIN, NULL },
+	{ "projectname", "project-name", "CODEBUILD", NK_CTX, "codebuild" },
+	{ "pipelinename", "pipeline-name", "CODEPIPELINE", 0, NULL },
+	{ "applicationname", "application-name", "APP_NAME", NK_CTX,
+	    CTX_APP },
+	{ "environmentname", "environment-name", "EB_ENV", NK_CTX,
+	    "elasticbeanstalk|awseb" },
+	{ "workgroup", "work-group", "ATHENA_WORKGROUP", 0, NULL },
+	/* Redshift Serverless */
+	{ "workgroupname", "workgroup-name", "REDSHIFT", 0, NULL },
+	{ "databasename", "database-name", "DB_NAME", NK_CTX, CTX_DB },
+	{ "crawlername", NULL, "GLUE_CRAWLER", 0, NULL },
+	{ "jobname", "job-name", "JOB_NAME", NK_CTX, CTX_JOB },
 };
+
+#define NAME_BACK	2048	/* bytes looked back for evidence */
+#define NAME_AHEAD	512	/* and ahead */
 
 #define NAME_VALUE \
 	"[A-Za-z0-9_/](?:[A-Za-z0-9_.@+=/-]{0,254}[A-Za-z0-9_-])?"
+/* Words of a key may be joined by '_' or '-' (role_name, role-name). */
+#define W "[_-]?"
+/* One branch per first letter, the letters most common at the start of
+ * a word first: PCRE2 tries an alternation's branches one by one, and
+ * this row is tried at the start of most words. */
 #define NAME_KEYS \
-	"(?:Bucket(?:[_-]?Name)?|Function[_-]?Name|Role[_-]?Name|" \
-	"User[_-]?Name|Policy[_-]?Name|InstanceProfileName|Table[_-]?Name|" \
-	"Queue[_-]?Name|TopicName|Stack[_-]?Name|DBInstanceIdentifier|" \
-	"DBClusterIdentifier|CacheClusterId|ReplicationGroupId|" \
-	"LoadBalancerName|TargetGroupName|Repository[_-]?Name|" \
-	"Log[_-]?Group[_-]?Name|Cluster[_-]?Name|Key[_-]?Name|SecretId|" \
-	"SecretName|Role[_-]?Session[_-]?Name)"
+	"(?:S(?:tack(?:" W "Set)?" W "Name|ervice(?:" W "Name)?|" \
+	"ecret" W "(?:Id|Name)|t(?:ate" W "Machine|ream)" W "Name|" \
+	"so_role_name)|" \
+	"C(?:luster(?:" W "(?:Name|Identifier))?|ache" W "(?:Subnet" W \
+	"Group" W "Name|Cluster" W "Id)|rawler" W "Name)|" \
+	"R(?:ole" W "(?:Session" W ")?Name|e(?:pository" W "Name|" \
+	"plication" W "Group" W "Id)|ule" W "Name)|" \
+	"P(?:olicy|roject|ipeline)" W "Name|" \
+	"T(?:able|opic|arget" W "Group)" W "Name|" \
+	"D(?:B" W "(?:Subnet" W "Group" W "Name|(?:Instance|Cluster)" W \
+	"Identifier)|(?:elivery" W "Stream|omain|atabase)" W "Name)|" \
+	"L(?:oad" W "Balancer|aunch" W "Template|og" W "Group)" W "Name|" \
+	"Bucket(?:" W "Name)?|User" W "Name|Function" W "Name|Key" W "Name|" \
+	"Queue" W "Name|Instance" W "Profile" W "Name|" \
+	"A(?:uto" W "Scaling" W "Group|lias|pplication|larm)" W "Name|" \
+	"Environment" W "Name|Group" W "Name|Job" W "Name|" \
+	"Node" W "group" W "Name|Work" W "Group(?:" W "Name)?)"
 /* JSON; a quoted value after key = or key: (YAML, Python, shell); an
  * unquoted value after KEY= (env files, CLI shorthand) or after a YAML
  * key when nothing but a comment follows; a row of --output table
- * ("|  StackName  |  prod-network  |"); a CLI flag.  Unquoted values
- * elsewhere are too often code or prose (stack_name: a pointer to...). */
+ * ("|  StackName  |  prodnetwork  |"); a CLI flag; ~/.aws/config's
+ * sso_role_name = NAME.  Unquoted values elsewhere are too often code or
+ * prose (stack_name: a pointer to...). */
 #define NAME_PAT \
 	"(?i:(?<![A-Za-z0-9_-])\\\\?[\"']?" NAME_KEYS \
 	"(?:" Q "[ \\t]*:[ \\t]*" Q NAME_VALUE "(?=\\\\?\")" \
@@ -1146,12 +1250,9 @@ static const struct name_key name_keys[] = {
 	"|=" NAME_VALUE "(?=[ \\t;&]|\\r|\\n|$)" \
 	"|:[ \\t]+" NAME_VALUE "(?=[ \\t]*(?:#|\\r|\\n|$))" \
 	"|[ \\t]{1,64}\\|[ \\t]{1,8}" NAME_VALUE "(?=[ \\t][ \\t|]))" \
-	"|--(?:bucket|function-name|role-name|user-name|policy-name|" \
-	"instance-profile-name|table-name|queue-name|stack-name|" \
-	"db-instance-identifier|db-cluster-identifier|cache-cluster-id|" \
-	"replication-group-id|load-balancer-name|repository-name|" \
-	"log-group-name|cluster|key-name|secret-id|role-session-name)" \
-	"(?:[ \\t]+|=)[\"']?" \
+	"|sso_role_name[ \\t]*=[ \\t]*" NAME_VALUE \
+	"(?=[ \\t]*(?:[#;]|\\r|\\n|$))" \
+	"|--[a-z]+(?:-[a-z]+){0,5}(?:[ \\t]+|=)[\"']?" \
 	NAME_VALUE "(?![A-Za-z0-9_@+=/-]|\\.[A-Za-z0-9_]))"
 /* Terraform's `name = "..."` (and plan's `~ name = "old" -> "new"`):
  * split_tf_name() keeps only the resource types it knows. */
@@ -1159,8 +1260,13 @@ static const struct name_key name_keys[] = {
 	"name(?<![A-Za-z0-9_.\"'-]name)[ \\t]{0,48}=[ \\t]{0,4}\"" NAME_VALUE \
 	"(?=\")(?:\"[ \\t]{1,4}->[ \\t]{1,4}\"" NAME_VALUE "(?=\"))?"
 
+/* Not names: JSON's and languages' nothings, and the names AWS gives
+ * its own defaults (the default VPC's security group, ECS cluster and
+ * DB subnet group, Athena's primary workgroup).  Masking those would
+ * hide nothing, and a learnt "default" would mask the word everywhere
+ * after it. */
 static const char *const not_names[] = { "null", "none", "true", "false",
-    "nil", "undefined" };
+    "nil", "undefined", "default", "primary" };
 
 /*
  * Terraform resource types whose `name` argument is the AWS resource's
@@ -1168,6 +1274,11 @@ static const char *const not_names[] = { "null", "none", "true", "false",
  * attribute's name, a tag's, a setting's, a variable's, and the name of
  * a package in every TOML file.
  */
+struct name_key {
+	const char *key;
+	const char *prefix;
+};
+
 static const struct name_key tf_types[] = {
 	{ "aws_iam_role", "IAM_ROLE" },
 	{ "aws_iam_user", "IAM_USER" },
@@ -1297,12 +1408,155 @@ split_tf_name(const char *subj, struct am_match *m, size_t vs)
 	return m->nparts > 0;
 }
 
+/*
+ * Where the evidence nearest to at sits, as a distance, or -1: the
+ * closest occurrence in [lo, hi) of one of the '|'-separated needles,
+ * matched without regard to case and at the start of a word.  One pass
+ * over the window: only word starts whose byte begins some needle are
+ * compared.
+ */
+static long
+evidence(const char *subj, size_t lo, size_t hi, size_t at,
+    const char *needles)
+{
+	unsigned char first[256] = { 0 };
+	const char *n;
+	long best = -1;
+	size_t p;
+
+	for (n = needles; *n; n += strcspn(n, "|"), n += *n == '|') {
+		first[(unsigned char)n[0]] = 1;
+		first[toupper((unsigned char)n[0])] = 1;
+	}
+	for (p = lo; p < hi; p++) {
+		long d;
+
+		if (!first[(unsigned char)subj[p]] ||
+		    (p > 0 && isalnum((unsigned char)subj[p - 1])))
+			continue;
+		d = p < at ? (long)(at - p) : (long)(p - at);
+		if (best >= 0 && d >= best)
+			break;		/* past at: no nearer one follows */
+		for (n = needles; *n; n += *n == '|') {
+			size_t nl = strcspn(n, "|");
+
+			if (p + nl <= hi && !strncasecmp(subj + p, n, nl)) {
+				best = d;
+				break;
+			}
+			n += nl;
+		}
+	}
+	return best;
+}
+
+/* The nearer of two distances: 1, 2, or 0 for neither. */
+static int
+nearer(long da, long db)
+{
+	if (da < 0 && db < 0)
+		return 0;
+	return db < 0 || (da >= 0 && da <= db) ? 1 : 2;
+}
+
+/*
+ * The text a name's evidence is looked for in: a flag's command line,
+ * with its backslash-continued lines; a compact JSON object's line (a
+ * CloudTrail event per line: the neighbours' evidence is not this
+ * one's); else NAME_BACK bytes before the match and NAME_AHEAD after.
+ */
+static void
+evidence_window(const char *subj, size_t len, const struct am_match *m,
+    int flag, size_t *lo, size_t *hi)
+{
+	size_t floor = m->start > NAME_BACK ? m->start - NAME_BACK : 0;
+	size_t ceil = len - m->end > NAME_AHEAD ? m->end + NAME_AHEAD : len;
+	size_t p, ls;
+
+	for (p = m->start; p > floor; p--)
+		if (subj[p - 1] == '\n' && (!flag || p < 2 ||
+		    subj[p - 2] != '\\') && (!flag || p < 3 ||
+		    subj[p - 2] != '\r' || subj[p - 3] != '\\'))
+			break;
+	ls = p;
+	for (p = m->end; p < ceil && subj[p] != '\n'; p++)
+		;
+	if (flag || memchr(subj + ls, '{', m->start - ls)) {
+		*lo = ls;
+		*hi = p;
+	} else {
+		*lo = floor;
+		*hi = ceil;
+	}
+}
+
+/*
+ * IAM Identity Center's predefined permission sets, named after the AWS
+ * managed policies they attach: public names, and a learnt one would be
+ * masked inside arn:aws:iam::aws:policy/AdministratorAccess too.
+ */
+static const char *const aws_permission_sets[] = {
+	"AdministratorAccess", "Billing", "DatabaseAdministrator",
+	"DataScientist", "NetworkAdministrator", "PowerUserAccess",
+	"ReadOnlyAccess", "SecurityAudit", "SupportUser",
+	"SystemAdministrator", "ViewOnlyAccess",
+};
+
+/* The prefix of the value [vs, ve) under rule r, or NULL: not a name. */
+static const char *
+name_prefix(const char *subj, size_t len, const struct am_match *m,
+    int flag, const struct name_rule *r, size_t vs, size_t ve)
+{
+	size_t lo, hi, i;
+
+	if ((r->flags & NK_NODOT) && memchr(subj + vs, '.', ve - vs))
+		return NULL;
+	if (r->flags & NK_SSO)
+		for (i = 0; i < AM_ARRAY_SIZE(aws_permission_sets); i++)
+			if (field_is(subj + vs, ve - vs, aws_permission_sets[i]))
+				return NULL;
+	if (r->flags & NK_DOMAIN) {
+		if (ve - vs < 3 || ve - vs > 28 || !islower((unsigned char)subj[vs]))
+			return NULL;
+		for (i = vs; i < ve; i++)
+			if (!islower((unsigned char)subj[i]) &&
+			    !isdigit((unsigned char)subj[i]) && subj[i] != '-')
+				return NULL;
+	}
+	if (!(r->flags & (NK_CTX | NK_GROUP | NK_CLUSTER)))
+		return r->prefix;
+	evidence_window(subj, len, m, flag, &lo, &hi);
+	if ((r->flags & NK_CTX) && evidence(subj, lo, hi, m->start, r->ctx) < 0)
+		return NULL;
+	if (r->flags & NK_CLUSTER)
+		return nearer(evidence(subj, lo, hi, m->start, EV_EKS),
+		    evidence(subj, lo, hi, m->start, EV_ECS)) == 1 ?
+		    "EKS_CLUSTER" : r->prefix;
+	if (r->flags & NK_GROUP) {
+		long sg = evidence(subj, lo, hi, m->start, EV_SG);
+		long iam = evidence(subj, lo, hi, m->start, EV_IAM);
+		long other = evidence(subj, lo, hi, m->start, EV_OTHER);
+
+		if (nearer(other, nearer(sg, iam) == 1 ? sg : iam) == 1)
+			return r->prefix;
+		switch (nearer(sg, iam)) {
+		case 1:
+			return "SG_NAME";
+		case 2:
+			return "IAM_GROUP";
+		}
+	}
+	return r->prefix;
+}
+
 static int
 split_name(const char *subj, size_t len, struct am_match *m)
 {
 	char key[40];
 	size_t p = m->start, kl = 0, vs, i;
-	const char *prefix = NULL;
+	const struct name_rule *r = NULL;
+	const char *prefix;
+	int flag = subj[m->start] == '-';
 
 	while (p < m->end && strchr("-\\\"'", subj[p]))
 		p++;
@@ -1315,18 +1569,15 @@ split_name(const char *subj, size_t len, struct am_match *m)
 		;
 	if (vs >= m->end)
 		return 0;
-	if (!strcmp(key, "name"))
+	if (!flag && !strcmp(key, "name"))
 		return split_tf_name(subj, m, vs);
-	for (i = 0; i < AM_ARRAY_SIZE(name_keys) && !prefix; i++)
-		if (!strcmp(name_keys[i].key, key))
-			prefix = name_keys[i].prefix;
-	if (!prefix)
+	for (i = 0; i < AM_ARRAY_SIZE(name_keys) && !r; i++)
+		if (flag ? name_keys[i].flag && field_is(subj + m->start + 2,
+		    p - m->start - 2, name_keys[i].flag) :
+		    name_keys[i].key && !strcmp(name_keys[i].key, key))
+			r = &name_keys[i];
+	if (!r)
 		return 0;
-	/* eksctl's node label alpha.eksctl.io/cluster-name names an EKS
-	 * cluster, not an ECS one. */
-	if (!strcmp(key, "clustername") && m->start >= 10 &&
-	    !memcmp(subj + m->start - 10, "eksctl.io/", 10))
-		prefix = "EKS_CLUSTER";
 	/* An ARN or a URL is left to its own row. */
 	if (m->end < len && subj[m->end] == ':')
 		return 0;
@@ -1334,8 +1585,23 @@ split_name(const char *subj, size_t len, struct am_match *m)
 		if (strlen(not_names[i]) == m->end - vs &&
 		    !strncasecmp(subj + vs, not_names[i], m->end - vs))
 			return 0;
+	/* A number or a date is a value, never a name. */
+	for (i = vs; i < m->end && !isalpha((unsigned char)subj[i]); i++)
+		;
+	if (i == m->end)
+		return 0;
+	if (!(prefix = name_prefix(subj, len, m, flag, r, vs, m->end)))
+		return 0;
 	if (!strcmp(prefix, "LOG_GROUP"))
 		vs = log_name_start(subj, vs, m->end);
+	else if ((r->flags & NK_PARAM) && subj[vs] == '/')
+		vs++;
+	else if ((r->flags & NK_ALIAS) &&
+	    has_prefix(subj + vs, m->end - vs, "alias/")) {
+		vs += 6;
+		if (has_prefix(subj + vs, m->end - vs, "aws/"))
+			return 0;
+	}
 	add_part(m, vs, m->end, prefix, NULL);
 	return m->nparts > 0;
 }
@@ -1523,10 +1789,10 @@ const struct am_kind am_kinds[] = {
 	    "load balancer or target group as app/NAME/ID (access logs, "
 	    "CloudWatch dimensions): name and ID", 0, NULL },
 	{ "resource-name", "RESOURCE_NAME",
-	    "(?:(?=[BbCcDdFfIiKkLlPpQqRrSsTtUu\\\\\"'-])" NAME_PAT "|"
+	    "(?:(?=[A-GI-LNP-UWa-gi-lnp-uw\\\\\"'-])" NAME_PAT "|"
 	    TF_NAME_PAT ")", split_name,
-	    "resource name under an AWS naming key (RoleName, --table-name, "
-	    "...)", 0, NULL },
+	    "resource name under an AWS naming key (RoleName, roleName, "
+	    "ROLE_NAME=, --role-name, GroupName, ...)", 0, NULL },
 	{ "cognito-user-pool", "COGNITO_POOL",
 	    "(?=[a-z]{2}-)" BL REGION "_[A-Za-z0-9]{9}" BR, NULL,
 	    "Cognito user pool ID", 0, NULL },

@@ -477,6 +477,56 @@ static const struct example positives[] = {
 	    "      ~ name = \"old-topic\" -> \"new-topic\"\n    }",
 	    "  ~ resource \"aws_sns_topic\" \"t\" {\n"
 	    "      ~ name = \"SNS_TOPIC\" -> \"SNS_TOPIC\"\n    }" },
+	/* GroupName's kind is the nearer evidence's. */
+	{ "resource-name", "{\"GroupName\": \"web-sg\", \"GroupId\": "
+	    "\"sg-0123456789abcdef0\"}", "{\"GroupName\": \"SG_NAME\", "
+	    "\"GroupId\": \"sg-0123456789abcdef0\"}" },
+	{ "resource-name", "{\"Group\": {\"Path\": \"/\", \"GroupName\": "
+	    "\"devs\", \"GroupId\": \"AGPAABCDEFGHIJKLMNOP\"}}",
+	    "{\"Group\": {\"Path\": \"/\", \"GroupName\": \"IAM_GROUP\", "
+	    "\"GroupId\": \"AGPAABCDEFGHIJKLMNOP\"}}" },
+	{ "resource-name", "{\"eventSource\": \"iam.amazonaws.com\", "
+	    "\"requestParameters\": {\"groupName\": \"admins\"}}",
+	    "{\"eventSource\": \"iam.amazonaws.com\", "
+	    "\"requestParameters\": {\"groupName\": \"IAM_GROUP\"}}" },
+	{ "resource-name", "aws ec2 create-security-group --group-name db-sg "
+	    "--description x", "aws ec2 create-security-group --group-name "
+	    "SG_NAME --description x" },
+	{ "resource-name", "{\"groupName\": \"admins\"}",
+	    "{\"groupName\": \"GROUP_NAME\"}" },
+	{ "resource-name", "\"Placement\": {\"GroupName\": \"hpc-pg\"}, "
+	    "\"SecurityGroups\": [{\"GroupId\": \"sg-0123456789abcdef0\"}]",
+	    "\"Placement\": {\"GroupName\": \"GROUP_NAME\"}, "
+	    "\"SecurityGroups\": [{\"GroupId\": \"sg-0123456789abcdef0\"}]" },
+	/* EKS or ECS, by the evidence. */
+	{ "resource-name", "aws eks describe-nodegroup --cluster-name prod "
+	    "--nodegroup-name ng-1", "aws eks describe-nodegroup "
+	    "--cluster-name EKS_CLUSTER --nodegroup-name EKS_NODEGROUP" },
+	{ "resource-name", "{\"serviceName\": \"web\", \"clusterArn\": "
+	    "\"arn:aws:ecs:us-east-1:123456789012:cluster/prod\"}",
+	    "{\"serviceName\": \"ECS_SERVICE\", \"clusterArn\": "
+	    "\"arn:aws:ecs:us-east-1:123456789012:cluster/prod\"}" },
+	{ "resource-name", "aws ecs update-service --cluster prod \\\n"
+	    "    --service web --force-new-deployment",
+	    "aws ecs update-service --cluster ECS_CLUSTER \\\n"
+	    "    --service ECS_SERVICE --force-new-deployment" },
+	/* What the name is, less what AWS's syntax keeps. */
+	{ "resource-name", "{\"AliasName\": \"alias/my-key\"}",
+	    "{\"AliasName\": \"alias/KMS_ALIAS\"}" },
+	{ "resource-name", "aws ssm get-parameter --name /prod/db/password "
+	    "--with-decryption", "aws ssm get-parameter --name /PARAM "
+	    "--with-decryption" },
+	{ "resource-name", "{\"SecretId\": \"prod/db/password\"}",
+	    "{\"SecretId\": \"SECRET\"}" },
+	{ "resource-name", "aws secretsmanager get-secret-value --secret-id "
+	    "prod/db/password", "aws secretsmanager get-secret-value "
+	    "--secret-id SECRET" },
+	{ "resource-name", "[profile dev]\nsso_role_name = OrdersDeveloper\n",
+	    "[profile dev]\nsso_role_name = IAM_ROLE\n" },
+	{ "resource-name", "{\"DomainName\": \"logs-prod\"}",
+	    "{\"DomainName\": \"OPENSEARCH\"}" },
+	{ "resource-name", "aws glue start-job-run --job-name etl-nightly",
+	    "aws glue start-job-run --job-name JOB_NAME" },
 	{ "resource-name", "resource \"aws_cloudwatch_log_group\" \"l\" {\n"
 	    "  name = \"/aws/lambda/my-func\"\n}",
 	    "resource \"aws_cloudwatch_log_group\" \"l\" {\n"
@@ -752,6 +802,34 @@ static const struct negative negatives[] = {
 	{ "resource-name", "  name = \"x\" # and no block at all" },
 	{ "resource-name", "resource \"aws_iam_role\" \"r\" {\n"
 	    "  x = 1 }\n  name = \"x\"" },
+	/* AWS's own defaults and names, and other software's. */
+	{ "resource-name", "{\"GroupName\": \"default\", \"GroupId\": "
+	    "\"sg-0123456789abcdef0\"}" },
+	{ "resource-name", "{\"clusterName\": \"default\"}" },
+	{ "resource-name", "{\"WorkGroup\": \"primary\"}" },
+	{ "resource-name", "{\"AliasName\": \"alias/aws/s3\"}" },
+	{ "resource-name", "{\"ServiceName\": \"com.amazonaws.us-east-1.s3\", "
+	    "\"VpcEndpointId\": \"vpce-0123456789abcdef0\"}" },
+	{ "resource-name", "{\"eventSource\": \"ecs.amazonaws.com\", "
+	    "\"serviceName\": \"ecs.amazonaws.com\"}" },
+	{ "resource-name", "{\"serviceName\": \"checkout\", \"traceId\": "
+	    "\"4bf92f3577b34da6\"}" },
+	{ "resource-name", "{\"DomainName\": \"api.example.com\"}" },
+	{ "resource-name", "{\"DomainName\": \"CORP\"}" },
+	{ "resource-name", "docker compose --project-name shop up -d" },
+	{ "resource-name", "JOB_NAME=deploy-frontend BUILD_NUMBER=42" },
+	{ "resource-name", "ENVIRONMENT_NAME=production" },
+	{ "resource-name", "DATABASE_NAME=appdb" },
+	{ "resource-name", "semgrep --rule rules/x.yaml ." },
+	{ "resource-name", "aws ssm describe-document --name AWS-RunShellScript" },
+	{ "resource-name", "kubectl get pods --service web" },
+	{ "resource-name", "redis-cli --cluster create 127.0.0.1:7000" },
+	{ "resource-name", "{\"cluster\": \"prod\", \"namespace\": \"web\"}" },
+	{ "resource-name", "{\"JobName\": \"20240115\", \"x\": \"glue\"}" },
+	{ "resource-name", "{\"StackName\": \"2024-01-15\"}" },
+	{ "resource-name", "role_name = get_role()" },
+	{ "resource-name", "sso_role_name = ${ROLE}" },
+	{ "resource-name", "[profile admin]\nsso_role_name = AdministratorAccess\n" },
 	{ "elb-name-id", "https://example.com/app/prod-web-alb/50dc6c495c0c9188" },
 	{ "elb-name-id", "app/assets/0123456789abcdef.js" },
 	{ "elb-name-id", "app/prod-web-alb/50dc6c49" },
@@ -1008,6 +1086,10 @@ static const char *const precision_corpus[] = {
 	"\"Mozilla/5.0 (X11) Chrome/122.0.0.0 Safari/537.36 Edg/122.0.0.0\"",
 	"[package]\nname = \"awsmask\"\n  name = \"x\"\n\"Name\" = \"prod-web-01\"",
 	"\"ids\": [\"123456789012\", \"210987654321\"], [id=2851119427]",
+	"{\"serviceName\": \"checkout\", \"spanId\": \"00f067aa0ba902b7\"}",
+	"JOB_NAME=deploy-frontend ENVIRONMENT_NAME=production",
+	"docker compose --project-name shop up; semgrep --rule r.yaml",
+	"{\"GroupName\": \"default\", \"DomainName\": \"www.example.org\"}",
 };
 
 static struct am_map *prefix_set;
@@ -1274,47 +1356,205 @@ test_precision_corpus(void **state)
 	assert_int_equal(bad, 0);
 }
 
-/* Every naming key and flag the resource-name row knows, in each form. */
+/*
+ * Every naming key the resource-name row knows, in every spelling: the
+ * CLI's JSON (RoleName), CloudTrail's (roleName), env files (ROLE_NAME=),
+ * YAML (role_name:), quoted assignments, and the CLI flag (--role-name).
+ * ctx is the evidence a key needs, where it needs some.
+ */
+struct name_case {
+	const char *key;	/* PascalCase, as in the API models */
+	const char *flag;	/* NULL: no flag */
+	const char *ctx;	/* NULL: none needed */
+	const char *prefix;
+};
+
+static const struct name_case name_cases[] = {
+	{ "Bucket", "bucket", NULL, "BUCKET" },
+	{ "BucketName", NULL, NULL, "BUCKET" },
+	{ "FunctionName", "function-name", NULL, "LAMBDA" },
+	{ "RoleName", "role-name", NULL, "IAM_ROLE" },
+	{ "RoleSessionName", "role-session-name", NULL, "IAM_USER" },
+	{ "UserName", "user-name", NULL, "IAM_USER" },
+	{ "GroupName", "group-name", NULL, "GROUP_NAME" },
+	{ "GroupName", "group-name", "sg-0123456789abcdef0", "SG_NAME" },
+	{ "GroupName", "group-name", "iam.amazonaws.com", "IAM_GROUP" },
+	{ "PolicyName", "policy-name", NULL, "IAM_POLICY" },
+	{ "InstanceProfileName", "instance-profile-name", NULL,
+	    "IAM_PROFILE" },
+	{ "TableName", "table-name", NULL, "DYNAMODB_TABLE" },
+	{ "QueueName", "queue-name", NULL, "SQS_QUEUE" },
+	{ "TopicName", NULL, NULL, "SNS_TOPIC" },
+	{ "StackName", "stack-name", NULL, "STACK" },
+	{ "StackSetName", "stack-set-name", NULL, "STACK" },
+	{ "DBInstanceIdentifier", "db-instance-identifier", NULL, "RDS" },
+	{ "DBClusterIdentifier", "db-cluster-identifier", NULL, "RDS" },
+	{ "DBSubnetGroupName", "db-subnet-group-name", NULL, "SUBNET_GROUP" },
+	{ "CacheClusterId", "cache-cluster-id", NULL, "ELASTICACHE" },
+	{ "ReplicationGroupId", "replication-group-id", NULL, "ELASTICACHE" },
+	{ "CacheSubnetGroupName", "cache-subnet-group-name", NULL,
+	    "SUBNET_GROUP" },
+	{ "ClusterIdentifier", "cluster-identifier", NULL, "REDSHIFT" },
+	{ "LoadBalancerName", "load-balancer-name", NULL, "ELB" },
+	{ "TargetGroupName", NULL, NULL, "TARGET_GROUP" },
+	{ "AutoScalingGroupName", "auto-scaling-group-name", NULL, "ASG" },
+	{ "LaunchTemplateName", "launch-template-name", NULL,
+	    "LAUNCH_TEMPLATE" },
+	{ "RepositoryName", "repository-name", NULL, "ECR_REPO" },
+	{ "LogGroupName", "log-group-name", NULL, "LOG_GROUP" },
+	{ "ClusterName", "cluster-name", NULL, "ECS_CLUSTER" },
+	{ "ClusterName", "cluster-name", "arn:aws:eks:", "EKS_CLUSTER" },
+	{ "NodegroupName", "nodegroup-name", NULL, "EKS_NODEGROUP" },
+	{ "ServiceName", "service-name", "ecs.amazonaws.com", "ECS_SERVICE" },
+	{ "KeyName", "key-name", NULL, "KEY_PAIR" },
+	{ "AliasName", "alias-name", NULL, "KMS_ALIAS" },
+	{ "SecretId", "secret-id", NULL, "SECRET" },
+	{ "SecretName", NULL, NULL, "SECRET" },
+	{ "StateMachineName", NULL, NULL, "STATE_MACHINE" },
+	{ "StreamName", "stream-name", NULL, "KINESIS_STREAM" },
+	{ "DeliveryStreamName", "delivery-stream-name", NULL, "FIREHOSE" },
+	{ "RuleName", "rule-name", NULL, "RULE_NAME" },
+	{ "AlarmName", "alarm-name", NULL, "CW_ALARM" },
+	{ "DomainName", "domain-name", NULL, "OPENSEARCH" },
+	{ "ProjectName", "project-name", "codebuild", "CODEBUILD" },
+	{ "PipelineName", "pipeline-name", NULL, "CODEPIPELINE" },
+	{ "ApplicationName", "application-name", "codedeploy", "APP_NAME" },
+	{ "EnvironmentName", "environment-name", "elasticbeanstalk",
+	    "EB_ENV" },
+	{ "WorkGroup", "work-group", NULL, "ATHENA_WORKGROUP" },
+	{ "WorkgroupName", "workgroup-name", NULL, "REDSHIFT" },
+	{ "DatabaseName", "database-name", "athena", "DB_NAME" },
+	{ "CrawlerName", NULL, NULL, "GLUE_CRAWLER" },
+	{ "JobName", "job-name", "glue", "JOB_NAME" },
+	/* ECS's own keys: cluster and service (CloudTrail, --cluster). */
+	{ "Cluster", "cluster", "ecs.amazonaws.com", "ECS_CLUSTER" },
+	{ "Cluster", "cluster", "eksctl", "EKS_CLUSTER" },
+	{ "Service", "service", "aws ecs ", "ECS_SERVICE" },
+	/* Flags only. */
+	{ NULL, "rule", "aws events ", "RULE_NAME" },
+	{ NULL, "name", "ssm get-parameter", "PARAM" },
+};
+
+/* PascalCase to snake_case, upper or lower: DBInstanceIdentifier ->
+ * db_instance_identifier. */
+static void
+snake(const char *k, int upper, char *out, size_t outsz)
+{
+	size_t n = 0, i;
+
+	for (i = 0; k[i] && n + 3 < outsz; i++) {
+		if (i && isupper((unsigned char)k[i]) &&
+		    (islower((unsigned char)k[i - 1]) ||
+		    (k[i + 1] && islower((unsigned char)k[i + 1]))))
+			out[n++] = '_';
+		out[n++] = (char)(upper ? toupper((unsigned char)k[i]) :
+		    tolower((unsigned char)k[i]));
+	}
+	out[n] = '\0';
+}
+
+/* One line must give one match: the value replaced by prefix. */
+static int
+name_case_ok(const char *in, const char *prefix)
+{
+	char out[512], want[512];
+	const char *v = strstr(in, "my-name-1");
+	int c = render("resource-name", 1, in, out, sizeof(out));
+
+	assert_non_null(v);
+	snprintf(want, sizeof(want), "%.*s%s%s", (int)(v - in), in, prefix,
+	    v + 9);
+	if (c == 1 && !strcmp(out, want))
+		return 1;
+	print_error("%s\n  want %s, got: %s (%d matches)\n", in, prefix, out,
+	    c);
+	return 0;
+}
+
 static void
 test_name_keys(void **state)
 {
-	static const char *const keys[] = {
-		"Bucket", "BucketName", "FunctionName", "RoleName", "UserName",
-		"PolicyName", "InstanceProfileName", "TableName", "QueueName",
-		"TopicName", "StackName", "DBInstanceIdentifier",
-		"DBClusterIdentifier", "CacheClusterId", "ReplicationGroupId",
-		"LoadBalancerName", "TargetGroupName", "RepositoryName",
-		"LogGroupName", "ClusterName", "KeyName", "SecretId",
-		"SecretName", "RoleSessionName",
-	};
-	static const char *const flags[] = {
-		"bucket", "function-name", "role-name", "user-name",
-		"policy-name", "instance-profile-name", "table-name",
-		"queue-name", "stack-name", "db-instance-identifier",
-		"db-cluster-identifier", "cache-cluster-id",
-		"replication-group-id", "load-balancer-name",
-		"repository-name", "log-group-name", "cluster", "key-name",
-		"secret-id", "role-session-name",
-	};
-	char in[256], out[512];
+	char in[512], key[64];
 	size_t i;
+	int bad = 0;
 
 	(void)state;
-	for (i = 0; i < AM_ARRAY_SIZE(keys); i++) {
-		snprintf(in, sizeof(in), "{\"%s\": \"my-name-1\"}", keys[i]);
-		assert_int_equal(render("resource-name", 1, in, out,
-		    sizeof(out)), 1);
-		assert_null(strstr(out, "my-name-1"));
-		snprintf(in, sizeof(in), "%s: my-name-1", keys[i]);
-		assert_int_equal(render("resource-name", 1, in, out,
-		    sizeof(out)), 1);
+	for (i = 0; i < AM_ARRAY_SIZE(name_cases); i++) {
+		const struct name_case *c = &name_cases[i];
+		const char *ctx = c->ctx ? c->ctx : "";
+
+		if (c->key) {
+			/* The CLI's JSON, and --output table. */
+			snprintf(in, sizeof(in), "{\"%s\": \"my-name-1\", "
+			    "\"x\": \"%s\"}", c->key, ctx);
+			bad += !name_case_ok(in, c->prefix);
+			snprintf(in, sizeof(in), "|  %s  |  my-name-1  | %s",
+			    c->key, ctx);
+			bad += !name_case_ok(in, c->prefix);
+			/* CloudTrail's requestParameters, JSON in JSON. */
+			snprintf(key, sizeof(key), "%s", c->key);
+			key[0] = (char)tolower((unsigned char)key[0]);
+			snprintf(in, sizeof(in), "{\"eventSource\": \"%s\", "
+			    "\"requestParameters\": {\"%s\": \"my-name-1\"}}",
+			    ctx, key);
+			bad += !name_case_ok(in, c->prefix);
+			snprintf(in, sizeof(in), "\"{\\\"%s\\\":\\\"my-name-1\\\""
+			    ",\\\"x\\\":\\\"%s\\\"}\"", key, ctx);
+			bad += !name_case_ok(in, c->prefix);
+			/* Env files, YAML, Python and shell. */
+			snake(c->key, 1, key, sizeof(key));
+			snprintf(in, sizeof(in), "%s=my-name-1 # %s", key, ctx);
+			bad += !name_case_ok(in, c->prefix);
+			snake(c->key, 0, key, sizeof(key));
+			snprintf(in, sizeof(in), "%s: my-name-1 # %s", key, ctx);
+			bad += !name_case_ok(in, c->prefix);
+			snprintf(in, sizeof(in), "f(%s='my-name-1') # %s", key,
+			    ctx);
+			bad += !name_case_ok(in, c->prefix);
+		}
+		if (c->flag) {
+			snprintf(in, sizeof(in), "aws x %s --%s my-name-1 --z",
+			    ctx, c->flag);
+			bad += !name_case_ok(in, c->prefix);
+			snprintf(in, sizeof(in), "aws x %s \\\n  --%s=my-name-1",
+			    ctx, c->flag);
+			bad += !name_case_ok(in, c->prefix);
+		}
 	}
-	for (i = 0; i < AM_ARRAY_SIZE(flags); i++) {
-		snprintf(in, sizeof(in), "aws x y --%s my-name-1 --z", flags[i]);
-		assert_int_equal(render("resource-name", 1, in, out,
-		    sizeof(out)), 1);
-		assert_null(strstr(out, "my-name-1"));
+	assert_int_equal(bad, 0);
+}
+
+/*
+ * The keys that need evidence, without it: other software's service,
+ * job, project, application, environment and database names.
+ */
+static void
+test_name_keys_need_evidence(void **state)
+{
+	char in[512], out[512];
+	size_t i;
+	int bad = 0;
+
+	(void)state;
+	for (i = 0; i < AM_ARRAY_SIZE(name_cases); i++) {
+		const struct name_case *c = &name_cases[i];
+
+		if (!c->ctx || !strcmp(c->prefix, "SG_NAME") ||
+		    !strcmp(c->prefix, "IAM_GROUP") ||
+		    !strcmp(c->prefix, "EKS_CLUSTER"))
+			continue;
+		if (c->key)
+			snprintf(in, sizeof(in), "{\"%s\": \"my-name-1\"}",
+			    c->key);
+		else
+			snprintf(in, sizeof(in), "tool --%s my-name-1", c->flag);
+		if (render("resource-name", 1, in, out, sizeof(out))) {
+			print_error("matched without evidence: %s -> %s\n", in,
+			    out);
+			bad++;
+		}
 	}
+	assert_int_equal(bad, 0);
 }
 
 /* The same text gets the same kind inside and outside structure. */
@@ -1384,6 +1624,7 @@ main(void)
 		cmocka_unit_test(test_whole),
 		cmocka_unit_test(test_precision_corpus),
 		cmocka_unit_test(test_name_keys),
+		cmocka_unit_test(test_name_keys_need_evidence),
 		cmocka_unit_test(test_consistency),
 		cmocka_unit_test(test_long_line),
 	};
