@@ -52,6 +52,9 @@ struct jm {
 	struct jm_str *strs;
 	size_t nstrs, astrs;
 	struct am_buf key;		/* the last object key, across blocks */
+	struct am_buf pair;		/* a "Name"/"Key" value awaiting "Value" */
+	size_t pair_depth;
+	int have_pair;
 	int outfd;			/* -1: collect in am->out */
 	size_t mark;			/* am->out before here is complete */
 	int spill;			/* held output past HOLD_MAX, or -1 */
@@ -152,17 +155,47 @@ add_entry(struct jm *jm, const struct am_json_seg *seg, const char *key,
 	return rc;
 }
 
+/* Is [k, k+n) the key word w, in either case of its first letter? */
+static int
+key_is(const char *k, size_t n, const char *w)
+{
+	size_t l = strlen(w);
+
+	return n == l && (k[0] | 0x20) == w[0] && !memcmp(k + 1, w + 1, l - 1);
+}
+
+/*
+ * Name/value pairs: CloudWatch dimensions ({"Name": "AutoScalingGroupName",
+ * "Value": "web"}) and tags ({"Key": "aws:cloudformation:stack-name",
+ * "Value": "prod"}) say in one member what the next one is.  The Value
+ * gets the Name as its key, while no brace comes between them.
+ */
 static int
 add_str(struct jm *jm, const struct am_json_seg *seg)
 {
+	const char *k = seg->key;
+	size_t kl = seg->key_len;
+
 	if (seg->is_key) {
 		am_buf_reset(&jm->key);
 		if (am_buf_add(&jm->key, seg->text, seg->text_len) < 0)
 			return -1;
 		return add_entry(jm, seg, NULL, 0, seg->text, seg->text_len);
 	}
-	return add_entry(jm, seg, seg->key, seg->key_len, seg->text,
-	    seg->text_len);
+	if (k && (key_is(k, kl, "name") || key_is(k, kl, "key"))) {
+		jm->have_pair = key_context_ok(seg->text, seg->text_len);
+		jm->pair_depth = seg->depth;
+		am_buf_reset(&jm->pair);
+		if (jm->have_pair &&
+		    am_buf_add(&jm->pair, seg->text, seg->text_len) < 0)
+			return -1;
+	} else if (k && key_is(k, kl, "value") && jm->have_pair &&
+	    seg->depth == jm->pair_depth) {
+		k = jm->pair.buf;
+		kl = jm->pair.len;
+		jm->have_pair = 0;
+	}
+	return add_entry(jm, seg, k, kl, seg->text, seg->text_len);
 }
 
 /*
@@ -661,10 +694,17 @@ jm_block(struct jm *jm, const char *p, size_t n, int eof)
 	am_buf_reset(&jm->v);
 	jm->nstrs = 0;
 	jm->marked = 0;
-	for (i = 0; i < nsegs && segs[i].off < upto; i++)
-		if ((segs[i].type == AM_JSON_STRING ? add_str(jm, &segs[i]) :
-		    jm->dir != AM_DIR_UNMASK ? add_numbers(jm, &segs[i]) : 0) < 0)
+	for (i = 0; i < nsegs && segs[i].off < upto; i++) {
+		const struct am_json_seg *g = &segs[i];
+
+		if (g->type == AM_JSON_RAW && jm->have_pair &&
+		    (memchr(g->raw, '{', g->raw_len) ||
+		    memchr(g->raw, '}', g->raw_len)))
+			jm->have_pair = 0;
+		if ((g->type == AM_JSON_STRING ? add_str(jm, g) :
+		    jm->dir != AM_DIR_UNMASK ? add_numbers(jm, g) : 0) < 0)
 			return am_seterr(&am->err, AWSMASK_ENOMEM, "out of memory");
+	}
 
 	am->nparts = 0;
 	if (jm->v.len) {
@@ -715,6 +755,7 @@ jm_init(struct jm *jm, struct awsmask *am, enum am_dir dir, int format,
 	jm->spill = -1;
 	jm->v = (struct am_buf)AM_BUF_INIT;
 	jm->key = (struct am_buf)AM_BUF_INIT;
+	jm->pair = (struct am_buf)AM_BUF_INIT;
 	rc = am_json_new(&jm->j, format == AWSMASK_FORMAT_JSON ? AM_JSON_ONE :
 	    AM_JSON_SEQ, &am->err);
 	return rc;
@@ -731,6 +772,7 @@ jm_fini(struct jm *jm)
 	am_json_free(jm->j);
 	am_buf_free(&jm->v);
 	am_buf_free(&jm->key);
+	am_buf_free(&jm->pair);
 	am_free(jm->strs);
 	if (jm->spill >= 0)
 		close(jm->spill);
@@ -903,6 +945,7 @@ am_json_run_buffer(struct awsmask *am, const char *in, size_t len,
 	jm.j = NULL;
 	am_buf_free(&jm.v);
 	am_buf_free(&jm.key);
+	am_buf_free(&jm.pair);
 	am_free(jm.strs);
 	if (rc == AWSMASK_EDATA)
 		am->err.code = AWSMASK_OK;

@@ -139,6 +139,31 @@ test_format_json_is_one_value(void **state)
 	awsmask_config_free(cfg);
 }
 
+/* A Name or Key member names the Value beside it. */
+static void
+test_name_value_pairs(void **state)
+{
+	struct awsmask_config *cfg;
+	struct awsmask *am = context(&cfg, NULL);
+	char *out;
+
+	(void)state;
+	out = mask(am, "{\"Dimensions\": [{\"Name\": \"AutoScalingGroupName\", "
+	    "\"Value\": \"web-asg\"}, {\"Value\": \"other\"}], \"Tags\": "
+	    "[{\"Key\": \"aws:cloudformation:stack-name\", \"Value\": "
+	    "\"prod-net\"}, {\"Key\": \"team\", \"Value\": \"infra\"}], "
+	    "\"x\": {\"name\": \"RoleName\", \"in\": {}, \"Value\": \"k\"}}", 0);
+	assert_string_equal(out, "{\"Dimensions\": [{\"Name\": "
+	    "\"AutoScalingGroupName\", \"Value\": \"ASG_001\"}, {\"Value\": "
+	    "\"other\"}], \"Tags\": [{\"Key\": \"aws:cloudformation:stack-name\", "
+	    "\"Value\": \"STACK_001\"}, {\"Key\": \"team\", \"Value\": "
+	    "\"infra\"}], \"x\": {\"name\": \"RoleName\", \"in\": {}, "
+	    "\"Value\": \"k\"}}");
+	free(out);
+	awsmask_free(am);
+	awsmask_config_free(cfg);
+}
+
 static void
 test_numbers(void **state)
 {
@@ -367,6 +392,7 @@ main(void)
 		cmocka_unit_test(test_escapes_and_bytes),
 		cmocka_unit_test(test_auto),
 		cmocka_unit_test(test_format_json_is_one_value),
+		cmocka_unit_test(test_name_value_pairs),
 		cmocka_unit_test(test_numbers),
 		cmocka_unit_test(test_report_offsets),
 		cmocka_unit_test(test_held_output),
