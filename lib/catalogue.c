@@ -1761,6 +1761,12 @@ const struct am_kind am_kinds[] = {
 	    "[ \\t]*[=:][ \\t]*[\"']?))\\K(?:" UUID "|mrk-[0-9a-f]{32})"
 	    "(?![A-Za-z0-9_-])|" BL "mrk-[0-9a-f]{32}" BR, NULL,
 	    "KMS key ID in context, or a multi-Region key ID", 0, NULL },
+	{ "s3-canonical-user", "S3_CANONICAL",
+	    "(?=[CcIiOo<\\\\\"'])(?:<ID>|(?i:(?<![A-Za-z0-9_])(?:canonical[_-]?user"
+	    "(?:[_-]?id)?|owner[_-]?id|id)\\\\?[\"']?[ \\t]*[:=][ \\t]*\\\\?[\"']?))"
+	    "\\K[0-9a-f]{64}(?![0-9A-Za-z])", NULL,
+	    "S3 canonical user ID (64 hex) after ID, CanonicalUser or <ID>", 0,
+	    NULL },
 	{ "route53-zone", "ROUTE53_ZONE",
 	    "(?=[Hh\\\\\"-])(?:(?<![A-Za-z0-9_])hostedzone/|(?i:" Q
 	    "HostedZoneId" Q "[ \\t]*:[ \\t]*" Q "|--hosted-zone-id"

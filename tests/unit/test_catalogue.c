@@ -395,6 +395,18 @@ static const struct example positives[] = {
 	{ "kms-key-id", "key/1234abcd-12ab-34cd-56ef-1234567890ab", "key/KMS_KEY" },
 	{ "kms-key-id", "replica mrk-1234abcd12ab34cd56ef1234567890ab ok",
 	    "replica KMS_KEY ok" },
+	{ "s3-canonical-user", "\"Owner\": {\"DisplayName\": \"ops\", \"ID\": "
+	    "\"79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be\"}",
+	    "\"Owner\": {\"DisplayName\": \"ops\", \"ID\": \"S3_CANONICAL\"}" },
+	{ "s3-canonical-user", "\"CanonicalUser\": "
+	    "\"79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be\"",
+	    "\"CanonicalUser\": \"S3_CANONICAL\"" },
+	{ "s3-canonical-user", "<Owner><ID>"
+	    "79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be</ID>",
+	    "<Owner><ID>S3_CANONICAL</ID>" },
+	{ "s3-canonical-user", "--grant-read id="
+	    "79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be",
+	    "--grant-read id=S3_CANONICAL" },
 	{ "route53-zone", "\"HostedZoneId\": \"/hostedzone/Z1D633PJN98FT9\"",
 	    "\"HostedZoneId\": \"/hostedzone/ROUTE53_ZONE\"" },
 	{ "route53-zone", "--hosted-zone-id Z3AADJGX6KTTL2",
@@ -673,6 +685,12 @@ static const struct example positives[] = {
 };
 
 static const struct negative negatives[] = {
+	{ "s3-canonical-user", "sha256:"
+	    "79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be" },
+	{ "s3-canonical-user", "\"ETag\": "
+	    "\"79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be\"" },
+	{ "s3-canonical-user", "\"id\": "
+	    "\"79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be0\"" },
 	{ "arn", "arn:aws:iam::aws:policy/ReadOnlyAccess" },
 	{ "arn", "arn:aws:iam::aws:policy/service-role/AmazonEC2RoleforSSM" },
 	{ "arn", "arn:aws:s3:::*" },
