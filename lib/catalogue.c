@@ -1245,7 +1245,7 @@ static const struct name_rule name_keys[] = {
  * prose (stack_name: a pointer to...). */
 #define NAME_PAT \
 	"(?i:(?<![A-Za-z0-9_-])\\\\?[\"']?" NAME_KEYS \
-	"(?:" Q "[ \\t]*:[ \\t]*" Q NAME_VALUE "(?=\\\\?\")" \
+	"(?:s?" Q "[ \\t]*:[ \\t]*" Q NAME_VALUE "(?=\\\\?\")" \
 	"|[\"']?[ \\t]*[:=][ \\t]*[\"']" NAME_VALUE "(?=[\"'])" \
 	"|=" NAME_VALUE "(?=[ \\t;&]|\\r|\\n|$)" \
 	"|:[ \\t]+" NAME_VALUE "(?=[ \\t]*(?:#|\\r|\\n|$))" \
@@ -1576,6 +1576,13 @@ split_name(const char *subj, size_t len, struct am_match *m)
 		    p - m->start - 2, name_keys[i].flag) :
 		    name_keys[i].key && !strcmp(name_keys[i].key, key))
 			r = &name_keys[i];
+	/* A list in JSON: "TableNames": ["a", "b"] gives each its key. */
+	if (!r && !flag && kl > 1 && key[kl - 1] == 's') {
+		key[kl - 1] = '\0';
+		for (i = 0; i < AM_ARRAY_SIZE(name_keys) && !r; i++)
+			if (name_keys[i].key && !strcmp(name_keys[i].key, key))
+				r = &name_keys[i];
+	}
 	if (!r)
 		return 0;
 	/* An ARN or a URL is left to its own row. */

@@ -160,6 +160,12 @@ test_name_value_pairs(void **state)
 	    "\"infra\"}], \"x\": {\"name\": \"RoleName\", \"in\": {}, "
 	    "\"Value\": \"k\"}}");
 	free(out);
+	/* A plural naming key names every element of its list. */
+	out = mask(am, "{\"TableNames\": [\"orders\", \"users-prod\"], "
+	    "\"Buckets\": [{\"Name\": \"x1\"}]}", 0);
+	assert_string_equal(out, "{\"TableNames\": [\"DYNAMODB_TABLE_001\", "
+	    "\"DYNAMODB_TABLE_002\"], \"Buckets\": [{\"Name\": \"x1\"}]}");
+	free(out);
 	awsmask_free(am);
 	awsmask_config_free(cfg);
 }
