@@ -255,7 +255,8 @@ size_t am_token_max_prefix(const struct am_kind *custom, size_t ncustom);
 size_t am_token_canon(const char *p, size_t n, char *out, int *hyphen);
 /*
  * Does the tolerant match [start, end) of s stand as a token?  A form
- * with a hyphen does not when '-' or '.' joins it to a longer name.
+ * with a hyphen does not when '-' or '.' joins it to a longer name, and
+ * only the exact form (EC2_001) may touch an '_'.
  * awsmask's token-literal kind and awsunmask both ask, so that what one
  * restores the other has masked.
  */

@@ -169,19 +169,16 @@ am_token_pattern(const struct am_kind *custom, size_t ncustom, int tolerant)
 	}
 	qsort(st.seen, st.nseen, sizeof(*st.seen), cmp_str);
 	/*
-	 * A token as awsmask writes it may touch an '_' (an ID inside a
-	 * snake_case name: backup_EC2_001_2026.tar); the other forms stand
-	 * alone, so that snake_case words (test_rds_001) are not tokens.
+	 * A letter or digit may not touch a token; an '_' may, as it does
+	 * when an ID inside a snake_case name is masked
+	 * (backup_EC2_001_2026.tar), but only a token written exactly:
+	 * am_token_tolerated() refuses the other forms there, so that
+	 * snake_case words (test_rds_001) stay words.  One trie serves both.
 	 */
-	rc |= am_buf_addstr(&st.b, "(?<![A-Za-z0-9])(?:");
-	rc |= add_trie(&st.b, st.seen, st.nseen, 0, "_");
-	rc |= am_buf_addstr(&st.b, "_[0-9]{3,20}(?![A-Za-z0-9])");
-	if (tolerant) {
-		rc |= am_buf_addstr(&st.b, "|(?<!_)(?i)");
-		rc |= add_trie(&st.b, st.seen, st.nseen, 0, sep);
-		rc |= am_buf_addf(&st.b, "%s[0-9]{3,20}(?![A-Za-z0-9_])", sep);
-	}
-	rc |= am_buf_addstr(&st.b, ")");
+	rc |= am_buf_addstr(&st.b, tolerant ? "(?<![A-Za-z0-9])(?i)" :
+	    "(?<![A-Za-z0-9])");
+	rc |= add_trie(&st.b, st.seen, st.nseen, 0, sep);
+	rc |= am_buf_addf(&st.b, "%s[0-9]{3,20}(?![A-Za-z0-9])", sep);
 	am_free(st.seen);
 	if (rc) {
 		am_buf_free(&st.b);
@@ -266,6 +263,14 @@ am_token_tolerated(const char *s, size_t len, size_t start, size_t end)
 {
 	size_t i;
 
+	/* Touching an '_', only the exact form: upper case, '_', digits. */
+	if ((start > 0 && s[start - 1] == '_') || (end < len && s[end] == '_')) {
+		for (i = start; i < end; i++)
+			if (!((s[i] >= 'A' && s[i] <= 'Z') ||
+			    (s[i] >= '0' && s[i] <= '9') || s[i] == '_'))
+				return 0;
+		return 1;
+	}
 	/* In a match, '-' and 0xe2 (of U+2010, U+2011) are hyphens only. */
 	for (i = start; i < end; i++)
 		if (s[i] == '-' || (unsigned char)s[i] == 0xe2)
