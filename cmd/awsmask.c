@@ -245,14 +245,7 @@ main(int argc, char **argv)
 		case 'c': o.check = 1; break;
 		case 'C': o.config = optarg; break;
 		case OPT_EXCLUDE_TYPES: SET("exclude_types", optarg); break;
-		case OPT_FORMAT:
-			if (awsmask_format_parse(optarg) < 0) {
-				cli_warn("bad --format '%s': expected auto, text, "
-				    "json or ndjson", optarg);
-				usage(EXIT_USAGE);
-			}
-			SET("format", optarg);
-			break;
+		case OPT_FORMAT: SET("format", cli_format_arg(optarg)); break;
 		case 'h': usage(EXIT_OK);
 		case OPT_LINE_BUFFERED: o.line_buffered = 1; break;
 		case OPT_LIST_TYPES: o.list_types = 1; break;

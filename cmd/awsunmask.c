@@ -207,14 +207,7 @@ main(int argc, char **argv)
 		switch (ch) {
 		case 'C': o.config = optarg; break;
 		case OPT_EXACT: SET("unmask_exact", "true"); break;
-		case OPT_FORMAT:
-			if (awsmask_format_parse(optarg) < 0) {
-				cli_warn("bad --format '%s': expected auto, text, "
-				    "json or ndjson", optarg);
-				usage(EXIT_USAGE);
-			}
-			SET("format", optarg);
-			break;
+		case OPT_FORMAT: SET("format", cli_format_arg(optarg)); break;
 		case 'h': usage(EXIT_OK);
 		case OPT_LINE_BUFFERED: o.line_buffered = 1; break;
 		case OPT_NAMESPACE: SET("namespace", optarg); break;

@@ -208,6 +208,15 @@ cli_check_store_arg(const char *uri)
 		    "users in ps; use REDIS_PASSWORD or --password-file");
 }
 
+const char *
+cli_format_arg(const char *arg)
+{
+	if (awsmask_format_parse(arg) < 0)
+		cli_die(EXIT_USAGE, "bad --format '%s': expected auto, text, "
+		    "json or ndjson", arg);
+	return arg;
+}
+
 void
 cli_set(struct cli_setting *set, size_t *n, size_t max, const char *key,
     const char *value)
