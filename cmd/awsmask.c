@@ -176,15 +176,6 @@ report_line(void *arg, const char *kind, const char *token, size_t toklen,
 	    token, offset, length);
 }
 
-static void
-print_warning(struct awsmask *am)
-{
-	const char *w = awsmask_take_warning(am);
-
-	if (w && !cli_quiet)
-		cli_warn("warning: %s", w);
-}
-
 /* Mask (or check) one input; returns an exit code, dies on store loss. */
 static int
 do_file(struct awsmask *am, const struct opts *o, const char *path,
@@ -204,22 +195,7 @@ do_file(struct awsmask *am, const struct opts *o, const char *path,
 		rc = awsmask_mask_fd(am, fd, STDOUT_FILENO, flags);
 	if (fd != STDIN_FILENO)
 		close(fd);
-	print_warning(am);
-	if (o->verbose)
-		cli_warn("%s: read as %s", name,
-		    awsmask_format_name(awsmask_input_format(am)));
-	if (rc == AWSMASK_EIO && strstr(awsmask_errstr(am), "read error")) {
-		cli_warn("%s: %s", name, awsmask_errstr(am));
-		return EXIT_IO;
-	}
-	if (rc == AWSMASK_EDATA) {
-		/* This input's fault: say where, go on with the next. */
-		cli_warn("%s: %s", name, awsmask_errstr(am));
-		return EXIT_DATA;
-	}
-	if (rc)
-		cli_die(cli_exit_code(rc), "%s: %s", name, awsmask_errstr(am));
-	return EXIT_OK;
+	return cli_input_done(am, name, rc, o->verbose);
 }
 
 int

@@ -93,7 +93,6 @@ do_file(struct awsmask *am, const struct opts *o, const char *path,
     int outfd, struct unknown *u)
 {
 	unsigned flags = o->line_buffered ? AWSMASK_LINE_BUFFERED : 0;
-	const char *warning;
 	int fd, rc;
 
 	u->name = strcmp(path, "-") ? path : "(standard input)";
@@ -103,22 +102,7 @@ do_file(struct awsmask *am, const struct opts *o, const char *path,
 	rc = awsmask_unmask_fd(am, fd, outfd, flags, unknown, u);
 	if (fd != STDIN_FILENO)
 		close(fd);
-	if ((warning = awsmask_take_warning(am)) && !cli_quiet)
-		cli_warn("warning: %s", warning);
-	if (o->verbose)
-		cli_warn("%s: read as %s", u->name,
-		    awsmask_format_name(awsmask_input_format(am)));
-	if (rc == AWSMASK_EIO && strstr(awsmask_errstr(am), "read error")) {
-		cli_warn("%s: %s", u->name, awsmask_errstr(am));
-		return EXIT_IO;
-	}
-	if (rc == AWSMASK_EDATA) {
-		cli_warn("%s: %s", u->name, awsmask_errstr(am));
-		return EXIT_DATA;
-	}
-	if (rc)
-		cli_die(cli_exit_code(rc), "%s: %s", u->name, awsmask_errstr(am));
-	return EXIT_OK;
+	return cli_input_done(am, u->name, rc, o->verbose);
 }
 
 /* For --verify: the kinds of identifier on one line of the original. */

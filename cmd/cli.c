@@ -208,6 +208,29 @@ cli_check_store_arg(const char *uri)
 		    "users in ps; use REDIS_PASSWORD or --password-file");
 }
 
+int
+cli_input_done(struct awsmask *am, const char *name, int rc, int verbose)
+{
+	const char *w = awsmask_take_warning(am);
+
+	if (w && !cli_quiet)
+		cli_warn("warning: %s", w);
+	if (verbose)
+		cli_warn("%s: read as %s", name,
+		    awsmask_format_name(awsmask_input_format(am)));
+	if (rc == AWSMASK_EIO && strstr(awsmask_errstr(am), "read error")) {
+		cli_warn("%s: %s", name, awsmask_errstr(am));
+		return EXIT_IO;
+	}
+	if (rc == AWSMASK_EDATA) {
+		cli_warn("%s: %s", name, awsmask_errstr(am));
+		return EXIT_DATA;
+	}
+	if (rc)
+		cli_die(cli_exit_code(rc), "%s: %s", name, awsmask_errstr(am));
+	return EXIT_OK;
+}
+
 const char *
 cli_format_arg(const char *arg)
 {

@@ -29,6 +29,14 @@ _Noreturn void cli_die(int code, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 /* The exit code for a library error. */
 int cli_exit_code(int err);
+/*
+ * After one input: print the library's warning and, when verbose, the
+ * format the input was read as; then the input's exit code.  A read
+ * error or bad data is that input's (warn, go on with the next); any
+ * other error ends the tool.
+ */
+int cli_input_done(struct awsmask *am, const char *name, int rc,
+    int verbose);
 void *xmalloc(size_t n);
 void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);

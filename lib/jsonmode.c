@@ -104,6 +104,13 @@ awsmask_set_report(struct awsmask *am, awsmask_report_fn *fn, void *arg)
 	}
 }
 
+/* JSON's whitespace. */
+static int
+is_ws(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
 /*
  * A key is copied in front of its values only when it cannot take part
  * in a match of its own across the quotes: short, and free of quotes,
@@ -198,12 +205,6 @@ add_str(struct jm *jm, const struct am_json_seg *seg)
 	return add_entry(jm, seg, k, kl, seg->text, seg->text_len);
 }
 
-/*
- * Account IDs are sometimes written as numbers.  A number of exactly
- * twelve digits goes into the text after the last key seen, so that the
- * account-ID kind decides with the same context as for a string; a
- * masked one becomes a string token ("ACCOUNT_001").
- */
 /* A byte that continues a number: digits, '.', 'e', 'E'. */
 static int
 numeric(char c)
@@ -211,6 +212,12 @@ numeric(char c)
 	return (c >= '0' && c <= '9') || c == '.' || c == 'e' || c == 'E';
 }
 
+/*
+ * Account IDs are sometimes written as numbers.  A number of exactly
+ * twelve digits goes into the text after the last key seen, so that the
+ * account-ID kind decides with the same context as for a string; a
+ * masked one becomes a string token ("ACCOUNT_001").
+ */
 static int
 add_numbers(struct jm *jm, const struct am_json_seg *seg)
 {
@@ -505,8 +512,7 @@ emit_segs(struct jm *jm, const struct am_json_seg *segs, size_t nsegs,
 					/* A line's newline goes with it. */
 					size_t ws = cut;
 
-					while (ws < n && strchr(" \t\r\n", seg->raw[ws]) &&
-					    seg->raw[ws])
+					while (ws < n && is_ws(seg->raw[ws]))
 						ws++;
 					if (am_buf_add(&am->out, seg->raw + cut,
 					    ws - cut) < 0)
@@ -645,9 +651,7 @@ commit(struct jm *jm, int all)
 
 	if (!all && !jm->marked)
 		goto hold;
-	while (m < am->out.len && (am->out.buf[m] == ' ' ||
-	    am->out.buf[m] == '\n' || am->out.buf[m] == '\t' ||
-	    am->out.buf[m] == '\r'))
+	while (m < am->out.len && is_ws(am->out.buf[m]))
 		m++;
 	jm->mark = m;
 	if (jm->outfd < 0 || jm->dir == AM_DIR_SCAN)
@@ -762,13 +766,8 @@ jm_init(struct jm *jm, struct awsmask *am, enum am_dir dir, int format,
 }
 
 static void
-jm_fini(struct jm *jm)
+jm_free(struct jm *jm)
 {
-	struct awsmask *am = jm->am;
-
-	if (am->input_format != AWSMASK_FORMAT_TEXT && jm->j &&
-	    am_json_values(jm->j) > 1)
-		am->input_format = AWSMASK_FORMAT_NDJSON;
 	am_json_free(jm->j);
 	am_buf_free(&jm->v);
 	am_buf_free(&jm->key);
@@ -776,6 +775,18 @@ jm_fini(struct jm *jm)
 	am_free(jm->strs);
 	if (jm->spill >= 0)
 		close(jm->spill);
+}
+
+/* The end of an input read from a file descriptor. */
+static void
+jm_fini(struct jm *jm)
+{
+	struct awsmask *am = jm->am;
+
+	if (am->input_format != AWSMASK_FORMAT_TEXT && jm->j &&
+	    am_json_values(jm->j) > 1)
+		am->input_format = AWSMASK_FORMAT_NDJSON;
+	jm_free(jm);
 	/* A failed input leaves nothing of its unfinished value behind. */
 	if (jm->outfd >= 0)
 		am_buf_reset(&am->out);
@@ -786,7 +797,7 @@ jm_fini(struct jm *jm)
  * '[' and parse as a sequence of values as far as it goes.
  */
 static int
-looks_like_json(const char *p, size_t n, int eof)
+looks_like_json(const char *p, size_t n)
 {
 	struct am_json *j;
 	struct am_error err = { AWSMASK_OK, "" };
@@ -794,7 +805,7 @@ looks_like_json(const char *p, size_t n, int eof)
 	size_t i, nsegs;
 	int rc;
 
-	for (i = 0; i < n && strchr(" \t\r\n", p[i]); i++)
+	for (i = 0; i < n && is_ws(p[i]); i++)
 		;
 	if (i == n || (p[i] != '{' && p[i] != '['))
 		return 0;
@@ -802,14 +813,24 @@ looks_like_json(const char *p, size_t n, int eof)
 		return 0;
 	rc = am_json_feed(j, p, n, 0, &segs, &nsegs, &err);
 	am_json_free(j);
-	(void)eof;
 	return rc == AWSMASK_OK;
 }
 
+/* The format to read an input as, from its start; noted for -v. */
 static int
-dir_format(struct awsmask *am)
+choose_format(struct awsmask *am, const char *p, size_t n)
 {
-	return am->cfg->format;
+	int format = am->cfg->format;
+
+	if (format == AWSMASK_FORMAT_AUTO) {
+		format = looks_like_json(p, n) ? AWSMASK_FORMAT_NDJSON :
+		    AWSMASK_FORMAT_TEXT;
+		am->input_format = format == AWSMASK_FORMAT_TEXT ?
+		    AWSMASK_FORMAT_TEXT : AWSMASK_FORMAT_JSON;
+	} else {
+		am->input_format = format;
+	}
+	return format;
 }
 
 /* The text path, for an input that is not JSON. */
@@ -849,7 +870,7 @@ am_json_run_fd(struct awsmask *am, int infd, int outfd, unsigned flags,
     enum am_dir dir, const struct am_callbacks *cb)
 {
 	struct jm jm;
-	int format = dir_format(am), eof = 0, rc;
+	int format, eof = 0, rc;
 	size_t have;
 	char *buf;
 	ssize_t n;
@@ -863,14 +884,7 @@ am_json_run_fd(struct awsmask *am, int infd, int outfd, unsigned flags,
 	if (n < 0)
 		goto readerr;
 	am->counts.bytes_in += (unsigned long long)n;
-	if (format == AWSMASK_FORMAT_AUTO) {
-		format = looks_like_json(buf, (size_t)n, eof) ?
-		    AWSMASK_FORMAT_NDJSON : AWSMASK_FORMAT_TEXT;
-		am->input_format = format == AWSMASK_FORMAT_TEXT ?
-		    AWSMASK_FORMAT_TEXT : AWSMASK_FORMAT_JSON;
-	} else {
-		am->input_format = format;
-	}
+	format = choose_format(am, buf, (size_t)n);
 	if (format == AWSMASK_FORMAT_TEXT) {
 		rc = am_run_fd(am, buf, (size_t)n, eof ? -1 : infd, outfd, flags,
 		    text_process[dir], (void *)cb);
@@ -922,17 +936,13 @@ am_json_run_buffer(struct awsmask *am, const char *in, size_t len,
     enum am_dir dir, const struct am_callbacks *cb)
 {
 	struct jm jm;
-	int format = dir_format(am), rc;
+	int format, rc;
 
 	if (am->err.code)
 		return am->err.code;
 	if (!in && len)
 		return AWSMASK_EINVAL;
-	if (format == AWSMASK_FORMAT_AUTO)
-		format = looks_like_json(in, len, 1) ? AWSMASK_FORMAT_NDJSON :
-		    AWSMASK_FORMAT_TEXT;
-	am->input_format = format == AWSMASK_FORMAT_NDJSON &&
-	    dir_format(am) == AWSMASK_FORMAT_AUTO ? AWSMASK_FORMAT_JSON : format;
+	format = choose_format(am, in, len);
 	if (format == AWSMASK_FORMAT_TEXT)
 		return am_run_buffer(am, in, len, text_process[dir], (void *)cb);
 	am_buf_reset(&am->out);
@@ -941,12 +951,7 @@ am_json_run_buffer(struct awsmask *am, const char *in, size_t len,
 		return rc;
 	jm.cb = cb;
 	rc = jm_block(&jm, in ? in : "", len, 1);
-	am_json_free(jm.j);
-	jm.j = NULL;
-	am_buf_free(&jm.v);
-	am_buf_free(&jm.key);
-	am_buf_free(&jm.pair);
-	am_free(jm.strs);
+	jm_free(&jm);
 	if (rc == AWSMASK_EDATA)
 		am->err.code = AWSMASK_OK;
 	return rc;
