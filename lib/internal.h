@@ -91,6 +91,30 @@ size_t am_map_count(const struct am_map *m);
 void am_map_clear(struct am_map *m);
 uint64_t am_hash(const void *p, size_t n);
 
+/*
+ * SHA-256 and HMAC-SHA-256 (sha256.c): digest tokens and cache keys.
+ * The *_final() calls wipe their state.
+ */
+#define AM_SHA256_LEN 32
+struct am_sha256 {
+	uint32_t h[8];
+	uint64_t len;
+	unsigned char buf[64];
+	size_t nbuf;
+};
+void am_sha256_init(struct am_sha256 *s);
+void am_sha256_update(struct am_sha256 *s, const void *data, size_t n);
+void am_sha256_final(struct am_sha256 *s, unsigned char out[AM_SHA256_LEN]);
+void am_sha256(const void *data, size_t n, unsigned char out[AM_SHA256_LEN]);
+struct am_hmac {
+	struct am_sha256 inner, outer;
+};
+void am_hmac_sha256_init(struct am_hmac *h, const void *key, size_t keylen);
+void am_hmac_sha256_update(struct am_hmac *h, const void *data, size_t n);
+void am_hmac_sha256_final(struct am_hmac *h, unsigned char out[AM_SHA256_LEN]);
+/* Lower-case hex of p[0..n) into out, which has room for 2n+1 bytes. */
+void am_hex(const unsigned char *p, size_t n, char *out);
+
 /* Configuration, filled by config.c. */
 struct am_config {
 	char *store_uri;	/* --store / AWSMASK_STORE; NULL: derive */
