@@ -447,7 +447,9 @@ resolve_masks(struct awsmask *am, const char *buf)
 	if ((rc = am_store_ensure(am)))
 		return am_store_failed(am, rc);
 	am->counts.store_batches++;
-	if ((rc = am_store_mask_many(am->store, am->items, am->nitems)))
+	rc = am_store_mask_many(am->store, am->items, am->nitems);
+	am_store_take_warning(am);
+	if (rc)
 		return am_store_failed(am, rc);
 	for (i = 0; i < am->nitems; i++) {
 		if (!am->items[i].value)

@@ -108,6 +108,8 @@ int am_json_run_buffer(struct awsmask *am, const char *in, size_t len,
     enum am_dir dir, const struct am_callbacks *cb);
 
 int am_store_ensure(struct awsmask *am);
+/* Move the store's notes into the context's warning, for the tool. */
+void am_store_take_warning(struct awsmask *am);
 int am_token_re_ensure(struct awsmask *am);
 void am_token_re_free(struct awsmask *am);
 

@@ -25,6 +25,8 @@ struct mem {
 };
 
 #define EXP_SIZE sizeof(long long)
+/* Digest candidates tried before giving up (a collision is rare). */
+#define DIGEST_TRIES 64
 
 static int
 nomem(struct am_store *st)
@@ -114,6 +116,27 @@ allocate(struct am_store *st, struct am_store_item *it, long long now)
 	long long exp = expiry(st, now);
 	int tlen;
 
+	if (st->token_style == AM_TOKEN_DIGEST) {
+		unsigned attempt;
+
+		/* The first candidate no live mapping holds (store.c). */
+		for (attempt = 0; attempt < DIGEST_TRIES; attempt++) {
+			tlen = am_store_digest_token(st, it->prefix, it->key,
+			    it->key_len, attempt, rec + EXP_SIZE,
+			    sizeof(rec) - EXP_SIZE);
+			if (tlen < 0 || !am_map_get(m->rev, rec + EXP_SIZE,
+			    (size_t)tlen, NULL))
+				break;
+		}
+		if (tlen < 0)
+			return am_seterr(&st->err, AWSMASK_EINVAL,
+			    "store '%s': token prefix too long", st->name);
+		if (attempt == DIGEST_TRIES)
+			return am_seterr(&st->err, AWSMASK_ESTORE, "store '%s': "
+			    "%d digest tokens of %s in a row are taken",
+			    st->name, DIGEST_TRIES, it->prefix);
+		goto put;
+	}
 	c = am_map_get(m->counters, it->prefix, plen, &clen);
 	if (c)
 		memcpy(&n, c, sizeof(n));
@@ -131,6 +154,7 @@ allocate(struct am_store *st, struct am_store_item *it, long long now)
 	else if (am_map_put(m->counters, it->prefix, plen, (const char *)&n,
 	    sizeof(n)) < 0)
 		return nomem(st);
+put:
 	memcpy(rec, &exp, EXP_SIZE);
 	if (am_map_put(m->rev, rec + EXP_SIZE, (size_t)tlen, it->key,
 	    it->key_len) < 0)
@@ -189,6 +213,11 @@ mem_unmask_many(struct am_store *st, struct am_store_item *it, size_t n)
 			if (v)
 				am_map_del(m->fwd, o, olen);
 			am_map_del(m->rev, it[i].key, it[i].key_len);
+			continue;
+		}
+		if (vlen - EXP_SIZE != it[i].key_len || memcmp(v + EXP_SIZE,
+		    it[i].key, it[i].key_len)) {
+			it[i].corrupt = 1;	/* o maps to another token */
 			continue;
 		}
 		set_expiry(v, expiry(st, now));

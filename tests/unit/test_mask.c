@@ -455,9 +455,10 @@ test_scan_lines(void **state)
 
 static int unknown_seen;
 static void
-on_unknown(void *arg, const char *token, unsigned long long line)
+on_unknown(void *arg, const char *token, unsigned long long line, int why)
 {
 	(void)arg;
+	assert_int_equal(why, AWSMASK_TOKEN_UNKNOWN);
 	assert_true(!strcmp(token, "EC2_999") || !strcmp(token, "EC2_0012"));
 	assert_int_equal(line, 2);
 	unknown_seen++;
@@ -491,11 +492,13 @@ test_unmask_unknown_and_boundaries(void **state)
 
 /* Every unknown token, as written, one per line. */
 static void
-collect_unknown(void *arg, const char *token, unsigned long long line)
+collect_unknown(void *arg, const char *token, unsigned long long line,
+    int why)
 {
 	char *list = arg;
 
 	(void)line;
+	(void)why;
 	strcat(list, token);
 	strcat(list, "\n");
 }
