@@ -239,8 +239,12 @@ extern const size_t am_nkinds;
 #define AM_CUSTOM_PCRE2_OPTIONS PCRE2_MULTILINE
 #define AM_CUSTOM_MAX 256
 /* The longest text any pattern can match; the stream keeps this much
- * context and never cuts a line shorter than this between matches. */
+ * context and never cuts a line shorter than this between matches.
+ * Credential values are the exception: their patterns end only where
+ * the value does, and the stream reads on (up to AM_LONG_MAX bytes of
+ * one value) until it sees that end. */
 #define AM_MAX_MATCH 8192
+#define AM_LONG_MAX (1024 * 1024)
 
 /*
  * Scanner: the enabled kinds compiled into one JIT pattern.  Matches are

@@ -89,6 +89,34 @@ shift(struct am_stream *s, size_t done)
 	s->hist = done - keep;
 }
 
+/*
+ * A window ended in a value still going on: make room to read on.  One
+ * value may take AM_LONG_MAX bytes; past that it is refused, not cut,
+ * since the cut-off rest would go out in clear.
+ */
+static int
+grow(struct awsmask *am, struct am_stream *s)
+{
+	size_t max = AM_LONG_MAX + BLOCK + MARGIN + READ_MAX + CONTEXT, cap;
+	char *nb;
+
+	s->need = 0;
+	if (s->cap - s->len >= READ_MAX)
+		return AWSMASK_OK;
+	if (s->cap >= max) {
+		am_seterr(&am->err, AWSMASK_EDATA, "a credential value longer "
+		    "than %d bytes: refusing to write it", AM_LONG_MAX);
+		am->err.code = AWSMASK_OK;	/* this input's, as a read error */
+		return AWSMASK_EDATA;
+	}
+	cap = s->cap * 2 < max ? s->cap * 2 : max;
+	if (!(nb = am_realloc(s->buf, cap)))
+		return am_seterr(&am->err, AWSMASK_ENOMEM, "out of memory");
+	s->buf = nb;
+	s->cap = cap;
+	return AWSMASK_OK;
+}
+
 int
 am_run_fd(struct awsmask *am, const char *pre, size_t prelen, int infd,
     int outfd, unsigned flags, process_fn *process, void *arg)
@@ -102,6 +130,7 @@ am_run_fd(struct awsmask *am, const char *pre, size_t prelen, int infd,
 	s.line = 1;
 	s.outfd = outfd;
 	s.cap = BLOCK + MARGIN + READ_MAX + CONTEXT;
+	s.grow = 1;
 	s.buf = am_malloc(s.cap);
 	if (!s.buf)
 		return am_seterr(&am->err, AWSMASK_ENOMEM, "out of memory");
@@ -145,6 +174,8 @@ am_run_fd(struct awsmask *am, const char *pre, size_t prelen, int infd,
 			rc = process(am, &s, limit, &done, arg);
 			if (rc == AWSMASK_OK)
 				rc = flush_out(am, &s);
+			if (rc == AWSMASK_OK && s.need)
+				rc = grow(am, &s);
 			if (rc)
 				break;
 			shift(&s, done);
@@ -357,6 +388,25 @@ collect_parts(struct awsmask *am, struct am_stream *s, size_t limit,
 			/* Seen in the last window, or straddling its end. */
 			from = m.end <= pos ? m.end : m.start + 1;
 			continue;
+		}
+		if (m.end - m.start > AM_LONG_MAX) {
+			/* Refused whole rather than masked in part. */
+			am_seterr(&am->err, AWSMASK_EDATA, "a credential value "
+			    "longer than %d bytes: refusing to write it",
+			    AM_LONG_MAX);
+			am->err.code = AWSMASK_OK;	/* this input's */
+			return AWSMASK_EDATA;
+		}
+		if (s->grow && !s->eof && m.end >= s->len) {
+			/*
+			 * Only a credential value runs to the end of what
+			 * was read: it may go on.  Nothing of this window is
+			 * done; the driver reads more and comes back.
+			 */
+			s->need = 1;
+			am->nparts = 0;
+			*done = s->hist;
+			return AWSMASK_OK;
 		}
 		for (i = 0; i < m.nparts; i++)
 			if ((rc = am_add_part(am, &m.parts[i])))

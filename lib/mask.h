@@ -53,6 +53,8 @@ struct am_stream {
 	unsigned long long base;	/* stream offset of buf[0] */
 	unsigned long long line;	/* line number at buf[hist] */
 	int eof;
+	int grow;			/* the driver can read more for a match */
+	int need;			/* a match runs on past what was read */
 	int outfd;			/* -1: collect in am->out */
 	/* When set, the line of buf[off] for reports (JSON modes). */
 	unsigned long long (*line_at)(void *ctx, size_t off);

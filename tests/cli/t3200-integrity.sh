@@ -336,6 +336,40 @@ test_expect_success 'a bad store URI is found before any input is read' '
 	test_grep ! ":pw@" err
 '
 
+# token N: N characters of base64, never the same twice.
+token() {
+	head -c $(($1 * 3 / 4 + 3)) /dev/urandom | base64 -w0 | head -c "$1"
+}
+
+test_expect_success 'a 100 KB session token is masked whole, as text and as JSON' '
+	tok=$(token 102400) &&
+	{ printf "aws_session_token = %s\n" "$tok"; printf "%0300000d" 0 |
+	  tr 0 x; printf " AWS_SESSION_TOKEN=%s end\n" "$tok"; } >in &&
+	test_must_exit 0 awsmask -s "sqlite:$T/s.db" in >out &&
+	test "$(wc -c <out)" -lt 301000 &&
+	test_grep "^aws_session_token = SESSION_TOKEN_001\$" out &&
+	test_grep "x AWS_SESSION_TOKEN=SESSION_TOKEN_001 end\$" out &&
+	test_must_exit 0 awsunmask -s "sqlite:$T/s.db" out >back &&
+	test_cmp in back &&
+	printf "{\"SessionToken\": \"%s\"}\n" "$tok" >j &&
+	test_must_exit 0 awsmask -s "sqlite:$T/s.db" j >jout &&
+	test_grep -F -x "{\"SessionToken\": \"SESSION_TOKEN_001\"}" jout
+'
+
+test_expect_success 'a credential value over 1 MB is refused, not cut' '
+	printf "aws_session_token = %s\nafter\n" "$(token 1100000)" >in &&
+	test_must_exit 65 awsmask -s memory: in >out 2>err &&
+	test_must_be_empty out &&
+	test_grep "longer than 1048576 bytes: refusing to write it" err &&
+	# One line, with more after it: the same.
+	printf "x aws_session_token=%s y\n" "$(token 1048577)" >in &&
+	test_must_exit 65 awsmask -s memory: in >out 2>err &&
+	test_must_be_empty out &&
+	printf "x aws_session_token=%s y\n" "$(token 1048576)" >in &&
+	test_must_exit 0 awsmask -s memory: in >out 2>err &&
+	test "$(cat out)" = "x aws_session_token=SESSION_TOKEN_001 y"
+'
+
 test_expect_success 'a file size limit: exit 74 with a message, not a signal' '
 	ids 4000 ab >in &&
 	( ulimit -f 8 && awsmask -s memory: in >big 2>err; echo $? >rc ) &&
