@@ -367,6 +367,48 @@ learn_names(struct awsmask *am, struct am_stream *s, size_t done)
 	return AWSMASK_OK;
 }
 
+static int
+alnum(char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') ||
+	    (c >= 'a' && c <= 'z');
+}
+
+/*
+ * A token written against a letter or digit would not read as a token
+ * ("123456789012abc" under an account key gives ACCOUNT_001abc, which
+ * awsunmask rightly leaves alone): the round trip would break.  Such a
+ * part grows to the whole run of letters and digits it sits in, and
+ * swallows the parts it meets there, so the output is a token standing
+ * alone: more is hidden, never less.  (An '_' may touch a token; see
+ * am_token_tolerated().)  A run that began before the window (already
+ * written) is left as it is.
+ */
+static void
+unglue(struct awsmask *am, const struct am_stream *s, size_t done)
+{
+	size_t i, k = 0;
+
+	for (i = 0; i < am->nparts; i++) {
+		struct am_mpart *p = &am->parts[i];
+
+		/* A token starts with a letter and ends with a digit. */
+		while (p->start > s->hist && alnum(s->buf[p->start - 1]))
+			p->start--;
+		while (p->end < done && p->end < s->len &&
+		    alnum(s->buf[p->end]))
+			p->end++;
+		if (k && am->parts[k - 1].end > p->start) {
+			/* It reached the one before: one part for both. */
+			if (p->end > am->parts[k - 1].end)
+				am->parts[k - 1].end = p->end;
+			continue;
+		}
+		am->parts[k++] = *p;
+	}
+	am->nparts = k;
+}
+
 /*
  * Collect the parts of every match starting in [hist, limit) into
  * am->parts; *done is where the window ends (limit, or the end of a
@@ -416,6 +458,7 @@ collect_parts(struct awsmask *am, struct am_stream *s, size_t limit,
 	if (r < 0)
 		return am->err.code;
 	*done = pos > limit ? pos : limit;
+	unglue(am, s, *done);
 	return learn_names(am, s, *done);
 }
 
