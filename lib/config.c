@@ -728,27 +728,15 @@ trim(char *s)
 }
 
 int
-awsmask_config_load_file(struct awsmask_config *cfg, const char *path,
-    int must_exist)
+am_config_parse(struct am_config *c, FILE *f, const char *path,
+    int *secrets)
 {
-	struct am_config *c = &cfg->c;
 	char *line = NULL, where[512];
 	size_t cap = 0;
 	unsigned long lineno = 0;
-	FILE *f;
-	int rc = AWSMASK_OK, pass, readable = 0, secrets = 0;
+	int rc = AWSMASK_OK, pass;
 
-	f = fopen(path, "r");
-	if (!f) {
-		if (errno == ENOENT && !must_exist)
-			return AWSMASK_OK;
-		return am_seterr_errno(&c->err, AWSMASK_ECONFIG,
-		    "cannot open '%s'", path);
-	}
-	if ((rc = trust_file(c, f, path, "configuration file", &readable))) {
-		fclose(f);
-		return rc;
-	}
+	*secrets = 0;
 	/*
 	 * Two passes: the patterns files first, so that `types` may name
 	 * their kinds wherever it stands in the file.
@@ -788,12 +776,9 @@ awsmask_config_load_file(struct awsmask_config *cfg, const char *path,
 			}
 			rc = config_set(c, k, v, where);
 			if (key && holds_secret(key, v))
-				secrets++;
+				(*secrets)++;
 		}
 	}
-	if (rc == AWSMASK_OK && secrets && readable)
-		config_warn(c, "warning: '%s' holds a password or key and is "
-		    "readable by others; chmod go-r it", path);
 	if (rc == AWSMASK_OK && ferror(f))
 		rc = am_seterr_errno(&c->err, AWSMASK_ECONFIG,
 		    "cannot read '%s'", path);
@@ -801,6 +786,32 @@ awsmask_config_load_file(struct awsmask_config *cfg, const char *path,
 		explicit_bzero(line, cap);
 		free(line);
 	}
+	return rc;
+}
+
+int
+awsmask_config_load_file(struct awsmask_config *cfg, const char *path,
+    int must_exist)
+{
+	struct am_config *c = &cfg->c;
+	FILE *f;
+	int rc, readable = 0, secrets = 0;
+
+	f = fopen(path, "r");
+	if (!f) {
+		if (errno == ENOENT && !must_exist)
+			return AWSMASK_OK;
+		return am_seterr_errno(&c->err, AWSMASK_ECONFIG,
+		    "cannot open '%s'", path);
+	}
+	if ((rc = trust_file(c, f, path, "configuration file", &readable))) {
+		fclose(f);
+		return rc;
+	}
+	rc = am_config_parse(c, f, path, &secrets);
+	if (rc == AWSMASK_OK && secrets && readable)
+		config_warn(c, "warning: '%s' holds a password or key and is "
+		    "readable by others; chmod go-r it", path);
 	fclose(f);
 	return rc;
 }
@@ -884,19 +895,8 @@ am_config_store_uri(const struct am_config *c, int with_password)
 	char *dir;
 
 	if (c->store_uri && *c->store_uri) {
-		if (with_password)
-			return am_strdup(c->store_uri);
-		/* Hide a password in user:pass@ (scheme://user:pass@host). */
-		const char *s = strstr(c->store_uri, "://");
-		const char *at = s ? strchr(s + 3, '@') : NULL;
-		const char *colon = s ? memchr(s + 3, ':', at ? (size_t)(at - s - 3) : 0) : NULL;
-
-		if (!at || !colon)
-			return am_strdup(c->store_uri);
-		am_buf_add(&b, c->store_uri, (size_t)(colon - c->store_uri));
-		am_buf_addstr(&b, ":***");
-		am_buf_addstr(&b, at);
-		return am_buf_release(&b, NULL);
+		return with_password ? am_strdup(c->store_uri) :
+		    am_store_redact_uri(c->store_uri);
 	}
 	if (c->use_redis == 1 || (c->use_redis == -1 && c->redis_host &&
 	    *c->redis_host)) {

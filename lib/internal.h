@@ -12,6 +12,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include "awsmask.h"
 
 #define AM_UNUSED __attribute__((unused))
@@ -179,6 +180,12 @@ struct awsmask_config {
 };
 enum { AM_TOKEN_COUNTER = 0, AM_TOKEN_DIGEST = 1 };
 #define AM_TOKEN_KEY_MIN 16	/* bytes of digest key, at least */
+/*
+ * Parse a configuration file already open (and trusted) as f; path is
+ * for messages.  *secrets counts the keys it set that hold a secret.
+ */
+int am_config_parse(struct am_config *c, FILE *f, const char *path,
+    int *secrets);
 /* The store URI to open: explicit, Redis from the seed variables, or the
  * embedded default.  Malloc'd; NULL on ENOMEM. */
 char *am_config_store_uri(const struct am_config *c, int with_password);
@@ -416,6 +423,8 @@ void am_store_close(struct am_store *st);
  * when not (messages never quote a password).
  */
 int am_store_check(const char *uri, struct am_error *err);
+/* uri with its password shown as "***", for messages; NULL on ENOMEM. */
+char *am_store_redact_uri(const char *uri);
 int am_store_mask_many(struct am_store *st, struct am_store_item *it,
     size_t n);
 int am_store_unmask_many(struct am_store *st, struct am_store_item *it,

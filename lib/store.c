@@ -33,19 +33,25 @@ long long (*am_store_now)(void) = store_time;
 #define DEFAULT_TIMEOUT_MS 2000
 
 /*
- * Copy uri into a new string with the password replaced by "***": the
- * part after ':' in scheme://user:pass@host, and the value of a
- * password= query parameter.  NULL on ENOMEM.
+ * Copy uri into a new string with the password replaced by "***": what
+ * lies between the first ':' after the scheme's "//" (or, with no "//",
+ * after the scheme) and the last '@', and the value of a password=
+ * query parameter.  Malformed URIs included: any '@' after a ':' is
+ * taken for user information.  NULL on ENOMEM.
  */
-static char *
-redact_uri(const char *uri)
+char *
+am_store_redact_uri(const char *uri)
 {
 	struct am_buf b = AM_BUF_INIT;
-	const char *auth = strstr(uri, "://"), *at, *colon, *q, *end;
+	const char *start, *at, *colon = NULL, *q, *end;
 
-	at = colon = NULL;
-	if (auth && auth[3] != '/' && (at = strrchr(auth + 3, '@')))
-		colon = memchr(auth + 3, ':', (size_t)(at - auth - 3));
+	start = strchr(uri, ':');
+	start = start ? start + 1 : uri;
+	if (!strncmp(start, "//", 2))
+		start += 2;
+	at = strrchr(start, '@');
+	if (at)
+		colon = memchr(start, ':', (size_t)(at - start));
 	if (colon) {
 		am_buf_add(&b, uri, (size_t)(colon + 1 - uri));
 		am_buf_addstr(&b, "***");
@@ -129,7 +135,7 @@ am_store_check(const char *uri, struct am_error *err)
 		return AWSMASK_OK;
 	memset(&st, 0, sizeof(st));
 	st.ops = ops;
-	if (!(st.name = redact_uri(uri)))
+	if (!(st.name = am_store_redact_uri(uri)))
 		return am_seterr(err, AWSMASK_ENOMEM, "out of memory");
 	rc = ops->check(&st, uri);
 	if (rc)
@@ -162,7 +168,7 @@ am_store_open(struct am_store **out, const char *uri,
 	st->ns = cfg && cfg->ns ? cfg->ns : DEFAULT_NS;
 	st->timeout_ms = cfg && cfg->timeout_ms > 0 ? cfg->timeout_ms :
 	    DEFAULT_TIMEOUT_MS;
-	st->name = redact_uri(uri);
+	st->name = am_store_redact_uri(uri);
 	if (!st->name) {
 		am_store_close(st);
 		return am_seterr(err, AWSMASK_ENOMEM, "out of memory");
