@@ -328,6 +328,14 @@ size_t am_token_canon(const char *p, size_t n, char *out, int *hyphen);
 int am_token_tolerated(const char *s, size_t len, size_t start, size_t end);
 
 /*
+ * Redis Cluster (cluster.c): CRC16-XMODEM, and the slot of a key with the
+ * specification's hash tags.
+ */
+#define AM_CLUSTER_SLOTS 16384
+uint16_t am_crc16(const void *p, size_t n);
+unsigned am_cluster_slot(const char *key, size_t len);
+
+/*
  * Store.  Batch-first: every call takes many items.  Backends fill a
  * struct am_store_ops; the store is chosen once from its URI.
  *
