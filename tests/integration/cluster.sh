@@ -149,16 +149,7 @@ cluster_kill() {
 cluster_stop() {
 	if [ -n "${CLUSTER_DIR:-}" ] && [ -f "$CLUSTER_DIR/pids" ]; then
 		while read -r _pid _p; do
-			kill "$_pid" 2>/dev/null || :
-		done <"$CLUSTER_DIR/pids"
-		while read -r _pid _p; do
-			_w=0
-			while [ "$_w" -lt 100 ] && kill -0 "$_pid" 2>/dev/null; do
-				sleep 0.05
-				_w=$((_w + 1))
-			done
-			kill -9 "$_pid" 2>/dev/null || :
-			wait "$_pid" 2>/dev/null || :
+			_redis_kill "$_pid"
 		done <"$CLUSTER_DIR/pids"
 	fi
 	if [ -n "${CLUSTER_DIR:-}" ]; then
