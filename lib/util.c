@@ -365,6 +365,25 @@ am_map_put(struct am_map *m, const char *k, size_t klen, const char *v,
 }
 
 int
+am_map_next(const struct am_map *m, size_t *pos, const char **k,
+    size_t *klen, const char **v, size_t *vlen)
+{
+	for (; *pos < m->cap; (*pos)++) {
+		const struct am_slot *s = &m->slots[*pos];
+
+		if (!s->kv)
+			continue;
+		*k = s->kv;
+		*klen = s->klen;
+		*v = s->kv + s->klen;
+		*vlen = s->vlen;
+		(*pos)++;
+		return 1;
+	}
+	return 0;
+}
+
+int
 am_map_del(struct am_map *m, const char *k, size_t klen)
 {
 	size_t i = map_find(m, am_hash(k, klen), k, klen), j;

@@ -1191,9 +1191,11 @@ test_half_present(void **state)
 	st = open_db(main_sv.port, 7, NULL);
 	c = raw(main_sv.port, 7);
 
-	/* unmask: gone: repaired, with the same token. */
+	/* unmask: gone: repaired, with the same token, and mask: renewed
+	 * with it (it must not expire before unmask:). */
 	t = mask1(st, "i-0abc12de34f567890", "EC2");
 	rawok(c, "DEL aws:unmask:%s", t);
+	rawok(c, "PEXPIRE aws:mask:i-0abc12de34f567890 5000");
 	assert_null(unmask1(st, t));
 	t2 = mask1(st, "i-0abc12de34f567890", "EC2");
 	assert_string_equal(t2, t);
@@ -1201,6 +1203,7 @@ test_half_present(void **state)
 	assert_string_equal(v, "i-0abc12de34f567890");
 	free(v);
 	assert_true(rawint(c, "TTL aws:unmask:%s", t) > 600000);
+	assert_true(rawint(c, "TTL aws:mask:i-0abc12de34f567890") > 600000);
 	o = unmask1(st, t);
 	assert_string_equal(o, "i-0abc12de34f567890");
 	am_free(o);
@@ -1275,6 +1278,37 @@ command_calls(redisContext *c)
 	return sum;
 }
 
+/* Calls of one command (lower case, e.g. "expire") since RESETSTAT. */
+static long long
+calls_of(redisContext *c, const char *cmd)
+{
+	redisReply *rep = rawcmd(c, "INFO commandstats");
+	char want[64];
+	const char *p;
+	long long n = 0;
+
+	assert_int_equal(rep->type, REDIS_REPLY_STRING);
+	snprintf(want, sizeof(want), "cmdstat_%s:calls=", cmd);
+	if ((p = strstr(rep->str, want)))
+		n = atoll(p + strlen(want));
+	freeReplyObject(rep);
+	return n;
+}
+
+/* Calls of commands that write (what a hit must not cost). */
+static long long
+write_calls(redisContext *c)
+{
+	static const char *const w[] = { "expire", "pexpire", "getex", "set",
+	    "del", "incrby", "hincrby" };
+	long long n = 0;
+	size_t i;
+
+	for (i = 0; i < sizeof(w) / sizeof(w[0]); i++)
+		n += calls_of(c, w[i]);
+	return n;
+}
+
 static void
 make_items(struct am_store_item *it, char (*keys)[40], size_t n,
     const char *tag)
@@ -1331,8 +1365,9 @@ test_round_trips_bounded(void **state)
 	assert_true(calls >= 3 * NBATCH && calls <= 3 * NBATCH + 3 + 1 + 2 +
 	    2 * 3);
 
-	/* The same 1000 again: two round trips, two commands each (GETEX
-	 * mask:, GETEX unmask:), or four without GETEX. */
+	/* The same 1000 again: two round trips, three reads each (GET
+	 * mask:, GET and PTTL unmask:), and no write at all: they were
+	 * renewed a moment ago. */
 	for (i = 0; i < NBATCH; i++) {
 		assert_true(it[i].value_len < sizeof(toks[i]));
 		memcpy(toks[i], it[i].value, it[i].value_len + 1);
@@ -1348,18 +1383,65 @@ test_round_trips_bounded(void **state)
 	calls = command_calls(c);
 	print_message("# 1000 known: 2 round trips, %lld commands, %.1f ms\n",
 	    calls, ms);
-	assert_int_equal(calls, (use_getex ? 2 : 4) * NBATCH);
+	assert_int_equal(calls, 3 * NBATCH);
+	assert_int_equal(write_calls(c), 0);
 
-	/* Unmasking them: two round trips, as many commands. */
+	/* Unmasking them: two round trips, as many reads (GET unmask:, GET
+	 * and PTTL mask:). */
 	rawok(c, "CONFIG RESETSTAT");
 	rt = am_store_redis_round_trips(st);
 	assert_int_equal(am_store_unmask_many(st, back, NBATCH), AWSMASK_OK);
 	assert_int_equal(am_store_redis_round_trips(st) - rt, 2);
-	assert_int_equal(command_calls(c), (use_getex ? 2 : 4) * NBATCH);
+	assert_int_equal(command_calls(c), 3 * NBATCH);
+	assert_int_equal(write_calls(c), 0);
 	for (i = 0; i < NBATCH; i++)
 		assert_memory_equal(back[i].value, keys[i], strlen(keys[i]));
 	am_store_items_release(back, NBATCH);
 	am_store_items_release(it, NBATCH);
+
+	/*
+	 * Stale: as if last renewed two minutes ago.  A third round trip
+	 * renews them, unmask: first (EXPIRE, then GETEX mask:, or EXPIRE,
+	 * EXPIRE and GET without GETEX), and their TTL is whole again.
+	 */
+	for (i = 0; i < NBATCH; i++) {
+		rawok(c, "PEXPIRE aws:mask:%s %lld", keys[i],
+		    (604800LL - 120) * 1000);
+		rawok(c, "PEXPIRE aws:unmask:%s %lld", toks[i],
+		    (604800LL - 120) * 1000);
+	}
+	rawok(c, "CONFIG RESETSTAT");
+	rt = am_store_redis_round_trips(st);
+	assert_int_equal(am_store_mask_many(st, it, NBATCH), AWSMASK_OK);
+	assert_int_equal(am_store_redis_round_trips(st) - rt, 3);
+	assert_int_equal(command_calls(c), (use_getex ? 5 : 6) * NBATCH);
+	for (i = 0; i < NBATCH; i++)
+		assert_memory_equal(it[i].value, toks[i], strlen(toks[i]));
+	assert_true(rawint(c, "PTTL aws:mask:%s", keys[0]) >
+	    (604800LL - 60) * 1000);
+	assert_true(rawint(c, "PTTL aws:unmask:%s", toks[NBATCH - 1]) >
+	    (604800LL - 60) * 1000);
+	am_store_items_release(it, NBATCH);
+	/* Renewed: a read again. */
+	rawok(c, "CONFIG RESETSTAT");
+	assert_int_equal(am_store_mask_many(st, it, NBATCH), AWSMASK_OK);
+	assert_int_equal(write_calls(c), 0);
+	am_store_items_release(it, NBATCH);
+	/* Unmasking stale pairs renews them too, in a third round trip. */
+	for (i = 0; i < NBATCH; i++) {
+		rawok(c, "PEXPIRE aws:mask:%s %lld", keys[i],
+		    (604800LL - 120) * 1000);
+		rawok(c, "PEXPIRE aws:unmask:%s %lld", toks[i],
+		    (604800LL - 120) * 1000);
+	}
+	rt = am_store_redis_round_trips(st);
+	assert_int_equal(am_store_unmask_many(st, back, NBATCH), AWSMASK_OK);
+	assert_int_equal(am_store_redis_round_trips(st) - rt, 3);
+	assert_true(rawint(c, "PTTL aws:mask:%s", keys[1]) >
+	    (604800LL - 60) * 1000);
+	assert_true(rawint(c, "PTTL aws:unmask:%s", toks[1]) >
+	    (604800LL - 60) * 1000);
+	am_store_items_release(back, NBATCH);
 
 	/* Throughput of new mappings, batches of 1000. */
 	make_items(bigit, big, 10 * NBATCH, "b");
