@@ -365,6 +365,12 @@ struct am_entry {
 	int removed;		/* out: set by remove() */
 };
 #define AM_SCAN_USED 0x1	/* fill entry.used (a command a key on Redis) */
+/*
+ * Candidates for eviction only: a backend may then yield mask: sides as
+ * pairs without reading the other direction, since remove() checks both
+ * atomically anyway (cleanup's second walk); halves are not yielded.
+ */
+#define AM_SCAN_CANDIDATES 0x2
 struct am_scan {
 	unsigned flags;		/* in: AM_SCAN_* */
 	struct am_entry *entries;	/* out: this step's */

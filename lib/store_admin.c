@@ -520,7 +520,7 @@ awsmask_cleanup(struct awsmask *am, unsigned flags, awsmask_progress_fn *fn,
 		unsigned long long at_cut = quota - above;
 
 		memset(&sc, 0, sizeof(sc));
-		sc.flags = AM_SCAN_USED;
+		sc.flags = AM_SCAN_USED | AM_SCAN_CANDIDATES;
 		while (!sc.done && chosen < quota) {
 			if ((rc = am_store_scan(am->store, &sc))) {
 				rc = failed(am, rc);

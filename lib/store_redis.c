@@ -1934,6 +1934,7 @@ redis_scan(struct am_store *st, struct am_scan *sc)
 	size_t i, at, nq, *orph = NULL, norph = 0;
 	char *meq = NULL, *ueq = NULL;
 	int rc, want = sc->flags & AM_SCAN_USED;
+	int cand = sc->flags & AM_SCAN_CANDIDATES;
 
 	if ((rc = usable(st)))
 		return rc;
@@ -1967,6 +1968,8 @@ redis_scan(struct am_store *st, struct am_scan *sc)
 			return rc;
 	} while (!x->nm && !x->nu && !x->last);
 	sc->done = x->last;
+	if (cand)
+		x->nu = 0;	/* unmask: sides are not candidates */
 	if (!x->nm && !x->nu)
 		return AWSMASK_OK;
 
@@ -1999,13 +2002,16 @@ redis_scan(struct am_store *st, struct am_scan *sc)
 		rc = nomem(st);
 		goto out;
 	}
-	if ((rc = q_mget(st, x, "unmask:", x->mv, x->nm, &nq)) ||
+	if (cand)
+		memset(meq, 1, x->nm);	/* remove() checks, atomically */
+	else if ((rc = q_mget(st, x, "unmask:", x->mv, x->nm, &nq)) ||
 	    (rc = q_mget(st, x, "mask:", x->uv, x->nu, &nq)) ||
 	    (rc = flush_raw(st)))
 		goto out;
 	at = 0;
-	if ((rc = read_mget(st, x, &at, x->mv, x->nm, NULL, x->mk, meq)) ||
-	    (rc = read_mget(st, x, &at, x->uv, x->nu, NULL, x->uk, ueq)))
+	if (!cand && ((rc = read_mget(st, x, &at, x->mv, x->nm, NULL, x->mk,
+	    meq)) || (rc = read_mget(st, x, &at, x->uv, x->nu, NULL, x->uk,
+	    ueq))))
 		goto out;
 	for (i = 0; i < x->nm; i++) {
 		if (x->mv[i].len == SIZE_MAX)
