@@ -56,7 +56,10 @@ endif
 
 LIB_SRC = $(sort $(wildcard lib/*.c))
 LIB_OBJ = $(LIB_SRC:.c=.o)
-TOOLS = awsmask awsunmask
+# The one list of tools: the build, install and uninstall, `make check`
+# (tests/check-options.sh, t9000-usage.sh and the completion tests read
+# it through `make -s print-tools` or this line) all take it from here.
+TOOLS = awsmask awsunmask awsmask-stats awsmask-cleanup
 TOOL_BIN = $(addprefix cmd/,$(TOOLS))
 CLI_OBJ = cmd/cli.o
 UNIT_SRC = $(sort $(wildcard tests/unit/test_*.c))
@@ -64,7 +67,7 @@ UNIT_BIN = $(UNIT_SRC:.c=)
 LIBA = lib/libawsmask.a
 LIBSO = lib/libawsmask.so.$(VERSION)
 
-all: $(TOOL_BIN) $(LIBA) $(LIBSO) libawsmask.pc
+all: $(TOOL_BIN) $(LIBA) $(LIBSO) libawsmask.pc awsmask.pc
 
 lib/%.o: lib/%.c $(wildcard lib/*.h)
 	$(QUIET_CC)$(CC) $(ALL_CFLAGS) -c -o $@ $<
@@ -82,10 +85,12 @@ $(LIBSO): $(LIB_OBJ)
 cmd/%: cmd/%.o $(CLI_OBJ) $(LIBA)
 	$(QUIET_LINK)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(CLI_OBJ) $(LIBA) $(DEP_LIBS)
 
-libawsmask.pc: libawsmask.pc.in Makefile
+# Installed under both names: `pkg-config awsmask` and `pkg-config
+# libawsmask` find the same library.
+libawsmask.pc awsmask.pc: libawsmask.pc.in Makefile
 	@sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
 	    -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(VERSION)|' \
-	    -e 's|@PRIVATE_LIBS@|$(DEP_LIBS)|' $< > $@
+	    -e 's|@PRIVATE_LIBS@|$(DEP_LIBS)|' libawsmask.pc.in > $@
 
 tests/unit/%: tests/unit/%.c $(LIBA)
 	$(QUIET_LINK)$(CC) $(ALL_CFLAGS) $(CMOCKA_CFLAGS) $(LDFLAGS) -o $@ $< \
@@ -122,7 +127,10 @@ fuzz: $(FUZZ_BIN)
 	@FUZZ_TIME=$(FUZZ_TIME) FUZZ_TARGETS="$(FUZZ_TARGETS)" sh fuzz/run.sh
 
 check: all $(UNIT_BIN) $(FUZZ_REPLAY)
-	@sh tests/run.sh $(UNIT_BIN)
+	@AWSMASK_TOOLS='$(TOOLS)' sh tests/run.sh $(UNIT_BIN)
+
+print-tools:
+	@echo $(TOOLS)
 
 bench: all
 	@sh bench/run.sh
@@ -142,7 +150,7 @@ install: all
 	ln -sf libawsmask.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libawsmask.so.$(SOMAJOR)
 	ln -sf libawsmask.so.$(SOMAJOR) $(DESTDIR)$(LIBDIR)/libawsmask.so
 	install -m 644 lib/awsmask.h $(DESTDIR)$(INCLUDEDIR)/
-	install -m 644 libawsmask.pc $(DESTDIR)$(LIBDIR)/pkgconfig/
+	install -m 644 libawsmask.pc awsmask.pc $(DESTDIR)$(LIBDIR)/pkgconfig/
 	install -m 644 man/*.1 $(DESTDIR)$(MANDIR)/man1/
 	install -m 644 man/*.5 $(DESTDIR)$(MANDIR)/man5/
 	install -m 644 completions/awsmask.bash $(DESTDIR)$(DATADIR)/bash-completion/completions/awsmask
@@ -150,21 +158,26 @@ install: all
 		$(DESTDIR)$(DATADIR)/bash-completion/completions/$$t; done
 	install -m 644 completions/_awsmask $(DESTDIR)$(DATADIR)/zsh/site-functions/
 	install -m 644 completions/awsmask.fish $(DESTDIR)$(DATADIR)/fish/vendor_completions.d/
+	# fish loads a command's completions from the file of its name.
+	for t in $(TOOLS); do [ $$t = awsmask ] || ln -sf awsmask.fish \
+		$(DESTDIR)$(DATADIR)/fish/vendor_completions.d/$$t.fish; done
 
 uninstall:
 	for t in $(TOOLS); do rm -f $(DESTDIR)$(BINDIR)/$$t \
-		$(DESTDIR)$(DATADIR)/bash-completion/completions/$$t; done
+		$(DESTDIR)$(DATADIR)/bash-completion/completions/$$t \
+		$(DESTDIR)$(DATADIR)/fish/vendor_completions.d/$$t.fish; done
 	rm -f $(DESTDIR)$(LIBDIR)/libawsmask.a $(DESTDIR)$(LIBDIR)/libawsmask.so* \
-		$(DESTDIR)$(INCLUDEDIR)/awsmask.h $(DESTDIR)$(LIBDIR)/pkgconfig/libawsmask.pc \
-		$(DESTDIR)$(DATADIR)/zsh/site-functions/_awsmask \
-		$(DESTDIR)$(DATADIR)/fish/vendor_completions.d/awsmask.fish
+		$(DESTDIR)$(INCLUDEDIR)/awsmask.h \
+		$(DESTDIR)$(LIBDIR)/pkgconfig/libawsmask.pc \
+		$(DESTDIR)$(LIBDIR)/pkgconfig/awsmask.pc \
+		$(DESTDIR)$(DATADIR)/zsh/site-functions/_awsmask
 	for m in man/*.1; do rm -f $(DESTDIR)$(MANDIR)/man1/$${m#man/}; done
 	for m in man/*.5; do rm -f $(DESTDIR)$(MANDIR)/man5/$${m#man/}; done
 
 clean:
 	rm -f lib/*.o cmd/*.o $(TOOL_BIN) $(LIBA) lib/libawsmask.so* libawsmask.pc \
-		$(UNIT_BIN) $(FUZZ_REPLAY)
+		awsmask.pc $(UNIT_BIN) $(FUZZ_REPLAY)
 	rm -rf tests/tmp bench/tmp fuzz/obj fuzz/bin fuzz/corpus fuzz/crashes
 
-.PHONY: all check bench demo fuzz install uninstall clean
-.SECONDARY: $(LIB_OBJ) $(TOOL_BIN:=.o) $(FUZZ_LIB_OBJ)
+.PHONY: all check bench demo fuzz install uninstall clean print-tools
+.SECONDARY: $(LIB_OBJ) $(TOOL_BIN:=.o) $(CLI_OBJ) $(FUZZ_LIB_OBJ)

@@ -7,6 +7,8 @@ usage: gen.py MEGABYTES [DISTINCT] > file
        gen.py ids N > file
        gen.py cloudtrail MEGABYTES > file   (one {"Records": [...]} document)
        gen.py ndjson MEGABYTES > file       (the same records, one a line)
+       gen.py redis-mappings N NS TTL OLD | redis-cli --pipe
+                                            (N mappings; half used OLD s ago)
 """
 import random
 import sys
@@ -86,7 +88,37 @@ def cloudtrail(mb, one_document):
         out.write("\n]}\n")
 
 
+def redis_mappings(n, ns, ttl, old):
+    """RESP for redis-cli --pipe: n mappings i-<hex> <-> EC2_<n>, both
+    directions with a TTL; every second one as if last used `old` seconds
+    ago (its TTL that much shorter).  The counter goes too."""
+    out = sys.stdout
+    chunk = []
+
+    def cmd(*words):
+        parts = ["*%d\r\n" % len(words)]
+        for w in words:
+            parts.append("$%d\r\n%s\r\n" % (len(w), w))
+        chunk.append("".join(parts))
+
+    for i in range(1, n + 1):
+        orig = "i-%017x" % i
+        tok = "EC2_%07d" % i
+        ex = str(ttl - (old if i % 2 else 0))
+        cmd("SET", ns + "unmask:" + tok, orig, "EX", ex)
+        cmd("SET", ns + "mask:" + orig, tok, "EX", ex)
+        if len(chunk) >= 20000:
+            out.write("".join(chunk))
+            chunk = []
+    cmd("SET", ns + "counter:EC2", str(n))
+    out.write("".join(chunk))
+
+
 def main():
+    if len(sys.argv) > 5 and sys.argv[1] == "redis-mappings":
+        redis_mappings(int(sys.argv[2]), sys.argv[3], int(sys.argv[4]),
+                       int(sys.argv[5]))
+        return
     if len(sys.argv) > 2 and sys.argv[1] in ("cloudtrail", "ndjson"):
         cloudtrail(float(sys.argv[2]), sys.argv[1] == "cloudtrail")
         return

@@ -86,8 +86,7 @@ static const char usage_text[] =
 static _Noreturn void
 usage(int code)
 {
-	fputs(usage_text, code ? stderr : stdout);
-	exit(code);
+	cli_usage(usage_text, code);
 }
 
 /* --check: count per kind, report lines, never values. */

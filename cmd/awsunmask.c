@@ -73,8 +73,7 @@ struct unknown {
 static _Noreturn void
 usage(int code)
 {
-	fputs(usage_text, code ? stderr : stdout);
-	exit(code);
+	cli_usage(usage_text, code);
 }
 
 static void

@@ -13,6 +13,7 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 const char *progname = "awsmask";
@@ -348,4 +349,131 @@ cli_open(const char *file, const struct cli_setting *flags, size_t nflags,
 		exit(cli_exit_code(rc));
 	}
 	return am;
+}
+
+void
+cli_usage(const char *text, int code)
+{
+	if (code == EXIT_OK) {
+		fputs(text, stdout);
+		exit(EXIT_OK);
+	}
+	fprintf(stderr, "%.*s", (int)(strcspn(text, "\n") + 1), text);
+	fprintf(stderr, "Try '%s --help' or 'man %s' for more information.\n",
+	    progname, progname);
+	exit(code);
+}
+
+volatile sig_atomic_t cli_stop;
+
+static void
+on_signal(int sig)
+{
+	cli_stop = sig;
+}
+
+void
+cli_catch_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+}
+
+void
+cli_reraise(void)
+{
+	int sig = cli_stop;
+
+	if (!sig)
+		return;
+	fflush(NULL);
+	signal(sig, SIG_DFL);
+	raise(sig);
+	exit(128 + sig);
+}
+
+static int progress_shown;
+
+int
+cli_progress(void *arg, const char *phase, unsigned long long done,
+    unsigned long long total)
+{
+	static struct timespec last;
+	struct timespec now;
+
+	(void)arg;
+	if (cli_quiet || !isatty(STDERR_FILENO))
+		return cli_stop;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (progress_shown && (now.tv_sec - last.tv_sec) * 1000 +
+	    (now.tv_nsec - last.tv_nsec) / 1000000 < 200)
+		return cli_stop;
+	last = now;
+	if (total)
+		fprintf(stderr, "\r%s: %s %llu of ~%llu\033[K", progname, phase,
+		    done, total);
+	else
+		fprintf(stderr, "\r%s: %s %llu\033[K", progname, phase, done);
+	progress_shown = 1;
+	return cli_stop;
+}
+
+void
+cli_progress_end(void)
+{
+	if (progress_shown)
+		fputs("\r\033[K", stderr);
+	progress_shown = 0;
+}
+
+void
+cli_output_open(struct cli_output *o, const char *path)
+{
+	mode_t mask;
+	int fd;
+
+	memset(o, 0, sizeof(*o));
+	o->f = stdout;
+	if (!path || !strcmp(path, "-"))
+		return;
+	o->path = path;
+	o->tmp = xmalloc(strlen(path) + 16);
+	sprintf(o->tmp, "%s.tmp.XXXXXX", path);
+	if ((fd = mkstemp(o->tmp)) < 0)
+		cli_die(EXIT_IO, "cannot write '%s': %s", path, strerror(errno));
+	/* A collector (node_exporter) reads it: the mode a new file gets. */
+	mask = umask(0);
+	umask(mask);
+	if (fchmod(fd, 0666 & ~mask) < 0 || !(o->f = fdopen(fd, "w"))) {
+		cli_warn_errno("cannot write '%s'", path);
+		close(fd);
+		unlink(o->tmp);
+		exit(EXIT_IO);
+	}
+}
+
+int
+cli_output_close(struct cli_output *o, int rc)
+{
+	int bad;
+
+	if (!o->path)
+		return rc;
+	bad = fflush(o->f) != 0 || ferror(o->f) || fsync(fileno(o->f)) < 0;
+	if (fclose(o->f) != 0)
+		bad = 1;
+	if (bad || rename(o->tmp, o->path) < 0) {
+		cli_warn_errno("cannot write '%s'", o->path);
+		unlink(o->tmp);
+		free(o->tmp);
+		return rc ? rc : EXIT_IO;
+	}
+	free(o->tmp);
+	return rc;
 }

@@ -5,7 +5,9 @@
 #ifndef CLI_H
 #define CLI_H
 
+#include <signal.h>
 #include <stddef.h>
+#include <stdio.h>
 #include "awsmask.h"
 
 /* Exit codes, for every tool and every man page (EXIT STATUS). */
@@ -71,5 +73,44 @@ void cli_set(struct cli_setting *set, size_t *n, size_t max, const char *key,
  */
 struct awsmask *cli_open(const char *file, const struct cli_setting *flags,
     size_t nflags, const char *password_file, struct awsmask_config **cfg);
+
+/*
+ * Usage.  code 0 (--help): the whole text on stdout.  Otherwise (a bad
+ * option): its first line, the usage line, and where to read more, on
+ * stderr.  Exits with code.
+ */
+_Noreturn void cli_usage(const char *text, int code);
+
+/*
+ * Stopping cleanly.  cli_catch_signals() makes SIGINT, SIGTERM and
+ * SIGHUP set cli_stop instead of killing; a long operation polls it
+ * (through cli_progress) and ends early, and cli_reraise() then dies of
+ * the signal that asked, as the shell expects.
+ */
+extern volatile sig_atomic_t cli_stop;
+void cli_catch_signals(void);
+void cli_reraise(void);
+/*
+ * An awsmask_progress_fn: "prog: scanning 12345 of ~1000000" on stderr,
+ * rewritten in place a few times a second, when stderr is a terminal and
+ * not --quiet; nothing otherwise.  Returns cli_stop.  cli_progress_end()
+ * clears the line.
+ */
+int cli_progress(void *arg, const char *phase, unsigned long long done,
+    unsigned long long total);
+void cli_progress_end(void);
+
+/*
+ * Output that appears whole or not at all (--output FILE): written to a
+ * temporary file beside it, then renamed into place.  path NULL or "-"
+ * is stdout.  cli_output_close() returns an exit code.
+ */
+struct cli_output {
+	FILE *f;
+	const char *path;
+	char *tmp;
+};
+void cli_output_open(struct cli_output *o, const char *path);
+int cli_output_close(struct cli_output *o, int rc);
 
 #endif

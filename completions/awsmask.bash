@@ -1,7 +1,8 @@
-# bash completion for awsmask and awsunmask			-*- shell-script -*-
+# bash completion for awsmask, awsunmask, awsmask-stats and	-*- shell-script -*-
+# awsmask-cleanup.
 #
 # Install as .../bash-completion/completions/awsmask, with a link named
-# awsunmask beside it, or source this file.  It works with or without the
+# after each other tool beside it, or source this file.  It works with or without the
 # bash-completion package; with it, "--opt=value" and "scheme:path" words
 # are completed as a whole.
 
@@ -116,10 +117,10 @@ _awsmask_optarg()
 	--token-style)
 		COMPREPLY=($(compgen -W "counter digest" -- "$cur"))
 		;;
-	-C | --config | --allow-file | --password-file | --patterns | --report | --token-key-file | --verify)
+	-C | --config | --allow-file | --password-file | --patterns | --report | --token-key-file | --verify | -o | --output)
 		_awsmask_files "$cur"
 		;;
-	--allow | --namespace | --ttl)
+	--allow | --namespace | --ttl | --max-entries | --min-idle)
 		COMPREPLY=()
 		;;
 	*)
@@ -178,5 +179,23 @@ _awsunmask()
 	    -C -h -q -s -v -V'
 }
 
+_awsmask-stats()
+{
+	_awsmask_complete '--config --help --json --namespace --output
+	    --password-file --prometheus --quiet --store --ttl --verbose
+	    --version
+	    -C -h -o -q -s -v -V'
+}
+
+_awsmask-cleanup()
+{
+	_awsmask_complete '--config --dry-run --help --json --max-entries
+	    --min-idle --namespace --password-file --quiet --store --ttl
+	    --verbose --version --wait
+	    -C -h -n -q -s -v -V'
+}
+
 complete -F _awsmask awsmask
 complete -F _awsunmask awsunmask
+complete -F _awsmask-stats awsmask-stats
+complete -F _awsmask-cleanup awsmask-cleanup

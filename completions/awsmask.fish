@@ -1,6 +1,8 @@
-# fish completion for awsmask and awsunmask.  Install in a folder of
-# $fish_complete_path as awsmask.fish, and as awsunmask.fish (a copy or a
-# link): fish loads a command's completions from the file of its name.
+# fish completion for awsmask, awsunmask, awsmask-stats and
+# awsmask-cleanup.  Install in a folder of $fish_complete_path as
+# awsmask.fish, and under each other tool's name (a copy or a link, as
+# `make install` does): fish loads a command's completions from the file
+# of its name.
 
 # Kind names and token prefixes, from the tool, after any "a,b," already
 # typed: --types and --exclude-types take a comma list.
@@ -75,3 +77,31 @@ complete -c awsunmask -l ttl -x -d 'Mapping lifetime: seconds or Ns, Nm, Nh, Nd'
 complete -c awsunmask -s v -l verbose -d 'Report what was done on stderr'
 complete -c awsunmask -l verify -r -F -d 'Compare the unmasked text with the file ORIGINAL'
 complete -c awsunmask -s V -l version -d 'Print the version and exit'
+
+complete -c awsmask-stats -s C -l config -r -F -d 'Read FILE instead of the configuration files'
+complete -c awsmask-stats -s h -l help -d 'Print a usage summary and exit'
+complete -c awsmask-stats -l json -d 'Print one JSON object'
+complete -c awsmask-stats -l namespace -x -d 'Prefix of the Redis keys'
+complete -c awsmask-stats -s o -l output -r -F -d 'Write to FILE, whole or not at all'
+complete -c awsmask-stats -l password-file -r -F -d 'Read the Redis password from FILE'
+complete -c awsmask-stats -l prometheus -d "Print node_exporter's text format"
+complete -c awsmask-stats -s q -l quiet -d 'Print no warnings and no progress'
+complete -c awsmask-stats -s s -l store -x -a '(__awsmask_store)' -d 'The mapping store'
+complete -c awsmask-stats -l ttl -x -d 'Mapping lifetime: seconds or Ns, Nm, Nh, Nd'
+complete -c awsmask-stats -s v -l verbose -d 'Say how long counting took'
+complete -c awsmask-stats -s V -l version -d 'Print the version and exit'
+
+complete -c awsmask-cleanup -s C -l config -r -F -d 'Read FILE instead of the configuration files'
+complete -c awsmask-cleanup -s n -l dry-run -d 'Say what would be removed; change nothing'
+complete -c awsmask-cleanup -s h -l help -d 'Print a usage summary and exit'
+complete -c awsmask-cleanup -l json -d 'Print a summary as one JSON object'
+complete -c awsmask-cleanup -l max-entries -x -d 'Evict least recently used pairs down to N'
+complete -c awsmask-cleanup -l min-idle -x -d 'Never evict a pair used this recently'
+complete -c awsmask-cleanup -l namespace -x -d 'Prefix of the Redis keys'
+complete -c awsmask-cleanup -l password-file -r -F -d 'Read the Redis password from FILE'
+complete -c awsmask-cleanup -s q -l quiet -d 'Print no warnings and no progress'
+complete -c awsmask-cleanup -s s -l store -x -a '(__awsmask_store)' -d 'The mapping store'
+complete -c awsmask-cleanup -l ttl -x -d 'Mapping lifetime: seconds or Ns, Nm, Nh, Nd'
+complete -c awsmask-cleanup -s v -l verbose -d 'Print a summary line on stderr'
+complete -c awsmask-cleanup -s V -l version -d 'Print the version and exit'
+complete -c awsmask-cleanup -l wait -d "Wait for another run's lock instead of exiting"

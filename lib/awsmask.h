@@ -201,6 +201,109 @@ int awsmask_store_status(struct awsmask *am, const char **name,
  */
 int awsmask_store_breaker(struct awsmask *am, long long *age);
 
+/*
+ * Operating the store (awsmask-stats, awsmask-cleanup).  Both open the
+ * store at once.  Progress, when fn is not NULL, is reported after each
+ * step of a walk over the store (and while waiting for a lock): the
+ * phase ("scanning", "evicting", "waiting"), what was seen so far and an
+ * estimate of the whole (0 when unknown).  A non-zero return stops the
+ * walk at once, cleanly (a signal handler's flag, say).
+ */
+typedef int awsmask_progress_fn(void *arg, const char *phase,
+    unsigned long long done, unsigned long long total);
+
+struct awsmask_count {
+	const char *name;	/* a token prefix ("EC2") or a day */
+	unsigned long long n;
+};
+
+/* Processing figures of the awsmask and awsunmask runs that used the
+ * store (CPU time in microseconds). */
+struct awsmask_processing {
+	unsigned long long mask_runs, mask_bytes, mask_identifiers,
+	    mask_cpu_us;
+	unsigned long long unmask_runs, unmask_bytes, unmask_tokens,
+	    unmask_unknown, unmask_cpu_us;
+};
+
+/*
+ * What the store holds and whether it is healthy.  Strings and arrays
+ * belong to the context and live until the next awsmask_stats() or
+ * awsmask_free().  -1 in a long long field: not known for this store.
+ */
+struct awsmask_stats {
+	const char *backend;	/* "redis", "sqlite" or "memory" */
+	const char *store;	/* its name, never with a password */
+	int up;			/* the store answered */
+	const char *error;	/* why not, when !up */
+	double latency_ms;	/* median of five round trips */
+	long long used_memory, maxmemory, evicted_keys;	/* Redis */
+	const char *maxmemory_policy;	/* Redis; NULL elsewhere */
+	/* Redis may evict mapping keys (maxmemory set, a policy other
+	 * than noeviction): an evicted half breaks the bijection. */
+	int eviction_risk;
+	long long size_bytes;	/* embedded store: the file */
+	unsigned long long mappings;	/* live pairs, both directions agreeing */
+	unsigned long long orphans;	/* halves without their other direction */
+	unsigned long long expired;	/* embedded store: rows past their expiry */
+	const struct awsmask_count *kinds;	/* live pairs per prefix, sorted */
+	size_t nkinds;
+	unsigned long long total_created;	/* mappings ever created */
+	/* Mappings created on each UTC day of the last 30, today first;
+	 * days with none are left out. */
+	const struct awsmask_count *daily;
+	size_t ndaily;
+	unsigned long long created_today;
+	unsigned long long cache_hits, cache_misses;	/* awsmask-claude */
+	struct awsmask_processing processing;
+	int breaker;		/* as awsmask_store_breaker() */
+	long long breaker_age;
+	long long ttl;		/* seconds, configured */
+	long long granularity;	/* seconds: how well last use is known */
+	double seconds;		/* how long counting took */
+	int stopped;		/* the progress function stopped it */
+};
+/*
+ * Fill *out.  A store that cannot be reached is not a failure of the
+ * call's own: out->up is 0, out->error says why, and the store's error
+ * (AWSMASK_ESTORE, or AWSMASK_ECONFIG for a bad store URI) is returned
+ * with *out filled as far as it goes.
+ */
+int awsmask_stats(struct awsmask *am, struct awsmask_stats *out,
+    awsmask_progress_fn *fn, void *arg);
+
+/*
+ * Cleanup: remove halves without their other direction and (embedded
+ * store) expired rows, then evict the least recently used pairs, both
+ * directions together, until at most the configuration's
+ * masking_max_entries remain (0: no cap), but never a pair used in the
+ * last min_idle seconds (plus the granularity of last use).  Counters
+ * are never touched.  Runs under the store's lock "cleanup"; when
+ * another run holds it nothing is done and result->locked is set, or,
+ * with AWSMASK_CLEANUP_WAIT, the call waits for it.  With
+ * AWSMASK_CLEANUP_DRY_RUN nothing is changed (and no lock is taken): the
+ * figures say what would be removed.
+ */
+#define AWSMASK_CLEANUP_DRY_RUN 0x1
+#define AWSMASK_CLEANUP_WAIT 0x2
+struct awsmask_cleanup_result {
+	unsigned long long examined;	/* pairs, halves and rows looked at */
+	unsigned long long orphans;	/* halves removed */
+	unsigned long long orphans_young;	/* halves left: too recent */
+	unsigned long long expired;	/* expired rows removed */
+	unsigned long long evicted;	/* pairs evicted over the cap */
+	unsigned long long kept;	/* live pairs left */
+	/* Pairs over the cap that were kept: used within min_idle. */
+	unsigned long long over_cap;
+	long long max_entries, min_idle, granularity;	/* as applied */
+	double seconds;
+	int locked;		/* another run held the lock: nothing done */
+	int stopped;		/* the progress function stopped it */
+};
+int awsmask_cleanup(struct awsmask *am, unsigned flags,
+    awsmask_progress_fn *fn, void *arg,
+    struct awsmask_cleanup_result *result);
+
 #ifdef __cplusplus
 }
 #endif

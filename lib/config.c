@@ -45,6 +45,8 @@ static const struct cfg_key keys[] = {
 	{ "format", "AWSMASK_FORMAT", T_FORMAT, OFF(format), 0, 0 },
 	{ "masking_max_entries", "MASKING_MAX_ENTRIES", T_INT, OFF(max_entries), 0, LLONG_MAX },
 	{ "masking_ttl", "MASKING_TTL", T_DURATION, OFF(ttl), 1, 100LL * 365 * 86400 },
+	{ "max_entries", NULL, T_INT, OFF(max_entries), 0, LLONG_MAX },
+	{ "min_idle", NULL, T_DURATION, OFF(min_idle), 0, 100LL * 365 * 86400 },
 	{ "namespace", "AWSMASK_PREFIX", T_STR, OFF(ns), 0, 0 },
 	{ "patterns", "AWSMASK_PATTERNS", T_PATTERNS, 0, 0, 0 },
 	{ "preserve_structure", NULL, T_BOOL, OFF(preserve_structure), 0, 1 },
@@ -79,6 +81,7 @@ awsmask_config_new(struct awsmask_config **out)
 	cfg->c.use_redis = -1;
 	cfg->c.timeout_ms = 2000;
 	cfg->c.ttl = 604800;
+	cfg->c.min_idle = 3600;
 	cfg->c.preserve_structure = 1;
 	cfg->c.ns = am_strdup("aws:");
 	if (!cfg->c.ns) {
@@ -681,7 +684,8 @@ config_set(struct am_config *c, const char *key, const char *value,
 			    "from %lld to %lld", where, k->name, strlen(value),
 			    k->type == T_DURATION ? "seconds, or a number with "
 			    "s, m, h or d," : "a whole number", k->min, k->max);
-		if (k->off == OFF(ttl) || k->off == OFF(max_entries))
+		if (k->off == OFF(ttl) || k->off == OFF(max_entries) ||
+		    k->off == OFF(min_idle))
 			*(long long *)((char *)c + k->off) = n;
 		else
 			*(int *)((char *)c + k->off) = (int)n;

@@ -54,6 +54,8 @@ awsmask_new(const struct awsmask_config *cfg, struct awsmask **out)
 	am->cfg = &cfg->c;
 	if ((rc = check_config(am)))
 		goto fail;
+	am->call.dir = -1;
+	am->cache_born = am_store_now();
 	memset(&so, 0, sizeof(so));
 	so.custom = cfg->c.custom;
 	so.ncustom = cfg->c.ncustom;
@@ -88,7 +90,10 @@ awsmask_free(struct awsmask *am)
 {
 	if (!am)
 		return;
+	/* The store writes the run's last figures as it closes. */
+	am_proc_sync(am);
 	am_store_close(am->store);
+	am_admin_free(am->admin);
 	am_scanner_free(am->sc);
 	am_map_free(am->cache);
 	am_map_free(am->rcache);
@@ -149,6 +154,90 @@ awsmask_kind_get(const struct awsmask *am, size_t i,
 	info->enabled = am && am->sc ? am_scanner_kind_enabled(am->sc, i) :
 	    !k->default_off;
 	return AWSMASK_OK;
+}
+
+static long long
+cpu_us(void)
+{
+	struct timespec ts;
+
+	if (clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts) < 0)
+		return 0;
+	return (long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+void
+am_proc_begin(struct awsmask *am, enum am_dir dir)
+{
+	am->call.dir = (int)dir;
+	am->call.counts = am->counts;
+	am->call.cpu_us = cpu_us();
+}
+
+/* Add the call in progress, up to now, to p (a copy of am->proc). */
+static void
+proc_current(const struct awsmask *am, struct am_proc *p)
+{
+	const struct awsmask_counts *a = &am->call.counts, *b = &am->counts;
+	unsigned long long cpu;
+
+	*p = am->proc;
+	if (am->call.dir < 0)
+		return;
+	cpu = (unsigned long long)(cpu_us() - am->call.cpu_us);
+	if (am->call.dir == AM_DIR_MASK) {
+		p->mask_runs = 1;
+		p->mask_bytes += b->bytes_in - a->bytes_in;
+		p->mask_identifiers += b->identifiers - a->identifiers;
+		p->mask_cpu_us += cpu;
+	} else if (am->call.dir == AM_DIR_UNMASK) {
+		p->unmask_runs = 1;
+		p->unmask_bytes += b->bytes_in - a->bytes_in;
+		p->unmask_tokens += b->tokens_restored - a->tokens_restored;
+		p->unmask_unknown += b->tokens_unknown - a->tokens_unknown;
+		p->unmask_cpu_us += cpu;
+	}
+}
+
+void
+am_proc_end(struct awsmask *am)
+{
+	struct am_proc p;
+
+	proc_current(am, &p);
+	am->proc = p;
+	am->call.dir = -1;
+}
+
+void
+am_proc_sync(struct awsmask *am)
+{
+	struct am_proc now;
+	size_t i;
+
+	if (!am || !am->store)
+		return;
+	proc_current(am, &now);
+	for (i = 0; i < am_nproc_fields; i++) {
+		unsigned long long d = AM_PROC_FIELD(&now, i) -
+		    AM_PROC_FIELD(&am->proc_given, i);
+
+		AM_PROC_FIELD(&am->store->proc_pending, i) += d;
+	}
+	am->proc_given = now;
+}
+
+void
+am_caches_age(struct awsmask *am)
+{
+	long long now = am_store_now();
+
+	if (now - am->cache_born < am_store_cache_life(am->cfg->ttl) &&
+	    now >= am->cache_born)
+		return;
+	am_map_clear(am->cache);
+	am_map_clear(am->rcache);
+	am->cache_born = now;
 }
 
 /*

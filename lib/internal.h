@@ -107,12 +107,11 @@ int am_map_put(struct am_map *m, const char *k, size_t klen, const char *v,
 int am_map_del(struct am_map *m, const char *k, size_t klen);	/* 1 if deleted */
 size_t am_map_count(const struct am_map *m);
 /*
- * Call fn for every entry, in no particular order; the map must not
- * change meanwhile.  Stops at the first fn that returns < 0: -1 then.
+ * Iterate: *pos starts at 0; 1 and the next key and value, or 0 at the
+ * end.  The map must not change during the walk.
  */
-typedef int am_map_each_fn(void *arg, const char *k, size_t klen,
-    const char *v, size_t vlen);
-int am_map_each(const struct am_map *m, am_map_each_fn *fn, void *arg);
+int am_map_next(const struct am_map *m, size_t *pos, const char **k,
+    size_t *klen, const char **v, size_t *vlen);
 void am_map_clear(struct am_map *m);
 uint64_t am_hash(const void *p, size_t n);
 
@@ -153,6 +152,8 @@ struct am_config {
 	int timeout_ms;		/* connect and command timeout */
 	long long ttl;		/* seconds, > 0 */
 	long long max_entries;	/* 0: unlimited */
+	long long min_idle;	/* seconds: cleanup never evicts a pair used
+				 * more recently */
 	char *ns;		/* key prefix, "aws:" */
 	char *types;		/* comma list or NULL for the defaults */
 	char *exclude_types;
@@ -342,13 +343,126 @@ unsigned am_cluster_slot(const char *key, size_t len);
  * mask_many: for each item, item->key is an original; the store returns
  * its token in item->value (malloc'd with am_malloc, NUL-terminated,
  * freed by the caller with am_free), allocating PREFIX_NNN from the
- * per-prefix counter when there is none.  Refreshes the TTL of both
- * directions.  Either every item gets a value or the call fails.
+ * per-prefix counter when there is none.  Refreshes a stale mapping (see
+ * "Last use" below).  Either every item gets a value or the call fails.
  *
  * unmask_many: for each item, item->key is a token; item->value gets its
- * original, or stays NULL when the token is unknown or expired.  Refreshes
- * the TTL of both directions.
+ * original, or stays NULL when the token is unknown or expired.
+ * Refreshes a stale mapping.
+ *
+ * Last use.  A hit costs a read, not a write: a mapping's expiry (and
+ * with it the time it was last used) is renewed, both directions
+ * together, only when its last renewal is am_store_refresh_interval()
+ * old or more, in the round trip or transaction that reads it.  The
+ * per-process caches forget their entries after am_store_cache_life(),
+ * so a mapping in use reaches the store at least that often.  Last use
+ * is therefore known to within am_store_granularity(), the sum of the
+ * two: cleanup treats a pair as idle for `d` only when its recorded last
+ * use is d plus the granularity old.
  */
+long long am_store_refresh_interval(long long ttl);
+long long am_store_cache_life(long long ttl);
+long long am_store_granularity(long long ttl);
+/*
+ * Halves (and, on the embedded store, rows) younger than this are never
+ * removed as orphans: they may be a mapping being written right now.
+ */
+#define AM_ORPHAN_MIN_AGE 60
+
+/*
+ * Processing statistics (DESIGN.md's <ns>stats:processing): what
+ * awsmask and awsunmask runs did, added to the store in round trips or
+ * transactions it makes anyway.  Runs count the processes that used the
+ * store; CPU time is the process's, in microseconds, while it masked or
+ * unmasked.
+ */
+struct am_proc {
+	unsigned long long mask_runs, mask_bytes, mask_identifiers,
+	    mask_cpu_us;
+	unsigned long long unmask_runs, unmask_bytes, unmask_tokens,
+	    unmask_unknown, unmask_cpu_us;
+};
+/* The fields of struct am_proc by name, as stored, in order. */
+struct am_proc_field {
+	const char *name;
+	size_t off;
+};
+extern const struct am_proc_field am_proc_fields[];
+extern const size_t am_nproc_fields;
+#define AM_PROC_FIELD(p, i) \
+	(*(unsigned long long *)((char *)(p) + am_proc_fields[i].off))
+int am_proc_empty(const struct am_proc *p);
+
+/*
+ * The operator side of the store: statistics, scans and removal for
+ * awsmask-stats and awsmask-cleanup (store_admin.c holds the algorithms,
+ * the backends only these primitives).
+ *
+ * A scan walks every mapping in steps of bounded size, with a cursor
+ * the backend owns (sc->priv): a Redis Cluster backend walks each master
+ * in turn behind the same interface.  Each step yields entries: whole
+ * pairs, halves without their other direction, or (embedded store) rows
+ * past their expiry.  A pair is yielded once, from its mask: side; a
+ * half of a pair whose other side is seen agreeing is not yielded.  The
+ * strings of a step's entries belong to the backend and live until the
+ * next step.  Figures are exact on a quiet store; while others write,
+ * Redis's SCAN may return a key twice or miss one written meanwhile.
+ */
+enum am_entry_state {
+	AM_ENTRY_PAIR,		/* both directions, agreeing */
+	AM_ENTRY_ORPHAN_MASK,	/* mask:<original> whose unmask:<token> is
+				 * gone or names another original */
+	AM_ENTRY_ORPHAN_UNMASK,	/* unmask:<token> whose mask:<original> is
+				 * gone or names another token */
+	AM_ENTRY_EXPIRED,	/* a row past its expiry (embedded store) */
+};
+struct am_entry {
+	int state;
+	const char *original;
+	size_t original_len;
+	const char *token;
+	size_t token_len;
+	/*
+	 * With AM_SCAN_USED: when the entry was last used (renewed, or
+	 * written), seconds since the epoch; 0 when unknown (a key with no
+	 * expiry), which reads as the oldest.
+	 */
+	long long used;
+	int removed;		/* out: set by remove() */
+};
+#define AM_SCAN_USED 0x1	/* fill entry.used (a command a key on Redis) */
+/*
+ * Candidates for eviction only: a backend may then yield mask: sides as
+ * pairs without reading the other direction, since remove() checks both
+ * atomically anyway (cleanup's second walk); halves are not yielded.
+ */
+#define AM_SCAN_CANDIDATES 0x2
+struct am_scan {
+	unsigned flags;		/* in: AM_SCAN_* */
+	struct am_entry *entries;	/* out: this step's */
+	size_t n;
+	int done;		/* out: no step left */
+	unsigned long long seen;	/* keys or rows seen so far */
+	unsigned long long total;	/* an estimate of all of them, or 0 */
+	void *priv;		/* the backend's cursor; NULL to begin */
+};
+/* What the store knows about itself.  -1: not known here. */
+#define AM_DAILY_DAYS 30
+struct am_store_info {
+	long long used_memory, maxmemory, evicted_keys;	/* Redis */
+	char policy[32];	/* Redis maxmemory-policy, or "" */
+	long long size_bytes;	/* embedded: the database file */
+	unsigned long long total_created;	/* mappings ever created */
+	/* Mappings created on each of the last AM_DAILY_DAYS UTC days,
+	 * today first; day[i] is YYYY-MM-DD. */
+	char day[AM_DAILY_DAYS][11];
+	unsigned long long daily[AM_DAILY_DAYS];
+	unsigned long long cache_hits, cache_misses;	/* awsmask-claude */
+	struct am_proc proc;
+};
+/* The UTC day of t as YYYY-MM-DD into buf (11 bytes). */
+void am_store_day(long long t, char *buf);
+enum am_lock_op { AM_LOCK_TAKE, AM_LOCK_EXTEND, AM_LOCK_RELEASE };
 struct am_store_item {
 	const char *key;
 	size_t key_len;
@@ -389,6 +503,38 @@ struct am_store_ops {
 	 * URI of the scheme will do).  st->priv is NULL.
 	 */
 	int (*check)(struct am_store *st, const char *uri);
+	/* Fill info (all fields were set to "not known" first). */
+	int (*info)(struct am_store *st, struct am_store_info *info);
+	/*
+	 * One step of a scan (see above): sc->entries and sc->n, sc->done
+	 * after the last.  scan_end() frees the cursor, whether the scan
+	 * ran to its end or not, and accepts a scan never begun.
+	 */
+	int (*scan)(struct am_store *st, struct am_scan *sc);
+	void (*scan_end)(struct am_store *st, struct am_scan *sc);
+	/*
+	 * Remove entries a scan yielded, each atomically and only when it
+	 * is still as the scan saw it and still unused since used_before
+	 * (seconds since the epoch): a pair both directions together, and
+	 * only while they agree; a half only while the other direction does
+	 * not agree with it; an expired row only while expired.  Sets
+	 * e[i].removed for each one removed.  Never touches a counter.
+	 */
+	int (*remove)(struct am_store *st, struct am_entry *e, size_t n,
+	    long long used_before);
+	/*
+	 * The lock <ns>lock:<name>, a lease of `ms` milliseconds held by
+	 * `owner` (a random string): TAKE sets *got to 1 when it was free
+	 * (or its lease ran out), EXTEND when owner still holds it; RELEASE
+	 * frees it only when owner holds it.
+	 */
+	int (*lock)(struct am_store *st, enum am_lock_op op, const char *name,
+	    const char *owner, long long ms, int *got);
+	/*
+	 * Write st->proc_pending now and zero it (may be NULL when the
+	 * backend writes it as it goes).  Called when the store closes.
+	 */
+	int (*flush_stats)(struct am_store *st);
 };
 struct am_store_ident;
 struct am_store {
@@ -405,6 +551,9 @@ struct am_store {
 	int evicting;			/* that policy may evict our keys */
 	struct am_store_ident *ident;	/* store.c: identity and numbers */
 	char *warning;			/* a note for the tool, or NULL */
+	/* Processing statistics not written yet: a backend adds them to a
+	 * round trip or write transaction it makes and zeroes them. */
+	struct am_proc proc_pending;
 	struct am_error err;
 };
 /* A digest token's number has this many digits, always. */
@@ -438,6 +587,14 @@ int am_store_mask_many(struct am_store *st, struct am_store_item *it,
 int am_store_unmask_many(struct am_store *st, struct am_store_item *it,
     size_t n);
 void am_store_items_release(struct am_store_item *it, size_t n);
+/* The operator side, through the op table, with sticky errors. */
+int am_store_info(struct am_store *st, struct am_store_info *info);
+int am_store_scan(struct am_store *st, struct am_scan *sc);
+void am_store_scan_end(struct am_store *st, struct am_scan *sc);
+int am_store_remove(struct am_store *st, struct am_entry *e, size_t n,
+    long long used_before);
+int am_store_lock(struct am_store *st, enum am_lock_op op, const char *name,
+    const char *owner, long long ms, int *got);
 /*
  * The clock of the memory and sqlite stores' TTLs, in seconds since the
  * epoch: time() unless a test points it elsewhere.

@@ -524,6 +524,7 @@ resolve_masks(struct awsmask *am, const char *buf)
 	size_t i, n;
 	int rc;
 
+	am_caches_age(am);
 	if (am_map_count(am->cache) > CACHE_MAX)
 		am_map_clear(am->cache);
 	for (i = 0; i < am->nparts; i++) {
@@ -540,6 +541,7 @@ resolve_masks(struct awsmask *am, const char *buf)
 	if ((rc = am_store_ensure(am)))
 		return am_store_failed(am, rc);
 	am->counts.store_batches++;
+	am_proc_sync(am);
 	rc = am_store_mask_many(am->store, am->items, am->nitems);
 	am_store_take_warning(am);
 	if (rc)
@@ -619,9 +621,14 @@ am_process_mask(struct awsmask *am, struct am_stream *s, size_t limit,
 int
 awsmask_mask_fd(struct awsmask *am, int infd, int outfd, unsigned flags)
 {
+	int rc;
+
 	if (!am)
 		return AWSMASK_EINVAL;
-	return am_json_run_fd(am, infd, outfd, flags, AM_DIR_MASK, NULL);
+	am_proc_begin(am, AM_DIR_MASK);
+	rc = am_json_run_fd(am, infd, outfd, flags, AM_DIR_MASK, NULL);
+	am_proc_end(am);
+	return rc;
 }
 
 int
@@ -633,7 +640,9 @@ awsmask_mask_buffer(struct awsmask *am, const char *in, size_t len,
 	if (!am || !out)
 		return AWSMASK_EINVAL;
 	*out = NULL;
+	am_proc_begin(am, AM_DIR_MASK);
 	rc = am_json_run_buffer(am, in, len, AM_DIR_MASK, NULL);
+	am_proc_end(am);
 	if (rc == AWSMASK_OK) {
 		*out = am_buf_release(&am->out, outlen);
 		if (!*out)

@@ -43,6 +43,19 @@ struct awsmask {
 	size_t nitems, aitems;
 	struct am_buf out;
 	struct awsmask_counts counts;
+	/*
+	 * Processing figures for the store (internal.h): this context's
+	 * totals, what the store has been given of them, and where the
+	 * call in progress began.
+	 */
+	struct am_proc proc, proc_given;
+	struct {
+		int dir;		/* enum am_dir, or -1 between calls */
+		struct awsmask_counts counts;
+		long long cpu_us;
+	} call;
+	long long cache_born;		/* when the caches were last emptied */
+	struct am_admin *admin;		/* awsmask_stats()'s results */
 	char *warning, *warning_taken;
 	struct am_error err;
 };
@@ -112,6 +125,18 @@ int am_json_run_buffer(struct awsmask *am, const char *in, size_t len,
 int am_store_ensure(struct awsmask *am);
 /* Move the store's notes into the context's warning, for the tool. */
 void am_store_take_warning(struct awsmask *am);
+/*
+ * Processing figures: a public mask or unmask call is bracketed by
+ * begin and end; sync hands the store what it has not had yet, just
+ * before a batch (and when the context is freed).
+ */
+void am_proc_begin(struct awsmask *am, enum am_dir dir);
+void am_proc_end(struct awsmask *am);
+void am_proc_sync(struct awsmask *am);
+/* Empty the caches once they are am_store_cache_life() old, so that a
+ * mapping in use reaches the store that often (internal.h). */
+void am_caches_age(struct awsmask *am);
+void am_admin_free(struct am_admin *a);
 int am_token_re_ensure(struct awsmask *am);
 void am_token_re_free(struct awsmask *am);
 

@@ -204,6 +204,11 @@ am_store_close(struct am_store *st)
 {
 	if (!st)
 		return;
+	/* The run's last processing figures: best effort, a store that
+	 * failed is not asked again. */
+	if (st->ops && st->ops->flush_stats && st->priv && !st->err.code &&
+	    !am_proc_empty(&st->proc_pending))
+		st->ops->flush_stats(st);
 	if (st->ops && st->ops->close)
 		st->ops->close(st);
 	am_store_ident_free(st->ident);
@@ -361,6 +366,157 @@ am_store_digest_token(const struct am_store *st, const char *prefix,
 		return -1;
 	}
 	return len;
+}
+
+/*
+ * Last use (internal.h).  A mapping is renewed when its last renewal is
+ * a sixteenth of its lifetime old, but at least once a minute, so that
+ * last use is known to two minutes with the default week; a lifetime
+ * under 16 s renews on every use.
+ */
+#define REFRESH_MAX 60
+
+long long
+am_store_refresh_interval(long long ttl)
+{
+	long long r = ttl / 16;
+
+	return r < 0 ? 0 : r > REFRESH_MAX ? REFRESH_MAX : r;
+}
+
+long long
+am_store_cache_life(long long ttl)
+{
+	long long r = am_store_refresh_interval(ttl);
+
+	return r > 0 ? r : 1;
+}
+
+long long
+am_store_granularity(long long ttl)
+{
+	return am_store_refresh_interval(ttl) + am_store_cache_life(ttl);
+}
+
+#define PF(f) { #f, offsetof(struct am_proc, f) }
+const struct am_proc_field am_proc_fields[] = {
+	PF(mask_runs), PF(mask_bytes), PF(mask_identifiers), PF(mask_cpu_us),
+	PF(unmask_runs), PF(unmask_bytes), PF(unmask_tokens),
+	PF(unmask_unknown), PF(unmask_cpu_us),
+};
+#undef PF
+const size_t am_nproc_fields = AM_ARRAY_SIZE(am_proc_fields);
+
+int
+am_proc_empty(const struct am_proc *p)
+{
+	size_t i;
+
+	for (i = 0; i < am_nproc_fields; i++)
+		if (AM_PROC_FIELD(p, i))
+			return 0;
+	return 1;
+}
+
+void
+am_store_day(long long t, char *buf)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	if (!gmtime_r(&tt, &tm) || !strftime(buf, 11, "%Y-%m-%d", &tm))
+		strcpy(buf, "1970-01-01");
+}
+
+/* The operator side: the same sticky-error discipline as run(). */
+static int
+admin_check(struct am_store *st, const void *op, const char *what)
+{
+	if (!st)
+		return AWSMASK_EINVAL;
+	if (st->err.code)
+		return st->err.code;
+	if (!op)
+		return am_seterr(&st->err, AWSMASK_EINVAL, "store '%s': cannot "
+		    "%s", st->name, what);
+	return AWSMASK_OK;
+}
+
+static int
+admin_done(struct am_store *st, int rc)
+{
+	if (rc && !st->err.code)
+		am_seterr(&st->err, rc, "store '%s' failed", st->name);
+	return rc ? st->err.code : AWSMASK_OK;
+}
+
+int
+am_store_info(struct am_store *st, struct am_store_info *info)
+{
+	int rc, i;
+
+	memset(info, 0, sizeof(*info));
+	info->used_memory = info->maxmemory = info->evicted_keys = -1;
+	info->size_bytes = -1;
+	for (i = 0; i < AM_DAILY_DAYS; i++)
+		am_store_day(am_store_now() - 86400LL * i, info->day[i]);
+	if ((rc = admin_check(st, st ? (const void *)st->ops->info : NULL,
+	    "report statistics")))
+		return rc;
+	return admin_done(st, st->ops->info(st, info));
+}
+
+int
+am_store_scan(struct am_store *st, struct am_scan *sc)
+{
+	int rc;
+
+	if ((rc = admin_check(st, st ? (const void *)st->ops->scan : NULL,
+	    "scan")))
+		return rc;
+	sc->entries = NULL;
+	sc->n = 0;
+	if (sc->done)
+		return AWSMASK_OK;
+	return admin_done(st, st->ops->scan(st, sc));
+}
+
+void
+am_store_scan_end(struct am_store *st, struct am_scan *sc)
+{
+	if (st && st->ops->scan_end)
+		st->ops->scan_end(st, sc);
+	sc->priv = NULL;
+}
+
+int
+am_store_remove(struct am_store *st, struct am_entry *e, size_t n,
+    long long used_before)
+{
+	size_t i;
+	int rc;
+
+	if ((rc = admin_check(st, st ? (const void *)st->ops->remove : NULL,
+	    "remove mappings")))
+		return rc;
+	for (i = 0; i < n; i++)
+		e[i].removed = 0;
+	if (!n)
+		return AWSMASK_OK;
+	return admin_done(st, st->ops->remove(st, e, n, used_before));
+}
+
+int
+am_store_lock(struct am_store *st, enum am_lock_op op, const char *name,
+    const char *owner, long long ms, int *got)
+{
+	int rc;
+
+	*got = 0;
+	if ((rc = admin_check(st, st ? (const void *)st->ops->lock : NULL,
+	    "lock")))
+		return rc;
+	return admin_done(st, st->ops->lock(st, op, name, owner, ms, got));
 }
 
 int

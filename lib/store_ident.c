@@ -202,11 +202,21 @@ record_dir(struct am_store *st)
 	return rc ? rc : am_trust_path(d->dir, "state folder", NULL, &st->err);
 }
 
-struct pfx_num {
-	const char *k;
-	size_t klen;
-	unsigned long long n;
-};
+typedef int each_fn(void *arg, const char *k, size_t klen, const char *v,
+    size_t vlen);
+
+/* fn for every entry of m; -1 at the first fn that returns < 0. */
+static int
+each(const struct am_map *m, each_fn *fn, void *arg)
+{
+	const char *k, *v;
+	size_t pos = 0, klen, vlen;
+
+	while (am_map_next(m, &pos, &k, &klen, &v, &vlen))
+		if (fn(arg, k, klen, v, vlen) < 0)
+			return -1;
+	return 0;
+}
 
 static int
 merge_one(void *arg, const char *k, size_t klen, const char *v, size_t vlen)
@@ -262,7 +272,7 @@ record_save(struct am_store *st, const char *id)
 	}
 	if ((rc = record_read(st, d->path, &old_id, disk)))
 		goto out;
-	if (am_map_each(d->hwm, merge_one, disk) < 0) {
+	if (each(d->hwm, merge_one, disk) < 0) {
 		rc = nomem(st);
 		goto out;
 	}
@@ -278,7 +288,7 @@ record_save(struct am_store *st, const char *id)
 	fprintf(f, "%s\n", RECORD_MAGIC);
 	if (id || old_id)
 		fprintf(f, "id %s\n", id ? id : old_id);
-	if (am_map_each(disk, write_one, f) < 0 || fflush(f) != 0 ||
+	if (each(disk, write_one, f) < 0 || fflush(f) != 0 ||
 	    ferror(f)) {
 		rc = am_seterr_errno(&st->err, AWSMASK_ESTORE, "store '%s': "
 		    "cannot write its record '%s'", st->name, tmp.buf);
@@ -375,7 +385,7 @@ raise_counters(struct am_store *st, const struct am_map *marks)
 	l.min = am_calloc(n, sizeof(*l.min));
 	l.own = am_calloc(n, sizeof(*l.own));
 	if (!l.prefix || !l.min || !l.own ||
-	    am_map_each(marks, raise_add, &l) < 0)
+	    each(marks, raise_add, &l) < 0)
 		rc = nomem(st);
 	else
 		rc = st->ops->counters_raise(st, l.prefix, l.min, l.n);

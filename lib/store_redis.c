@@ -12,6 +12,8 @@
  *					store_ident.c), created, and
  *					hwm:<PREFIX>, a twin of each counter
  *					(never expires)
+ *	<ns>stats:processing		hash: the fields of struct am_proc
+ *	<ns>lock:<name>			owner	(PX lease; awsmask-cleanup)
  * Originals are arbitrary bytes: every command is sent as counted words.
  *
  * Allocation uses single-key atomic commands only, so that the same path
@@ -19,14 +21,21 @@
  * whole batch, so a batch costs a handful of round trips however many
  * identifiers it holds:
  *
- *  1. GET mask:<original> for every distinct original.
- *  2. Hits: EXPIRE mask:, GET and EXPIRE unmask:<token> (both directions
- *     refreshed together).  Misses: INCRBY counter:<PREFIX> n, one per
- *     prefix, reserves n numbers at once.
- *     On Redis 6.2 and later, GETEX reads and refreshes in one command:
- *     step 1 is GETEX mask:, a hit's step 2 GETEX unmask:.
+ *  1. GET mask:<original> for every distinct original (and, in the
+ *     first, the run's processing figures: HINCRBY stats:processing).
+ *  2. Hits: GET and PTTL unmask:<token>, to check that it points back
+ *     and to see when the pair was last renewed.  Misses: INCRBY
+ *     counter:<PREFIX> n, one per prefix, reserves n numbers at once.
  *  3. Hits whose unmask: key is gone: SET it NX, read it back with
- *     mask:; repaired only when both then agree.
+ *     mask: (renewed too); repaired only when both then agree, and
+ *     the half it wrote is deleted again (step 6) when mask: went.  And the stale hits
+ *     (renewed am_store_refresh_interval() ago or more): EXPIRE unmask:,
+ *     then GETEX mask: (before Redis 6.2: EXPIRE and GET), a hit only
+ *     when both were there and mask: still names the token.  A fresh hit
+ *     is a read and costs no write; so the remaining TTL of a pair says
+ *     when it was last used, give or take am_store_granularity(), and
+ *     awsmask-cleanup, which checks that again atomically before it
+ *     evicts, never takes a pair from under a run that just used it.
  *  4. Misses: SET unmask:<token> <original> NX EX ttl.  A token taken
  *     already (a counter behind its tokens) skips the number.
  *  5. Then SET mask:<original> <token> NX EX ttl.
@@ -36,7 +45,13 @@
  *
  * An original still unsettled (the winner's key expired at once, a
  * repair that lost, a counter behind) goes round again, a bounded number
- * of times.  A new batch costs five round trips: 1, 2, 4, 5, 6.
+ * of times.  A new batch costs five round trips: 1, 2, 4, 5, 6; a batch
+ * of known originals two (three reads an original), and a third when
+ * some are stale.
+ *
+ * Unmasking: GET unmask:<token>, then GET and PTTL mask:<original>; a
+ * token resolves only when mask: points back to it.  Stale pairs are
+ * then renewed, both directions, in a third round trip.
  *
  * Counters have a twin: step 2 also adds n to the field hwm:<PREFIX> of
  * meta:store, and numbers are taken from the higher of the two answers.
@@ -84,7 +99,7 @@ struct redis {
 	int dead;		/* the connection is out of sync or gone */
 	int has_getex;		/* the server knows GETEX (6.2+) */
 	int getex;		/* and we use it */
-	int ro;			/* unmask without writing (replica, OOM) */
+	int ro;			/* the server refuses writes: read only */
 	char ttl[24];		/* st->ttl in decimal */
 	struct am_buf key;	/* the key of the command being queued */
 	struct am_buf out;	/* the commands queued, in RESP */
@@ -92,6 +107,7 @@ struct redis {
 	redisReply **rep;	/* the replies of the last flush */
 	size_t nrep, caprep;
 	unsigned long long round_trips;
+	char remove_sha[48];	/* SCRIPT LOAD of REMOVE_LUA, or "" */
 };
 
 /* A command's words, each with its length: binary-safe. */
@@ -281,10 +297,9 @@ resp_num(struct am_buf *b, char type, size_t n)
  * needs memory.
  */
 static int
-queue_words(struct am_store *st, const struct words *w)
+reply_slot(struct am_store *st)
 {
 	struct redis *r = st->priv;
-	int i;
 
 	if (r->pending >= r->caprep) {
 		size_t cap = r->caprep ? r->caprep * 2 : 64;
@@ -295,6 +310,17 @@ queue_words(struct am_store *st, const struct words *w)
 		r->rep = p;
 		r->caprep = cap;
 	}
+	return AWSMASK_OK;
+}
+
+static int
+queue_words(struct am_store *st, const struct words *w)
+{
+	struct redis *r = st->priv;
+	int i;
+
+	if (reply_slot(st))
+		return st->err.code;
 	if (resp_num(&r->out, '*', (size_t)w->n) < 0)
 		return nomem(st);
 	for (i = 0; i < w->n; i++)
@@ -394,6 +420,75 @@ q_incrby(struct am_store *st, const char *verb, const char *space,
 	return queue(st, verb, space, k, strlen(k), &a);
 }
 
+/*
+ * A command of any length (MGET of a thousand keys, EVALSHA), word by
+ * word: q_begin() with the number of words, then each word, as
+ * prefix + bytes (either may be empty).
+ */
+static int
+q_begin(struct am_store *st, size_t nwords)
+{
+	struct redis *r = st->priv;
+
+	if (reply_slot(st))
+		return st->err.code;
+	if (resp_num(&r->out, '*', nwords) < 0)
+		return nomem(st);
+	r->pending++;
+	return AWSMASK_OK;
+}
+
+static int
+q_arg(struct am_store *st, const char *a, const void *p, size_t n)
+{
+	struct redis *r = st->priv;
+	size_t alen = a ? strlen(a) : 0;
+
+	if (resp_num(&r->out, '$', alen + n) < 0 ||
+	    (alen && am_buf_add(&r->out, a, alen) < 0) ||
+	    (n && am_buf_add(&r->out, p, n) < 0) ||
+	    am_buf_add(&r->out, "\r\n", 2) < 0)
+		return nomem(st);
+	return AWSMASK_OK;
+}
+
+static int
+q_str(struct am_store *st, const char *a)
+{
+	return q_arg(st, a, NULL, 0);
+}
+
+/*
+ * Queue the processing figures not written yet, one HINCRBY a field;
+ * *nq gets the number of commands.  They count as written once the
+ * pipeline's replies come back without an error (proc_done()).
+ */
+static int
+q_proc(struct am_store *st, size_t *nq)
+{
+	size_t i;
+	int rc;
+
+	*nq = 0;
+	for (i = 0; i < am_nproc_fields; i++) {
+		unsigned long long v = AM_PROC_FIELD(&st->proc_pending, i);
+
+		if (!v)
+			continue;
+		if ((rc = q_incrby(st, "HINCRBY", "stats:processing", "",
+		    am_proc_fields[i].name, v)))
+			return rc;
+		(*nq)++;
+	}
+	return AWSMASK_OK;
+}
+
+static void
+proc_done(struct am_store *st)
+{
+	memset(&st->proc_pending, 0, sizeof(st->proc_pending));
+}
+
 /* HINCRBY meta:store hwm:<prefix> by: the counter's twin. */
 static int
 q_twin(struct am_store *st, const char *prefix, unsigned long long by)
@@ -486,6 +581,30 @@ static int
 is_str_or_nil(const redisReply *rep)
 {
 	return rep->type == REDIS_REPLY_STRING || rep->type == REDIS_REPLY_NIL;
+}
+
+/*
+ * As flush(), but an error reply from the from-th on that only refuses
+ * a write leaves the store read-only (r->ro) instead of failing it:
+ * those commands were best effort.
+ */
+static int
+flush_lenient(struct am_store *st, size_t from)
+{
+	struct redis *r = st->priv;
+	size_t i;
+	int rc;
+
+	if ((rc = flush_raw(st)))
+		return rc;
+	for (i = 0; i < r->nrep; i++) {
+		if (r->rep[i]->type != REDIS_REPLY_ERROR)
+			continue;
+		if (i < from || !write_refused(r->rep[i]))
+			return refused(st, NULL, r->rep[i]);
+		r->ro = 1;
+	}
+	return AWSMASK_OK;
 }
 
 /* A reply to SET ... NX: 1 set, 0 not set, -1 something else. */
@@ -1006,28 +1125,85 @@ q_stats(struct am_store *st, const struct slot *slot, const size_t *created,
 
 /* The per-batch scratch of mask_many: lists of slot numbers. */
 struct lists {
-	size_t *todo, *later, *hits, *misses, *repairs, *claims, *losers,
-	    *created;
+	size_t *todo, *later, *hits, *misses, *repairs, *renews, *claims,
+	    *losers, *created, *undo;
 };
+
+/* Is a key whose PTTL is this reply due for renewal (internal.h)? */
+static int
+stale(const struct am_store *st, const redisReply *pttl)
+{
+	long long every = am_store_refresh_interval(st->ttl) * 1000;
+	long long life = (st->ttl > 0 ? st->ttl : DEFAULT_TTL) * 1000;
+
+	if (!every || pttl->type != REDIS_REPLY_INTEGER || pttl->integer < 0)
+		return 1;
+	return life - pttl->integer >= every;
+}
+
+/*
+ * Renew a pair, `self` side first, then read the other side back: 2
+ * commands with GETEX (EXPIRE self, GETEX other), 3 without (EXPIRE
+ * self, EXPIRE other, GET other).  The last reply is the other side's
+ * value.
+ */
+static int
+q_renew(struct am_store *st, const char *self, const void *skey,
+    size_t sklen, const char *other, const void *okey, size_t oklen)
+{
+	struct redis *r = st->priv;
+
+	if (q_expire(st, self, skey, sklen, r->ttl))
+		return -1;
+	if (r->getex)
+		return q_getex(st, other, okey, oklen) ? -1 : 2;
+	if (q_expire(st, other, okey, oklen, r->ttl) ||
+	    q_get(st, other, okey, oklen))
+		return -1;
+	return 3;
+}
+
+/* Did q_renew()'s replies at rp renew both sides, with the other side
+ * still holding `want`?  -1 on a reply of the wrong type. */
+static int
+renewed(redisReply *const *rp, int per, const char *want, size_t n)
+{
+	int i;
+
+	for (i = 0; i + 1 < per; i++)
+		if (rp[i]->type != REDIS_REPLY_INTEGER)
+			return -1;
+	if (!is_str_or_nil(rp[per - 1]))
+		return -1;
+	for (i = 0; i + 1 < per; i++)
+		if (rp[i]->integer == 0)
+			return 0;
+	return same(rp[per - 1], want, n);
+}
 
 static int
 mask_round(struct am_store *st, struct slot *slot, struct lists *l,
-    size_t *ntodo, struct group *g, const char *day)
+    size_t *ntodo, struct group *g, const char *day, int first)
 {
 	struct redis *r = st->priv;
 	size_t i, nhit = 0, nmiss = 0, nlater = 0, nrepair = 0, nclaim = 0,
-	    nlost = 0, ncreated = 0, ng = 0, per, *swap;
-	int rc, digest = st->token_style == AM_TOKEN_DIGEST;
+	    nlost = 0, ncreated = 0, ng = 0, nrenew = 0, nproc = 0, nundo = 0,
+	    at, *swap;
+	int rc, per = 0, rpr, digest = st->token_style == AM_TOKEN_DIGEST;
 
 	/* 1. Who is mapped already? */
 	for (i = 0; i < *ntodo; i++) {
 		const struct am_store_item *it = slot[l->todo[i]].it;
 
-		if ((rc = q_getex(st, "mask:", it->key, it->key_len)))
+		if ((rc = q_get(st, "mask:", it->key, it->key_len)))
 			return rc;
 	}
+	if (first && (rc = q_proc(st, &nproc)))
+		return rc;
 	if ((rc = flush(st)))
 		return rc;
+	if (nproc)
+		proc_done(st);
 	for (i = 0; i < *ntodo; i++) {
 		const redisReply *rep = r->rep[i];
 		struct slot *s = &slot[l->todo[i]];
@@ -1043,18 +1219,14 @@ mask_round(struct am_store *st, struct slot *slot, struct lists *l,
 			l->hits[nhit++] = l->todo[i];
 	}
 
-	/* 2. Refresh and check the hits; reserve numbers for the misses. */
+	/* 2. Check the hits, and when they were last renewed; reserve
+	 * numbers for the misses. */
 	for (i = 0; i < nhit; i++) {
 		const struct am_store_item *it = slot[l->hits[i]].it;
 
-		if (r->getex)
-			rc = q_getex(st, "unmask:", it->value, it->value_len);
-		else if (!(rc = q_expire(st, "mask:", it->key, it->key_len,
-		    r->ttl)) &&
-		    !(rc = q_get(st, "unmask:", it->value, it->value_len)))
-			rc = q_expire(st, "unmask:", it->value, it->value_len,
-			    r->ttl);
-		if (rc)
+		if ((rc = q_get(st, "unmask:", it->value, it->value_len)) ||
+		    (rc = queue(st, "PTTL", "unmask:", it->value, it->value_len,
+		    NULL)))
 			return rc;
 	}
 	for (i = 0; i < nmiss && !digest; i++) {
@@ -1069,21 +1241,13 @@ mask_round(struct am_store *st, struct slot *slot, struct lists *l,
 			return rc;
 	if ((rc = flush(st)))
 		return rc;
-	per = r->getex ? 1 : 3;
 	for (i = 0; i < nhit; i++) {
-		redisReply *const *rp = &r->rep[per * i];
-		const redisReply *un = r->getex ? rp[0] : rp[1];
+		const redisReply *un = r->rep[2 * i];
 		struct slot *s = &slot[l->hits[i]];
 
-		if (!is_str_or_nil(un) || (!r->getex &&
-		    rp[0]->type != REDIS_REPLY_INTEGER))
-			return unexpected(st, "EXPIRE");
-		if (!r->getex && rp[0]->integer == 0) {
-			/* mask: expired since step 1: start again.  (GETEX
-			 * refreshed it as it read it.) */
-			clear_value(s->it);
-			l->later[nlater++] = l->hits[i];
-		} else if (un->type == REDIS_REPLY_NIL)
+		if (!is_str_or_nil(un))
+			return unexpected(st, "GET");
+		if (un->type == REDIS_REPLY_NIL)
 			l->repairs[nrepair++] = l->hits[i];
 		else if (!same(un, s->it->key, s->it->key_len)) {
 			/* The token means another original: re-create. */
@@ -1093,11 +1257,12 @@ mask_round(struct am_store *st, struct slot *slot, struct lists *l,
 			s->it->value = NULL;
 			s->it->value_len = 0;
 			l->later[nlater++] = l->hits[i];
-		}
+		} else if (stale(st, r->rep[2 * i + 1]))
+			l->renews[nrenew++] = l->hits[i];
 	}
 	for (i = 0; i < ng; i++) {
-		const redisReply *c = r->rep[per * nhit + 2 * i];
-		const redisReply *t = r->rep[per * nhit + 2 * i + 1];
+		const redisReply *c = r->rep[2 * nhit + 2 * i];
+		const redisReply *t = r->rep[2 * nhit + 2 * i + 1];
 		long long top;
 
 		if (c->type != REDIS_REPLY_INTEGER ||
@@ -1119,22 +1284,47 @@ mask_round(struct am_store *st, struct slot *slot, struct lists *l,
 		s->num = g[s->group].next++;
 	}
 
-	/* 3. Repair half-present mappings, only where both sides agree. */
-	if (nrepair) {
+	/*
+	 * 3. Repair half-present mappings, only where both sides agree; and
+	 * renew the stale hits before they count as hits: unmask: first,
+	 * then mask:, read back.  A pair awsmask-cleanup evicted meanwhile
+	 * fails the check and goes round again, so no token is given whose
+	 * mapping is gone.
+	 */
+	rpr = r->getex ? 3 : 4;
+	if (nrepair || nrenew) {
+		/*
+		 * A repair renews mask: too, after writing unmask:, so that
+		 * mask: never expires before unmask: (the freshness a hit
+		 * reads from unmask:'s PTTL holds for both).
+		 */
 		for (i = 0; i < nrepair; i++) {
 			const struct am_store_item *it = slot[l->repairs[i]].it;
 
 			if ((rc = q_set(st, "unmask:", it->value, it->value_len,
 			    it->key, it->key_len, 1)) ||
 			    (rc = q_get(st, "unmask:", it->value,
-			    it->value_len)) ||
-			    (rc = q_get(st, "mask:", it->key, it->key_len)))
+			    it->value_len)))
 				return rc;
+			if (r->getex)
+				rc = q_getex(st, "mask:", it->key, it->key_len);
+			else if (!(rc = q_get(st, "mask:", it->key, it->key_len)))
+				rc = q_expire(st, "mask:", it->key, it->key_len,
+				    r->ttl);
+			if (rc)
+				return rc;
+		}
+		for (i = 0; i < nrenew; i++) {
+			const struct am_store_item *it = slot[l->renews[i]].it;
+
+			if ((per = q_renew(st, "unmask:", it->value,
+			    it->value_len, "mask:", it->key, it->key_len)) < 0)
+				return st->err.code;
 		}
 		if ((rc = flush(st)))
 			return rc;
 		for (i = 0; i < nrepair; i++) {
-			redisReply *const *rp = &r->rep[3 * i];
+			redisReply *const *rp = &r->rep[(size_t)rpr * i];
 			struct slot *s = &slot[l->repairs[i]];
 			struct am_store_item *it = s->it;
 
@@ -1144,6 +1334,14 @@ mask_round(struct am_store *st, struct slot *slot, struct lists *l,
 			if (same(rp[1], it->key, it->key_len) &&
 			    same(rp[2], it->value, it->value_len))
 				continue;	/* repaired, or by someone else */
+			/*
+			 * mask: went meanwhile (awsmask-cleanup evicted the
+			 * pair): the unmask: key this repair wrote is a half
+			 * of nothing; it goes again in step 6.
+			 */
+			if (set_done(rp[0]) == 1 &&
+			    same(rp[1], it->key, it->key_len))
+				l->undo[nundo++] = l->repairs[i];
 			if (rp[1]->type == REDIS_REPLY_STRING) {
 				am_free(s->bad);
 				s->bad = it->value;
@@ -1153,6 +1351,20 @@ mask_round(struct am_store *st, struct slot *slot, struct lists *l,
 			} else
 				clear_value(it);
 			l->later[nlater++] = l->repairs[i];
+		}
+		for (i = 0, at = (size_t)rpr * nrepair; i < nrenew;
+		    i++, at += (size_t)per) {
+			struct am_store_item *it = slot[l->renews[i]].it;
+			int ok = renewed(&r->rep[at], per, it->value,
+			    it->value_len);
+
+			if (ok < 0)
+				return unexpected(st, "EXPIRE");
+			if (!ok) {
+				/* Gone or changed since step 1: again. */
+				clear_value(it);
+				l->later[nlater++] = l->renews[i];
+			}
 		}
 	}
 
@@ -1230,6 +1442,12 @@ mask_round(struct am_store *st, struct slot *slot, struct lists *l,
 	}
 	if (ncreated && (rc = q_stats(st, slot, l->created, ncreated, g, day)))
 		return rc;
+	for (i = 0; i < nundo; i++) {
+		const struct slot *s = &slot[l->undo[i]];
+
+		if ((rc = q_del(st, "unmask:", s->bad, s->badlen)))
+			return rc;
+	}
 	if ((rc = flush(st)))
 		return rc;
 	for (i = 0; i < nlost; i++) {
@@ -1279,7 +1497,7 @@ redis_mask_many(struct am_store *st, struct am_store_item *it, size_t n)
 	if (!gmtime_r(&now, &tm) || !strftime(day, sizeof(day), "%Y-%m-%d",
 	    &tm))
 		strcpy(day, "unknown");
-	if (!(mem = am_calloc(10 * n, sizeof(*mem))) ||
+	if (!(mem = am_calloc(12 * n, sizeof(*mem))) ||
 	    !(slot = am_calloc(n, sizeof(*slot))) ||
 	    !(g = am_calloc(n, sizeof(*g)))) {
 		rc = nomem(st);
@@ -1295,6 +1513,8 @@ redis_mask_many(struct am_store *st, struct am_store_item *it, size_t n)
 	l.claims = mem + 7 * n;
 	l.losers = mem + 8 * n;
 	l.created = mem + 9 * n;
+	l.renews = mem + 10 * n;
+	l.undo = mem + 11 * n;
 	if (distinct(it, n, uniq, first, &nu)) {
 		rc = nomem(st);
 		goto out;
@@ -1305,7 +1525,7 @@ redis_mask_many(struct am_store *st, struct am_store_item *it, size_t n)
 	}
 	ntodo = nu;
 	for (round = 0; ntodo && round < ROUNDS; round++)
-		if ((rc = mask_round(st, slot, &l, &ntodo, g, day)))
+		if ((rc = mask_round(st, slot, &l, &ntodo, g, day, round == 0)))
 			goto out;
 	if (ntodo) {
 		rc = am_seterr(&st->err, AWSMASK_ESTORE, "redis store '%s': "
@@ -1330,50 +1550,42 @@ static int
 redis_unmask_many(struct am_store *st, struct am_store_item *it, size_t n)
 {
 	struct redis *r = st->priv;
-	size_t *mem = NULL, *uniq, *first, *hits, nu = 0, nhit = 0, i;
+	size_t *mem = NULL, *uniq, *first, *hits, *renew, nu = 0, nhit = 0,
+	    nrenew = 0, i, nproc = 0;
 	int rc;
 
 	if ((rc = usable(st)) || !n)
 		return rc;
 	ttl_init(st);
-	if (!(mem = am_calloc(3 * n, sizeof(*mem)))) {
+	if (!(mem = am_calloc(4 * n, sizeof(*mem)))) {
 		rc = nomem(st);
 		goto out;
 	}
 	uniq = mem;
 	first = mem + n;
 	hits = mem + 2 * n;
+	renew = mem + 3 * n;
 	if (distinct(it, n, uniq, first, &nu)) {
 		rc = nomem(st);
 		goto out;
 	}
-again:
 	for (i = 0; i < nu; i++)
-		if ((rc = r->ro ? q_get(st, "unmask:", it[uniq[i]].key,
-		    it[uniq[i]].key_len) : q_getex(st, "unmask:",
-		    it[uniq[i]].key, it[uniq[i]].key_len)))
+		if ((rc = q_get(st, "unmask:", it[uniq[i]].key,
+		    it[uniq[i]].key_len)))
 			goto out;
-	if ((rc = flush_raw(st)))
+	/*
+	 * Unmasking needs no write: where the server refuses them (a
+	 * replica, out of memory, a failing save, a read-only ACL), the
+	 * statistics and renewals are dropped and the answer stands.
+	 */
+	if ((!r->ro && (rc = q_proc(st, &nproc))) ||
+	    (rc = flush_lenient(st, nu)))
 		goto out;
+	if (nproc && !r->ro)
+		proc_done(st);
 	for (i = 0; i < nu; i++) {
 		const redisReply *rep = r->rep[i];
 
-		if (rep->type == REDIS_REPLY_ERROR && !r->ro &&
-		    write_refused(rep)) {
-			/*
-			 * A replica, a full server, a failing save or a
-			 * read-only ACL: refreshing the expiry is best
-			 * effort, unmasking is not.  Read only from now on.
-			 */
-			r->ro = 1;
-			nhit = 0;
-			am_store_items_release(it, n);
-			goto again;
-		}
-		if (rep->type == REDIS_REPLY_ERROR) {
-			rc = refused(st, NULL, rep);
-			goto out;
-		}
 		if (!is_str_or_nil(rep)) {
 			rc = unexpected(st, "GET");
 			goto out;
@@ -1387,29 +1599,21 @@ again:
 		hits[nhit++] = uniq[i];
 	}
 	/*
-	 * Refresh both directions, and check that mask: points back: a
-	 * token resolves only when both sides agree.  (A refresh of a side
-	 * that then disagrees is harmless; a third round trip to avoid it
-	 * is not worth it.)
+	 * Check that mask: points back: a token resolves only when both
+	 * sides agree; and see when the pair was last renewed.
 	 */
 	for (i = 0; i < nhit; i++) {
 		const struct am_store_item *h = &it[hits[i]];
 
-		if (r->ro)
-			rc = q_get(st, "mask:", h->value, h->value_len);
-		else if (r->getex)
-			rc = q_getex(st, "mask:", h->value, h->value_len);
-		else if (!(rc = q_get(st, "mask:", h->value, h->value_len)) &&
-		    !(rc = q_expire(st, "mask:", h->value, h->value_len,
-		    r->ttl)))
-			rc = q_expire(st, "unmask:", h->key, h->key_len, r->ttl);
-		if (rc)
+		if ((rc = q_get(st, "mask:", h->value, h->value_len)) ||
+		    (rc = queue(st, "PTTL", "mask:", h->value, h->value_len,
+		    NULL)))
 			goto out;
 	}
 	if (nhit && (rc = flush(st)))
 		goto out;
 	for (i = 0; i < nhit; i++) {
-		const redisReply *rep = r->rep[(r->ro || r->getex ? 1 : 3) * i];
+		const redisReply *rep = r->rep[2 * i];
 		struct am_store_item *h = &it[hits[i]];
 
 		if (!is_str_or_nil(rep)) {
@@ -1424,8 +1628,24 @@ again:
 		if (!same(rep, h->key, h->key_len)) {
 			h->corrupt = rep->type == REDIS_REPLY_STRING;
 			clear_value(h);
-		}
+		} else if (stale(st, r->rep[2 * i + 1]) && !r->ro)
+			renew[nrenew++] = hits[i];
 	}
+	/*
+	 * Renew the stale pairs, both directions.  What was read stays
+	 * right whatever happens meanwhile: a token means one original for
+	 * ever.
+	 */
+	for (i = 0; i < nrenew; i++) {
+		const struct am_store_item *h = &it[renew[i]];
+
+		if ((rc = q_expire(st, "mask:", h->value, h->value_len,
+		    r->ttl)) ||
+		    (rc = q_expire(st, "unmask:", h->key, h->key_len, r->ttl)))
+			goto out;
+	}
+	if (nrenew && (rc = flush_lenient(st, 0)))
+		goto out;
 	if (copy_duplicates(it, n, uniq, first))
 		rc = nomem(st);
 out:
@@ -1472,6 +1692,717 @@ am_store_redis_round_trips(const struct am_store *st)
 	if (!st || st->ops != &am_store_redis_ops || !(r = st->priv))
 		return 0;
 	return r->round_trips;
+}
+
+/*
+ * The operator side: statistics, scans, removal and the lock, for
+ * awsmask-stats and awsmask-cleanup.
+ */
+
+static int
+r_readonly(const struct am_store *st)
+{
+	return ((const struct redis *)st->priv)->ro;
+}
+
+static int
+redis_flush_stats(struct am_store *st)
+{
+	size_t nq;
+	int rc;
+
+	if ((rc = usable(st)) || r_readonly(st) || (rc = q_proc(st, &nq)) ||
+	    !nq)
+		return rc;
+	if ((rc = flush_lenient(st, 0)))
+		return rc;
+	proc_done(st);
+	return AWSMASK_OK;
+}
+
+/* The value of `field:` in an INFO reply, or -1. */
+static long long
+info_num(const redisReply *rep, const char *field)
+{
+	char want[64];
+	const char *p;
+
+	if (rep->type != REDIS_REPLY_STRING)
+		return -1;
+	snprintf(want, sizeof(want), "\n%s:", field);
+	if (!(p = strstr(rep->str, want)))
+		return -1;
+	return strtoll(p + strlen(want), NULL, 10);
+}
+
+static void
+info_str(const redisReply *rep, const char *field, char *out, size_t size)
+{
+	char want[64];
+	const char *p;
+	size_t n;
+
+	if (rep->type != REDIS_REPLY_STRING)
+		return;
+	snprintf(want, sizeof(want), "\n%s:", field);
+	if (!(p = strstr(rep->str, want)))
+		return;
+	p += strlen(want);
+	n = strcspn(p, "\r\n");
+	if (n >= size)
+		n = size - 1;
+	memcpy(out, p, n);
+	out[n] = '\0';
+}
+
+/* A counter reply: a number in a string or an integer; 0 otherwise. */
+static unsigned long long
+count_of(const redisReply *rep)
+{
+	if (rep->type == REDIS_REPLY_INTEGER)
+		return rep->integer > 0 ? (unsigned long long)rep->integer : 0;
+	if (rep->type == REDIS_REPLY_STRING)
+		return strtoull(rep->str, NULL, 10);
+	return 0;
+}
+
+/*
+ * One round trip.  A reply the server refuses (an ACL without INFO, a
+ * key of another type) leaves its figure unknown or zero: statistics
+ * are not worth failing for.
+ */
+static int
+redis_info(struct am_store *st, struct am_store_info *info)
+{
+	struct redis *r = st->priv;
+	struct words w = { 0 };
+	size_t i, at;
+	char key[64];
+	int rc;
+
+	/* Figures of this run first, so that they are in what is read. */
+	if ((rc = redis_flush_stats(st)))
+		return rc;
+	word_str(&w, "INFO");
+	word_str(&w, "memory");
+	if ((rc = queue_words(st, &w)))
+		return rc;
+	w.v[1] = "stats";
+	w.len[1] = 5;
+	if ((rc = queue_words(st, &w)) || (rc = q_begin(st, 3)) ||
+	    (rc = q_str(st, "HGET")) ||
+	    (rc = q_arg(st, st->ns, "stats:counts", 12)) ||
+	    (rc = q_str(st, "total_mappings")))
+		return rc;
+	for (i = 0; i < AM_DAILY_DAYS; i++) {
+		snprintf(key, sizeof(key), "stats:counts:%s", info->day[i]);
+		if ((rc = q_begin(st, 3)) || (rc = q_str(st, "HGET")) ||
+		    (rc = q_arg(st, st->ns, key, strlen(key))) ||
+		    (rc = q_str(st, "daily_mappings")))
+			return rc;
+	}
+	if ((rc = q_get(st, "stats:cache:hits", "", 0)) ||
+	    (rc = q_get(st, "stats:cache:misses", "", 0)) ||
+	    (rc = q_begin(st, 2 + am_nproc_fields)) ||
+	    (rc = q_str(st, "HMGET")) ||
+	    (rc = q_arg(st, st->ns, "stats:processing", 16)))
+		return rc;
+	for (i = 0; i < am_nproc_fields; i++)
+		if ((rc = q_str(st, am_proc_fields[i].name)))
+			return rc;
+	if ((rc = flush_raw(st)))
+		return rc;
+	at = 0;
+	info->used_memory = info_num(r->rep[at], "used_memory");
+	info->maxmemory = info_num(r->rep[at], "maxmemory");
+	info_str(r->rep[at], "maxmemory_policy", info->policy,
+	    sizeof(info->policy));
+	info->evicted_keys = info_num(r->rep[++at], "evicted_keys");
+	info->total_created = count_of(r->rep[++at]);
+	for (i = 0; i < AM_DAILY_DAYS; i++)
+		info->daily[i] = count_of(r->rep[++at]);
+	info->cache_hits = count_of(r->rep[++at]);
+	info->cache_misses = count_of(r->rep[++at]);
+	if (r->rep[++at]->type == REDIS_REPLY_ARRAY &&
+	    r->rep[at]->elements == am_nproc_fields)
+		for (i = 0; i < am_nproc_fields; i++)
+			AM_PROC_FIELD(&info->proc, i) =
+			    count_of(r->rep[at]->element[i]);
+	return AWSMASK_OK;
+}
+
+/*
+ * The scan.  Each step is one SCAN (MATCH <ns>*, a large COUNT) and two
+ * or three pipelines: the values of the mask: and unmask: keys it
+ * returned (MGET, and PTTL when last use is wanted), then the other
+ * direction of each (MGET), then the PTTL of the unmask: halves found
+ * orphaned.  Memory is one step's keys.  MGET takes keys of any slot on
+ * one server; a Redis Cluster backend would GET key by key on each
+ * master instead.
+ */
+#define SCAN_COUNT "5000"
+#define MGET_CHUNK 500
+
+struct rref {
+	size_t off, len;	/* in rscan.buf; len SIZE_MAX: no value */
+};
+
+struct rscan {
+	char cursor[32];
+	int last;		/* SCAN came back to cursor 0 */
+	char *match;		/* <ns, escaped>* */
+	struct am_buf buf;	/* the step's keys and values */
+	struct rref *mk, *mv, *uk, *uv;	/* mask: and unmask: keys, values */
+	long long *mp, *up;	/* their PTTLs */
+	size_t nm, nu, cap;
+	struct am_entry *e;
+	size_t ne, cape;
+};
+
+static void
+rscan_free(struct rscan *x)
+{
+	if (!x)
+		return;
+	am_free(x->match);
+	am_buf_free(&x->buf);
+	am_free(x->mk);
+	am_free(x->mv);
+	am_free(x->uk);
+	am_free(x->uv);
+	am_free(x->mp);
+	am_free(x->up);
+	am_free(x->e);
+	am_free(x);
+}
+
+static int
+rscan_grow(struct am_store *st, struct rscan *x, size_t n)
+{
+	struct rref **refs[] = { &x->mk, &x->mv, &x->uk, &x->uv };
+	long long **ps[] = { &x->mp, &x->up };
+	size_t i;
+
+	if (n <= x->cap)
+		return AWSMASK_OK;
+	for (i = 0; i < AM_ARRAY_SIZE(refs); i++) {
+		struct rref *p = am_realloc(*refs[i], n * sizeof(**refs[i]));
+
+		if (!p)
+			return nomem(st);
+		*refs[i] = p;
+	}
+	for (i = 0; i < AM_ARRAY_SIZE(ps); i++) {
+		long long *p = am_realloc(*ps[i], n * sizeof(**ps[i]));
+
+		if (!p)
+			return nomem(st);
+		*ps[i] = p;
+	}
+	x->cap = n;
+	return AWSMASK_OK;
+}
+
+static int
+keep(struct am_store *st, struct rscan *x, const char *p, size_t n,
+    struct rref *ref)
+{
+	ref->off = x->buf.len;
+	ref->len = n;
+	if (am_buf_add(&x->buf, p, n) < 0)
+		return nomem(st);
+	return AWSMASK_OK;
+}
+
+static const char *
+at_of(const struct rscan *x, const struct rref *ref)
+{
+	return x->buf.buf + ref->off;
+}
+
+/* Queue MGET <ns><space><key> for the refs of a list that have one. */
+static int
+q_mget(struct am_store *st, const struct rscan *x, const char *space,
+    const struct rref *keys, size_t n, size_t *ncmd)
+{
+	char pre[128];
+	size_t i, j, k;
+	int rc;
+
+	snprintf(pre, sizeof(pre), "%s%s", st->ns, space);
+	*ncmd = 0;
+	for (i = 0; i < n; i = j) {
+		for (j = i, k = 0; j < n && k < MGET_CHUNK; j++)
+			k += keys[j].len != SIZE_MAX;
+		if (!k)
+			continue;
+		if ((rc = q_begin(st, 1 + k)) || (rc = q_str(st, "MGET")))
+			return rc;
+		for (k = i; k < j; k++)
+			if (keys[k].len != SIZE_MAX && (rc = q_arg(st, pre,
+			    at_of(x, &keys[k]), keys[k].len)))
+				return rc;
+		(*ncmd)++;
+	}
+	return AWSMASK_OK;
+}
+
+/*
+ * Read the replies of q_mget() from r->rep[*at]: out[i] gets the value
+ * of keys[i] (copied), or SIZE_MAX length; with cmp set, instead, out[i]
+ * is only compared: same[i] says whether it equals cmp[i].
+ */
+static int
+read_mget(struct am_store *st, struct rscan *x, size_t *at,
+    const struct rref *keys, size_t n, struct rref *out,
+    const struct rref *cmp, char *eq)
+{
+	struct redis *r = st->priv;
+	size_t i = 0, e = 0;
+	const redisReply *rep = NULL;
+
+	for (i = 0; i < n; i++) {
+		const redisReply *v;
+
+		if (out)
+			out[i].len = SIZE_MAX;
+		if (eq)
+			eq[i] = 0;
+		if (keys[i].len == SIZE_MAX)
+			continue;
+		if (!rep || e == rep->elements) {
+			rep = r->rep[(*at)++];
+			e = 0;
+			if (rep->type != REDIS_REPLY_ARRAY)
+				return rep->type == REDIS_REPLY_ERROR ?
+				    refused(st, NULL, rep) :
+				    unexpected(st, "MGET");
+		}
+		v = rep->element[e++];
+		if (v->type != REDIS_REPLY_STRING)
+			continue;
+		if (out && keep(st, x, v->str, v->len, &out[i]))
+			return st->err.code;
+		if (eq)
+			eq[i] = v->len == cmp[i].len &&
+			    !memcmp(v->str, at_of(x, &cmp[i]), v->len);
+	}
+	return AWSMASK_OK;
+}
+
+static long long
+used_of(const struct am_store *st, long long now, long long pttl)
+{
+	long long life = st->ttl > 0 ? st->ttl : DEFAULT_TTL;
+
+	return pttl < 0 ? 0 : now - life + pttl / 1000;
+}
+
+/* One SCAN: the step's keys into x, sorted by direction. */
+static int
+scan_keys(struct am_store *st, struct rscan *x, unsigned long long *seen)
+{
+	struct redis *r = st->priv;
+	const redisReply *rep, *keys;
+	char mpre[128], upre[128];
+	size_t i, ml, ul;
+	int rc;
+
+	if ((rc = q_begin(st, 6)) || (rc = q_str(st, "SCAN")) ||
+	    (rc = q_str(st, x->cursor)) || (rc = q_str(st, "MATCH")) ||
+	    (rc = q_str(st, x->match)) || (rc = q_str(st, "COUNT")) ||
+	    (rc = q_str(st, SCAN_COUNT)) || (rc = flush(st)))
+		return rc;
+	rep = r->rep[0];
+	if (rep->type != REDIS_REPLY_ARRAY || rep->elements != 2 ||
+	    rep->element[0]->type != REDIS_REPLY_STRING ||
+	    rep->element[0]->len >= sizeof(x->cursor) ||
+	    rep->element[1]->type != REDIS_REPLY_ARRAY)
+		return unexpected(st, "SCAN");
+	memcpy(x->cursor, rep->element[0]->str, rep->element[0]->len);
+	x->cursor[rep->element[0]->len] = '\0';
+	x->last = !strcmp(x->cursor, "0");
+	keys = rep->element[1];
+	*seen += keys->elements;
+	if ((rc = rscan_grow(st, x, keys->elements)))
+		return rc;
+	ml = (size_t)snprintf(mpre, sizeof(mpre), "%smask:", st->ns);
+	ul = (size_t)snprintf(upre, sizeof(upre), "%sunmask:", st->ns);
+	am_buf_reset(&x->buf);
+	x->nm = x->nu = 0;
+	for (i = 0; i < keys->elements; i++) {
+		const redisReply *k = keys->element[i];
+
+		if (k->type != REDIS_REPLY_STRING)
+			return unexpected(st, "SCAN");
+		if (k->len > ml && !memcmp(k->str, mpre, ml))
+			rc = keep(st, x, k->str + ml, k->len - ml, &x->mk[x->nm++]);
+		else if (k->len > ul && !memcmp(k->str, upre, ul))
+			rc = keep(st, x, k->str + ul, k->len - ul, &x->uk[x->nu++]);
+		if (rc)
+			return rc;
+	}
+	return AWSMASK_OK;
+}
+
+static int
+add_entry(struct am_store *st, struct rscan *x, int state,
+    const struct rref *o, const struct rref *t, long long used)
+{
+	struct am_entry *e;
+
+	if (x->ne == x->cape) {
+		size_t cap = x->cape ? 2 * x->cape : 256;
+
+		if (!(e = am_realloc(x->e, cap * sizeof(*e))))
+			return nomem(st);
+		x->e = e;
+		x->cape = cap;
+	}
+	e = &x->e[x->ne++];
+	memset(e, 0, sizeof(*e));
+	e->state = state;
+	/* Offsets for now: pointers once the buffer stops growing. */
+	e->original = (const char *)o->off;
+	e->original_len = o->len;
+	e->token = (const char *)t->off;
+	e->token_len = t->len;
+	e->used = used;
+	return AWSMASK_OK;
+}
+
+static int
+redis_scan(struct am_store *st, struct am_scan *sc)
+{
+	struct redis *r = st->priv;
+	struct rscan *x = sc->priv;
+	long long now = am_store_now();
+	size_t i, at, nq, *orph = NULL, norph = 0;
+	char *meq = NULL, *ueq = NULL;
+	int rc, want = sc->flags & AM_SCAN_USED;
+	int cand = sc->flags & AM_SCAN_CANDIDATES;
+
+	if ((rc = usable(st)))
+		return rc;
+	if (!x) {
+		struct words w = { 0 };
+		struct am_buf m = AM_BUF_INIT;
+		const char *p;
+
+		if (!(x = am_calloc(1, sizeof(*x))))
+			return nomem(st);
+		sc->priv = x;
+		strcpy(x->cursor, "0");
+		for (p = st->ns; *p; p++)
+			if ((strchr("*?[]\\", *p) && am_buf_add(&m, "\\", 1) < 0) ||
+			    am_buf_add(&m, p, 1) < 0)
+				break;
+		if (*p || am_buf_add(&m, "*", 1) < 0) {
+			am_buf_free(&m);
+			return nomem(st);
+		}
+		x->match = am_buf_release(&m, NULL);
+		word_str(&w, "DBSIZE");
+		if ((rc = queue_words(st, &w)) || (rc = flush(st)))
+			return rc;
+		sc->total = count_of(r->rep[0]);
+	}
+	x->ne = 0;
+	/* SCAN until a step has mapping keys, or the walk ends. */
+	do {
+		if ((rc = scan_keys(st, x, &sc->seen)))
+			return rc;
+	} while (!x->nm && !x->nu && !x->last);
+	sc->done = x->last;
+	if (cand)
+		x->nu = 0;	/* unmask: sides are not candidates */
+	if (!x->nm && !x->nu)
+		return AWSMASK_OK;
+
+	/* Their values, and when the mask: side was last renewed. */
+	if ((rc = q_mget(st, x, "mask:", x->mk, x->nm, &nq)) ||
+	    (rc = q_mget(st, x, "unmask:", x->uk, x->nu, &nq)))
+		return rc;
+	for (i = 0; want && i < x->nm; i++)
+		if ((rc = queue(st, "PTTL", "mask:", at_of(x, &x->mk[i]),
+		    x->mk[i].len, NULL)))
+			return rc;
+	if ((rc = flush_raw(st)))
+		return rc;
+	at = 0;
+	if ((rc = read_mget(st, x, &at, x->mk, x->nm, x->mv, NULL, NULL)) ||
+	    (rc = read_mget(st, x, &at, x->uk, x->nu, x->uv, NULL, NULL)))
+		return rc;
+	for (i = 0; i < x->nm; i++) {
+		x->mp[i] = -1;
+		if (want) {
+			if (r->rep[at]->type != REDIS_REPLY_INTEGER)
+				return unexpected(st, "PTTL");
+			x->mp[i] = r->rep[at++]->integer;
+		}
+	}
+
+	/* The other direction of each: does it point back? */
+	if (!(meq = am_malloc(x->nm + 1)) || !(ueq = am_malloc(x->nu + 1)) ||
+	    !(orph = am_calloc(x->nu + 1, sizeof(*orph)))) {
+		rc = nomem(st);
+		goto out;
+	}
+	if (cand)
+		memset(meq, 1, x->nm);	/* remove() checks, atomically */
+	else if ((rc = q_mget(st, x, "unmask:", x->mv, x->nm, &nq)) ||
+	    (rc = q_mget(st, x, "mask:", x->uv, x->nu, &nq)) ||
+	    (rc = flush_raw(st)))
+		goto out;
+	at = 0;
+	if (!cand && ((rc = read_mget(st, x, &at, x->mv, x->nm, NULL, x->mk,
+	    meq)) || (rc = read_mget(st, x, &at, x->uv, x->nu, NULL, x->uk,
+	    ueq))))
+		goto out;
+	for (i = 0; i < x->nm; i++) {
+		if (x->mv[i].len == SIZE_MAX)
+			continue;	/* went meanwhile */
+		if ((rc = add_entry(st, x, meq[i] ? AM_ENTRY_PAIR :
+		    AM_ENTRY_ORPHAN_MASK, &x->mk[i], &x->mv[i],
+		    want ? used_of(st, now, x->mp[i]) : 0)))
+			goto out;
+	}
+	for (i = 0; i < x->nu; i++)
+		if (x->uv[i].len != SIZE_MAX && !ueq[i])
+			orph[norph++] = i;
+
+	/* When the orphaned unmask: halves were last renewed. */
+	for (i = 0; want && i < norph; i++)
+		if ((rc = queue(st, "PTTL", "unmask:", at_of(x, &x->uk[orph[i]]),
+		    x->uk[orph[i]].len, NULL)))
+			goto out;
+	if (want && norph && (rc = flush(st)))
+		goto out;
+	for (i = 0; i < norph; i++) {
+		long long pttl = -1;
+
+		if (want) {
+			if (r->rep[i]->type != REDIS_REPLY_INTEGER) {
+				rc = unexpected(st, "PTTL");
+				goto out;
+			}
+			pttl = r->rep[i]->integer;
+		}
+		if ((rc = add_entry(st, x, AM_ENTRY_ORPHAN_UNMASK,
+		    &x->uv[orph[i]], &x->uk[orph[i]],
+		    want ? used_of(st, now, pttl) : 0)))
+			goto out;
+	}
+	for (i = 0; i < x->ne; i++) {
+		x->e[i].original = x->buf.buf + (size_t)x->e[i].original;
+		x->e[i].token = x->buf.buf + (size_t)x->e[i].token;
+	}
+	sc->entries = x->e;
+	sc->n = x->ne;
+out:
+	am_free(meq);
+	am_free(ueq);
+	am_free(orph);
+	return rc;
+}
+
+static void
+redis_scan_end(struct am_store *st, struct am_scan *sc)
+{
+	(void)st;
+	rscan_free(sc->priv);
+	sc->priv = NULL;
+}
+
+/*
+ * Removal, each entry atomically on the server: KEYS[1] is the key to
+ * remove and ARGV[1] the value it was scanned with; KEYS[2] is the other
+ * direction and ARGV[2] the value that would make the two agree.
+ * ARGV[3] is the largest PTTL (ms) a key may have and still be unused
+ * since the cut-off (a key without expiry is the oldest); ARGV[4] is 1
+ * to remove a pair (both keys, which must agree and both be unused) and
+ * 0 a half (which must still disagree).  Only KEYS are touched: a
+ * script of one key's slot at a time would do on a cluster for halves.
+ */
+static const char remove_lua[] =
+	"local v = redis.call('GET', KEYS[1])\n"
+	"if v ~= ARGV[1] then return 0 end\n"
+	"local lim = tonumber(ARGV[3])\n"
+	"local p = redis.call('PTTL', KEYS[1])\n"
+	"if p >= 0 and p > lim then return 0 end\n"
+	"local w = redis.call('GET', KEYS[2])\n"
+	"if ARGV[4] == '1' then\n"
+	"  if w ~= ARGV[2] then return 0 end\n"
+	"  p = redis.call('PTTL', KEYS[2])\n"
+	"  if p >= 0 and p > lim then return 0 end\n"
+	"  return redis.call('DEL', KEYS[1], KEYS[2])\n"
+	"end\n"
+	"if w == ARGV[2] then return 0 end\n"
+	"return redis.call('DEL', KEYS[1])\n";
+
+static int
+load_remove(struct am_store *st)
+{
+	struct redis *r = st->priv;
+	const redisReply *rep;
+	int rc;
+
+	if (r->remove_sha[0])
+		return AWSMASK_OK;
+	if ((rc = q_begin(st, 3)) || (rc = q_str(st, "SCRIPT")) ||
+	    (rc = q_str(st, "LOAD")) || (rc = q_str(st, remove_lua)) ||
+	    (rc = flush(st)))
+		return rc;
+	rep = r->rep[0];
+	if (rep->type != REDIS_REPLY_STRING || rep->len >= sizeof(r->remove_sha))
+		return unexpected(st, "SCRIPT LOAD");
+	memcpy(r->remove_sha, rep->str, rep->len);
+	r->remove_sha[rep->len] = '\0';
+	return AWSMASK_OK;
+}
+
+/* Queue the script for e (by its SHA, or whole). */
+static int
+q_remove(struct am_store *st, const struct am_entry *e, const char *lim,
+    int whole)
+{
+	struct redis *r = st->priv;
+	int half_unmask = e->state == AM_ENTRY_ORPHAN_UNMASK, rc;
+	const char *k1 = half_unmask ? "unmask:" : "mask:";
+	const char *k2 = half_unmask ? "mask:" : "unmask:";
+	const char *a1 = half_unmask ? e->token : e->original;
+	size_t a1len = half_unmask ? e->token_len : e->original_len;
+	const char *a2 = half_unmask ? e->original : e->token;
+	size_t a2len = half_unmask ? e->original_len : e->token_len;
+	char pre1[128], pre2[128];
+
+	snprintf(pre1, sizeof(pre1), "%s%s", st->ns, k1);
+	snprintf(pre2, sizeof(pre2), "%s%s", st->ns, k2);
+	/* KEYS[1] = k1 + a1, its value a2; KEYS[2] = k2 + a2, value a1. */
+	if ((rc = q_begin(st, 9)) ||
+	    (rc = q_str(st, whole ? "EVAL" : "EVALSHA")) ||
+	    (rc = q_str(st, whole ? remove_lua : r->remove_sha)) ||
+	    (rc = q_str(st, "2")) || (rc = q_arg(st, pre1, a1, a1len)) ||
+	    (rc = q_arg(st, pre2, a2, a2len)) ||
+	    (rc = q_arg(st, NULL, a2, a2len)) ||
+	    (rc = q_arg(st, NULL, a1, a1len)) || (rc = q_str(st, lim)) ||
+	    (rc = q_str(st, e->state == AM_ENTRY_PAIR ? "1" : "0")))
+		return rc;
+	return AWSMASK_OK;
+}
+
+static int
+redis_remove(struct am_store *st, struct am_entry *e, size_t n,
+    long long used_before)
+{
+	struct redis *r = st->priv;
+	long long life = st->ttl > 0 ? st->ttl : DEFAULT_TTL;
+	long long idle = am_store_now() - used_before;
+	size_t i, k, *again = NULL, nagain = 0;
+	char lim[32];
+	int rc, pass;
+
+	if ((rc = usable(st)) || (rc = load_remove(st)))
+		return rc;
+	/* A key renewed at t has PTTL life - (now - t): unused since
+	 * used_before means PTTL <= life - idle. */
+	snprintf(lim, sizeof(lim), "%lld",
+	    idle > life ? -1 : (life - idle) * 1000);
+	if (!(again = am_calloc(n + 1, sizeof(*again))))
+		return nomem(st);
+	for (i = 0; i < n; i++)
+		if (e[i].state != AM_ENTRY_EXPIRED)
+			again[nagain++] = i;
+	/* The second pass sends the script whole where the server forgot
+	 * it (SCRIPT FLUSH, a restart) between load and use. */
+	for (pass = 0; pass < 2 && nagain; pass++) {
+		size_t nq = nagain;
+
+		for (k = 0; k < nq; k++)
+			if ((rc = q_remove(st, &e[again[k]], lim, pass)))
+				goto out;
+		if ((rc = flush_raw(st)))
+			goto out;
+		nagain = 0;
+		for (k = 0; k < nq; k++) {
+			const redisReply *rep = r->rep[k];
+
+			if (rep->type == REDIS_REPLY_INTEGER)
+				e[again[k]].removed = rep->integer > 0;
+			else if (rep->type == REDIS_REPLY_ERROR && !pass &&
+			    !strncmp(rep->str, "NOSCRIPT", 8))
+				again[nagain++] = again[k];
+			else {
+				rc = rep->type == REDIS_REPLY_ERROR ?
+				    refused(st, "cannot remove: ", rep) :
+				    unexpected(st, "EVALSHA");
+				goto out;
+			}
+		}
+		if (nagain)
+			r->remove_sha[0] = '\0';
+	}
+out:
+	am_free(again);
+	return rc;
+}
+
+static const char extend_lua[] =
+	"if redis.call('GET', KEYS[1]) == ARGV[1] then\n"
+	"  return redis.call('PEXPIRE', KEYS[1], ARGV[2])\n"
+	"end\n"
+	"return 0\n";
+static const char release_lua[] =
+	"if redis.call('GET', KEYS[1]) == ARGV[1] then\n"
+	"  return redis.call('DEL', KEYS[1])\n"
+	"end\n"
+	"return 0\n";
+
+/*
+ * SET NX PX takes the lock; extending and releasing compare the owner
+ * and act in one script, so that a run never frees a lock another run
+ * took after its own lease ran out.
+ */
+static int
+redis_lock(struct am_store *st, enum am_lock_op op, const char *lname,
+    const char *owner, long long ms, int *got)
+{
+	struct redis *r = st->priv;
+	const redisReply *rep;
+	char pre[128], num[24];
+	int rc;
+
+	if ((rc = usable(st)))
+		return rc;
+	snprintf(pre, sizeof(pre), "%slock:", st->ns);
+	snprintf(num, sizeof(num), "%lld", ms);
+	if (op == AM_LOCK_TAKE)
+		rc = q_begin(st, 6) || q_str(st, "SET") ||
+		    q_arg(st, pre, lname, strlen(lname)) || q_str(st, owner) ||
+		    q_str(st, "NX") || q_str(st, "PX") || q_str(st, num);
+	else
+		rc = q_begin(st, op == AM_LOCK_EXTEND ? 6 : 5) ||
+		    q_str(st, "EVAL") ||
+		    q_str(st, op == AM_LOCK_EXTEND ? extend_lua : release_lua) ||
+		    q_str(st, "1") || q_arg(st, pre, lname, strlen(lname)) ||
+		    q_str(st, owner) ||
+		    (op == AM_LOCK_EXTEND && q_str(st, num));
+	if (rc)
+		return st->err.code ? (int)st->err.code : nomem(st);
+	if ((rc = flush_raw(st)))
+		return rc;
+	rep = r->rep[0];
+	if (rep->type == REDIS_REPLY_ERROR)
+		return refused(st, "cannot lock: ", rep);
+	if (op == AM_LOCK_TAKE) {
+		if ((*got = set_done(rep)) < 0)
+			return unexpected(st, "SET");
+		return AWSMASK_OK;
+	}
+	if (rep->type != REDIS_REPLY_INTEGER)
+		return unexpected(st, "EVAL");
+	*got = rep->integer > 0;
+	return AWSMASK_OK;
 }
 
 static int
@@ -1572,13 +2503,19 @@ redis_counters_raise(struct am_store *st, const char *const *prefix,
 }
 
 const struct am_store_ops am_store_redis_ops = {
-	"redis",
-	redis_open,
-	redis_mask_many,
-	redis_unmask_many,
-	redis_ping,
-	redis_close,
-	redis_meta_init,
-	redis_counters_raise,
-	redis_check,
+	.scheme = "redis",
+	.open = redis_open,
+	.mask_many = redis_mask_many,
+	.unmask_many = redis_unmask_many,
+	.ping = redis_ping,
+	.close = redis_close,
+	.info = redis_info,
+	.scan = redis_scan,
+	.scan_end = redis_scan_end,
+	.remove = redis_remove,
+	.lock = redis_lock,
+	.flush_stats = redis_flush_stats,
+	.meta_init = redis_meta_init,
+	.counters_raise = redis_counters_raise,
+	.check = redis_check,
 };

@@ -2,29 +2,44 @@
  * store_sqlite.c - the embedded default store ("sqlite:PATH",
  * "sqlite:///ABSOLUTE/PATH"): one SQLite file that many processes share.
  *
- * How it stays a bijection under concurrency: mask_many runs each batch
- * in one BEGIN IMMEDIATE transaction, so writers take turns and a
- * counter is read, bumped and used by one process at a time.  The
- * UNIQUE constraints on mappings.original (the primary key) and
- * mappings.token make any bug that would break the bijection fail
- * loudly instead.  Counters only grow: an expired mapping is deleted but
- * its number is never handed out again.
+ * How it stays a bijection under concurrency: every write happens in a
+ * BEGIN IMMEDIATE transaction, so writers take turns and a counter is
+ * read, bumped and used by one process at a time.  The UNIQUE
+ * constraints on mappings.original (the primary key) and mappings.token
+ * make any bug that would break the bijection fail loudly instead.
+ * Counters only grow: an expired mapping is deleted but its number is
+ * never handed out again.  One row holds both directions, so this store
+ * has no orphaned halves.
  *
- * Schema version 2 (PRAGMA user_version; bump it and add a step to
+ * A hit is a read: a batch first looks its items up in a read
+ * transaction, and only the misses and the stale hits (last renewed
+ * am_store_refresh_interval() ago or more) go on to one write
+ * transaction, which looks them up again, renews the stale ones (expires
+ * and used together), creates the missing ones and adds the statistics.
+ * After a batch that created mappings the next one starts with the
+ * write transaction: a run of new identifiers pays for one pass.
+ *
+ * Schema version 3 (PRAGMA user_version; bump it and add a step to
  * migrate() when it changes):
  *	mappings(original BLOB PRIMARY KEY, token TEXT NOT NULL UNIQUE,
- *	    prefix TEXT NOT NULL, kind TEXT, created INTEGER, expires INTEGER)
+ *	    prefix TEXT NOT NULL, kind TEXT, created INTEGER, expires INTEGER,
+ *	    used INTEGER)
  *	counters(prefix TEXT PRIMARY KEY, n INTEGER NOT NULL)
  *	stats(kind TEXT PRIMARY KEY, n INTEGER): mappings created per kind,
- *	    and the row 'total_mappings'
+ *	    'total_mappings', 'daily:YYYY-MM-DD', 'processing:<field>', and
+ *	    'cache:hits' / 'cache:misses'
+ *	locks(name TEXT PRIMARY KEY, owner TEXT NOT NULL, expires INTEGER
+ *	    NOT NULL): awsmask-cleanup's lease
  *	meta(key TEXT PRIMARY KEY, value TEXT): 'id', the store's identity
- *	    (store_ident.c), and 'created'.  Version 1 had no meta table.
+ *	    (store_ident.c), and 'created'
+ * Times are seconds since the epoch; a mapping is live while
+ * expires > now, and `used` is when it was last renewed.  Version 1 had
+ * no `used`, no locks and no meta, and an index on expires that nothing
+ * read; version 2 had the meta table only.
  *
  * The file and its folder must be ours and writable by nobody else: a
  * database another user could write is a way to make our awsunmask
  * print their text (am_trust_path()).
- * Times are seconds since the epoch; a mapping is live while
- * expires > now.
  *
  * No message ever carries an original: only the path and SQLite's own
  * reason, which names tables and columns, never values.
@@ -42,12 +57,13 @@
 
 #include <sqlite3.h>
 
-#define SCHEMA_VERSION 2
 /* Many processes may share the file: wait at least this long for it. */
 #define MIN_BUSY_MS 10000
 /* Tries of BEGIN (and of switching to WAL) that still find it busy
  * after the busy timeout. */
 #define BUSY_TRIES 3
+
+#define SCHEMA_VERSION 3
 /* Digest candidates tried before giving up (a collision is rare). */
 #define DIGEST_TRIES 64
 
@@ -56,13 +72,13 @@ enum {
 	S_BEGIN_WRITE,
 	S_COMMIT,
 	S_ROLLBACK,
-	S_HIT,
+	S_LOOKUP,
+	S_TOUCH,
 	S_DROP,
 	S_COUNT,
 	S_INSERT,
 	S_STAT,
 	S_UNMASK,
-	S_UNMASK_RO,
 	S_META_INIT,
 	S_META_GET,
 	S_RAISE,
@@ -75,21 +91,21 @@ static const char *const sql[NSTMT] = {
 	[S_BEGIN_WRITE] = "BEGIN IMMEDIATE",
 	[S_COMMIT] = "COMMIT",
 	[S_ROLLBACK] = "ROLLBACK",
-	/* A live mapping: refresh it and give its token. */
-	[S_HIT] = "UPDATE mappings SET expires = ?2"
-	    " WHERE original = ?1 AND expires > ?3 RETURNING token",
+	[S_LOOKUP] = "SELECT token, expires, used FROM mappings"
+	    " WHERE original = ?1",
+	/* Renew a stale mapping, both directions (one row). */
+	[S_TOUCH] = "UPDATE mappings SET expires = ?2, used = ?3"
+	    " WHERE original = ?1",
 	[S_DROP] = "DELETE FROM mappings WHERE original = ?1",
-	[S_COUNT] = "INSERT INTO counters(prefix, n) VALUES (?1, 1)"
-	    " ON CONFLICT(prefix) DO UPDATE SET n = n + 1 RETURNING n",
+	/* Reserve ?2 numbers of a prefix at once: the last is returned. */
+	[S_COUNT] = "INSERT INTO counters(prefix, n) VALUES (?1, ?2)"
+	    " ON CONFLICT(prefix) DO UPDATE SET n = n + ?2 RETURNING n",
 	[S_INSERT] = "INSERT INTO mappings(original, token, prefix, kind,"
-	    " created, expires) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-	[S_STAT] = "INSERT INTO stats(kind, n) VALUES (?1, 1)"
-	    " ON CONFLICT(kind) DO UPDATE SET n = n + 1",
-	[S_UNMASK] = "UPDATE mappings SET expires = ?2"
-	    " WHERE token = ?1 AND expires > ?3 RETURNING original",
-	/* A read-only file can still be unmasked, without the refresh. */
-	[S_UNMASK_RO] = "SELECT original FROM mappings"
-	    " WHERE token = ?1 AND expires > ?2",
+	    " created, expires, used) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?5)",
+	[S_STAT] = "INSERT INTO stats(kind, n) VALUES (?1, ?2)"
+	    " ON CONFLICT(kind) DO UPDATE SET n = n + ?2",
+	[S_UNMASK] = "SELECT original, expires, used FROM mappings"
+	    " WHERE token = ?1",
 	[S_META_INIT] = "INSERT OR IGNORE INTO meta(key, value)"
 	    " VALUES ('id', ?1), ('created', ?2)",
 	[S_META_GET] = "SELECT value FROM meta WHERE key = 'id'",
@@ -100,7 +116,11 @@ static const char *const sql[NSTMT] = {
 	[S_TAKEN] = "SELECT 1 FROM mappings WHERE token = ?1",
 };
 
-#define META_TABLE \
+#define LOCKS_META \
+	"CREATE TABLE IF NOT EXISTS locks (" \
+	" name TEXT PRIMARY KEY," \
+	" owner TEXT NOT NULL," \
+	" expires INTEGER NOT NULL);" \
 	"CREATE TABLE IF NOT EXISTS meta (" \
 	" key TEXT PRIMARY KEY," \
 	" value TEXT);"
@@ -112,28 +132,44 @@ static const char schema[] =
 	" prefix TEXT NOT NULL,"
 	" kind TEXT,"
 	" created INTEGER,"
-	" expires INTEGER);"
-	"CREATE INDEX IF NOT EXISTS mappings_expires ON mappings(expires);"
+	" expires INTEGER,"
+	" used INTEGER);"
 	"CREATE TABLE IF NOT EXISTS counters ("
 	" prefix TEXT PRIMARY KEY,"
 	" n INTEGER NOT NULL);"
 	"CREATE TABLE IF NOT EXISTS stats ("
 	" kind TEXT PRIMARY KEY,"
 	" n INTEGER);"
-	META_TABLE
-	"PRAGMA user_version = 2;";
+	LOCKS_META
+	"PRAGMA user_version = 3;";
 
-/* Version 1 to 2: the store's identity. */
-static const char migrate_1_2[] = META_TABLE "PRAGMA user_version = 2;";
+/*
+ * From version 1 or 2 (2 is 1 with the meta table): `used`, estimated
+ * from what the lifetime (%lld) can tell, the locks and the meta table.
+ */
+static const char upgrade_used[] =
+	"ALTER TABLE mappings ADD COLUMN used INTEGER;"
+	"UPDATE mappings SET used = max(coalesce(created, 0),"
+	" coalesce(expires, 0) - %lld);"
+	"DROP INDEX IF EXISTS mappings_expires;";
+static const char upgrade_rest[] = LOCKS_META "PRAGMA user_version = 3;";
 
 struct sq {
 	sqlite3 *db;
 	char *path;
 	int readonly;		/* the file could only be opened for reading */
+	int write_first;	/* the last batch created mappings */
 	int norefresh;		/* unmask without writing (full disk...) */
-	long long version;	/* the file's schema version */
-	int last_error;		/* SQLite's code of the last failed batch */
+	int last_error;		/* SQLite's code of the last failure */
 	sqlite3_stmt *stmt[NSTMT];
+	/* Scratch of a batch, kept between batches. */
+	size_t *todo, *miss;
+	size_t cap;
+	/* The scan's cursor and the bytes of its step. */
+	long long scan_rowid;
+	struct am_entry *ents;
+	size_t nents;
+	struct am_buf scanbuf;
 };
 
 /* Record SQLite's reason for the last failure on the connection. */
@@ -290,34 +326,40 @@ use_wal(struct am_store *st)
 }
 
 /*
- * Create the schema in a fresh file, or check that an existing one is a
- * version this code knows.  Several processes may race to create it:
- * the one that gets the write lock first does it, the others see
- * user_version already set.
+ * Create the schema in a fresh file, upgrade an older one, or check that
+ * an existing one is a version this code knows.  Several processes may
+ * race to do it: the one that gets the write lock first does it, the
+ * others see user_version already set.
  */
 static int
 migrate(struct am_store *st)
 {
-	long long v;
-	int rc;
-
 	struct sq *s = st->priv;
+	char up[sizeof(upgrade_used) + 32];
+	long long v, has_used;
+	int rc;
 
 	if ((rc = pragma_int(st, "PRAGMA user_version", &v)))
 		return rc;
-	if (v > SCHEMA_VERSION)
+	if (v > 0 && v < SCHEMA_VERSION && s->readonly)
 		return am_seterr(&st->err, AWSMASK_ESTORE,
-		    "sqlite store '%s': schema version %lld is not %d "
-		    "(a newer awsmask wrote it?)", s->path, v, SCHEMA_VERSION);
-	/* A read-only file is read as it is (unmasking needs no meta). */
-	if (v < SCHEMA_VERSION && !(s->readonly && v > 0)) {
+		    "sqlite store '%s': schema version %lld needs an upgrade; "
+		    "open it once where it is writable", s->path, v);
+	if (v < SCHEMA_VERSION) {
 		if ((rc = exec(st, "BEGIN IMMEDIATE")))
 			return rc;
 		if (!(rc = pragma_int(st, "PRAGMA user_version", &v))) {
 			if (v == 0)
 				rc = exec(st, schema);
-			else if (v == 1)
-				rc = exec(st, migrate_1_2);
+			else if (v < SCHEMA_VERSION && !(rc = pragma_int(st,
+			    "SELECT count(*) FROM pragma_table_info('mappings')"
+			    " WHERE name = 'used'", &has_used))) {
+				snprintf(up, sizeof(up), upgrade_used, st->ttl);
+				if (!has_used)
+					rc = exec(st, up);
+				if (!rc)
+					rc = exec(st, upgrade_rest);
+			}
 		}
 		if (!rc)
 			rc = exec(st, "COMMIT");
@@ -327,7 +369,10 @@ migrate(struct am_store *st)
 		}
 		v = SCHEMA_VERSION;
 	}
-	s->version = v;
+	if (v != SCHEMA_VERSION)
+		return am_seterr(&st->err, AWSMASK_ESTORE,
+		    "sqlite store '%s': schema version %lld is not %d "
+		    "(a newer awsmask wrote it?)", s->path, v, SCHEMA_VERSION);
 	return AWSMASK_OK;
 }
 
@@ -510,9 +555,6 @@ sq_open(struct am_store *st, const char *uri)
 	if (rc)
 		return rc;
 	for (i = 0; i < NSTMT; i++) {
-		/* A read-only file of version 1 has no meta table. */
-		if (s->version < 2 && (i == S_META_INIT || i == S_META_GET))
-			continue;
 		if (sqlite3_prepare_v3(s->db, sql[i], -1,
 		    SQLITE_PREPARE_PERSISTENT, &s->stmt[i], NULL) != SQLITE_OK)
 			return sq_fail(st);
@@ -532,6 +574,10 @@ sq_close(struct am_store *st)
 		sqlite3_finalize(s->stmt[i]);
 	sqlite3_close(s->db);
 	am_free(s->path);
+	am_free(s->todo);
+	am_free(s->miss);
+	am_free(s->ents);
+	am_buf_free(&s->scanbuf);
 	am_free(s);
 	st->priv = NULL;
 }
@@ -643,84 +689,368 @@ commit(struct am_store *st)
 	return rc == SQLITE_DONE ? AWSMASK_OK : abort_batch(st, 0);
 }
 
-/* Count one new mapping of kind (NULL: only the total). */
+/* Add `by` to the statistics row `name`.  0, or -1 (see step()). */
 static int
-count_kind(struct sq *s, const char *kind, int *mem)
+stat_add(struct sq *s, const char *name, long long by, int *mem)
 {
 	sqlite3_stmt *q = s->stmt[S_STAT];
 
-	if (kind && *kind) {
-		sqlite3_bind_text(q, 1, kind, -1, SQLITE_STATIC);
-		if (step(q, NULL, NULL, NULL, mem) < 0)
-			return -1;
-	}
-	sqlite3_bind_text(q, 1, "total_mappings", -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 1, name, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(q, 2, by);
 	return step(q, NULL, NULL, NULL, mem) < 0 ? -1 : 0;
 }
 
-/* Give it->key the next token of its prefix.  0, or -1 (see step()). */
+/* Write the pending processing figures in the open write transaction;
+ * they are zeroed once it commits (proc_commit). */
 static int
-allocate(struct am_store *st, struct am_store_item *it, long long now,
-    int *mem)
+proc_write(struct am_store *st, int *mem)
 {
 	struct sq *s = st->priv;
-	sqlite3_stmt *q;
-	char tok[64];		/* as the memory store: same limits */
-	long long n;
-	int tlen;
+	char name[64];
+	size_t i;
 
-	q = s->stmt[S_DROP];	/* an expired mapping, if any */
-	sqlite3_bind_blob(q, 1, it->key, (int)it->key_len, SQLITE_STATIC);
-	if (step(q, NULL, NULL, NULL, mem) < 0)
-		return -1;
-	if (st->token_style == AM_TOKEN_DIGEST) {
-		unsigned attempt;
-		int taken = 1;
+	for (i = 0; i < am_nproc_fields; i++) {
+		unsigned long long v = AM_PROC_FIELD(&st->proc_pending, i);
 
-		/*
-		 * The first candidate no mapping holds, not even an expired
-		 * one: a token printed once never means another original.
-		 */
-		q = s->stmt[S_TAKEN];
-		for (attempt = 0; taken && attempt < DIGEST_TRIES; attempt++) {
-			tlen = am_store_digest_token(st, it->prefix, it->key,
-			    it->key_len, attempt, tok, sizeof(tok));
-			if (tlen < 0)
-				return -2;
-			sqlite3_bind_text(q, 1, tok, tlen, SQLITE_STATIC);
-			if ((taken = step(q, NULL, NULL, NULL, mem)) < 0)
-				return -1;
-		}
-		if (taken)
-			return -3;
-	} else {
-		q = s->stmt[S_COUNT];
-		sqlite3_bind_text(q, 1, it->prefix, -1, SQLITE_STATIC);
-		if (step(q, NULL, NULL, &n, mem) <= 0)
+		if (!v)
+			continue;
+		snprintf(name, sizeof(name), "processing:%s",
+		    am_proc_fields[i].name);
+		if (stat_add(s, name, (long long)v, mem))
 			return -1;
-		tlen = am_token_format(tok, sizeof(tok), it->prefix,
-		    (unsigned long long)n);
+	}
+	return 0;
+}
+
+static void
+proc_commit(struct am_store *st)
+{
+	memset(&st->proc_pending, 0, sizeof(st->proc_pending));
+}
+
+static int
+scratch(struct am_store *st, size_t n)
+{
+	struct sq *s = st->priv;
+	size_t *a, *b;
+
+	if (n <= s->cap)
+		return AWSMASK_OK;
+	a = am_realloc(s->todo, n * sizeof(*a));
+	if (a)
+		s->todo = a;
+	b = a ? am_realloc(s->miss, n * sizeof(*b)) : NULL;
+	if (b)
+		s->miss = b;
+	if (!a || !b)
+		return nomem(st);
+	s->cap = n;
+	return AWSMASK_OK;
+}
+
+enum { FOUND, STALE, MISSING };
+
+/*
+ * Look one row up (S_LOOKUP by original, S_UNMASK by token): FOUND and
+ * its column 0 in it->value when live and fresh; STALE, with the value
+ * too, when live but due for renewal; MISSING when there is none or it
+ * expired (*row then says whether a dead row is there).  -1 on failure.
+ */
+static int
+lookup(struct am_store *st, sqlite3_stmt *q, struct am_store_item *it,
+    long long now, int *row, int *mem)
+{
+	long long exp, used, every;
+	int rc;
+
+	*row = 0;
+	if (q == ((struct sq *)st->priv)->stmt[S_LOOKUP])
+		sqlite3_bind_blob(q, 1, it->key, (int)it->key_len,
+		    SQLITE_STATIC);
+	else
+		sqlite3_bind_text(q, 1, it->key, (int)it->key_len,
+		    SQLITE_STATIC);
+	rc = sqlite3_step(q);
+	if (rc == SQLITE_DONE) {
+		sqlite3_reset(q);
+		return MISSING;
+	}
+	if (rc != SQLITE_ROW) {
+		sqlite3_reset(q);
+		return -1;
+	}
+	*row = 1;
+	exp = sqlite3_column_int64(q, 1);
+	used = sqlite3_column_int64(q, 2);
+	if (exp <= now) {
+		sqlite3_reset(q);
+		return MISSING;
+	}
+	if (!it->value) {
+		const void *p = sqlite3_column_blob(q, 0);
+		size_t len = (size_t)sqlite3_column_bytes(q, 0);
+
+		if (!(it->value = am_strndup(p ? p : "", p ? len : 0))) {
+			*mem = 1;
+			sqlite3_reset(q);
+			return -1;
+		}
+		it->value_len = p ? len : 0;
+	}
+	sqlite3_reset(q);
+	/* Due when last renewed an interval ago, or when it has less life
+	 * left than that would leave (it was written with a shorter TTL). */
+	every = am_store_refresh_interval(st->ttl);
+	return now - used >= every || exp - now < st->ttl - every ? STALE :
+	    FOUND;
+}
+
+/* Renew the row of `original`: expires and used together. */
+static int
+touch(struct am_store *st, const char *original, size_t len, long long now,
+    int *mem)
+{
+	sqlite3_stmt *q = ((struct sq *)st->priv)->stmt[S_TOUCH];
+
+	sqlite3_bind_blob(q, 1, original, (int)len, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 2, expiry(st, now));
+	sqlite3_bind_int64(q, 3, now);
+	return step(q, NULL, NULL, NULL, mem) < 0 ? -1 : 0;
+}
+
+/* A prefix or a kind, and how many of the batch's new mappings it has. */
+struct group {
+	const char *name;
+	long long count, next;
+};
+
+static size_t
+group_of(struct group *g, size_t *ng, const char *gname)
+{
+	size_t i;
+
+	for (i = *ng; i-- > 0; )
+		if (g[i].name == gname || !strcmp(g[i].name, gname))
+			return i;
+	g[*ng].name = gname;
+	g[*ng].count = 0;
+	return (*ng)++;
+}
+
+/*
+ * The digest token of m: the first candidate no mapping holds, not even
+ * an expired one, so that a token printed once never means another
+ * original.  Its length, -1 (see step()), -2 when it would not fit, -3
+ * when DIGEST_TRIES candidates in a row are taken.
+ */
+static int
+digest_token(struct am_store *st, const struct am_store_item *m, char *tok,
+    size_t size, int *mem)
+{
+	sqlite3_stmt *q = ((struct sq *)st->priv)->stmt[S_TAKEN];
+	unsigned attempt;
+	int tlen, taken;
+
+	for (attempt = 0; attempt < DIGEST_TRIES; attempt++) {
+		tlen = am_store_digest_token(st, m->prefix, m->key, m->key_len,
+		    attempt, tok, size);
 		if (tlen < 0)
 			return -2;
+		sqlite3_bind_text(q, 1, tok, tlen, SQLITE_STATIC);
+		if ((taken = step(q, NULL, NULL, NULL, mem)) < 0)
+			return -1;
+		if (!taken)
+			return tlen;
 	}
-	q = s->stmt[S_INSERT];
-	sqlite3_bind_blob(q, 1, it->key, (int)it->key_len, SQLITE_STATIC);
-	sqlite3_bind_text(q, 2, tok, tlen, SQLITE_STATIC);
-	sqlite3_bind_text(q, 3, it->prefix, -1, SQLITE_STATIC);
-	if (it->kind)
-		sqlite3_bind_text(q, 4, it->kind, -1, SQLITE_STATIC);
-	else
-		sqlite3_bind_null(q, 4);
-	sqlite3_bind_int64(q, 5, now);
-	sqlite3_bind_int64(q, 6, expiry(st, now));
-	if (step(q, NULL, NULL, NULL, mem) < 0 || count_kind(s, it->kind, mem))
-		return -1;
-	if (!(it->value = am_strndup(tok, (size_t)tlen))) {
+	return -3;
+}
+
+/*
+ * Create the mappings of it[miss[0..nmiss)], distinct originals, in the
+ * open write transaction: numbers are reserved a prefix at a time, and
+ * the statistics are added a kind at a time (digest tokens need no
+ * counter).  0, -1 (see step()), -2 when a token would not fit, or -3
+ * when digest candidates ran out.
+ */
+static int
+create(struct am_store *st, struct am_store_item *it, const size_t *miss,
+    size_t nmiss, long long now, int *mem)
+{
+	struct sq *s = st->priv;
+	struct group *g;
+	size_t i, ng = 0, *grp;
+	char tok[64], day[32];
+	int rc = -1, tlen;
+
+	if (!nmiss)
+		return 0;
+	g = am_calloc(nmiss, sizeof(*g));
+	grp = am_calloc(nmiss, sizeof(*grp));
+	if (!g || !grp) {
 		*mem = 1;
-		return -1;
+		goto out;
 	}
-	it->value_len = (size_t)tlen;
-	return 0;
+	for (i = 0; i < nmiss && st->token_style == AM_TOKEN_COUNTER; i++) {
+		grp[i] = group_of(g, &ng, it[miss[i]].prefix);
+		g[grp[i]].count++;
+	}
+	for (i = 0; i < ng; i++) {
+		sqlite3_stmt *q = s->stmt[S_COUNT];
+		long long last = 0;
+
+		sqlite3_bind_text(q, 1, g[i].name, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(q, 2, g[i].count);
+		if (step(q, NULL, NULL, &last, mem) <= 0)
+			goto out;
+		g[i].next = last - g[i].count + 1;
+	}
+	for (i = 0; i < nmiss; i++) {
+		struct am_store_item *m = &it[miss[i]];
+		sqlite3_stmt *q = s->stmt[S_INSERT];
+
+		if (st->token_style == AM_TOKEN_DIGEST) {
+			if ((tlen = digest_token(st, m, tok, sizeof(tok),
+			    mem)) < 0) {
+				rc = tlen;
+				goto out;
+			}
+		} else if ((tlen = am_token_format(tok, sizeof(tok), m->prefix,
+		    (unsigned long long)g[grp[i]].next++)) < 0) {
+			rc = -2;
+			goto out;
+		}
+		sqlite3_bind_blob(q, 1, m->key, (int)m->key_len, SQLITE_STATIC);
+		sqlite3_bind_text(q, 2, tok, tlen, SQLITE_STATIC);
+		sqlite3_bind_text(q, 3, m->prefix, -1, SQLITE_STATIC);
+		if (m->kind)
+			sqlite3_bind_text(q, 4, m->kind, -1, SQLITE_STATIC);
+		else
+			sqlite3_bind_null(q, 4);
+		sqlite3_bind_int64(q, 5, now);
+		sqlite3_bind_int64(q, 6, expiry(st, now));
+		if (step(q, NULL, NULL, NULL, mem) < 0)
+			goto out;
+		if (!(m->value = am_strndup(tok, (size_t)tlen))) {
+			*mem = 1;
+			goto out;
+		}
+		m->value_len = (size_t)tlen;
+	}
+	/* The statistics: per kind, the total and the day. */
+	ng = 0;
+	for (i = 0; i < nmiss; i++) {
+		const char *kind = it[miss[i]].kind;
+
+		g[group_of(g, &ng, kind && *kind ? kind : "unknown")].count++;
+	}
+	memcpy(day, "daily:", 6);
+	am_store_day(now, day + 6);
+	if (stat_add(s, "total_mappings", (long long)nmiss, mem) ||
+	    stat_add(s, day, (long long)nmiss, mem))
+		goto out;
+	for (i = 0; i < ng; i++)
+		if (stat_add(s, g[i].name, g[i].count, mem))
+			goto out;
+	rc = 0;
+out:
+	am_free(g);
+	am_free(grp);
+	return rc;
+}
+
+/*
+ * The write pass of mask_many over it[todo[0..ntodo)]: look each up
+ * again (others may have written meanwhile), renew the stale ones,
+ * create the missing ones.  An original twice in the batch is created
+ * once; the second copy takes the first one's token.
+ */
+static int
+mask_write(struct am_store *st, struct am_store_item *it, size_t *todo,
+    size_t ntodo, long long now, size_t *created)
+{
+	struct sq *s = st->priv;
+	struct am_map *seen = NULL;
+	size_t i, nmiss = 0, *dup = NULL, ndup = 0;
+	int rc, row, mem = 0, r;
+
+	if ((rc = begin(st, 1)))
+		return rc;
+	for (i = 0; i < ntodo; i++) {
+		struct am_store_item *m = &it[todo[i]];
+
+		r = lookup(st, s->stmt[S_LOOKUP], m, now, &row, &mem);
+		if (r < 0)
+			goto fail;
+		if (r == STALE && touch(st, m->key, m->key_len, now, &mem))
+			goto fail;
+		if (r != MISSING)
+			continue;
+		if (row) {
+			/* Expired: its token dies with it. */
+			sqlite3_stmt *q = s->stmt[S_DROP];
+
+			sqlite3_bind_blob(q, 1, m->key, (int)m->key_len,
+			    SQLITE_STATIC);
+			if (step(q, NULL, NULL, NULL, &mem) < 0)
+				goto fail;
+		}
+		if (!seen && !(seen = am_map_new())) {
+			mem = 1;
+			goto fail;
+		}
+		if (am_map_get(seen, m->key, m->key_len, NULL)) {
+			if (!dup && !(dup = am_calloc(ntodo, sizeof(*dup)))) {
+				mem = 1;
+				goto fail;
+			}
+			dup[ndup++] = todo[i];
+			continue;
+		}
+		if (am_map_put(seen, m->key, m->key_len, (const char *)&todo[i],
+		    sizeof(todo[i])) < 0) {
+			mem = 1;
+			goto fail;
+		}
+		s->miss[nmiss++] = todo[i];
+	}
+	r = create(st, it, s->miss, nmiss, now, &mem);
+	if (r == -2 || r == -3) {
+		abort_batch(st, 0);
+		am_map_free(seen);
+		am_free(dup);
+		if (r == -3)
+			return am_seterr(&st->err, AWSMASK_ESTORE, "sqlite store "
+			    "'%s': %d digest tokens in a row are taken",
+			    s->path, DIGEST_TRIES);
+		return am_seterr(&st->err, AWSMASK_EINVAL,
+		    "sqlite store '%s': token prefix too long", s->path);
+	}
+	if (r < 0 || proc_write(st, &mem))
+		goto fail;
+	for (i = 0; i < ndup; i++) {
+		struct am_store_item *d = &it[dup[i]];
+		size_t first;
+		const char *v = am_map_get(seen, d->key, d->key_len, NULL);
+
+		memcpy(&first, v, sizeof(first));
+		if (!(d->value = am_strndup(it[first].value,
+		    it[first].value_len))) {
+			mem = 1;
+			goto fail;
+		}
+		d->value_len = it[first].value_len;
+	}
+	am_map_free(seen);
+	am_free(dup);
+	if ((rc = commit(st)))
+		return rc;
+	proc_commit(st);
+	*created = nmiss;
+	return AWSMASK_OK;
+fail:
+	am_map_free(seen);
+	am_free(dup);
+	return abort_batch(st, mem);
 }
 
 static int
@@ -728,9 +1058,8 @@ sq_mask_many(struct am_store *st, struct am_store_item *it, size_t n)
 {
 	struct sq *s = st->priv;
 	long long now = am_store_now();
-	sqlite3_stmt *hit = s->stmt[S_HIT];
-	size_t i;
-	int rc, mem = 0;
+	size_t i, ntodo = 0, created = 0;
+	int rc, row, mem = 0, r;
 
 	if (s->readonly)
 		return am_seterr(&st->err, AWSMASK_ESTORE, "sqlite store '%s': "
@@ -739,33 +1068,50 @@ sq_mask_many(struct am_store *st, struct am_store_item *it, size_t n)
 		if (it[i].key_len > INT_MAX)
 			return am_seterr(&st->err, AWSMASK_EINVAL,
 			    "sqlite store '%s': identifier too long", s->path);
-	if ((rc = begin(st, 1)))
+	if ((rc = scratch(st, n)))
 		return rc;
-	for (i = 0; i < n; i++) {
-		sqlite3_bind_blob(hit, 1, it[i].key, (int)it[i].key_len,
-		    SQLITE_STATIC);
-		sqlite3_bind_int64(hit, 2, expiry(st, now));
-		sqlite3_bind_int64(hit, 3, now);
-		rc = step(hit, &it[i].value, &it[i].value_len, NULL, &mem);
-		if (rc == 0)
-			rc = allocate(st, &it[i], now, &mem);
-		if (rc == -2) {
-			abort_batch(st, 0);
-			return am_seterr(&st->err, AWSMASK_EINVAL,
-			    "sqlite store '%s': token prefix too long",
-			    s->path);
+	if (s->write_first) {
+		for (i = 0; i < n; i++)
+			s->todo[ntodo++] = i;
+	} else {
+		/* The read pass: hits cost no write. */
+		if ((rc = begin(st, 0)))
+			return rc;
+		for (i = 0; i < n; i++) {
+			r = lookup(st, s->stmt[S_LOOKUP], &it[i], now, &row,
+			    &mem);
+			if (r < 0)
+				return abort_batch(st, mem);
+			if (r != FOUND) {
+				/* Looked up again in the write pass. */
+				am_free(it[i].value);
+				it[i].value = NULL;
+				it[i].value_len = 0;
+				s->todo[ntodo++] = i;
+			}
 		}
-		if (rc == -3) {
-			abort_batch(st, 0);
-			return am_seterr(&st->err, AWSMASK_ESTORE,
-			    "sqlite store '%s': %d digest tokens of %s in a "
-			    "row are taken", s->path, DIGEST_TRIES,
-			    it[i].prefix);
-		}
-		if (rc < 0)
-			return abort_batch(st, mem);
+		if ((rc = commit(st)))
+			return rc;
+		if (!ntodo)
+			return AWSMASK_OK;
 	}
-	return commit(st);
+	rc = mask_write(st, it, s->todo, ntodo, now, &created);
+	s->write_first = rc == AWSMASK_OK && created > 0;
+	return rc;
+}
+
+/* A renewal that failed only for want of writing is forgiven, once and
+ * for the rest of the run. */
+static int
+renew_failed(struct am_store *st)
+{
+	struct sq *s = st->priv;
+
+	if (!cannot_write(s))
+		return st->err.code;
+	st->err.code = AWSMASK_OK;
+	s->norefresh = 1;
+	return AWSMASK_OK;
 }
 
 static int
@@ -773,57 +1119,303 @@ sq_unmask_many(struct am_store *st, struct am_store_item *it, size_t n)
 {
 	struct sq *s = st->priv;
 	long long now = am_store_now();
-	sqlite3_stmt *q;
-	size_t i;
-	int rc, mem = 0;
+	size_t i, ntodo = 0;
+	int rc, row, mem = 0, r;
 
 	for (i = 0; i < n; i++)
 		if (it[i].key_len > INT_MAX)
 			return am_seterr(&st->err, AWSMASK_EINVAL,
 			    "sqlite store '%s': token too long", s->path);
-again:
-	if ((rc = begin(st, !s->readonly && !s->norefresh))) {
-		if (s->norefresh || s->readonly || !cannot_write(s))
-			return rc;
-		st->err.code = AWSMASK_OK;
-		s->norefresh = 1;
-		goto again;
-	}
+	if ((rc = scratch(st, n)) || (rc = begin(st, 0)))
+		return rc;
 	for (i = 0; i < n; i++) {
-		if (s->readonly || s->norefresh) {
-			q = s->stmt[S_UNMASK_RO];
-			sqlite3_bind_text(q, 1, it[i].key, (int)it[i].key_len,
-			    SQLITE_STATIC);
-			sqlite3_bind_int64(q, 2, now);
-		} else {
-			q = s->stmt[S_UNMASK];
-			sqlite3_bind_text(q, 1, it[i].key, (int)it[i].key_len,
-			    SQLITE_STATIC);
-			sqlite3_bind_int64(q, 2, expiry(st, now));
-			sqlite3_bind_int64(q, 3, now);
+		r = lookup(st, s->stmt[S_UNMASK], &it[i], now, &row, &mem);
+		if (r < 0)
+			return abort_batch(st, mem);
+		if (r == STALE && !s->readonly)
+			s->todo[ntodo++] = i;
+	}
+	if ((rc = commit(st)) || !ntodo || s->norefresh)
+		return rc;
+	/*
+	 * Renew the stale ones.  A token means one original for ever, so
+	 * what was read stays right even if the row went meanwhile.  The
+	 * renewal is best effort: where nothing may be written (a full
+	 * disk, a file turned read-only) the answer stands without it.
+	 */
+	if ((rc = begin(st, 1)))
+		return renew_failed(st);
+	for (i = 0; i < ntodo; i++) {
+		struct am_store_item *m = &it[s->todo[i]];
+		struct am_store_item again;
+
+		memset(&again, 0, sizeof(again));
+		again.key = m->key;
+		again.key_len = m->key_len;
+		again.value = (char *)"";	/* the value is not wanted */
+		r = lookup(st, s->stmt[S_UNMASK], &again, now, &row, &mem);
+		if (r < 0 || (r == STALE && touch(st, m->value, m->value_len,
+		    now, &mem))) {
+			abort_batch(st, mem);
+			return renew_failed(st);
 		}
-		if (step(q, &it[i].value, &it[i].value_len, NULL, &mem) < 0) {
-			rc = abort_batch(st, mem);
-			if (!s->norefresh && cannot_write(s)) {
-				/*
-				 * A full disk or a file turned read-only: the
-				 * refresh is best effort, the answer is not.
-				 */
-				st->err.code = AWSMASK_OK;
-				am_store_items_release(it, n);
-				s->norefresh = 1;
-				goto again;
-			}
+	}
+	if (proc_write(st, &mem)) {
+		abort_batch(st, mem);
+		return renew_failed(st);
+	}
+	if ((rc = commit(st)))
+		return renew_failed(st);
+	proc_commit(st);
+	return AWSMASK_OK;
+}
+
+static int
+sq_flush_stats(struct am_store *st)
+{
+	struct sq *s = st->priv;
+	int rc, mem = 0;
+
+	if (s->readonly || s->norefresh || am_proc_empty(&st->proc_pending))
+		return AWSMASK_OK;
+	if ((rc = begin(st, 1)))
+		return rc;
+	if (proc_write(st, &mem))
+		return abort_batch(st, mem);
+	if ((rc = commit(st)))
+		return rc;
+	proc_commit(st);
+	return AWSMASK_OK;
+}
+
+/*
+ * The operator side.  Its statements are prepared when used: they are
+ * not worth a prepare in every run of awsmask.
+ */
+static int
+prepare(struct am_store *st, const char *q, sqlite3_stmt **out)
+{
+	struct sq *s = st->priv;
+
+	if (sqlite3_prepare_v2(s->db, q, -1, out, NULL) != SQLITE_OK)
+		return sq_fail(st);
+	return AWSMASK_OK;
+}
+
+static long long
+file_size(const char *path, const char *suffix)
+{
+	char p[PATH_MAX];
+	struct stat sb;
+
+	if ((size_t)snprintf(p, sizeof(p), "%s%s", path, suffix) >= sizeof(p) ||
+	    stat(p, &sb) < 0)
+		return 0;
+	return (long long)sb.st_size;
+}
+
+static int
+sq_info(struct am_store *st, struct am_store_info *info)
+{
+	struct sq *s = st->priv;
+	sqlite3_stmt *q;
+	int rc, i;
+
+	if ((rc = sq_flush_stats(st)) ||
+	    (rc = prepare(st, "SELECT kind, n FROM stats", &q)))
+		return rc;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		const char *k = (const char *)sqlite3_column_text(q, 0);
+		unsigned long long n = (unsigned long long)
+		    sqlite3_column_int64(q, 1);
+		size_t f;
+
+		if (!k)
+			continue;
+		if (!strcmp(k, "total_mappings"))
+			info->total_created = n;
+		else if (!strcmp(k, "cache:hits"))
+			info->cache_hits = n;
+		else if (!strcmp(k, "cache:misses"))
+			info->cache_misses = n;
+		else if (!strncmp(k, "daily:", 6)) {
+			for (i = 0; i < AM_DAILY_DAYS; i++)
+				if (!strcmp(k + 6, info->day[i]))
+					info->daily[i] = n;
+		} else if (!strncmp(k, "processing:", 11)) {
+			for (f = 0; f < am_nproc_fields; f++)
+				if (!strcmp(k + 11, am_proc_fields[f].name))
+					AM_PROC_FIELD(&info->proc, f) = n;
+		}
+	}
+	sqlite3_finalize(q);
+	if (rc != SQLITE_DONE)
+		return sq_fail(st);
+	info->size_bytes = file_size(s->path, "") + file_size(s->path, "-wal");
+	return AWSMASK_OK;
+}
+
+#define SCAN_STEP 2000
+
+static int
+sq_scan(struct am_store *st, struct am_scan *sc)
+{
+	struct sq *s = st->priv;
+	long long now = am_store_now();
+	sqlite3_stmt *q;
+	size_t n = 0, i;
+	int rc;
+
+	if (!sc->priv) {
+		sc->priv = s;
+		s->scan_rowid = 0;
+		if ((rc = prepare(st, "SELECT count(*) FROM mappings", &q)))
 			return rc;
+		if (sqlite3_step(q) == SQLITE_ROW)
+			sc->total = (unsigned long long)sqlite3_column_int64(q, 0);
+		sqlite3_finalize(q);
+	}
+	if (!s->ents && !(s->ents = am_calloc(SCAN_STEP, sizeof(*s->ents))))
+		return nomem(st);
+	am_buf_reset(&s->scanbuf);
+	if ((rc = prepare(st, "SELECT rowid, original, token, expires, used"
+	    " FROM mappings WHERE rowid > ?1 ORDER BY rowid LIMIT ?2", &q)))
+		return rc;
+	sqlite3_bind_int64(q, 1, s->scan_rowid);
+	sqlite3_bind_int(q, 2, SCAN_STEP);
+	/* Offsets into scanbuf first: it may move as it grows. */
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		struct am_entry *e = &s->ents[n++];
+		const void *o = sqlite3_column_blob(q, 1);
+		size_t olen = (size_t)sqlite3_column_bytes(q, 1);
+		const void *t = sqlite3_column_text(q, 2);
+		size_t tlen = (size_t)sqlite3_column_bytes(q, 2);
+
+		s->scan_rowid = sqlite3_column_int64(q, 0);
+		memset(e, 0, sizeof(*e));
+		e->state = sqlite3_column_int64(q, 3) > now ? AM_ENTRY_PAIR :
+		    AM_ENTRY_EXPIRED;
+		e->used = sqlite3_column_int64(q, 4);
+		e->original = (const char *)s->scanbuf.len;
+		e->original_len = olen;
+		e->token = (const char *)(s->scanbuf.len + olen);
+		e->token_len = tlen;
+		if ((olen && am_buf_add(&s->scanbuf, o, olen) < 0) ||
+		    (tlen && am_buf_add(&s->scanbuf, t, tlen) < 0)) {
+			sqlite3_finalize(q);
+			return nomem(st);
 		}
+	}
+	sqlite3_finalize(q);
+	if (rc != SQLITE_DONE)
+		return sq_fail(st);
+	for (i = 0; i < n; i++) {
+		s->ents[i].original = s->scanbuf.buf + (size_t)s->ents[i].original;
+		s->ents[i].token = s->scanbuf.buf + (size_t)s->ents[i].token;
+	}
+	sc->entries = s->ents;
+	sc->n = n;
+	sc->seen += n;
+	sc->done = n < SCAN_STEP;
+	return AWSMASK_OK;
+}
+
+static void
+sq_scan_end(struct am_store *st, struct am_scan *sc)
+{
+	(void)st;
+	(void)sc;
+}
+
+/* One transaction a call: a scan step's worth, so writers wait little. */
+static int
+sq_remove(struct am_store *st, struct am_entry *e, size_t n,
+    long long used_before)
+{
+	long long now = am_store_now();
+	sqlite3_stmt *pair = NULL, *dead = NULL, *q;
+	size_t i;
+	int rc;
+
+	if ((rc = prepare(st, "DELETE FROM mappings WHERE original = ?1"
+	    " AND token = ?2 AND expires > ?3 AND used <= ?4", &pair)) ||
+	    (rc = prepare(st, "DELETE FROM mappings WHERE original = ?1"
+	    " AND token = ?2 AND expires <= ?3", &dead)) ||
+	    (rc = begin(st, 1)))
+		goto out;
+	for (i = 0; i < n; i++) {
+		if (e[i].state != AM_ENTRY_PAIR &&
+		    e[i].state != AM_ENTRY_EXPIRED)
+			continue;	/* no halves in this store */
+		q = e[i].state == AM_ENTRY_PAIR ? pair : dead;
+		sqlite3_bind_blob(q, 1, e[i].original, (int)e[i].original_len,
+		    SQLITE_STATIC);
+		sqlite3_bind_text(q, 2, e[i].token, (int)e[i].token_len,
+		    SQLITE_STATIC);
+		sqlite3_bind_int64(q, 3, now);
+		if (q == pair)
+			sqlite3_bind_int64(q, 4, used_before);
+		rc = sqlite3_step(q);
+		sqlite3_reset(q);
+		if (rc != SQLITE_DONE) {
+			rc = abort_batch(st, 0);
+			goto out;
+		}
+		e[i].removed = sqlite3_changes(((struct sq *)st->priv)->db) > 0;
 	}
 	rc = commit(st);
-	if (rc && !s->norefresh && cannot_write(s)) {
-		st->err.code = AWSMASK_OK;
-		am_store_items_release(it, n);
-		s->norefresh = 1;
-		goto again;
+out:
+	sqlite3_finalize(pair);
+	sqlite3_finalize(dead);
+	return rc;
+}
+
+static int
+sq_lock(struct am_store *st, enum am_lock_op op, const char *name,
+    const char *owner, long long ms, int *got)
+{
+	struct sq *s = st->priv;
+	long long now = am_store_now(), end = now + (ms + 999) / 1000;
+	sqlite3_stmt *q = NULL, *take = NULL;
+	int rc;
+
+	if (op == AM_LOCK_TAKE) {
+		/* A lease that ran out is free: its owner died or hung. */
+		if ((rc = prepare(st, "DELETE FROM locks WHERE name = ?1"
+		    " AND expires <= ?2", &q)) ||
+		    (rc = prepare(st, "INSERT OR IGNORE INTO locks(name, owner,"
+		    " expires) VALUES (?1, ?2, ?3)", &take)) ||
+		    (rc = begin(st, 1)))
+			goto out;
+		sqlite3_bind_text(q, 1, name, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(q, 2, now);
+		sqlite3_bind_text(take, 1, name, -1, SQLITE_STATIC);
+		sqlite3_bind_text(take, 2, owner, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(take, 3, end);
+		if (sqlite3_step(q) != SQLITE_DONE ||
+		    sqlite3_step(take) != SQLITE_DONE) {
+			rc = abort_batch(st, 0);
+			goto out;
+		}
+		*got = sqlite3_changes(s->db) > 0;
+		rc = commit(st);
+		goto out;
 	}
+	if ((rc = prepare(st, op == AM_LOCK_EXTEND ?
+	    "UPDATE locks SET expires = ?3 WHERE name = ?1 AND owner = ?2" :
+	    "DELETE FROM locks WHERE name = ?1 AND owner = ?2", &q)))
+		goto out;
+	sqlite3_bind_text(q, 1, name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 2, owner, -1, SQLITE_STATIC);
+	if (op == AM_LOCK_EXTEND)
+		sqlite3_bind_int64(q, 3, end);
+	if (sqlite3_step(q) != SQLITE_DONE)
+		rc = sq_fail(st);
+	else
+		*got = sqlite3_changes(s->db) > 0;
+out:
+	sqlite3_finalize(q);
+	sqlite3_finalize(take);
 	return rc;
 }
 
@@ -881,13 +1473,19 @@ sq_counters_raise(struct am_store *st, const char *const *prefix,
 }
 
 const struct am_store_ops am_store_sqlite_ops = {
-	"sqlite",
-	sq_open,
-	sq_mask_many,
-	sq_unmask_many,
-	sq_ping,
-	sq_close,
-	sq_meta_init,
-	sq_counters_raise,
-	sq_check,
+	.scheme = "sqlite",
+	.open = sq_open,
+	.mask_many = sq_mask_many,
+	.unmask_many = sq_unmask_many,
+	.ping = sq_ping,
+	.close = sq_close,
+	.info = sq_info,
+	.scan = sq_scan,
+	.scan_end = sq_scan_end,
+	.remove = sq_remove,
+	.lock = sq_lock,
+	.flush_stats = sq_flush_stats,
+	.meta_init = sq_meta_init,
+	.counters_raise = sq_counters_raise,
+	.check = sq_check,
 };

@@ -215,6 +215,7 @@ am_unmask_window(struct awsmask *am, struct am_stream *s, size_t limit,
 	size_t at = s->hist, end, i, total = 0;
 	int rc = AWSMASK_OK;
 
+	am_caches_age(am);
 	if (am_map_count(am->rcache) > CACHE_MAX)
 		am_map_clear(am->rcache);
 	am->nparts = 0;
@@ -241,6 +242,7 @@ am_unmask_window(struct awsmask *am, struct am_stream *s, size_t limit,
 		if ((rc = am_store_ensure(am)))
 			return am_store_failed(am, rc);
 		am->counts.store_batches++;
+		am_proc_sync(am);
 		rc = am_store_unmask_many(am->store, am->items, am->nitems);
 		am_store_take_warning(am);
 		if (rc)
@@ -321,7 +323,10 @@ awsmask_unmask_fd(struct awsmask *am, int infd, int outfd, unsigned flags,
 		return AWSMASK_EINVAL;
 	if ((rc = am_token_re_ensure(am)))
 		return rc;
-	return am_json_run_fd(am, infd, outfd, flags, AM_DIR_UNMASK, &cb);
+	am_proc_begin(am, AM_DIR_UNMASK);
+	rc = am_json_run_fd(am, infd, outfd, flags, AM_DIR_UNMASK, &cb);
+	am_proc_end(am);
+	return rc;
 }
 
 int
@@ -336,7 +341,9 @@ awsmask_unmask_buffer(struct awsmask *am, const char *in, size_t len,
 	*out = NULL;
 	if ((rc = am_token_re_ensure(am)))
 		return rc;
+	am_proc_begin(am, AM_DIR_UNMASK);
 	rc = am_json_run_buffer(am, in, len, AM_DIR_UNMASK, &cb);
+	am_proc_end(am);
 	if (rc == AWSMASK_OK) {
 		*out = am_buf_release(&am->out, outlen);
 		if (!*out)

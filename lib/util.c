@@ -367,6 +367,25 @@ am_map_put(struct am_map *m, const char *k, size_t klen, const char *v,
 }
 
 int
+am_map_next(const struct am_map *m, size_t *pos, const char **k,
+    size_t *klen, const char **v, size_t *vlen)
+{
+	for (; *pos < m->cap; (*pos)++) {
+		const struct am_slot *s = &m->slots[*pos];
+
+		if (!s->kv)
+			continue;
+		*k = s->kv;
+		*klen = s->klen;
+		*v = s->kv + s->klen;
+		*vlen = s->vlen;
+		(*pos)++;
+		return 1;
+	}
+	return 0;
+}
+
+int
 am_map_del(struct am_map *m, const char *k, size_t klen)
 {
 	size_t i = map_find(m, am_hash(k, klen), k, klen), j;
@@ -453,21 +472,6 @@ am_trust_path(const char *path, const char *what, int *readable,
 	if (readable)
 		*readable = (sb.st_mode & 044) != 0;
 	return AWSMASK_OK;
-}
-
-int
-am_map_each(const struct am_map *m, am_map_each_fn *fn, void *arg)
-{
-	size_t i;
-
-	for (i = 0; m && i < m->cap; i++) {
-		const struct am_slot *s = &m->slots[i];
-
-		if (s->kv && fn(arg, s->kv, s->klen, s->kv + s->klen,
-		    s->vlen) < 0)
-			return -1;
-	}
-	return 0;
 }
 
 int

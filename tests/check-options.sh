@@ -3,7 +3,8 @@
 #
 #	sh tests/check-options.sh
 #
-# For awsmask and awsunmask, the long options of the getopt_long table in
+# For every tool of the Makefile's TOOLS list (or $AWSMASK_TOOLS, which
+# `make check` sets from it), the long options of the getopt_long table in
 # cmd/<tool>.c (and the short options of its optstring) must appear, with
 # the same short letter and the same "takes an argument", in
 # `cmd/<tool> --help`, in the DESCRIPTION of man/<tool>.1 and in the
@@ -22,6 +23,13 @@ trap 'rm -rf "$tmp"' EXIT
 trap 'exit 129' HUP
 trap 'exit 130' INT
 trap 'exit 143' TERM
+
+# The tools: one list, in the Makefile.
+tools=${AWSMASK_TOOLS:-$(sed -n 's/^TOOLS = //p' Makefile)}
+if [ -z "$tools" ]; then
+	echo "not ok 1 - the Makefile lists the tools (TOOLS = ...)"
+	exit 1
+fi
 
 n=0
 fail=0
@@ -178,15 +186,30 @@ bash_longs() {
 	done
 }
 
-# The zsh completion: the _arguments specs of the common list and of the
-# tool's case branch, without descriptions, exclusion lists and actions.
+# The zsh completion: the _arguments specs of the tool's case branch and
+# of the arrays it names ($store, $filters), without descriptions,
+# exclusion lists and actions.
 zsh_longs() {
 	awk -v t="$1" -v q="'" '
-	/^common=\(/ { on = 1; next }
-	on && /^\)/ { on = 0 }
+	/^[a-z_]+=\($/ { arr = substr($0, 1, index($0, "=") - 1); next }
+	arr != "" && /^\)/ { arr = ""; next }
+	arr != "" && $0 ~ "^[ \t]*" q { lines[arr] = lines[arr] $0 "\n"; next }
 	$0 ~ "^" t "\\)$" { branch = 1; next }
 	branch && /;;/ { branch = 0 }
-	(on || branch) && $0 ~ "^[ \t]*" q' completions/_awsmask |
+	branch {
+		s = $0
+		while (match(s, /\$[a-z_]+/)) {
+			used[substr(s, RSTART + 1, RLENGTH - 1)] = 1
+			s = substr(s, RSTART + RLENGTH)
+		}
+		if ($0 ~ "^[ \t]*" q)
+			out = out $0 "\n"
+	}
+	END {
+		for (a in used)
+			printf "%s", lines[a]
+		printf "%s", out
+	}' completions/_awsmask |
 	    sed -e 's/\[[^]]*\]//g' -e 's/([^)]*)//g' -e "s/:[^']*//g" |
 	    awk '{
 		line = $0
@@ -278,7 +301,7 @@ sorted() {
 	fi
 }
 
-for tool in awsmask awsunmask; do
+for tool in $tools; do
 	src=$tmp/$tool.src
 	if [ ! -f "cmd/$tool.c" ]; then
 		not_ok "cmd/$tool.c exists"
@@ -326,6 +349,19 @@ for tool in awsmask awsunmask; do
 	check "$tool" "$page" "$tmp/$tool.man"
 	sorted "$page: the options are sorted" "$tmp/$tool.man"
 
+	# Each completion knows the tool at all.
+	if grep -q "^complete -F _$tool $tool\$" completions/awsmask.bash; then
+		ok "completions/awsmask.bash completes $tool"
+	else
+		not_ok "completions/awsmask.bash completes $tool" \
+		    "no line 'complete -F _$tool $tool'"
+	fi
+	if sed -n 1p completions/_awsmask | tr ' ' '\n' | grep -qx "$tool"; then
+		ok "completions/_awsmask is a #compdef of $tool"
+	else
+		not_ok "completions/_awsmask is a #compdef of $tool"
+	fi
+
 	bash_longs "$tool" >"$tmp/$tool.bash"
 	check "$tool" completions/awsmask.bash "$tmp/$tool.bash"
 
@@ -366,9 +402,10 @@ for tool in awsmask awsunmask; do
 	fi
 done
 
-# awsmask.conf(5) mentions options of both tools.
-cat "$tmp/awsmask.all" "$tmp/awsunmask.all" 2>/dev/null | sort -u \
-    >"$tmp/all"
+# awsmask.conf(5) mentions options of the tools.
+for tool in $tools; do
+	cat "$tmp/$tool.all" 2>/dev/null
+done | sort -u >"$tmp/all"
 bad=$(man_mentions man/awsmask.conf.5 | grep -vxF -f "$tmp/all" |
     tr '\n' ' ')
 if [ -z "$bad" ]; then

@@ -174,6 +174,26 @@ for m in $modes; do
 	    'awsmask -- --li' =
 	expect $m "--ttl takes a value, not an option" \
 	    'awsmask --ttl --li' =
+	expect $m "awsmask-stats --pr completes --prometheus" \
+	    'awsmask-stats --pr' +--prometheus '!--patterns'
+	expect $m "awsmask-stats -o completes file names" \
+	    'awsmask-stats -o config.c' +config.conf
+	expect $m "awsmask-cleanup --m completes --max-entries and --min-idle" \
+	    'awsmask-cleanup --m' +--max-entries +--min-idle
+	expect $m "awsmask-cleanup --min-idle takes a value" \
+	    'awsmask-cleanup --min-idle --w' =
+	expect $m "awsmask-cleanup --store completes the schemes" \
+	    'awsmask-cleanup --store ' +sqlite: +redis://
+done
+
+# Every tool of the Makefile has a completion function.
+for t in ${AWSMASK_TOOLS:-$(sed -n 's/^TOOLS = //p' "$root/Makefile")}; do
+	if bash --norc --noprofile -c '. "$1" && complete -p "$2"' sh \
+	    "$script" "$t" >/dev/null 2>&1; then
+		ok "bash completes $t"
+	else
+		not_ok "bash completes $t" "no complete -F for $t"
+	fi
 done
 
 echo "1..$n"

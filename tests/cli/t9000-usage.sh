@@ -1,11 +1,12 @@
 #!/bin/sh
-# Every tool: --help (usage on stdout, exit 0), --version (exit 0,
-# "<tool> 0.1.0"), an unknown option (usage on stderr, exit 2, nothing
-# on stdout), a missing option argument (exit 2).
+# Every tool of the Makefile's list: --help (usage on stdout, exit 0),
+# --version (exit 0, "<tool> 0.1.0"), an unknown option (the usage line
+# and a pointer to --help on stderr, exit 2, nothing on stdout), a
+# missing option argument (exit 2).
 
 . "$(dirname "$0")/lib.sh"
 
-TOOLS="awsmask awsunmask"
+TOOLS=${AWSMASK_TOOLS:-$(sed -n 's/^TOOLS = //p' "$AWSMASK_TEST_ROOT/Makefile")}
 
 # The long options of each tool, from notes/cli-spec.md.
 spec_options() {
@@ -21,8 +22,27 @@ spec_options() {
 		    --password-file --patterns --quiet --store --strict --ttl \
 		    --verbose --verify --version
 		;;
+	awsmask-stats)
+		echo --config --help --json --namespace --output \
+		    --password-file --prometheus --quiet --store --verbose \
+		    --version
+		;;
+	awsmask-cleanup)
+		echo --config --dry-run --help --json --max-entries \
+		    --min-idle --namespace --password-file --quiet --store \
+		    --verbose --version --wait
+		;;
+	*)
+		echo "no spec for $1" >&2
+		return 1
+		;;
 	esac
 }
+
+test_expect_success 'the Makefile lists the tools' '
+	test -n "$TOOLS" &&
+	for t in $TOOLS; do test -x "$AWSMASK_TEST_ROOT/cmd/$t" || return 1; done
+'
 
 for tool in $TOOLS; do
 
@@ -45,10 +65,12 @@ test_expect_success "$tool --version: prints '$tool 0.1.0', exit 0" '
 	test_cmp expect out
 '
 
-test_expect_success "$tool with an unknown option: usage on stderr, exit 2" '
+test_expect_success "$tool with an unknown option: one usage line, exit 2" '
 	test_must_exit 2 '"$tool"' --no-such-option </dev/null >out 2>err &&
 	test_must_be_empty out &&
 	test_grep "^usage: '"$tool"' " err &&
+	test_grep "^Try '"'$tool --help'"' or '"'man $tool'"' " err &&
+	test_line_count -le 3 err &&
 	test_must_exit 2 '"$tool"' -Z </dev/null >out 2>err &&
 	test_must_be_empty out &&
 	test_grep "^usage: '"$tool"' " err
@@ -62,6 +84,7 @@ test_expect_success "$tool with a missing option argument: exit 2" '
 
 test_expect_success "$tool --help lists the options of the spec" '
 	test_must_exit 0 '"$tool"' --help >out 2>err &&
+	spec_options '"$tool"' >/dev/null &&
 	for o in $(spec_options '"$tool"'); do
 		test_grep -e "$o([^a-z-]|\$)" out || return 1
 	done

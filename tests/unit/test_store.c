@@ -643,8 +643,8 @@ test_sqlite_modes(void **state)
 	assert_int_equal(mode_of(uri), 0700);
 	am_store_close(st);
 
-	assert_int_equal(query_int(fx->path, "PRAGMA user_version"), 2);
-	assert_int_equal(query_int(deep, "PRAGMA user_version"), 2);
+	assert_int_equal(query_int(fx->path, "PRAGMA user_version"), 3);
+	assert_int_equal(query_int(deep, "PRAGMA user_version"), 3);
 }
 
 static void
@@ -993,6 +993,310 @@ test_sqlite_processes(void **state)
 	    "WHERE substr(token, 1, length(prefix) + 1) != prefix || '_'"), 0);
 }
 
+/* The operator side: scans, removal, locks, statistics, last use. */
+
+/* Scan everything; copies of the entries go to out (strings leak into
+ * a buffer freed by scan_free()). */
+struct scanned {
+	struct am_entry e[256];
+	char buf[256][2][64];
+	size_t n;
+};
+
+static void
+scan_all(struct am_store *st, struct scanned *sc)
+{
+	struct am_scan s;
+	size_t i;
+
+	memset(&s, 0, sizeof(s));
+	s.flags = AM_SCAN_USED;
+	sc->n = 0;
+	while (!s.done) {
+		assert_int_equal(am_store_scan(st, &s), AWSMASK_OK);
+		for (i = 0; i < s.n; i++) {
+			struct am_entry *e = &sc->e[sc->n];
+
+			assert_true(sc->n < 256);
+			assert_true(s.entries[i].original_len < 64 &&
+			    s.entries[i].token_len < 64);
+			*e = s.entries[i];
+			memcpy(sc->buf[sc->n][0], e->original, e->original_len);
+			memcpy(sc->buf[sc->n][1], e->token, e->token_len);
+			e->original = sc->buf[sc->n][0];
+			e->token = sc->buf[sc->n][1];
+			sc->n++;
+		}
+	}
+	am_store_scan_end(st, &s);
+}
+
+static const struct am_entry *
+find(const struct scanned *sc, const char *tok)
+{
+	size_t i;
+
+	for (i = 0; i < sc->n; i++)
+		if (sc->e[i].token_len == strlen(tok) &&
+		    !memcmp(sc->e[i].token, tok, strlen(tok)))
+			return &sc->e[i];
+	return NULL;
+}
+
+/* A hit renews a mapping only when its last renewal is stale. */
+static void
+test_last_use(void **state)
+{
+	struct am_store *st = open_store(*state);
+	struct scanned sc;
+	long long t0 = fake_now;
+
+	st->ttl = 800;		/* renewed every 50 s */
+	assert_int_equal(am_store_refresh_interval(800), 50);
+	assert_int_equal(am_store_granularity(800), 100);
+	assert_int_equal(am_store_granularity(604800), 120);
+	assert_int_equal(am_store_granularity(10), 1);
+	assert_string_equal(mask_ok(st, "i-1", "EC2"), "EC2_001");
+	fake_now += 49;
+	assert_string_equal(mask_ok(st, "i-1", "EC2"), "EC2_001");
+	assert_unmasks_to(st, "EC2_001", "i-1");
+	scan_all(st, &sc);
+	assert_int_equal(sc.n, 1);
+	assert_int_equal(sc.e[0].state, AM_ENTRY_PAIR);
+	assert_int_equal(sc.e[0].used, t0);	/* fresh: not written */
+	fake_now += 1;
+	assert_string_equal(mask_ok(st, "i-1", "EC2"), "EC2_001");
+	scan_all(st, &sc);
+	assert_int_equal(sc.e[0].used, t0 + 50);
+	/* Unmasking counts as use too. */
+	fake_now += 60;
+	assert_unmasks_to(st, "EC2_001", "i-1");
+	scan_all(st, &sc);
+	assert_int_equal(sc.e[0].used, t0 + 110);
+	/* And it lives ttl from its last renewal. */
+	fake_now += 799;
+	assert_unmasks_to(st, "EC2_001", "i-1");
+	fake_now += 800;
+	assert_unknown(st, "EC2_001");
+	am_store_close(st);
+}
+
+static void
+test_scan_remove(void **state)
+{
+	struct am_store *st = open_store(*state);
+	struct scanned sc;
+	const struct am_entry *e;
+	long long t0 = fake_now;
+	char key[16];
+	int i;
+
+	for (i = 1; i <= 5; i++) {
+		snprintf(key, sizeof(key), "i-%d", i);
+		mask_ok(st, key, "EC2");
+		fake_now += 100;
+	}
+	scan_all(st, &sc);
+	assert_int_equal(sc.n, 5);
+	e = find(&sc, "EC2_003");
+	assert_non_null(e);
+	assert_int_equal(e->state, AM_ENTRY_PAIR);
+	assert_int_equal(e->used, t0 + 200);
+	assert_int_equal(e->original_len, 3);
+	assert_memory_equal(e->original, "i-3", 3);
+
+	/* Used after the cut-off: stays.  Before it: goes, both ways. */
+	assert_int_equal(am_store_remove(st, sc.e, sc.n, t0 + 150),
+	    AWSMASK_OK);
+	for (i = 0; i < (int)sc.n; i++)
+		assert_int_equal(sc.e[i].removed, sc.e[i].used <= t0 + 150);
+	assert_unknown(st, "EC2_001");
+	assert_unknown(st, "EC2_002");
+	assert_unmasks_to(st, "EC2_003", "i-3");
+
+	/* A pair used since it was scanned is not removed. */
+	scan_all(st, &sc);
+	assert_int_equal(sc.n, 3);
+	fake_now += 3600;
+	assert_string_equal(mask_ok(st, "i-3", "EC2"), "EC2_003");
+	assert_int_equal(am_store_remove(st, sc.e, sc.n, fake_now - 1000),
+	    AWSMASK_OK);
+	assert_false(find(&sc, "EC2_003")->removed);
+	assert_true(find(&sc, "EC2_004")->removed);
+	assert_unmasks_to(st, "EC2_003", "i-3");
+
+	/* Nor one re-created with another token. */
+	scan_all(st, &sc);
+	fake_now += 3600;
+	assert_int_equal(am_store_remove(st, sc.e, sc.n, fake_now), AWSMASK_OK);
+	assert_string_equal(mask_ok(st, "i-5", "EC2"), "EC2_006");
+	assert_int_equal(am_store_remove(st, sc.e, sc.n, fake_now), AWSMASK_OK);
+	assert_unmasks_to(st, "EC2_006", "i-5");
+	/* Counters are never lowered. */
+	assert_string_equal(mask_ok(st, "i-1", "EC2"), "EC2_007");
+	am_store_close(st);
+}
+
+static void
+test_expired_rows(void **state)
+{
+	struct am_store *st = open_store(*state);
+	struct scanned sc;
+
+	st->ttl = 10;
+	mask_ok(st, "i-1", "EC2");
+	mask_ok(st, "i-2", "EC2");
+	fake_now += 5;
+	assert_unmasks_to(st, "EC2_002", "i-2");
+	fake_now += 6;
+	scan_all(st, &sc);
+	assert_int_equal(sc.n, 2);
+	assert_int_equal(find(&sc, "EC2_001")->state, AM_ENTRY_EXPIRED);
+	assert_int_equal(find(&sc, "EC2_002")->state, AM_ENTRY_PAIR);
+	assert_int_equal(am_store_remove(st, sc.e, sc.n, 0), AWSMASK_OK);
+	assert_true(find(&sc, "EC2_001")->removed);
+	assert_false(find(&sc, "EC2_002")->removed);
+	scan_all(st, &sc);
+	assert_int_equal(sc.n, 1);
+	am_store_close(st);
+}
+
+static void
+test_lock(void **state)
+{
+	struct am_store *st = open_store(*state);
+	int got;
+
+	assert_int_equal(am_store_lock(st, AM_LOCK_TAKE, "cleanup", "a", 30000,
+	    &got), AWSMASK_OK);
+	assert_true(got);
+	am_store_lock(st, AM_LOCK_TAKE, "cleanup", "b", 30000, &got);
+	assert_false(got);
+	am_store_lock(st, AM_LOCK_TAKE, "other", "b", 30000, &got);
+	assert_true(got);
+	am_store_lock(st, AM_LOCK_EXTEND, "cleanup", "b", 30000, &got);
+	assert_false(got);
+	am_store_lock(st, AM_LOCK_RELEASE, "cleanup", "b", 0, &got);
+	assert_false(got);
+	fake_now += 25;
+	am_store_lock(st, AM_LOCK_EXTEND, "cleanup", "a", 30000, &got);
+	assert_true(got);
+	fake_now += 25;		/* still a's: extended */
+	am_store_lock(st, AM_LOCK_TAKE, "cleanup", "b", 30000, &got);
+	assert_false(got);
+	am_store_lock(st, AM_LOCK_RELEASE, "cleanup", "a", 0, &got);
+	assert_true(got);
+	am_store_lock(st, AM_LOCK_TAKE, "cleanup", "b", 30000, &got);
+	assert_true(got);
+	/* A lease that ran out is anyone's. */
+	fake_now += 31;
+	am_store_lock(st, AM_LOCK_TAKE, "cleanup", "c", 30000, &got);
+	assert_true(got);
+	am_store_lock(st, AM_LOCK_EXTEND, "cleanup", "b", 30000, &got);
+	assert_false(got);
+	am_store_close(st);
+}
+
+static void
+test_info(void **state)
+{
+	struct am_store *st = open_store(*state);
+	struct am_store_info info;
+	char today[11];
+
+	mask_ok(st, "i-1", "EC2");
+	mask_ok(st, "i-2", "EC2");
+	mask_ok(st, "i-1", "EC2");
+	st->proc_pending.mask_runs = 1;
+	st->proc_pending.mask_bytes = 1234;
+	st->proc_pending.unmask_unknown = 7;
+	assert_unmasks_to(st, "EC2_001", "i-1");
+	assert_int_equal(am_store_info(st, &info), AWSMASK_OK);
+	assert_true(am_proc_empty(&st->proc_pending));
+	assert_int_equal(info.total_created, 2);
+	am_store_day(fake_now, today);
+	assert_string_equal(info.day[0], today);
+	assert_int_equal(info.daily[0], 2);
+	assert_int_equal(info.daily[1], 0);
+	assert_int_equal(info.proc.mask_runs, 1);
+	assert_int_equal(info.proc.mask_bytes, 1234);
+	assert_int_equal(info.proc.unmask_unknown, 7);
+	assert_int_equal(info.cache_hits, 0);
+	assert_int_equal(info.used_memory, -1);
+	/* Added up, run after run. */
+	st->proc_pending.mask_runs = 1;
+	assert_int_equal(am_store_info(st, &info), AWSMASK_OK);
+	assert_int_equal(info.proc.mask_runs, 2);
+	am_store_close(st);
+}
+
+/* A version 1 file is upgraded in place: last use from its expiry. */
+static void
+test_sqlite_upgrade(void **state)
+{
+	struct fixture *fx = *state;
+	struct am_store *st;
+	char dir[160];
+
+	snprintf(dir, sizeof(dir), "%s/state", fx->dir);
+	assert_int_equal(mkdir(dir, 0700), 0);
+	exec_sql(fx->path, "CREATE TABLE mappings (original BLOB PRIMARY KEY,"
+	    " token TEXT NOT NULL UNIQUE, prefix TEXT NOT NULL, kind TEXT,"
+	    " created INTEGER, expires INTEGER);"
+	    "CREATE INDEX mappings_expires ON mappings(expires);"
+	    "CREATE TABLE counters (prefix TEXT PRIMARY KEY, n INTEGER NOT NULL);"
+	    "CREATE TABLE stats (kind TEXT PRIMARY KEY, n INTEGER);"
+	    "INSERT INTO mappings VALUES ('i-1', 'EC2_001', 'EC2', 'ec2',"
+	    " 999000, 1000000 + 604800 - 100);"
+	    "INSERT INTO counters VALUES ('EC2', 1);"
+	    "PRAGMA user_version = 1;");
+	st = open_store(fx);
+	assert_unmasks_to(st, "EC2_001", "i-1");
+	assert_string_equal(mask_ok(st, "i-2", "EC2"), "EC2_002");
+	am_store_close(st);
+	assert_int_equal(query_int(fx->path, "PRAGMA user_version"), 3);
+	assert_int_equal(query_int(fx->path, "SELECT used FROM mappings WHERE"
+	    " token = 'EC2_001'"), 1000000 - 100);
+	assert_int_equal(query_int(fx->path, "SELECT count(*) FROM"
+	    " sqlite_master WHERE name = 'mappings_expires'"), 0);
+	assert_int_equal(query_int(fx->path, "SELECT count(*) FROM locks"), 0);
+	/* ... and the store got its identity. */
+	assert_int_equal(query_int(fx->path, "SELECT count(*) FROM meta"
+	    " WHERE key = 'id'"), 1);
+}
+
+/* Version 2 (the meta table, no `used`) is upgraded too, keeping it. */
+static void
+test_sqlite_upgrade_2(void **state)
+{
+	struct fixture *fx = *state;
+	struct am_store *st;
+	char dir[160];
+
+	snprintf(dir, sizeof(dir), "%s/state", fx->dir);
+	assert_int_equal(mkdir(dir, 0700), 0);
+	exec_sql(fx->path, "CREATE TABLE mappings (original BLOB PRIMARY KEY,"
+	    " token TEXT NOT NULL UNIQUE, prefix TEXT NOT NULL, kind TEXT,"
+	    " created INTEGER, expires INTEGER);"
+	    "CREATE TABLE counters (prefix TEXT PRIMARY KEY, n INTEGER NOT NULL);"
+	    "CREATE TABLE stats (kind TEXT PRIMARY KEY, n INTEGER);"
+	    "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);"
+	    "INSERT INTO meta VALUES ('id', 'abcdef0123456789abcdef0123456789');"
+	    "INSERT INTO mappings VALUES ('i-1', 'EC2_001', 'EC2', 'ec2',"
+	    " 999000, 1000000 + 604800 - 100);"
+	    "INSERT INTO counters VALUES ('EC2', 1);"
+	    "PRAGMA user_version = 2;");
+	st = open_store(fx);
+	assert_string_equal(st->id, "abcdef0123456789abcdef0123456789");
+	assert_unmasks_to(st, "EC2_001", "i-1");
+	assert_string_equal(mask_ok(st, "i-2", "EC2"), "EC2_002");
+	am_store_close(st);
+	assert_int_equal(query_int(fx->path, "PRAGMA user_version"), 3);
+	assert_int_equal(query_int(fx->path, "SELECT used FROM mappings WHERE"
+	    " token = 'EC2_001'"), 1000000 - 100);
+	assert_int_equal(query_int(fx->path, "SELECT count(*) FROM locks"), 0);
+}
+
 #define ON(f, fx) { #f "(" #fx ")", f, setup, teardown, &fx##_fx }
 #define BOTH(f) ON(f, memory), ON(f, sqlite)
 #define SQLITE(f) ON(f, sqlite)
@@ -1016,6 +1320,13 @@ main(void)
 		SQLITE(test_sqlite_bad_files),
 		SQLITE(test_sqlite_readonly),
 		SQLITE(test_sqlite_processes),
+		BOTH(test_last_use),
+		BOTH(test_scan_remove),
+		BOTH(test_expired_rows),
+		BOTH(test_lock),
+		BOTH(test_info),
+		SQLITE(test_sqlite_upgrade),
+		SQLITE(test_sqlite_upgrade_2),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1202,9 +1202,11 @@ test_half_present(void **state)
 	st = open_db(main_sv.port, 7, NULL);
 	c = raw(main_sv.port, 7);
 
-	/* unmask: gone: repaired, with the same token. */
+	/* unmask: gone: repaired, with the same token, and mask: renewed
+	 * with it (it must not expire before unmask:). */
 	t = mask1(st, "i-0abc12de34f567890", "EC2");
 	rawok(c, "DEL aws:unmask:%s", t);
+	rawok(c, "PEXPIRE aws:mask:i-0abc12de34f567890 5000");
 	assert_null(unmask1(st, t));
 	t2 = mask1(st, "i-0abc12de34f567890", "EC2");
 	assert_string_equal(t2, t);
@@ -1212,6 +1214,7 @@ test_half_present(void **state)
 	assert_string_equal(v, "i-0abc12de34f567890");
 	free(v);
 	assert_true(rawint(c, "TTL aws:unmask:%s", t) > 600000);
+	assert_true(rawint(c, "TTL aws:mask:i-0abc12de34f567890") > 600000);
 	o = unmask1(st, t);
 	assert_string_equal(o, "i-0abc12de34f567890");
 	am_free(o);
@@ -1286,6 +1289,37 @@ command_calls(redisContext *c)
 	return sum;
 }
 
+/* Calls of one command (lower case, e.g. "expire") since RESETSTAT. */
+static long long
+calls_of(redisContext *c, const char *cmd)
+{
+	redisReply *rep = rawcmd(c, "INFO commandstats");
+	char want[64];
+	const char *p;
+	long long n = 0;
+
+	assert_int_equal(rep->type, REDIS_REPLY_STRING);
+	snprintf(want, sizeof(want), "cmdstat_%s:calls=", cmd);
+	if ((p = strstr(rep->str, want)))
+		n = atoll(p + strlen(want));
+	freeReplyObject(rep);
+	return n;
+}
+
+/* Calls of commands that write (what a hit must not cost). */
+static long long
+write_calls(redisContext *c)
+{
+	static const char *const w[] = { "expire", "pexpire", "getex", "set",
+	    "del", "incrby", "hincrby" };
+	long long n = 0;
+	size_t i;
+
+	for (i = 0; i < sizeof(w) / sizeof(w[0]); i++)
+		n += calls_of(c, w[i]);
+	return n;
+}
+
 static void
 make_items(struct am_store_item *it, char (*keys)[40], size_t n,
     const char *tag)
@@ -1354,8 +1388,9 @@ test_round_trips_bounded(void **state)
 	assert_true(calls >= 3 * NBATCH && calls <= 3 * NBATCH + 3 + 3 + 1 + 2 +
 	    2 * 3);
 
-	/* The same 1000 again: two round trips, two commands each (GETEX
-	 * mask:, GETEX unmask:), or four without GETEX. */
+	/* The same 1000 again: two round trips, three reads each (GET
+	 * mask:, GET and PTTL unmask:), and no write at all: they were
+	 * renewed a moment ago. */
 	for (i = 0; i < NBATCH; i++) {
 		assert_true(it[i].value_len < sizeof(toks[i]));
 		memcpy(toks[i], it[i].value, it[i].value_len + 1);
@@ -1371,18 +1406,65 @@ test_round_trips_bounded(void **state)
 	calls = command_calls(c);
 	print_message("# 1000 known: 2 round trips, %lld commands, %.1f ms\n",
 	    calls, ms);
-	assert_int_equal(calls, (use_getex ? 2 : 4) * NBATCH);
+	assert_int_equal(calls, 3 * NBATCH);
+	assert_int_equal(write_calls(c), 0);
 
-	/* Unmasking them: two round trips, as many commands. */
+	/* Unmasking them: two round trips, as many reads (GET unmask:, GET
+	 * and PTTL mask:). */
 	rawok(c, "CONFIG RESETSTAT");
 	rt = am_store_redis_round_trips(st);
 	assert_int_equal(am_store_unmask_many(st, back, NBATCH), AWSMASK_OK);
 	assert_int_equal(am_store_redis_round_trips(st) - rt, 2);
-	assert_int_equal(command_calls(c), (use_getex ? 2 : 4) * NBATCH);
+	assert_int_equal(command_calls(c), 3 * NBATCH);
+	assert_int_equal(write_calls(c), 0);
 	for (i = 0; i < NBATCH; i++)
 		assert_memory_equal(back[i].value, keys[i], strlen(keys[i]));
 	am_store_items_release(back, NBATCH);
 	am_store_items_release(it, NBATCH);
+
+	/*
+	 * Stale: as if last renewed two minutes ago.  A third round trip
+	 * renews them, unmask: first (EXPIRE, then GETEX mask:, or EXPIRE,
+	 * EXPIRE and GET without GETEX), and their TTL is whole again.
+	 */
+	for (i = 0; i < NBATCH; i++) {
+		rawok(c, "PEXPIRE aws:mask:%s %lld", keys[i],
+		    (604800LL - 120) * 1000);
+		rawok(c, "PEXPIRE aws:unmask:%s %lld", toks[i],
+		    (604800LL - 120) * 1000);
+	}
+	rawok(c, "CONFIG RESETSTAT");
+	rt = am_store_redis_round_trips(st);
+	assert_int_equal(am_store_mask_many(st, it, NBATCH), AWSMASK_OK);
+	assert_int_equal(am_store_redis_round_trips(st) - rt, 3);
+	assert_int_equal(command_calls(c), (use_getex ? 5 : 6) * NBATCH);
+	for (i = 0; i < NBATCH; i++)
+		assert_memory_equal(it[i].value, toks[i], strlen(toks[i]));
+	assert_true(rawint(c, "PTTL aws:mask:%s", keys[0]) >
+	    (604800LL - 60) * 1000);
+	assert_true(rawint(c, "PTTL aws:unmask:%s", toks[NBATCH - 1]) >
+	    (604800LL - 60) * 1000);
+	am_store_items_release(it, NBATCH);
+	/* Renewed: a read again. */
+	rawok(c, "CONFIG RESETSTAT");
+	assert_int_equal(am_store_mask_many(st, it, NBATCH), AWSMASK_OK);
+	assert_int_equal(write_calls(c), 0);
+	am_store_items_release(it, NBATCH);
+	/* Unmasking stale pairs renews them too, in a third round trip. */
+	for (i = 0; i < NBATCH; i++) {
+		rawok(c, "PEXPIRE aws:mask:%s %lld", keys[i],
+		    (604800LL - 120) * 1000);
+		rawok(c, "PEXPIRE aws:unmask:%s %lld", toks[i],
+		    (604800LL - 120) * 1000);
+	}
+	rt = am_store_redis_round_trips(st);
+	assert_int_equal(am_store_unmask_many(st, back, NBATCH), AWSMASK_OK);
+	assert_int_equal(am_store_redis_round_trips(st) - rt, 3);
+	assert_true(rawint(c, "PTTL aws:mask:%s", keys[1]) >
+	    (604800LL - 60) * 1000);
+	assert_true(rawint(c, "PTTL aws:unmask:%s", toks[1]) >
+	    (604800LL - 60) * 1000);
+	am_store_items_release(back, NBATCH);
 
 	/* Throughput of new mappings, batches of 1000. */
 	make_items(bigit, big, 10 * NBATCH, "b");
@@ -1630,6 +1712,277 @@ test_ping_and_name(void **state)
 	assert_int_equal(am_store_redis_round_trips(NULL), 0);
 }
 
+/* The operator side: scans, compare-and-delete, the lock, info. */
+
+struct scanned {
+	struct am_entry *e;
+	char (*o)[64], (*t)[64];
+	size_t n, cap;
+};
+
+static void
+scanned_free(struct scanned *sc)
+{
+	free(sc->e);
+	free(sc->o);
+	free(sc->t);
+	memset(sc, 0, sizeof(*sc));
+}
+
+static void
+scan_store(struct am_store *st, struct scanned *sc)
+{
+	struct am_scan s;
+	size_t i;
+
+	memset(&s, 0, sizeof(s));
+	s.flags = AM_SCAN_USED;
+	sc->n = 0;
+	while (!s.done) {
+		assert_int_equal(am_store_scan(st, &s), AWSMASK_OK);
+		for (i = 0; i < s.n; i++) {
+			struct am_entry *e;
+
+			if (sc->n == sc->cap) {
+				sc->cap = sc->cap ? 2 * sc->cap : 1024;
+				sc->e = realloc(sc->e, sc->cap * sizeof(*sc->e));
+				sc->o = realloc(sc->o, sc->cap * sizeof(*sc->o));
+				sc->t = realloc(sc->t, sc->cap * sizeof(*sc->t));
+				assert_non_null(sc->e);
+				assert_non_null(sc->o);
+				assert_non_null(sc->t);
+			}
+			e = &sc->e[sc->n];
+			*e = s.entries[i];
+			assert_true(e->original_len < 64 && e->token_len < 64);
+			memcpy(sc->o[sc->n], e->original, e->original_len);
+			memcpy(sc->t[sc->n], e->token, e->token_len);
+			sc->n++;
+		}
+	}
+	/* The copies, once the arrays stopped moving. */
+	for (i = 0; i < sc->n; i++) {
+		sc->e[i].original = sc->o[i];
+		sc->e[i].token = sc->t[i];
+	}
+	assert_true(s.seen >= sc->n);
+	am_store_scan_end(st, &s);
+}
+
+static struct am_entry *
+find_tok(struct scanned *sc, const char *tok)
+{
+	size_t i;
+
+	for (i = 0; i < sc->n; i++)
+		if (sc->e[i].token_len == strlen(tok) &&
+		    !memcmp(sc->e[i].token, tok, strlen(tok)))
+			return &sc->e[i];
+	return NULL;
+}
+
+static size_t
+count_state(const struct scanned *sc, int state)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < sc->n; i++)
+		n += sc->e[i].state == state;
+	return n;
+}
+
+/* Make both keys of (orig, tok) look last renewed `secs` ago. */
+static void
+age_pair(redisContext *c, const char *orig, const char *tok, long long secs)
+{
+	long long ms = (604800 - secs) * 1000;
+
+	rawok(c, "PEXPIRE aws:mask:%s %lld", orig, ms);
+	rawok(c, "PEXPIRE aws:unmask:%s %lld", tok, ms);
+}
+
+static void
+test_scan_and_remove(void **state)
+{
+	struct am_store *st;
+	struct scanned sc = { 0 };
+	struct am_entry *e;
+	redisContext *c;
+	long long now = (long long)time(NULL);
+	char *t1, *t2, *t3, *t4;
+	size_t i;
+
+	(void)state;
+	NEED_MAIN();
+	flushdb(main_sv.port, 11);
+	st = open_db(main_sv.port, 11, NULL);
+	c = raw(main_sv.port, 11);
+	t1 = mask1(st, "i-1", "EC2");
+	t2 = mask1(st, "i-2", "EC2");
+	t3 = mask1(st, "i-3", "EC2");
+	t4 = mask1(st, "i-4", "EC2");
+	/* More than one SCAN step, keys without expiry, a binary key. */
+	for (i = 0; i < 6000; i++)
+		assert_int_equal(redisAppendCommand(c, "SET aws:mask:o%lu\x01x "
+		    "T_%lu", (unsigned long)i, (unsigned long)i), REDIS_OK);
+	for (i = 0; i < 6000; i++)
+		assert_int_equal(redisAppendCommand(c, "SET aws:unmask:T_%lu "
+		    "o%lu\x01x", (unsigned long)i, (unsigned long)i), REDIS_OK);
+	for (i = 0; i < 12000; i++) {
+		redisReply *rep;
+
+		assert_int_equal(redisGetReply(c, (void **)&rep), REDIS_OK);
+		freeReplyObject(rep);
+	}
+	rawok(c, "SET other:key x");
+	/* i-1: its unmask: half gone; i-2: its mask: half gone. */
+	rawok(c, "DEL aws:unmask:%s", t1);
+	rawok(c, "DEL aws:mask:i-2");
+
+	scan_store(st, &sc);
+	assert_int_equal(count_state(&sc, AM_ENTRY_PAIR), 6002);
+	assert_int_equal(count_state(&sc, AM_ENTRY_ORPHAN_MASK), 1);
+	assert_int_equal(count_state(&sc, AM_ENTRY_ORPHAN_UNMASK), 1);
+	assert_int_equal(count_state(&sc, AM_ENTRY_EXPIRED), 0);
+	e = find_tok(&sc, t1);
+	assert_int_equal(e->state, AM_ENTRY_ORPHAN_MASK);
+	assert_memory_equal(e->original, "i-1", 3);
+	assert_true(e->used >= now - 2 && e->used <= now + 2);
+	e = find_tok(&sc, t2);
+	assert_int_equal(e->state, AM_ENTRY_ORPHAN_UNMASK);
+	assert_memory_equal(e->original, "i-2", 3);
+	assert_int_equal(find_tok(&sc, "T_7")->used, 0);	/* no expiry */
+	assert_int_equal(find_tok(&sc, "T_7")->original_len, 4);
+
+	/* Young halves stay; the keys without expiry count as oldest. */
+	assert_int_equal(am_store_remove(st, sc.e, sc.n, now - 60), AWSMASK_OK);
+	assert_false(find_tok(&sc, t1)->removed);
+	assert_false(find_tok(&sc, t2)->removed);
+	assert_false(find_tok(&sc, t3)->removed);
+	assert_true(find_tok(&sc, "T_7")->removed);
+	assert_int_equal(rawint(c, "EXISTS aws:unmask:T_7"), 0);
+	assert_int_equal(rawint(c, "EXISTS other:key"), 1);
+	scanned_free(&sc);
+
+	/* Old ones go: the halves alone, the pairs both ways. */
+	rawok(c, "PEXPIRE aws:mask:i-1 %lld", (604800LL - 3600) * 1000);
+	rawok(c, "PEXPIRE aws:unmask:%s %lld", t2, (604800LL - 3600) * 1000);
+	age_pair(c, "i-3", t3, 3600);
+	scan_store(st, &sc);
+	assert_int_equal(sc.n, 4);
+	assert_int_equal(am_store_remove(st, sc.e, sc.n, now - 60), AWSMASK_OK);
+	assert_true(find_tok(&sc, t1)->removed);
+	assert_true(find_tok(&sc, t2)->removed);
+	assert_true(find_tok(&sc, t3)->removed);
+	assert_false(find_tok(&sc, t4)->removed);
+	assert_int_equal(rawint(c, "EXISTS aws:mask:i-1 aws:unmask:%s "
+	    "aws:mask:i-3 aws:unmask:%s", t2, t3), 0);
+	assert_int_equal(rawint(c, "GET aws:counter:EC2"), 4);
+	scanned_free(&sc);
+
+	/* Used between the scan and the removal: stays. */
+	age_pair(c, "i-4", t4, 3600);
+	scan_store(st, &sc);
+	am_free(mask1(st, "i-4", "EC2"));	/* stale: renewed */
+	assert_int_equal(am_store_remove(st, sc.e, sc.n, now - 60), AWSMASK_OK);
+	assert_false(find_tok(&sc, t4)->removed);
+	assert_int_equal(rawint(c, "EXISTS aws:mask:i-4 aws:unmask:%s", t4), 2);
+	scanned_free(&sc);
+
+	/* An orphan repaired between the scan and the removal: stays. */
+	rawok(c, "DEL aws:unmask:%s", t4);
+	rawok(c, "PEXPIRE aws:mask:i-4 %lld", (604800LL - 3600) * 1000);
+	scan_store(st, &sc);
+	assert_int_equal(find_tok(&sc, t4)->state, AM_ENTRY_ORPHAN_MASK);
+	am_free(mask1(st, "i-4", "EC2"));	/* repairs unmask: */
+	assert_int_equal(am_store_remove(st, sc.e, sc.n, now - 60), AWSMASK_OK);
+	assert_false(find_tok(&sc, t4)->removed);
+	assert_int_equal(rawint(c, "EXISTS aws:mask:i-4 aws:unmask:%s", t4), 2);
+
+	/* A server that forgot the script: sent whole. */
+	rawok(c, "SCRIPT FLUSH");
+	age_pair(c, "i-4", t4, 3600);
+	find_tok(&sc, t4)->state = AM_ENTRY_PAIR;
+	assert_int_equal(am_store_remove(st, sc.e, sc.n, now - 60), AWSMASK_OK);
+	assert_true(find_tok(&sc, t4)->removed);
+	scanned_free(&sc);
+	am_free(t1);
+	am_free(t2);
+	am_free(t3);
+	am_free(t4);
+	redisFree(c);
+	am_store_close(st);
+}
+
+static void
+test_lock_and_info(void **state)
+{
+	struct am_store *st, *other;
+	struct am_store_info info;
+	redisContext *c;
+	int got;
+
+	(void)state;
+	NEED_MAIN();
+	flushdb(main_sv.port, 12);
+	st = open_db(main_sv.port, 12, NULL);
+	other = open_db(main_sv.port, 12, NULL);
+	c = raw(main_sv.port, 12);
+	assert_int_equal(am_store_lock(st, AM_LOCK_TAKE, "cleanup", "a:1:ff",
+	    30000, &got), AWSMASK_OK);
+	assert_true(got);
+	assert_true(rawint(c, "PTTL aws:lock:cleanup") > 29000);
+	am_store_lock(other, AM_LOCK_TAKE, "cleanup", "b:2:ff", 30000, &got);
+	assert_false(got);
+	am_store_lock(other, AM_LOCK_EXTEND, "cleanup", "b:2:ff", 30000, &got);
+	assert_false(got);
+	am_store_lock(other, AM_LOCK_RELEASE, "cleanup", "b:2:ff", 0, &got);
+	assert_false(got);
+	assert_int_equal(rawint(c, "EXISTS aws:lock:cleanup"), 1);
+	rawok(c, "PEXPIRE aws:lock:cleanup 1000");
+	am_store_lock(st, AM_LOCK_EXTEND, "cleanup", "a:1:ff", 30000, &got);
+	assert_true(got);
+	assert_true(rawint(c, "PTTL aws:lock:cleanup") > 29000);
+	am_store_lock(st, AM_LOCK_RELEASE, "cleanup", "a:1:ff", 0, &got);
+	assert_true(got);
+	assert_int_equal(rawint(c, "EXISTS aws:lock:cleanup"), 0);
+	/* A lease that ran out is anyone's. */
+	am_store_lock(st, AM_LOCK_TAKE, "cleanup", "a:1:ff", 50, &got);
+	assert_true(got);
+	usleep(120000);
+	am_store_lock(other, AM_LOCK_TAKE, "cleanup", "b:2:ff", 30000, &got);
+	assert_true(got);
+	am_store_lock(st, AM_LOCK_RELEASE, "cleanup", "a:1:ff", 0, &got);
+	assert_false(got);
+
+	/* Info: the server's figures and the counters. */
+	am_free(mask1(st, "i-1", "EC2"));
+	am_free(mask1(st, "i-2", "EC2"));
+	rawok(c, "INCRBY aws:stats:cache:hits 5");
+	st->proc_pending.mask_runs = 1;
+	st->proc_pending.mask_cpu_us = 99;
+	assert_int_equal(am_store_info(st, &info), AWSMASK_OK);
+	assert_true(am_proc_empty(&st->proc_pending));
+	assert_int_equal(info.total_created, 2);
+	assert_int_equal(info.daily[0], 2);
+	assert_int_equal(info.cache_hits, 5);
+	assert_int_equal(info.cache_misses, 0);
+	assert_int_equal(info.proc.mask_runs, 1);
+	assert_int_equal(info.proc.mask_cpu_us, 99);
+	assert_true(info.used_memory > 0);
+	assert_int_equal(info.maxmemory, 0);
+	assert_string_equal(info.policy, "noeviction");
+	assert_int_equal(info.evicted_keys, 0);
+	/* The figures ride in a batch's first pipeline. */
+	st->proc_pending.unmask_runs = 1;
+	am_free(unmask1(st, "EC2_001"));
+	assert_true(am_proc_empty(&st->proc_pending));
+	assert_int_equal(rawint(c, "HGET aws:stats:processing unmask_runs"), 1);
+	redisFree(c);
+	am_store_close(st);
+	am_store_close(other);
+}
+
 static int
 without_getex(void **state)
 {
@@ -1667,6 +2020,8 @@ main(void)
 		cmocka_unit_test(test_ttl),
 		cmocka_unit_test(test_half_present),
 		cmocka_unit_test(test_round_trips_bounded),
+		cmocka_unit_test(test_scan_and_remove),
+		cmocka_unit_test(test_lock_and_info),
 		AUX(test_out_of_memory),
 		AUX(test_server_killed),
 		AUX(test_server_paused),
