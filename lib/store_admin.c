@@ -249,7 +249,8 @@ awsmask_stats(struct awsmask *am, struct awsmask_stats *out,
 	}
 	am_store_scan_end(am->store, &sc);
 	am_map_free(idx);
-	qsort(a->kinds, a->nkinds, sizeof(*a->kinds), cmp_count);
+	if (a->nkinds)
+		qsort(a->kinds, a->nkinds, sizeof(*a->kinds), cmp_count);
 	out->kinds = a->kinds;
 	out->nkinds = a->nkinds;
 	out->seconds = now_s() - t0;
