@@ -122,6 +122,8 @@ print_json(FILE *f, const struct awsmask_stats *s)
 	json_str(f, s->store);
 	fputs(",\"backend\":", f);
 	json_str(f, s->backend);
+	fputs(",\"id\":", f);
+	json_str(f, s->id);
 	fprintf(f, ",\"up\":%s,\"error\":", s->up ? "true" : "false");
 	json_str(f, s->up ? NULL : s->error);
 	fputs(",\"latency_ms\":", f);
@@ -340,6 +342,8 @@ print_table(FILE *f, const struct awsmask_stats *s)
 		return;
 	}
 	fprintf(f, ROW "up, %.3f ms a round trip\n", "status", s->latency_ms);
+	if (s->id)
+		fprintf(f, ROW "%s\n", "identity", s->id);
 	if (s->used_memory >= 0)
 		fprintf(f, ROW "%s used, %s, policy %s, %lld keys evicted\n",
 		    "memory", human(s->used_memory, a, sizeof(a)),

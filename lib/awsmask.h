@@ -234,6 +234,7 @@ struct awsmask_processing {
 struct awsmask_stats {
 	const char *backend;	/* "redis", "sqlite" or "memory" */
 	const char *store;	/* its name, never with a password */
+	const char *id;		/* its identity (awsmask(1) INTEGRITY), or NULL */
 	int up;			/* the store answered */
 	const char *error;	/* why not, when !up */
 	double latency_ms;	/* median of five round trips */

@@ -197,6 +197,7 @@ awsmask_stats(struct awsmask *am, struct awsmask_stats *out,
 		goto down;
 	out->up = 1;
 	out->store = am->store->name;
+	out->id = am->store->id;
 	/* This context's own runs count too. */
 	am_proc_sync(am);
 	if ((rc = am_store_info(am->store, &a->info)))

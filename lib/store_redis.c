@@ -796,9 +796,10 @@ parse_uri(struct am_store *st, const char *uri, struct target *t)
 #define OPEN_TAIL 3	/* COMMAND INFO GETEX, HGET meta:store id, INFO memory */
 
 /*
- * The maxmemory-policy an INFO memory reply names: every policy but
- * noeviction may evict mappings or counters, and the allocation's
- * guarantees rest on both.  An INFO the ACL forbids leaves it unknown.
+ * The maxmemory-policy an INFO memory reply names: with a memory limit,
+ * every policy but noeviction may evict mappings or counters, and the
+ * allocation's guarantees rest on both.  An INFO the ACL forbids leaves
+ * it unknown.
  */
 static void
 read_policy(struct am_store *st, const redisReply *info)
@@ -818,7 +819,10 @@ read_policy(struct am_store *st, const redisReply *info)
 		n = sizeof(st->policy) - 1;
 	memcpy(st->policy, p, n);
 	st->policy[n] = '\0';
-	st->evicting = n && strcmp(st->policy, "noeviction") != 0;
+	/* With no maxmemory nothing is ever evicted, whatever the policy. */
+	p = strstr(info->str, "\nmaxmemory:");
+	st->evicting = n && strcmp(st->policy, "noeviction") != 0 && p &&
+	    strtoll(p + strlen("\nmaxmemory:"), NULL, 10) > 0;
 }
 
 static int

@@ -113,11 +113,20 @@ test_expect_success 'the store has an identity, kept with no expiry' '
 	rec=$(record) &&
 	test_mode 600 "$rec" &&
 	test_grep "^id $id\$" "$rec" &&
-	test_grep "^hwm EC2 1\$" "$rec"
+	test_grep "^hwm EC2 1\$" "$rec" &&
+	awsmask-stats -s $u --json >st &&
+	test_grep -F "\"id\":\"$id\"" st &&
+	awsmask-stats -s $u >st &&
+	test_grep "^identity +$id\$" st
 '
 
 test_expect_success 'an evicting maxmemory-policy is refused, unless allowed' '
+	# A policy alone evicts nothing: only with a memory limit.
 	redis_start_second --maxmemory-policy allkeys-lru &&
+	echo i-0abc12de34f567890 | awsmask -s redis://127.0.0.1:$P2 >/dev/null &&
+	redis-cli -p $P2 flushall >/dev/null &&
+	rm -f "$XDG_STATE_HOME"/awsmask/store-* &&
+	redis-cli -p $P2 config set maxmemory 100mb >/dev/null &&
 	u=redis://127.0.0.1:$P2 &&
 	echo i-0abc12de34f567890 >in &&
 	test_must_exit 78 awsmask -s $u <in >out 2>err &&
