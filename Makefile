@@ -23,6 +23,10 @@ PCRE2_CFLAGS ?= $(shell $(PKG_CONFIG) --cflags libpcre2-8)
 PCRE2_LIBS ?= $(shell $(PKG_CONFIG) --libs libpcre2-8)
 SQLITE_CFLAGS ?= $(shell $(PKG_CONFIG) --cflags sqlite3)
 SQLITE_LIBS ?= $(shell $(PKG_CONFIG) --libs sqlite3)
+JANSSON_CFLAGS ?= $(shell $(PKG_CONFIG) --cflags jansson)
+JANSSON_LIBS ?= $(shell $(PKG_CONFIG) --libs jansson)
+CURL_CFLAGS ?= $(shell $(PKG_CONFIG) --cflags libcurl)
+CURL_LIBS ?= $(shell $(PKG_CONFIG) --libs libcurl)
 HAVE_HIREDIS ?= $(shell $(PKG_CONFIG) --exists hiredis && echo 1)
 ifeq ($(HAVE_HIREDIS),1)
 HIREDIS_CFLAGS ?= $(shell $(PKG_CONFIG) --cflags hiredis) -DHAVE_HIREDIS
@@ -44,8 +48,10 @@ endif
 
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -fPIC $(WARN) -Ilib \
 	-DSYSCONFDIR='"$(SYSCONFDIR)"' \
-	$(PCRE2_CFLAGS) $(SQLITE_CFLAGS) $(HIREDIS_CFLAGS) $(CFLAGS) $(CPPFLAGS)
-DEP_LIBS = $(PCRE2_LIBS) $(SQLITE_LIBS) $(HIREDIS_LIBS) -lm
+	$(PCRE2_CFLAGS) $(SQLITE_CFLAGS) $(HIREDIS_CFLAGS) $(JANSSON_CFLAGS) \
+	$(CURL_CFLAGS) $(CFLAGS) $(CPPFLAGS)
+DEP_LIBS = $(PCRE2_LIBS) $(SQLITE_LIBS) $(HIREDIS_LIBS) $(JANSSON_LIBS) \
+	$(CURL_LIBS) -lm
 
 ifneq ($(V),1)
 QUIET_CC = @echo '   ' CC $@;
