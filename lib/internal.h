@@ -332,4 +332,36 @@ extern const struct am_store_ops am_store_sqlite_ops;
 extern const struct am_store_ops am_store_redis_ops;
 #endif
 
+/*
+ * Server-sent events (sse.c): a pure parser, fed a stream's bytes in
+ * pieces of any size.  fn is called once per event, in order; its
+ * pointers are valid during the call only, and data is NUL-terminated.
+ * am_sse_feed() returns 0, fn's first non-zero return (parsing stops
+ * there), AWSMASK_ENOMEM, or AWSMASK_EDATA for an event or line longer
+ * than max_event bytes.  The struct is the caller's; release it with
+ * am_sse_release(), after which it may be fed again from the start.
+ */
+#define AM_SSE_MAX_EVENT (64u * 1024 * 1024)
+struct am_sse_event {
+	const char *type;	/* the event: field, or "message" */
+	size_t type_len;
+	const char *data;	/* the data: lines, joined by '\n' */
+	size_t data_len;
+};
+typedef int am_sse_fn(void *arg, const struct am_sse_event *ev);
+struct am_sse {
+	struct am_buf line;	/* an unfinished line */
+	struct am_buf type, data;	/* the event being gathered */
+	size_t max;
+	int cr;			/* the last byte was a CR: skip a LF */
+	int bom;		/* bytes of the byte order mark seen; 3: done */
+	int dirty;		/* a field of an unfinished event was read */
+};
+void am_sse_init(struct am_sse *p, size_t max_event);	/* 0: default */
+int am_sse_feed(struct am_sse *p, const char *buf, size_t n, am_sse_fn *fn,
+    void *arg);
+/* At the end of a stream: was an event begun and not finished? */
+int am_sse_pending(const struct am_sse *p);
+void am_sse_release(struct am_sse *p);
+
 #endif /* AM_INTERNAL_H */
