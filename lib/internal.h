@@ -364,4 +364,8 @@ int am_sse_feed(struct am_sse *p, const char *buf, size_t n, am_sse_fn *fn,
 int am_sse_pending(const struct am_sse *p);
 void am_sse_release(struct am_sse *p);
 
+/* SHA-256 (sha256.c): the digest of n bytes, raw or as 64 hex digits. */
+void am_sha256(const void *data, size_t n, unsigned char out[32]);
+void am_sha256_hex(const void *data, size_t n, char out[65]);
+
 #endif /* AM_INTERNAL_H */
