@@ -295,6 +295,19 @@ struct am_store_ops {
 	/* Round trip to check health (may be NULL: always healthy). */
 	int (*ping)(struct am_store *st);
 	void (*close)(struct am_store *st);
+	/*
+	 * The response cache of awsmask-claude, beside the mappings:
+	 * <ns>cache:<key> -> value, with its own TTL, and the counters
+	 * <ns>stats:cache:hits and <ns>stats:cache:misses.
+	 * cache_get gives the live value of key (*value am_malloc'd,
+	 * NUL-terminated, the caller frees it) or *value NULL on a miss,
+	 * and counts the hit or the miss.  cache_put stores value for ttl
+	 * seconds.  NULL in a backend: it keeps no cache.
+	 */
+	int (*cache_get)(struct am_store *st, const char *key, char **value,
+	    size_t *vlen);
+	int (*cache_put)(struct am_store *st, const char *key,
+	    const char *value, size_t vlen, long long ttl);
 };
 struct am_store {
 	const struct am_store_ops *ops;
@@ -316,6 +329,11 @@ int am_store_mask_many(struct am_store *st, struct am_store_item *it,
 int am_store_unmask_many(struct am_store *st, struct am_store_item *it,
     size_t n);
 void am_store_items_release(struct am_store_item *it, size_t n);
+/* The response cache (see struct am_store_ops); errors stick as above. */
+int am_store_cache_get(struct am_store *st, const char *key, char **value,
+    size_t *vlen);
+int am_store_cache_put(struct am_store *st, const char *key,
+    const char *value, size_t vlen, long long ttl);
 /*
  * The clock of the memory and sqlite stores' TTLs, in seconds since the
  * epoch: time() unless a test points it elsewhere.

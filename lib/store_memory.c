@@ -7,6 +7,9 @@
  *	fwd:      original -> expiry (8 bytes, native order), then token
  *	rev:      token -> original
  *	counters: prefix -> last number given (unsigned long long)
+ * and for awsmask-claude's response cache
+ *	cache:    key -> expiry (8 bytes), then the value
+ * with its hits and misses counted in the handle.
  * The expiry lives only in fwd, so refreshing it touches one place.  A
  * counter moves before the mapping that uses its number is written: if
  * writing the mapping then fails, the number is skipped, never reused.
@@ -22,6 +25,8 @@ struct mem {
 	struct am_map *fwd;
 	struct am_map *rev;
 	struct am_map *counters;
+	struct am_map *cache;
+	unsigned long long cache_hits, cache_misses;
 };
 
 #define EXP_SIZE sizeof(long long)
@@ -98,6 +103,7 @@ mem_close(struct am_store *st)
 	am_map_free(m->fwd);
 	am_map_free(m->rev);
 	am_map_free(m->counters);
+	am_map_free(m->cache);
 	am_free(m);
 	st->priv = NULL;
 }
@@ -198,6 +204,51 @@ mem_unmask_many(struct am_store *st, struct am_store_item *it, size_t n)
 	return AWSMASK_OK;
 }
 
+static int
+mem_cache_get(struct am_store *st, const char *key, char **value,
+    size_t *vlen)
+{
+	struct mem *m = st->priv;
+	const char *v = NULL;
+	size_t n = 0, klen = strlen(key);
+
+	if (m->cache && (v = am_map_get(m->cache, key, klen, &n)) &&
+	    get_expiry(v) <= am_store_now()) {
+		am_map_del(m->cache, key, klen);
+		v = NULL;
+	}
+	if (!v) {
+		m->cache_misses++;
+		return AWSMASK_OK;
+	}
+	if (!(*value = am_strndup(v + EXP_SIZE, n - EXP_SIZE)))
+		return nomem(st);
+	*vlen = n - EXP_SIZE;
+	m->cache_hits++;
+	return AWSMASK_OK;
+}
+
+static int
+mem_cache_put(struct am_store *st, const char *key, const char *value,
+    size_t vlen, long long ttl)
+{
+	struct mem *m = st->priv;
+	long long now = am_store_now();
+	long long exp = now > LLONG_MAX - ttl ? LLONG_MAX : now + ttl;
+	char *rec;
+	int rc;
+
+	if (!m->cache && !(m->cache = am_map_new()))
+		return nomem(st);
+	if (vlen > SIZE_MAX - EXP_SIZE || !(rec = am_malloc(EXP_SIZE + vlen)))
+		return nomem(st);
+	memcpy(rec, &exp, EXP_SIZE);
+	memcpy(rec + EXP_SIZE, value, vlen);
+	rc = am_map_put(m->cache, key, strlen(key), rec, EXP_SIZE + vlen);
+	am_free(rec);
+	return rc < 0 ? nomem(st) : AWSMASK_OK;
+}
+
 const struct am_store_ops am_store_memory_ops = {
 	"memory",
 	mem_open,
@@ -205,4 +256,6 @@ const struct am_store_ops am_store_memory_ops = {
 	mem_unmask_many,
 	NULL,
 	mem_close,
+	mem_cache_get,
+	mem_cache_put,
 };

@@ -20,6 +20,11 @@
  * Times are seconds since the epoch; a mapping is live while
  * expires > now.
  *
+ * awsmask-claude's response cache adds two tables, made at its first
+ * use (an older awsmask ignores them, so the version stays 1):
+ *	cache(key TEXT PRIMARY KEY, value BLOB, expires INTEGER)
+ *	cache_stats(name TEXT PRIMARY KEY, n INTEGER): 'hits', 'misses'
+ *
  * No message ever carries an original: only the path and SQLite's own
  * reason, which names tables and columns, never values.
  */
@@ -97,11 +102,34 @@ static const char schema[] =
 	" n INTEGER);"
 	"PRAGMA user_version = 1;";
 
+enum { C_GET, C_COUNT, C_PUT, C_PRUNE, NCSTMT };
+
+static const char *const cache_sql[NCSTMT] = {
+	[C_GET] = "SELECT value FROM cache WHERE key = ?1 AND expires > ?2",
+	[C_COUNT] = "INSERT INTO cache_stats(name, n) VALUES (?1, 1)"
+	    " ON CONFLICT(name) DO UPDATE SET n = n + 1",
+	[C_PUT] = "INSERT INTO cache(key, value, expires) VALUES (?1, ?2, ?3)"
+	    " ON CONFLICT(key) DO UPDATE SET value = excluded.value,"
+	    " expires = excluded.expires",
+	[C_PRUNE] = "DELETE FROM cache WHERE expires <= ?1",
+};
+
+static const char cache_schema[] =
+	"CREATE TABLE IF NOT EXISTS cache ("
+	" key TEXT PRIMARY KEY,"
+	" value BLOB NOT NULL,"
+	" expires INTEGER NOT NULL);"
+	"CREATE TABLE IF NOT EXISTS cache_stats ("
+	" name TEXT PRIMARY KEY,"
+	" n INTEGER NOT NULL);";
+
 struct sq {
 	sqlite3 *db;
 	char *path;
 	int readonly;		/* the file could only be opened for reading */
 	sqlite3_stmt *stmt[NSTMT];
+	int cache_ready;	/* cstmt prepared (-1: no cache table to read) */
+	sqlite3_stmt *cstmt[NCSTMT];
 };
 
 /* Record SQLite's reason for the last failure on the connection. */
@@ -383,6 +411,8 @@ sq_close(struct am_store *st)
 		return;
 	for (i = 0; i < NSTMT; i++)
 		sqlite3_finalize(s->stmt[i]);
+	for (i = 0; i < NCSTMT; i++)
+		sqlite3_finalize(s->cstmt[i]);
 	sqlite3_close(s->db);
 	am_free(s->path);
 	am_free(s);
@@ -624,6 +654,97 @@ sq_unmask_many(struct am_store *st, struct am_store_item *it, size_t n)
 	return commit(st);
 }
 
+/*
+ * Make the cache's tables (a writable file) and prepare its statements,
+ * once.  A read-only file without them has no cache: every get misses.
+ */
+static int
+cache_ready(struct am_store *st)
+{
+	struct sq *s = st->priv;
+	int i, rc;
+
+	if (s->cache_ready)
+		return AWSMASK_OK;
+	if (!s->readonly && (rc = exec(st, cache_schema)))
+		return rc;
+	for (i = 0; i < NCSTMT; i++) {
+		if (s->readonly && i != C_GET)
+			continue;
+		if (sqlite3_prepare_v3(s->db, cache_sql[i], -1,
+		    SQLITE_PREPARE_PERSISTENT, &s->cstmt[i], NULL) != SQLITE_OK) {
+			if (s->readonly) {
+				s->cache_ready = -1;
+				return AWSMASK_OK;
+			}
+			return sq_fail(st);
+		}
+	}
+	s->cache_ready = 1;
+	return AWSMASK_OK;
+}
+
+static int
+sq_cache_get(struct am_store *st, const char *key, char **value,
+    size_t *vlen)
+{
+	struct sq *s = st->priv;
+	sqlite3_stmt *q;
+	int rc, got, mem = 0;
+
+	if ((rc = cache_ready(st)))
+		return rc;
+	if (s->cache_ready < 0)
+		return AWSMASK_OK;
+	if (!s->readonly && (rc = begin(st, 1)))
+		return rc;
+	q = s->cstmt[C_GET];
+	sqlite3_bind_text(q, 1, key, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 2, am_store_now());
+	got = step(q, value, vlen, NULL, &mem);
+	if (got < 0)
+		return s->readonly ? (mem ? nomem(st) : sq_fail(st)) :
+		    abort_batch(st, mem);
+	if (s->readonly)
+		return AWSMASK_OK;
+	q = s->cstmt[C_COUNT];
+	sqlite3_bind_text(q, 1, got ? "hits" : "misses", -1, SQLITE_STATIC);
+	if (step(q, NULL, NULL, NULL, &mem) < 0)
+		return abort_batch(st, mem);
+	return commit(st);
+}
+
+static int
+sq_cache_put(struct am_store *st, const char *key, const char *value,
+    size_t vlen, long long ttl)
+{
+	struct sq *s = st->priv;
+	long long now = am_store_now();
+	sqlite3_stmt *q;
+	int rc, mem = 0;
+
+	if (s->readonly)
+		return am_seterr(&st->err, AWSMASK_ESTORE, "sqlite store '%s': "
+		    "attempt to write a readonly database", s->path);
+	if (vlen > INT_MAX)
+		return am_seterr(&st->err, AWSMASK_EINVAL,
+		    "sqlite store '%s': cached value too long", s->path);
+	if ((rc = cache_ready(st)) || (rc = begin(st, 1)))
+		return rc;
+	/* Expired answers go when a new one comes: the table stays small. */
+	q = s->cstmt[C_PRUNE];
+	sqlite3_bind_int64(q, 1, now);
+	if (step(q, NULL, NULL, NULL, &mem) < 0)
+		return abort_batch(st, mem);
+	q = s->cstmt[C_PUT];
+	sqlite3_bind_text(q, 1, key, -1, SQLITE_STATIC);
+	sqlite3_bind_blob(q, 2, value, (int)vlen, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 3, now > LLONG_MAX - ttl ? LLONG_MAX : now + ttl);
+	if (step(q, NULL, NULL, NULL, &mem) < 0)
+		return abort_batch(st, mem);
+	return commit(st);
+}
+
 const struct am_store_ops am_store_sqlite_ops = {
 	"sqlite",
 	sq_open,
@@ -631,4 +752,6 @@ const struct am_store_ops am_store_sqlite_ops = {
 	sq_unmask_many,
 	sq_ping,
 	sq_close,
+	sq_cache_get,
+	sq_cache_put,
 };
