@@ -61,7 +61,7 @@ endif
 
 LIB_SRC = $(sort $(wildcard lib/*.c))
 LIB_OBJ = $(LIB_SRC:.c=.o)
-TOOLS = awsmask awsunmask
+TOOLS = awsmask awsunmask awsmask-claude
 TOOL_BIN = $(addprefix cmd/,$(TOOLS))
 CLI_OBJ = cmd/cli.o
 UNIT_SRC = $(sort $(wildcard tests/unit/test_*.c))

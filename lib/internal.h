@@ -120,6 +120,13 @@ struct am_config {
 	int unmask_exact;	/* awsunmask --exact: no tolerant forms */
 	char *state_dir;	/* NULL: $XDG_STATE_HOME/awsmask */
 	char *store_name;	/* cached awsmask_config_store_name() */
+	/* awsmask-claude (claude.c); NULL strings take its defaults. */
+	char *claude_model;
+	char *claude_base_url;
+	int claude_max_tokens;
+	int claude_max_retries;
+	int claude_timeout;	/* seconds, a whole attempt */
+	int cache_ttl;		/* seconds */
 	struct am_error err;
 };
 struct awsmask_config {

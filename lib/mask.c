@@ -609,11 +609,15 @@ awsmask_scan_buffer(struct awsmask *am, const char *in, size_t len,
 /*
  * Tokens the store issued are not identifiers.  The token-literal kind
  * finds every token-shaped text, ours included, so that text which only
- * looks like a token is masked; a scan of text we masked ourselves
- * (awsmask-claude's last look at a request) must not take our own
- * tokens for leaks.  Only the exact form counts (EC2_001, as awsmask
- * writes it): a tolerant form (ec2-001) in masked text is still found.
- * Issued means the store resolves it, both directions agreeing.
+ * looks like a token is masked; and context kinds find a token where an
+ * identifier stood (s3://BUCKET_001/key, "GroupName": "SG_NAME_001").
+ * A scan of text we masked ourselves (awsmask-claude's last look at a
+ * request) must not take our own tokens for leaks.  So a part of any
+ * kind that is, whole, a token written exactly (EC2_001, as awsmask
+ * writes it) and issued by the store is dropped; a tolerant form
+ * (ec2-001), a token never issued, or a token inside a longer match is
+ * still found.  Issued means the store resolves it, both directions
+ * agreeing.
  */
 int
 am_drop_issued(struct awsmask *am, const char *buf)
@@ -626,8 +630,8 @@ am_drop_issued(struct awsmask *am, const char *buf)
 
 		p->tok = NULL;
 		p->item = (size_t)-1;
-		if (strcmp(p->kind, "token-literal") || !am_token_valid(am->prefixes,
-		    buf + p->start, p->end - p->start))
+		if (!am_token_valid(am->prefixes, buf + p->start,
+		    p->end - p->start))
 			continue;
 		p->tok = am_map_get(am->rcache, buf + p->start, p->end - p->start,
 		    &p->toklen);

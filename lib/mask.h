@@ -118,9 +118,9 @@ int am_json_run_buffer(struct awsmask *am, const char *in, size_t len,
 int am_store_ensure(struct awsmask *am);
 
 /*
- * Drop from am->parts (found in buf) the token-literal parts that are
- * tokens written exactly and issued by the store: text awsmask wrote,
- * not an identifier.  Looks them up in one store batch.
+ * Drop from am->parts (found in buf) the parts that are, whole, tokens
+ * written exactly and issued by the store: text awsmask wrote, not an
+ * identifier.  Looks them up in one store batch.
  */
 int am_drop_issued(struct awsmask *am, const char *buf);
 
