@@ -248,11 +248,27 @@ test_drop_issued(void **state)
 	snprintf(json, sizeof(json), "{\"text\": \"%.*s\"}",
 	    (int)strcspn(c->masked, "\n"), c->masked);
 	assert_int_equal(scan(c->am, json, 1), 0);
+	/* Tokens where context kinds expect an identifier: ours too. */
+	{
+		char *m;
+		size_t n;
+		static const char ctx_in[] = "s3://acme-orders-exports/2026/ "
+		    "{\"GroupName\": \"orders-app\", \"RoleName\": \"Admin\"}";
+
+		assert_int_equal(awsmask_mask_buffer(c->am, ctx_in,
+		    strlen(ctx_in), &m, &n), AWSMASK_OK);
+		assert_null(strstr(m, "acme-orders-exports"));
+		assert_null(strstr(m, "orders-app"));
+		assert_true(scan(c->am, m, 0) >= 2);
+		assert_int_equal(scan(c->am, m, 1), 0);
+		free(m);
+	}
 	/* Never issued, or a tolerant form, or an identifier: found. */
 	assert_int_equal(scan(c->am, "EC2_999", 1), 1);
 	assert_int_equal(scan(c->am, "ec2-001", 1), 1);
 	assert_int_equal(scan(c->am, "EC2\\_001", 1), 1);
 	assert_int_equal(scan(c->am, "EC2_001 i-0fedcba9876543210", 1), 1);
+	assert_int_equal(scan(c->am, "s3://BUCKET_999/x", 1), 1);
 	assert_int_equal(scan(c->am, "{\"a\": \"EC2_001 10.1.2.3\"}", 1), 1);
 }
 
