@@ -1,7 +1,7 @@
-# bash completion for awsmask and awsunmask			-*- shell-script -*-
+# bash completion for awsmask, awsunmask and awsmask-claude	-*- shell-script -*-
 #
-# Install as .../bash-completion/completions/awsmask, with a link named
-# awsunmask beside it, or source this file.  It works with or without the
+# Install as .../bash-completion/completions/awsmask, with links named
+# awsunmask and awsmask-claude beside it, or source this file.  It works with or without the
 # bash-completion package; with it, "--opt=value" and "scheme:path" words
 # are completed as a whole.
 
@@ -72,6 +72,8 @@ _awsmask_files()
 _awsmask_kinds()
 {
 	local tool=${_awsmask_words[0]}
+	# awsmask-claude masks as awsmask does; awsmask lists the kinds.
+	[[ $tool == *-claude ]] && tool=${tool%-claude}
 	[[ $tool == */* && -x $tool ]] || tool=awsmask
 	"$tool" --list-types 2>/dev/null | cut -f1
 	"$tool" --list-types 2>/dev/null | cut -f2 | sort -u
@@ -113,10 +115,13 @@ _awsmask_optarg()
 	--format)
 		COMPREPLY=($(compgen -W "auto text json ndjson" -- "$cur"))
 		;;
-	-C | --config | --allow-file | --password-file | --patterns | --report | --verify)
+	-C | --config | --allow-file | --api-key-file | --password-file | --patterns | --report | --request | --verify)
 		_awsmask_files "$cur"
 		;;
-	--allow | --namespace | --ttl)
+	-m | --model)
+		COMPREPLY=($(compgen -W "claude-sonnet-4-5 claude-opus-4-1 claude-haiku-4-5" -- "$cur"))
+		;;
+	--allow | --max-retries | --max-tokens | --namespace | --system | --timeout | --ttl)
 		COMPREPLY=()
 		;;
 	*)
@@ -175,5 +180,17 @@ _awsunmask()
 	    -C -h -q -s -v -V'
 }
 
+_awsmask_claude()
+{
+	_awsmask_complete '--allow --allow-file --api-key-file --config
+	    --dry-run --exclude-types --help --max-retries --max-tokens
+	    --model --namespace --no-cache --no-preserve-structure --no-stream
+	    --password-file --patterns --quiet --raw --request --show-masked
+	    --store --stream --system --timeout --ttl --types --verbose
+	    --version
+	    -C -h -m -q -s -t -v -V'
+}
+
 complete -F _awsmask awsmask
 complete -F _awsunmask awsunmask
+complete -F _awsmask_claude awsmask-claude

@@ -3,7 +3,7 @@
 #
 #	sh tests/check-options.sh
 #
-# For awsmask and awsunmask, the long options of the getopt_long table in
+# For awsmask, awsunmask and awsmask-claude, the long options of the getopt_long table in
 # cmd/<tool>.c (and the short options of its optstring) must appear, with
 # the same short letter and the same "takes an argument", in
 # `cmd/<tool> --help`, in the DESCRIPTION of man/<tool>.1 and in the
@@ -157,7 +157,9 @@ man_synopsis() {
 # The bash completion: the word list given in _$1(), and which options
 # _awsmask_optarg completes an argument for.
 bash_longs() {
-	sed -n "/^_$1()/,/^}/p" completions/awsmask.bash | tr -s " \t'\"" '\n' |
+	# The function of awsmask-claude is _awsmask_claude.
+	sed -n "/^_$(echo "$1" | tr - _)()/,/^}/p" completions/awsmask.bash |
+	    tr -s " \t'\"" '\n' |
 	    grep -E '^--?[A-Za-z0-9][a-z0-9-]*$' | sort -u >"$tmp/bash.words"
 	sed -n '/^_awsmask_optarg()/,/^}/p' completions/awsmask.bash |
 	    grep -E '^[[:space:]]*-[^)]*\)[[:space:]]*$' | tr -d ')' |
@@ -278,7 +280,7 @@ sorted() {
 	fi
 }
 
-for tool in awsmask awsunmask; do
+for tool in awsmask awsunmask awsmask-claude; do
 	src=$tmp/$tool.src
 	if [ ! -f "cmd/$tool.c" ]; then
 		not_ok "cmd/$tool.c exists"
@@ -367,7 +369,8 @@ for tool in awsmask awsunmask; do
 done
 
 # awsmask.conf(5) mentions options of both tools.
-cat "$tmp/awsmask.all" "$tmp/awsunmask.all" 2>/dev/null | sort -u \
+cat "$tmp/awsmask.all" "$tmp/awsunmask.all" "$tmp/awsmask-claude.all" \
+    2>/dev/null | sort -u \
     >"$tmp/all"
 bad=$(man_mentions man/awsmask.conf.5 | grep -vxF -f "$tmp/all" |
     tr '\n' ' ')

@@ -174,6 +174,15 @@ for m in $modes; do
 	    'awsmask -- --li' =
 	expect $m "--ttl takes a value, not an option" \
 	    'awsmask --ttl --li' =
+	expect $m "awsmask-claude --s completes its own options" \
+	    'awsmask-claude --s' +--show-masked +--store +--stream \
+	    +--system '!--store-status' '!--strict'
+	expect $m "awsmask-claude -t completes kinds through awsmask" \
+	    'awsmask-claude -t ec2-i' +ec2-instance
+	expect $m "awsmask-claude --request completes file names" \
+	    'awsmask-claude --request config.c' +config.conf
+	expect $m "awsmask-claude --system takes text, not an option" \
+	    'awsmask-claude --system --r' =
 done
 
 echo "1..$n"

@@ -5,7 +5,7 @@
 
 . "$(dirname "$0")/lib.sh"
 
-TOOLS="awsmask awsunmask"
+TOOLS="awsmask awsunmask awsmask-claude"
 
 # The long options of each tool, from notes/cli-spec.md.
 spec_options() {
@@ -20,6 +20,12 @@ spec_options() {
 		echo --config --help --line-buffered --namespace \
 		    --password-file --patterns --quiet --store --strict --ttl \
 		    --verbose --verify --version
+		;;
+	awsmask-claude)
+		echo --api-key-file --config --dry-run --help --max-retries \
+		    --max-tokens --model --namespace --no-cache --password-file \
+		    --quiet --raw --request --show-masked --store --stream \
+		    --system --timeout --ttl --verbose --version
 		;;
 	esac
 }
