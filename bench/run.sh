@@ -2,6 +2,8 @@
 # make bench: masking throughput on a generated log (about one identifier
 # per 150 bytes, 20,000 distinct), new identifiers per second, and grep-
 # like yardsticks over the same file.  BENCH_MB sets the log's size.
+# Then awsmask-claude against the mock API (bench/claude.py): its own
+# cost per request and its streaming latency, with curl as yardstick.
 set -eu
 cd "$(dirname "$0")/.."
 MB=${BENCH_MB:-100}
@@ -70,3 +72,8 @@ fi
 run "yardstick: sed -E (replaces)" MB "$bytes" sed -E "s/$re/X/g" "$log"
 run "yardstick: grep -Eo (finds only)" MB "$bytes" \
     sh -c 'grep -Eo "$1" "$2" | wc -l' sh "$re" "$log"
+
+if [ -x cmd/awsmask-claude ] && command -v python3 >/dev/null 2>&1; then
+	echo
+	python3 bench/claude.py
+fi
