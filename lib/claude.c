@@ -154,6 +154,52 @@ clean(char *dst, size_t size, const char *s)
 	dst[i] = '\0';
 }
 
+/*
+ * A password in a URL becomes "***": libcurl's own lines quote proxy
+ * URLs ("Uses proxy env variable https_proxy == 'http://user:pass@host'"),
+ * and a base URL may hold one.  size is line's, at most 512 used.
+ */
+static void
+redact_userinfo(char *line, size_t size)
+{
+	char out[512], *p = line, *at, *colon, *end;
+	size_t o = 0, n;
+
+	while (*p && o + 1 < sizeof(out)) {
+		char *s = strstr(p, "://");
+
+		if (!s)
+			s = p + strlen(p);
+		else
+			s += 3;
+		/* Copy up to and with "://" (or the rest). */
+		n = (size_t)(s - p);
+		if (n > sizeof(out) - 1 - o)
+			n = sizeof(out) - 1 - o;
+		memcpy(out + o, p, n);
+		o += n;
+		p = s;
+		if (!*p)
+			break;
+		end = p + strcspn(p, "/'\" \t");
+		at = memchr(p, '@', (size_t)(end - p));
+		colon = at ? memchr(p, ':', (size_t)(at - p)) : NULL;
+		if (!colon)
+			continue;
+		/* user: then *** then @host... */
+		n = (size_t)(colon + 1 - p);
+		if (o + n + 3 >= sizeof(out))
+			break;
+		memcpy(out + o, p, n);
+		o += n;
+		memcpy(out + o, "***", 3);
+		o += 3;
+		p = at;
+	}
+	out[o] = '\0';
+	snprintf(line, size, "%s", out);
+}
+
 int
 awsmask_claude_new(struct awsmask *am, const struct awsmask_claude_opts *o,
     struct awsmask_claude **out)
@@ -198,9 +244,14 @@ awsmask_claude_new(struct awsmask *am, const struct awsmask_claude_opts *o,
 	}
 	base = cfg->claude_base_url && *cfg->claude_base_url ?
 	    cfg->claude_base_url : DEFAULT_BASE_URL;
-	if (strncasecmp(base, "http://", 7) && strncasecmp(base, "https://", 8))
+	if (strncasecmp(base, "http://", 7) && strncasecmp(base, "https://", 8)) {
+		char shown[128];
+
+		snprintf(shown, sizeof(shown), "%s", base);
+		redact_userinfo(shown, sizeof(shown));
 		return am_seterr(&c->err, AWSMASK_ECONFIG, "bad API base URL "
-		    "'%.100s': expected http:// or https://", base);
+		    "'%s': expected http:// or https://", shown);
+	}
 	n = strlen(base);
 	while (n > 8 && base[n - 1] == '/')
 		n--;
@@ -974,6 +1025,8 @@ on_debug(CURL *h, curl_infotype type, char *data, size_t size, void *arg)
 		    !strncasecmp(line, "authorization:", 14) ||
 		    !strncasecmp(line, "proxy-authorization:", 20))
 			strcpy(strchr(line, ':'), ": [redacted]");
+		else
+			redact_userinfo(line, sizeof(line));
 		if (k)
 			logf_(c, "%s %s", mark, line);
 		i = j + 1;
@@ -1202,8 +1255,14 @@ attempt(struct awsmask_claude *c, int *retry)
 	if ((rc = setup(c, &hl, errbuf)))
 		return rc;
 	c->stats.attempts++;
-	logf_(c, "POST %s (%zu bytes%s)", c->url, c->body.len,
-	    c->o.flags & AWSMASK_CLAUDE_STREAM ? ", stream" : "");
+	if (c->o.log) {
+		char shown[512];
+
+		snprintf(shown, sizeof(shown), "%s", c->url);
+		redact_userinfo(shown, sizeof(shown));
+		logf_(c, "POST %s (%zu bytes%s)", shown, c->body.len,
+		    c->o.flags & AWSMASK_CLAUDE_STREAM ? ", stream" : "");
+	}
 	cc = curl_easy_perform(c->curl);
 	headers_free(hl);
 	curl_easy_setopt(c->curl, CURLOPT_HTTPHEADER, NULL);
@@ -1228,9 +1287,14 @@ attempt(struct awsmask_claude *c, int *retry)
 	if (c->stop_code)
 		return c->err.code;
 	if (cc != CURLE_OK) {
+		char why[CURL_ERROR_SIZE];
+
 		*retry = retryable_curl(cc);
+		snprintf(why, sizeof(why), "%s", errbuf[0] ? errbuf :
+		    curl_easy_strerror(cc));
+		redact_userinfo(why, sizeof(why));
 		return am_seterr(&c->err, AWSMASK_EAPI, "cannot reach the API: %s",
-		    errbuf[0] ? errbuf : curl_easy_strerror(cc));
+		    why);
 	}
 	if (c->status == 200 && c->is_stream) {
 		if (c->stopped)

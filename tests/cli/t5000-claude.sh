@@ -429,6 +429,26 @@ test_expect_success 'no server at all: exit 69 after the retries' '
 	test_grep "cannot reach the API" err
 '
 
+test_expect_success 'proxies from the environment, as curl reads them; no password shown' '
+	mock_reset &&
+	test_must_exit 0 env ANTHROPIC_BASE_URL=http://api.example.invalid \
+	    http_proxy=http://bob:proxy-pw-42@127.0.0.1:$MOCK_PORT \
+	    awsmask-claude -v --no-stream "$ID1?" </dev/null >out 2>err &&
+	echo "$ID1?" >expect &&
+	test_cmp expect out &&
+	test_grep "^POST http://api.example.invalid/v1/messages " \
+	    "$MOCK_DIR/requests/001.headers" &&
+	test_grep -i "^proxy-authorization: basic " "$MOCK_DIR/requests/001.headers" &&
+	test_grep -F "bob:***@127.0.0.1" err &&
+	test_grep ! -F "proxy-pw-42" err &&
+	test_must_exit 69 env http_proxy=http://127.0.0.1:1 awsmask-claude \
+	    --max-retries 0 --no-cache "$ID1?" </dev/null >out 2>err &&
+	test_must_exit 0 env http_proxy=http://127.0.0.1:1 no_proxy=127.0.0.1 \
+	    awsmask-claude --no-cache "$ID1?" </dev/null >out 2>err &&
+	test_cmp expect out &&
+	no_leak err
+'
+
 test_expect_success 'bad requests and bad usage' '
 	echo "{\"messages\": [ $ID1 ]}" >bad.json &&
 	test_must_exit 65 awsmask-claude --request bad.json >out 2>err &&

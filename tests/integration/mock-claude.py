@@ -4,7 +4,9 @@
     mock-claude.py DIR [KEY]
 
 Listens on 127.0.0.1, on a port the kernel picks, and writes that port
-to DIR/port once it accepts connections.  Only POST /v1/messages exists.
+to DIR/port once it accepts connections.  Only POST /v1/messages exists;
+it also answers as an HTTP proxy would (POST http://any-host/v1/messages),
+so that tests can check that proxy variables are honoured.
 
 Every request is recorded before anything else happens: DIR/requests/
 NNN.body holds its body as received, NNN.headers its request line and
@@ -143,7 +145,9 @@ class Handler(BaseHTTPRequestHandler):
             f.write(self.requestline + "\n")
             for k, v in self.headers.items():
                 f.write("%s: %s\n" % (k, v))
-        if self.path != "/v1/messages":
+        # As a proxy, it is sent the absolute form: http://host/v1/messages.
+        path = re.sub(r"^[a-z]+://[^/]*", "", self.path)
+        if path != "/v1/messages":
             return self.fail(404, "not_found_error", "Not found")
         key = self.headers.get("x-api-key")
         if not key or (KEY is not None and key != KEY):
