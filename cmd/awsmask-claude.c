@@ -93,6 +93,8 @@ struct opts {
 	const char *api_key_file;
 	const char *request;
 	const char *system;
+	const char *model;
+	const char *max_tokens;
 	struct cli_setting set[64];
 	size_t nset;
 	int dry_run, no_cache, raw, show_masked, stream, verbose;
@@ -246,8 +248,10 @@ main(int argc, char **argv)
 		case OPT_EXCLUDE_TYPES: SET("exclude_types", optarg); break;
 		case 'h': usage(EXIT_OK);
 		case OPT_MAX_RETRIES: SET("claude_max_retries", optarg); break;
-		case OPT_MAX_TOKENS: SET("claude_max_tokens", optarg); break;
-		case 'm': SET("claude_model", optarg); break;
+		case OPT_MAX_TOKENS:
+			SET("claude_max_tokens", o.max_tokens = optarg);
+			break;
+		case 'm': SET("claude_model", o.model = optarg); break;
 		case OPT_NAMESPACE: SET("namespace", optarg); break;
 		case OPT_NO_CACHE: o.no_cache = 1; break;
 		case OPT_NO_PRESERVE: SET("preserve_structure", "false"); break;
@@ -283,6 +287,10 @@ main(int argc, char **argv)
 		key = api_key(o.api_key_file);
 	memset(&co, 0, sizeof(co));
 	co.api_key = key;
+	/* Given as options, they replace those of a --request too (the
+	 * configuration only fills them in); cli_open checked the number. */
+	co.model = o.model;
+	co.max_tokens = o.max_tokens ? strtol(o.max_tokens, NULL, 10) : 0;
 	co.system = o.system;
 	co.max_retries = -1;
 	co.outfd = STDOUT_FILENO;

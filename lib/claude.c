@@ -1055,7 +1055,7 @@ setup(struct awsmask_claude *c, struct curl_slist **hl, char *errbuf)
 	long stall = c->timeout_ms / 1000 < STALL_SECONDS ?
 	    c->timeout_ms / 1000 : STALL_SECONDS;
 	static const char *const fixed[] = {
-		"anthropic-version: " API_VERSION,
+		("anthropic-version: " API_VERSION),
 		"content-type: application/json",
 		"Expect:",
 	};

@@ -54,13 +54,15 @@ no_leak() {
 	done
 }
 
-# requests N: the mock received exactly N requests.
+# requests N: the mock received exactly N requests, none with an
+# original.
 requests() {
 	_n=$(mock_requests)
 	if [ "$_n" -ne "$1" ]; then
 		_lib_say "the mock received $_n requests, want $1"
 		return 1
 	fi
+	no_leak
 }
 
 # The prompt the tool builds from data.json and QUESTION.
@@ -426,7 +428,8 @@ test_expect_success 'a server that never answers: the timeout ends it' '
 test_expect_success 'no server at all: exit 69 after the retries' '
 	test_must_exit 69 env ANTHROPIC_BASE_URL=http://127.0.0.1:1 \
 	    awsmask-claude --max-retries 1 "$ID1?" </dev/null >out 2>err &&
-	test_grep "cannot reach the API" err
+	test_grep "cannot reach the API" err &&
+	no_leak err
 '
 
 test_expect_success 'proxies from the environment, as curl reads them; no password shown' '
@@ -450,6 +453,7 @@ test_expect_success 'proxies from the environment, as curl reads them; no passwo
 '
 
 test_expect_success 'bad requests and bad usage' '
+	mock_reset &&
 	echo "{\"messages\": [ $ID1 ]}" >bad.json &&
 	test_must_exit 65 awsmask-claude --request bad.json >out 2>err &&
 	test_grep "bad request: line 1, column [0-9]+" err &&
@@ -464,7 +468,8 @@ test_expect_success 'bad requests and bad usage' '
 	test_must_exit 2 awsmask-claude --timeout -1 "q" </dev/null >out 2>err &&
 	test_must_exit 78 env ANTHROPIC_BASE_URL=ftp://example.com \
 	    awsmask-claude "q" </dev/null >out 2>err &&
-	test_grep "bad API base URL" err
+	test_grep "bad API base URL" err &&
+	requests 0
 '
 
 test_expect_success 'model, max tokens and system from flags, environment and config' '
@@ -481,6 +486,15 @@ test_expect_success 'model, max tokens and system from flags, environment and co
 	test_grep -F "\"model\":\"claude-x\"" out &&
 	test_grep -F "\"max_tokens\":77" out &&
 	test_grep -F "\"system\":\"You see account ACCOUNT_001.\"" out &&
+	cp "$AWSMASK_TEST_ROOT/examples/claude-request.json" req.json &&
+	test_must_exit 0 awsmask-claude -C conf --dry-run --request req.json \
+	    >out 2>err &&
+	test_grep -F "\"model\":\"claude-sonnet-4-5\"" out &&
+	test_grep -F "\"max_tokens\":2048" out &&
+	test_must_exit 0 awsmask-claude -m claude-x --max-tokens 77 --dry-run \
+	    --request req.json >out 2>err &&
+	test_grep -F "\"model\":\"claude-x\"" out &&
+	test_grep -F "\"max_tokens\":77" out &&
 	no_leak out
 '
 

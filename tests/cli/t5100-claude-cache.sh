@@ -43,6 +43,7 @@ requests() {
 		_lib_say "the mock received $_n requests, want $1"
 		return 1
 	fi
+	no_leak
 }
 
 # sq SQL: a query on the test's embedded store.
@@ -111,7 +112,8 @@ test_expect_success 'AWSMASK_CACHE_TTL and cache_ttl set the lifetime' '
 	test_must_exit 0 env AWSMASK_CACHE_TTL=2m awsmask-claude <in >out 2>err &&
 	ttl=$(sq "SELECT expires - strftime('"'"'%s'"'"', '"'"'now'"'"') FROM cache") &&
 	test "$ttl" -gt 100 && test "$ttl" -le 120 &&
-	test_must_exit 78 env AWSMASK_CACHE_TTL=soon awsmask-claude <in >out 2>err
+	test_must_exit 78 env AWSMASK_CACHE_TTL=soon awsmask-claude <in >out 2>err &&
+	requests 1
 '
 
 test_expect_success 'failures and cut streams are not cached' '
