@@ -1,7 +1,8 @@
 # awsmask - builds with `make` alone; `./configure` (optional) writes
 # config.mk, which is read when present.  Takes CC, CFLAGS, LDFLAGS,
 # PREFIX, DESTDIR and V=1 from the user; DEVELOPER=1 adds -Werror,
-# SANITIZE=1 builds with ASan and UBSan.
+# SANITIZE=1 builds with ASan and UBSan; `make fuzz` runs the libFuzzer
+# targets of fuzz/ for FUZZ_TIME seconds each (clang).
 
 -include config.mk
 
@@ -96,7 +97,37 @@ tests/unit/%: tests/unit/%.c $(LIBA)
 	$(QUIET_LINK)$(CC) $(ALL_CFLAGS) $(CMOCKA_CFLAGS) $(LDFLAGS) -o $@ $< \
 		$(LIBA) $(DEP_LIBS) $(CMOCKA_LIBS)
 
-check: all $(UNIT_BIN)
+# Fuzz targets (fuzz/): replayed over fuzz/regress/ by make check with
+# the normal build; `make fuzz` builds them with clang's libFuzzer and
+# runs each for FUZZ_TIME seconds.
+FUZZ_TARGETS = scanner json jsonmode roundtrip unmask config store_uri
+FUZZ_REPLAY = $(addprefix fuzz/replay_,$(FUZZ_TARGETS))
+FUZZ_BIN = $(addprefix fuzz/bin/fuzz_,$(FUZZ_TARGETS))
+FUZZ_CC ?= clang
+FUZZ_TIME ?= 60
+FUZZ_SAN = -fsanitize=address,undefined -fno-sanitize-recover=all
+FUZZ_CFLAGS = -std=c11 -D_GNU_SOURCE -g -O1 -fno-omit-frame-pointer -Ilib \
+	-DSYSCONFDIR='"$(SYSCONFDIR)"' $(PCRE2_CFLAGS) $(SQLITE_CFLAGS) \
+	$(HIREDIS_CFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer-no-link
+FUZZ_LIB_OBJ = $(patsubst lib/%.c,fuzz/obj/%.o,$(LIB_SRC))
+
+fuzz/replay_%: fuzz/fuzz_%.c fuzz/common.c fuzz/replay.c fuzz/fuzz.h $(LIBA)
+	$(QUIET_LINK)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< fuzz/common.c \
+		fuzz/replay.c $(LIBA) $(DEP_LIBS)
+
+fuzz/obj/%.o: lib/%.c $(wildcard lib/*.h)
+	@mkdir -p fuzz/obj
+	$(QUIET_CC)$(FUZZ_CC) $(FUZZ_CFLAGS) -c -o $@ $<
+
+fuzz/bin/fuzz_%: fuzz/fuzz_%.c fuzz/common.c fuzz/fuzz.h $(FUZZ_LIB_OBJ)
+	@mkdir -p fuzz/bin
+	$(QUIET_LINK)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< \
+		fuzz/common.c $(FUZZ_LIB_OBJ) $(DEP_LIBS)
+
+fuzz: $(FUZZ_BIN)
+	@FUZZ_TIME=$(FUZZ_TIME) FUZZ_TARGETS="$(FUZZ_TARGETS)" sh fuzz/run.sh
+
+check: all $(UNIT_BIN) $(FUZZ_REPLAY)
 	@sh tests/run.sh $(UNIT_BIN)
 
 bench: all
@@ -138,8 +169,8 @@ uninstall:
 
 clean:
 	rm -f lib/*.o cmd/*.o $(TOOL_BIN) $(LIBA) lib/libawsmask.so* libawsmask.pc \
-		$(UNIT_BIN)
-	rm -rf tests/tmp bench/tmp
+		$(UNIT_BIN) $(FUZZ_REPLAY)
+	rm -rf tests/tmp bench/tmp fuzz/obj fuzz/bin fuzz/corpus fuzz/crashes
 
-.PHONY: all check bench demo install uninstall clean
-.SECONDARY: $(LIB_OBJ) $(TOOL_BIN:=.o)
+.PHONY: all check bench demo fuzz install uninstall clean
+.SECONDARY: $(LIB_OBJ) $(TOOL_BIN:=.o) $(FUZZ_LIB_OBJ)

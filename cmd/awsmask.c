@@ -12,14 +12,16 @@
 #include <unistd.h>
 
 enum {
-	OPT_ALLOW = 256, OPT_ALLOW_FILE, OPT_EXCLUDE_TYPES, OPT_FORMAT,
-	OPT_LINE_BUFFERED, OPT_LIST_TYPES, OPT_NAMESPACE, OPT_NO_PRESERVE,
-	OPT_PASSWORD_FILE, OPT_PATTERNS, OPT_REPORT, OPT_STORE_STATUS, OPT_TTL,
+	OPT_ALLOW = 256, OPT_ALLOW_EVICTION, OPT_ALLOW_FILE, OPT_EXCLUDE_TYPES,
+	OPT_FORMAT, OPT_LINE_BUFFERED, OPT_LIST_TYPES, OPT_NAMESPACE,
+	OPT_NO_PRESERVE, OPT_PASSWORD_FILE, OPT_PATTERNS, OPT_REPORT,
+	OPT_STORE_STATUS, OPT_TOKEN_KEY_FILE, OPT_TOKEN_STYLE, OPT_TTL,
 };
 
 /* Sorted by long name. */
 static const struct option longopts[] = {
 	{ "allow", required_argument, NULL, OPT_ALLOW },
+	{ "allow-eviction", no_argument, NULL, OPT_ALLOW_EVICTION },
 	{ "allow-file", required_argument, NULL, OPT_ALLOW_FILE },
 	{ "check", no_argument, NULL, 'c' },
 	{ "config", required_argument, NULL, 'C' },
@@ -36,6 +38,8 @@ static const struct option longopts[] = {
 	{ "report", required_argument, NULL, OPT_REPORT },
 	{ "store", required_argument, NULL, 's' },
 	{ "store-status", no_argument, NULL, OPT_STORE_STATUS },
+	{ "token-key-file", required_argument, NULL, OPT_TOKEN_KEY_FILE },
+	{ "token-style", required_argument, NULL, OPT_TOKEN_STYLE },
 	{ "ttl", required_argument, NULL, OPT_TTL },
 	{ "types", required_argument, NULL, 't' },
 	{ "verbose", no_argument, NULL, 'v' },
@@ -55,6 +59,7 @@ struct opts {
 static const char usage_text[] =
 "usage: awsmask [-cqvV] [-C file] [-s uri] [-t types] [options] [file ...]\n"
 "  --allow VALUE            never mask VALUE (repeatable)\n"
+"  --allow-eviction         use a Redis whose maxmemory-policy may evict keys\n"
 "  --allow-file FILE        never mask the values listed in FILE, one a line\n"
 "  -c, --check              scan only: report identifiers, exit 1 if any\n"
 "  -C, --config FILE        read FILE instead of the configuration files\n"
@@ -71,6 +76,8 @@ static const char usage_text[] =
 "  --report FILE            write what was masked to FILE as JSON lines\n"
 "  -s, --store URI          memory:, sqlite:PATH, redis://..., unix:///PATH\n"
 "  --store-status           report the store's reachability and exit\n"
+"  --token-key-file FILE    the key of digest tokens (--token-style digest)\n"
+"  --token-style STYLE      counter (EC2_001) or digest (EC2_48213907)\n"
 "  --ttl DURATION           mapping lifetime: seconds or Ns, Nm, Nh, Nd (7d)\n"
 "  -t, --types TYPES        kinds (names or prefixes) to mask\n"
 "  -v, --verbose            report what was done on stderr\n"
@@ -217,6 +224,7 @@ main(int argc, char **argv)
 	    NULL)) != -1) {
 		switch (ch) {
 		case OPT_ALLOW: SET("allow", optarg); break;
+		case OPT_ALLOW_EVICTION: SET("allow_eviction", "true"); break;
 		case OPT_ALLOW_FILE: SET("allow_file", optarg); break;
 		case 'c': o.check = 1; break;
 		case 'C': o.config = optarg; break;
@@ -233,6 +241,8 @@ main(int argc, char **argv)
 		case OPT_REPORT: o.report = optarg; break;
 		case 's': SET("store", optarg); break;
 		case OPT_STORE_STATUS: o.store_status = 1; break;
+		case OPT_TOKEN_KEY_FILE: SET("token_key_file", optarg); break;
+		case OPT_TOKEN_STYLE: SET("token_style", optarg); break;
 		case OPT_TTL: SET("ttl", optarg); break;
 		case 't': SET("types", optarg); break;
 		case 'v': o.verbose = 1; break;

@@ -63,10 +63,10 @@ struct opts {
 	int line_buffered, strict, verbose;
 };
 
-/* Unknown tokens, kept for --strict and for --verify's report. */
+/* Unknown and corrupt tokens, kept for --strict and the summary. */
 struct unknown {
 	const char *name;
-	unsigned long long count;
+	unsigned long long count, corrupt;
 	int list;
 };
 
@@ -78,14 +78,18 @@ usage(int code)
 }
 
 static void
-unknown(void *arg, const char *token, unsigned long long line)
+unknown(void *arg, const char *token, unsigned long long line, int why)
 {
 	struct unknown *u = arg;
 
-	u->count++;
+	if (why == AWSMASK_TOKEN_CORRUPT)
+		u->corrupt++;
+	else
+		u->count++;
 	if (u->list)
-		fprintf(stderr, "%s: %s:%llu: unknown token '%s'\n", progname,
-		    u->name, line, token);
+		fprintf(stderr, "%s: %s:%llu: %s token '%s'\n", progname,
+		    u->name, line, why == AWSMASK_TOKEN_CORRUPT ?
+		    "not restoring corrupt" : "unknown", token);
 }
 
 static int
@@ -233,8 +237,19 @@ main(int argc, char **argv)
 	if (u.count && !o.strict && !cli_quiet)
 		cli_warn("%llu unknown token%s left as %s", u.count,
 		    u.count == 1 ? "" : "s", u.count == 1 ? "it is" : "they are");
-	if (u.count && o.strict && !rc) {
-		if (!cli_quiet)
+	/*
+	 * A corrupt mapping is always worth a word: the store holds an
+	 * original for the token, and it is not the one the token was
+	 * given for.
+	 */
+	if (u.corrupt && !cli_quiet)
+		cli_warn("%llu token%s not restored: %s mapping%s disagree%s "
+		    "(the store was reset or written by something else)",
+		    u.corrupt, u.corrupt == 1 ? "" : "s",
+		    u.corrupt == 1 ? "its" : "their", u.corrupt == 1 ? "" : "s",
+		    u.corrupt == 1 ? "s" : "");
+	if ((u.count || u.corrupt) && o.strict && !rc) {
+		if (u.count && !cli_quiet)
 			cli_warn("%llu unknown token%s", u.count,
 			    u.count == 1 ? "" : "s");
 		rc = EXIT_FOUND;

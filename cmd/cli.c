@@ -10,7 +10,9 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <signal.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 const char *progname = "awsmask";
@@ -23,6 +25,11 @@ cli_init(const char *argv0)
 
 	if (argv0 && *argv0)
 		progname = p ? p + 1 : argv0;
+	/*
+	 * Past a file size limit, a write fails with EFBIG and is reported
+	 * (exit 74) instead of the signal killing the tool without a word.
+	 */
+	signal(SIGXFSZ, SIG_IGN);
 }
 
 static void vmsg(int errnum, const char *fmt, va_list ap)
@@ -144,11 +151,27 @@ read_password_file(const char *path)
 	char *line = NULL;
 	size_t cap = 0;
 	ssize_t n;
+	struct stat sb;
 	FILE *f = fopen(path, "r");
 
 	if (!f)
 		cli_die(EXIT_CONFIG, "cannot open password file '%s': %s", path,
 		    strerror(errno));
+	if (fstat(fileno(f), &sb) < 0)
+		cli_die(EXIT_CONFIG, "cannot read password file '%s': %s",
+		    path, strerror(errno));
+	/* The same rule as the library's for its files (awsmask.conf(5)). */
+	if (sb.st_uid != geteuid() && sb.st_uid != 0)
+		cli_die(EXIT_CONFIG, "password file '%s' is owned by another "
+		    "user (uid %lu): refusing to use it", path,
+		    (unsigned long)sb.st_uid);
+	if (sb.st_mode & 022)
+		cli_die(EXIT_CONFIG, "password file '%s' is writable by others "
+		    "(mode %04o): refusing to use it; chmod go-w it", path,
+		    (unsigned)(sb.st_mode & 07777));
+	if ((sb.st_mode & 044) && !cli_quiet)
+		cli_warn("warning: password file '%s' is readable by others; "
+		    "chmod go-r it", path);
 	n = getline(&line, &cap, f);
 	fclose(f);
 	if (n < 0)
@@ -158,17 +181,42 @@ read_password_file(const char *path)
 	return line;
 }
 
+/*
+ * Print the configuration's notes once: those after `seen` (what an
+ * earlier call printed).  Returns the notes printed so far.
+ */
+static const char *
+cli_config_warnings(const struct awsmask_config *cfg, const char *seen)
+{
+	const char *w = awsmask_config_warning(cfg), *p, *nl;
+
+	if (!w)
+		return NULL;
+	p = w;
+	if (seen && !strncmp(w, seen, strlen(seen)))
+		p = w + strlen(seen) + (w[strlen(seen)] == '\n');
+	for (; !cli_quiet && *p; p = *nl ? nl + 1 : nl) {
+		nl = strchr(p, '\n');
+		if (!nl)
+			nl = p + strlen(p);
+		fprintf(stderr, "%s: %.*s\n", progname, (int)(nl - p), p);
+	}
+	return w;
+}
+
 struct awsmask_config *
 cli_config(const char *file, const struct cli_setting *flags, size_t nflags,
     const char *password_file)
 {
 	struct awsmask_config *cfg;
+	const char *warned;
 	size_t i;
 
 	if (awsmask_config_new(&cfg))
 		cli_die(EXIT_UNAVAILABLE, "out of memory");
 	if (awsmask_config_load_standard(cfg, file))
 		cli_die(EXIT_CONFIG, "%s", awsmask_config_errstr(cfg));
+	warned = cli_config_warnings(cfg, NULL);
 	/* Two passes: --patterns first, for the kinds --types may name. */
 	for (i = 0; i < 2 * nflags; i++) {
 		const struct cli_setting *f = &flags[i % nflags];
@@ -182,7 +230,8 @@ cli_config(const char *file, const struct cli_setting *flags, size_t nflags,
 		if (rc) {
 			/* Problems of named files are configuration, not
 			 * usage. */
-			if (files || !strcmp(f->key, "allow_file"))
+			if (files || !strcmp(f->key, "allow_file") ||
+			    !strcmp(f->key, "token_key_file"))
 				cli_die(EXIT_CONFIG, "%s",
 				    awsmask_config_errstr(cfg));
 			cli_die(EXIT_USAGE, "%s", awsmask_config_errstr(cfg));
@@ -196,18 +245,43 @@ cli_config(const char *file, const struct cli_setting *flags, size_t nflags,
 		explicit_bzero(pw, strlen(pw));
 		free(pw);
 	}
+	cli_config_warnings(cfg, warned);
 	return cfg;
+}
+
+/* The password of scheme://user:PASS@host in uri, or NULL; *n its length. */
+static char *
+store_arg_password(char *uri, size_t *n)
+{
+	char *s = strstr(uri, "://"), *at, *colon;
+
+	at = s ? strrchr(s + 3, '@') : NULL;
+	colon = at ? memchr(s + 3, ':', (size_t)(at - s - 3)) : NULL;
+	if (!colon)
+		return NULL;
+	*n = (size_t)(at - colon - 1);
+	return colon + 1;
 }
 
 void
 cli_check_store_arg(const char *uri)
 {
-	const char *s = strstr(uri, "://");
-	const char *at = s ? strchr(s + 3, '@') : NULL;
+	size_t n;
 
-	if (at && memchr(s + 3, ':', (size_t)(at - s - 3)) && !cli_quiet)
+	if (store_arg_password((char *)uri, &n) && !cli_quiet)
 		cli_warn("warning: a password in --store is visible to other "
 		    "users in ps; use REDIS_PASSWORD or --password-file");
+}
+
+void
+cli_scrub_store_arg(char *uri)
+{
+	size_t n;
+	char *pw = store_arg_password(uri, &n);
+
+	/* argv's own bytes are what ps reads in /proc/PID/cmdline. */
+	if (pw)
+		memset(pw, '*', n);
 }
 
 int
@@ -265,6 +339,10 @@ cli_open(const char *file, const struct cli_setting *flags, size_t nflags,
 		if (!strcmp(flags[i].key, "store"))
 			cli_check_store_arg(flags[i].value);
 	*cfg = cli_config(file, flags, nflags, password_file);
+	/* The configuration has its copy: hide the password from ps. */
+	for (i = 0; i < nflags; i++)
+		if (!strcmp(flags[i].key, "store"))
+			cli_scrub_store_arg((char *)flags[i].value);
 	if ((rc = awsmask_new(*cfg, &am))) {
 		cli_warn("%s", am ? awsmask_errstr(am) : awsmask_strerror(rc));
 		awsmask_free(am);

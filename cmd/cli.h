@@ -58,6 +58,8 @@ struct awsmask_config *cli_config(const char *file,
     const struct cli_setting *flags, size_t nflags, const char *password_file);
 /* A password inside a store URI on argv is visible in ps: say so. */
 void cli_check_store_arg(const char *uri);
+/* Overwrite that password in argv's memory with '*', once it is copied. */
+void cli_scrub_store_arg(char *uri);
 /* --format's argument, or a usage error (exit 2) when it names none. */
 const char *cli_format_arg(const char *arg);
 /* Append a flag's setting to set[*n] (room for max); dies when full. */

@@ -115,7 +115,10 @@ _awsmask_optarg()
 	--format)
 		COMPREPLY=($(compgen -W "auto text json ndjson" -- "$cur"))
 		;;
-	-C | --config | --allow-file | --api-key-file | --password-file | --patterns | --report | --request | --verify)
+	--token-style)
+		COMPREPLY=($(compgen -W "counter digest" -- "$cur"))
+		;;
+	-C | --config | --allow-file | --api-key-file | --password-file | --patterns | --report | --request | --token-key-file | --verify)
 		_awsmask_files "$cur"
 		;;
 	-m | --model)
@@ -164,11 +167,11 @@ _awsmask_complete()
 
 _awsmask()
 {
-	_awsmask_complete '--allow --allow-file --check --config
-	    --exclude-types --format --help --line-buffered --list-types
-	    --namespace --no-preserve-structure --password-file --patterns
-	    --quiet --report --store
-	    --store-status --ttl --types --verbose --version
+	_awsmask_complete '--allow --allow-eviction --allow-file --check
+	    --config --exclude-types --format --help --line-buffered
+	    --list-types --namespace --no-preserve-structure --password-file
+	    --patterns --quiet --report --store --store-status
+	    --token-key-file --token-style --ttl --types --verbose --version
 	    -c -C -h -q -s -t -v -V'
 }
 

@@ -39,6 +39,7 @@ function __awsmask_store
 end
 
 complete -c awsmask -l allow -x -d 'Never mask VALUE'
+complete -c awsmask -l allow-eviction -d 'Use a Redis whose maxmemory-policy may evict keys'
 complete -c awsmask -l allow-file -r -F -d 'Never mask the values listed in FILE'
 complete -c awsmask -s c -l check -d 'Scan only: report identifiers, exit 1 if any'
 complete -c awsmask -s C -l config -r -F -d 'Read FILE instead of the configuration files'
@@ -55,6 +56,8 @@ complete -c awsmask -s q -l quiet -d 'Print no warnings'
 complete -c awsmask -l report -r -F -d 'Write what was masked to FILE as JSON lines'
 complete -c awsmask -s s -l store -x -a '(__awsmask_store)' -d 'The mapping store'
 complete -c awsmask -l store-status -d "Report the store's reachability and exit"
+complete -c awsmask -l token-key-file -r -F -d 'The key of digest tokens'
+complete -c awsmask -l token-style -x -a 'counter digest' -d 'Token numbers: counter or digest'
 complete -c awsmask -s t -l types -x -a '(__awsmask_kinds)' -d 'Kinds to mask'
 complete -c awsmask -l ttl -x -d 'Mapping lifetime: seconds or Ns, Nm, Nh, Nd'
 complete -c awsmask -s v -l verbose -d 'Report what was done on stderr'

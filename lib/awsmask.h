@@ -68,6 +68,11 @@ int awsmask_config_load_env(struct awsmask_config *cfg);
 int awsmask_config_load_standard(struct awsmask_config *cfg,
     const char *file);
 const char *awsmask_config_errstr(const struct awsmask_config *cfg);
+/*
+ * Notes the configuration gathered while it was read (a file holding a
+ * password that others can read), one a line, or NULL.  Owned by cfg.
+ */
+const char *awsmask_config_warning(const struct awsmask_config *cfg);
 /* The store URI the configuration resolves to, for messages ("memory:",
  * "sqlite:///path", "redis://host:port/db"; never a password). */
 const char *awsmask_config_store_name(const struct awsmask_config *cfg);
@@ -121,12 +126,19 @@ int awsmask_scan_buffer(struct awsmask *am, const char *in, size_t len,
     awsmask_found_fn *fn, void *arg);
 
 /*
- * Unmask: replace every known token by its original.  Unknown tokens are
- * left as they are; fn, when not NULL, is called once per unknown token
- * occurrence with the token itself (tokens are not secret).
+ * Unmask: replace every known token by its original.  A token is
+ * restored only when both directions of its mapping agree.  Unknown
+ * tokens (never issued, or expired) are left as they are, and so are
+ * corrupt ones: the store holds the token's original, but that
+ * original's mapping names another token (a store written by something
+ * else, or reset without awsmask noticing).  fn, when not NULL, is
+ * called once per occurrence of either, with the token itself (tokens
+ * are not secret) and why: AWSMASK_TOKEN_UNKNOWN or AWSMASK_TOKEN_CORRUPT.
  */
+#define AWSMASK_TOKEN_UNKNOWN 0
+#define AWSMASK_TOKEN_CORRUPT 1
 typedef void awsmask_unknown_fn(void *arg, const char *token,
-    unsigned long long line);
+    unsigned long long line, int why);
 int awsmask_unmask_fd(struct awsmask *am, int infd, int outfd,
     unsigned flags, awsmask_unknown_fn *fn, void *arg);
 int awsmask_unmask_buffer(struct awsmask *am, const char *in, size_t len,
@@ -156,6 +168,7 @@ struct awsmask_counts {
 	unsigned long long identifiers;	/* identifiers masked (or found) */
 	unsigned long long tokens_restored;	/* tokens unmasked */
 	unsigned long long tokens_unknown;	/* tokens left as they were */
+	unsigned long long tokens_corrupt;	/* of those, with a corrupt mapping */
 	unsigned long long store_batches;	/* batches sent to the store */
 	unsigned long long bytes_in;
 };

@@ -1746,7 +1746,7 @@ const struct am_kind am_kinds[] = {
 	{ "session-token", "SESSION_TOKEN",
 	    "(?=[AaSsXx])(?i:(?<![A-Za-z0-9])(?:aws[_-]?)?(?:session|security)"
 	    "[_-]?token\\\\?[\"']?[ \\t]*[:=][ \\t]*\\\\?[\"']?|"
-	    "x-amz-security-token:[ \\t]*)\\K[A-Za-z0-9/+=]{16,4096}+", NULL,
+	    "x-amz-security-token:[ \\t]*)\\K[A-Za-z0-9/+=]{16,}+", NULL,
 	    "STS session token after its key name", 0, NULL },
 	{ "access-key-id", "ACCESS_KEY",
 	    "A(?<![A-Za-z0-9]A)(?:KIA|SIA)[A-Z0-9]{16}(?![A-Za-z0-9])", NULL,

@@ -540,7 +540,12 @@ awsmask_claude_mask(struct awsmask_claude *c)
 	json_decref(canon);
 	if (!s)
 		return nomem(c);
-	am_sha256_hex(s, strlen(s), c->cache_key);
+	{
+		unsigned char d[AM_SHA256_LEN];
+
+		am_sha256(s, strlen(s), d);
+		am_hex(d, sizeof(d), c->cache_key);
+	}
 	free(s);
 	c->masked = 1;
 	c->stats.mask_ms += now_ms() - t0;
@@ -578,10 +583,11 @@ put(struct awsmask_claude *c, const char *p, size_t n)
 }
 
 static void
-count_unknown(void *arg, const char *token, unsigned long long line)
+count_unknown(void *arg, const char *token, unsigned long long line, int why)
 {
 	(void)token;
 	(void)line;
+	(void)why;
 	(*(unsigned long long *)arg)++;
 }
 

@@ -241,10 +241,11 @@ answer_targets(struct targets *t, json_t *content)
 }
 
 static void
-note_unknown(void *arg, const char *token, unsigned long long line)
+note_unknown(void *arg, const char *token, unsigned long long line, int why)
 {
 	(void)token;
 	(void)line;
+	(void)why;
 	(*(unsigned long long *)arg)++;
 }
 

@@ -12,15 +12,18 @@
 #include <pcre2.h>
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 enum cfg_type {
 	T_STR, T_INT, T_BOOL, T_DURATION, T_ALLOW, T_ALLOWFILE, T_FORMAT,
-	T_PATTERNS
+	T_PATTERNS, T_SECRET, T_KEYFILE, T_STYLE
 };
 
 struct cfg_key {
@@ -35,6 +38,7 @@ struct cfg_key {
 /* Sorted by name; aliases follow the names they stand for. */
 static const struct cfg_key keys[] = {
 	{ "allow", NULL, T_ALLOW, 0, 0, 0 },
+	{ "allow_eviction", "AWSMASK_ALLOW_EVICTION", T_BOOL, OFF(allow_eviction), 0, 1 },
 	{ "allow_file", NULL, T_ALLOWFILE, 0, 0, 0 },
 	{ "anthropic_base_url", "ANTHROPIC_BASE_URL", T_STR, OFF(claude_base_url), 0, 0 },
 	{ "awsmask_prefix", NULL, T_STR, OFF(ns), 0, 0 },
@@ -53,12 +57,15 @@ static const struct cfg_key keys[] = {
 	{ "redis_db", "REDIS_DB", T_INT, OFF(redis_db), 0, 1000000 },
 	{ "redis_fallback", "REDIS_FALLBACK", T_BOOL, OFF(redis_fallback), 0, 1 },
 	{ "redis_host", "REDIS_HOST", T_STR, OFF(redis_host), 0, 0 },
-	{ "redis_password", "REDIS_PASSWORD", T_STR, OFF(redis_password), 0, 0 },
+	{ "redis_password", "REDIS_PASSWORD", T_SECRET, OFF(redis_password), 0, 0 },
 	{ "redis_port", "REDIS_PORT", T_INT, OFF(redis_port), 1, 65535 },
 	{ "redis_timeout", "REDIS_TIMEOUT", T_INT, OFF(timeout_ms), 1, 3600000 },
 	{ "redis_user", "REDIS_USER", T_STR, OFF(redis_user), 0, 0 },
 	{ "state_dir", "AWSMASK_STATE_DIR", T_STR, OFF(state_dir), 0, 0 },
 	{ "store", "AWSMASK_STORE", T_STR, OFF(store_uri), 0, 0 },
+	{ "token_key", "AWSMASK_TOKEN_KEY", T_SECRET, OFF(token_key), 0, 0 },
+	{ "token_key_file", "AWSMASK_TOKEN_KEY_FILE", T_KEYFILE, OFF(token_key), 0, 0 },
+	{ "token_style", "AWSMASK_TOKEN_STYLE", T_STYLE, OFF(token_style), 0, 0 },
 	{ "ttl", NULL, T_DURATION, OFF(ttl), 1, 100LL * 365 * 86400 },
 	{ "types", "AWSMASK_TYPES", T_STR, OFF(types), 0, 0 },
 	{ "unmask_exact", NULL, T_BOOL, OFF(unmask_exact), 0, 1 },
@@ -92,6 +99,43 @@ awsmask_config_new(struct awsmask_config **out)
 	return AWSMASK_OK;
 }
 
+/* Wipe and free a string that may hold a secret. */
+static void
+free_secret(char **p)
+{
+	if (*p) {
+		explicit_bzero(*p, strlen(*p));
+		am_free(*p);
+		*p = NULL;
+	}
+}
+
+/* Add a note for awsmask_config_warning(), one line each. */
+static void
+config_warn(struct am_config *c, const char *fmt, ...) AM_PRINTF(2, 3);
+
+static void
+config_warn(struct am_config *c, const char *fmt, ...)
+{
+	struct am_buf b = AM_BUF_INIT;
+	va_list ap;
+	char line[600];
+
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	if (c->warning && strstr(c->warning, line))
+		return;		/* the same file read twice */
+	if (c->warning)
+		am_buf_addf(&b, "%s\n", c->warning);
+	if (am_buf_addstr(&b, line) < 0) {
+		am_buf_free(&b);
+		return;		/* a note lost to ENOMEM: not worth failing */
+	}
+	am_free(c->warning);
+	c->warning = am_buf_release(&b, NULL);
+}
+
 void
 awsmask_config_free(struct awsmask_config *cfg)
 {
@@ -104,10 +148,9 @@ awsmask_config_free(struct awsmask_config *cfg)
 	am_free(c->store_uri);
 	am_free(c->redis_host);
 	am_free(c->redis_user);
-	if (c->redis_password) {
-		explicit_bzero(c->redis_password, strlen(c->redis_password));
-		am_free(c->redis_password);
-	}
+	free_secret(&c->redis_password);
+	free_secret(&c->token_key);
+	am_free(c->warning);
 	am_free(c->ns);
 	am_free(c->types);
 	am_free(c->exclude_types);
@@ -122,6 +165,12 @@ awsmask_config_free(struct awsmask_config *cfg)
 	am_free(c->claude_model);
 	am_free(c->claude_base_url);
 	am_free(cfg);
+}
+
+const char *
+awsmask_config_warning(const struct awsmask_config *cfg)
+{
+	return cfg ? cfg->c.warning : NULL;
 }
 
 const char *
@@ -214,6 +263,43 @@ parse_number(const char *v, int duration, long long *out)
 	return 0;
 }
 
+/*
+ * Every file the configuration reads decides what is masked or where
+ * mappings go: one that another user could have written (an allow-list
+ * that lets a secret through, a store pointed at their server) is
+ * refused.  *readable, when not NULL, says whether others may read it.
+ */
+static int
+trust_file(struct am_config *c, FILE *f, const char *path, const char *what,
+    int *readable)
+{
+	struct stat sb;
+	int rc;
+
+	if ((rc = am_trust_path(path, what, readable, &c->err)))
+		return rc;
+	if (fstat(fileno(f), &sb) < 0)
+		return am_seterr_errno(&c->err, AWSMASK_ECONFIG,
+		    "cannot read %s '%s'", what, path);
+	return am_trust_stat(path, &sb, what, &c->err);
+}
+
+/* Does setting key to v put a secret in the file it came from? */
+static int
+holds_secret(const struct cfg_key *key, const char *v)
+{
+	const char *s, *at;
+
+	if (key->type == T_SECRET)
+		return *v != '\0';
+	if (key->off != OFF(store_uri) || key->type != T_STR)
+		return 0;
+	/* scheme://user:pass@host */
+	s = strstr(v, "://");
+	at = s ? strchr(s + 3, '@') : NULL;
+	return at && memchr(s + 3, ':', (size_t)(at - s - 3)) != NULL;
+}
+
 static int
 add_allow(struct am_config *c, const char *v)
 {
@@ -246,6 +332,10 @@ load_allow_file(struct am_config *c, const char *path)
 	if (!f)
 		return am_seterr_errno(&c->err, AWSMASK_ECONFIG,
 		    "cannot open allow file '%s'", path);
+	if ((rc = trust_file(c, f, path, "allow file", NULL))) {
+		fclose(f);
+		return rc;
+	}
 	while (rc == AWSMASK_OK && getline(&line, &cap, f) >= 0) {
 		char *v = trim(line);
 
@@ -417,6 +507,10 @@ load_patterns_file(struct am_config *c, const char *path)
 	if (!f)
 		return am_seterr_errno(&c->err, AWSMASK_ECONFIG,
 		    "cannot open patterns file '%s'", path);
+	if ((rc = trust_file(c, f, path, "patterns file", NULL))) {
+		fclose(f);
+		return rc;
+	}
 	while (rc == AWSMASK_OK && getline(&line, &cap, f) >= 0) {
 		char *v = trim(line);
 
@@ -469,6 +563,73 @@ load_patterns_file(struct am_config *c, const char *path)
 	return AWSMASK_OK;
 }
 
+/*
+ * The digest key (token_key_file): the file's bytes, a final newline
+ * dropped.  It must be ours, writable and readable by nobody else: with
+ * it anyone can test a guess of what a digest token hides.
+ */
+#define KEY_MIN AM_TOKEN_KEY_MIN
+#define KEY_MAX 4096
+
+static char *
+load_key_file(struct am_config *c, const char *path, const char *where)
+{
+	char buf[KEY_MAX + 2], *key;
+	struct stat sb;
+	ssize_t n, got = 0;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		am_seterr_errno(&c->err, AWSMASK_ECONFIG, "%scannot open token "
+		    "key file '%s'", where, path);
+		return NULL;
+	}
+	if (fstat(fd, &sb) < 0 || am_trust_path(path, "token key file", NULL,
+	    &c->err) || am_trust_stat(path, &sb, "token key file", &c->err)) {
+		if (!c->err.code)
+			am_seterr_errno(&c->err, AWSMASK_ECONFIG, "%scannot "
+			    "read token key file '%s'", where, path);
+		close(fd);
+		return NULL;
+	}
+	if (sb.st_mode & 044) {
+		close(fd);
+		am_seterr(&c->err, AWSMASK_ECONFIG, "%stoken key file '%s' is "
+		    "readable by others (mode %04o): refusing to use it; "
+		    "chmod 600 it", where, path, (unsigned)(sb.st_mode & 07777));
+		return NULL;
+	}
+	while ((size_t)got < sizeof(buf) && (n = read(fd, buf + got,
+	    sizeof(buf) - (size_t)got)) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			explicit_bzero(buf, sizeof(buf));
+			am_seterr_errno(&c->err, AWSMASK_ECONFIG, "%scannot read "
+			    "token key file '%s'", where, path);
+			close(fd);
+			return NULL;
+		}
+		got += n;
+	}
+	close(fd);
+	while (got > 0 && (buf[got - 1] == '\n' || buf[got - 1] == '\r'))
+		got--;
+	if (got < KEY_MIN || got > KEY_MAX || memchr(buf, '\0', (size_t)got)) {
+		explicit_bzero(buf, sizeof(buf));
+		am_seterr(&c->err, AWSMASK_ECONFIG, "%stoken key file '%s': "
+		    "expected %d to %d bytes of key (no NUL)", where, path,
+		    KEY_MIN, KEY_MAX);
+		return NULL;
+	}
+	key = am_strndup(buf, (size_t)got);
+	explicit_bzero(buf, sizeof(buf));
+	if (!key)
+		am_seterr(&c->err, AWSMASK_ENOMEM, "out of memory");
+	return key;
+}
+
 static int
 config_set(struct am_config *c, const char *key, const char *value,
     const char *where)
@@ -491,14 +652,28 @@ config_set(struct am_config *c, const char *key, const char *value,
 	}
 	switch (k->type) {
 	case T_STR:
+	case T_SECRET:
 		s = am_strdup(value);
 		if (!s)
 			return am_seterr(&c->err, AWSMASK_ENOMEM, "out of memory");
-		if (*(char **)((char *)c + k->off) && !strcmp(k->name, "redis_password"))
-			explicit_bzero(*(char **)((char *)c + k->off),
-			    strlen(*(char **)((char *)c + k->off)));
-		am_free(*(char **)((char *)c + k->off));
+		free_secret((char **)((char *)c + k->off));
 		*(char **)((char *)c + k->off) = s;
+		break;
+	case T_KEYFILE:
+		if (!(s = load_key_file(c, value, where)))
+			return c->err.code;
+		free_secret((char **)((char *)c + k->off));
+		*(char **)((char *)c + k->off) = s;
+		break;
+	case T_STYLE:
+		if (!strcasecmp(value, "counter"))
+			c->token_style = AM_TOKEN_COUNTER;
+		else if (!strcasecmp(value, "digest"))
+			c->token_style = AM_TOKEN_DIGEST;
+		else
+			return am_seterr(&c->err, AWSMASK_ECONFIG,
+			    "%sbad value for '%s': expected counter or digest",
+			    where, k->name);
 		break;
 	case T_BOOL:
 		if (parse_bool(value, &b) < 0)
@@ -511,9 +686,13 @@ config_set(struct am_config *c, const char *key, const char *value,
 	case T_DURATION:
 		if (parse_number(value, k->type == T_DURATION, &n) < 0 ||
 		    n < k->min || n > k->max)
+			/* Never the value: a password typed in the wrong
+			 * place would end up in a log. */
 			return am_seterr(&c->err, AWSMASK_ECONFIG,
-			    "%sbad value for '%s': '%s'", where, k->name,
-			    strcmp(k->name, "redis_password") ? value : "***");
+			    "%sbad value for '%s' (%zu characters): expected %s "
+			    "from %lld to %lld", where, k->name, strlen(value),
+			    k->type == T_DURATION ? "seconds, or a number with "
+			    "s, m, h or d," : "a whole number", k->min, k->max);
 		if (k->off == OFF(ttl) || k->off == OFF(max_entries))
 			*(long long *)((char *)c + k->off) = n;
 		else
@@ -561,23 +740,15 @@ trim(char *s)
 }
 
 int
-awsmask_config_load_file(struct awsmask_config *cfg, const char *path,
-    int must_exist)
+am_config_parse(struct am_config *c, FILE *f, const char *path,
+    int *secrets)
 {
-	struct am_config *c = &cfg->c;
 	char *line = NULL, where[512];
 	size_t cap = 0;
 	unsigned long lineno = 0;
-	FILE *f;
 	int rc = AWSMASK_OK, pass;
 
-	f = fopen(path, "r");
-	if (!f) {
-		if (errno == ENOENT && !must_exist)
-			return AWSMASK_OK;
-		return am_seterr_errno(&c->err, AWSMASK_ECONFIG,
-		    "cannot open '%s'", path);
-	}
+	*secrets = 0;
 	/*
 	 * Two passes: the patterns files first, so that `types` may name
 	 * their kinds wherever it stands in the file.
@@ -616,6 +787,8 @@ awsmask_config_load_file(struct awsmask_config *cfg, const char *path,
 				v++;
 			}
 			rc = config_set(c, k, v, where);
+			if (key && holds_secret(key, v))
+				(*secrets)++;
 		}
 	}
 	if (rc == AWSMASK_OK && ferror(f))
@@ -625,6 +798,32 @@ awsmask_config_load_file(struct awsmask_config *cfg, const char *path,
 		explicit_bzero(line, cap);
 		free(line);
 	}
+	return rc;
+}
+
+int
+awsmask_config_load_file(struct awsmask_config *cfg, const char *path,
+    int must_exist)
+{
+	struct am_config *c = &cfg->c;
+	FILE *f;
+	int rc, readable = 0, secrets = 0;
+
+	f = fopen(path, "r");
+	if (!f) {
+		if (errno == ENOENT && !must_exist)
+			return AWSMASK_OK;
+		return am_seterr_errno(&c->err, AWSMASK_ECONFIG,
+		    "cannot open '%s'", path);
+	}
+	if ((rc = trust_file(c, f, path, "configuration file", &readable))) {
+		fclose(f);
+		return rc;
+	}
+	rc = am_config_parse(c, f, path, &secrets);
+	if (rc == AWSMASK_OK && secrets && readable)
+		config_warn(c, "warning: '%s' holds a password or key and is "
+		    "readable by others; chmod go-r it", path);
 	fclose(f);
 	return rc;
 }
@@ -708,19 +907,8 @@ am_config_store_uri(const struct am_config *c, int with_password)
 	char *dir;
 
 	if (c->store_uri && *c->store_uri) {
-		if (with_password)
-			return am_strdup(c->store_uri);
-		/* Hide a password in user:pass@ (scheme://user:pass@host). */
-		const char *s = strstr(c->store_uri, "://");
-		const char *at = s ? strchr(s + 3, '@') : NULL;
-		const char *colon = s ? memchr(s + 3, ':', at ? (size_t)(at - s - 3) : 0) : NULL;
-
-		if (!at || !colon)
-			return am_strdup(c->store_uri);
-		am_buf_add(&b, c->store_uri, (size_t)(colon - c->store_uri));
-		am_buf_addstr(&b, ":***");
-		am_buf_addstr(&b, at);
-		return am_buf_release(&b, NULL);
+		return with_password ? am_strdup(c->store_uri) :
+		    am_store_redact_uri(c->store_uri);
 	}
 	if (c->use_redis == 1 || (c->use_redis == -1 && c->redis_host &&
 	    *c->redis_host)) {

@@ -9,6 +9,33 @@
 #include <string.h>
 #include <time.h>
 
+/*
+ * What the configuration can get wrong that would otherwise show only
+ * at the first identifier: after a clean input, or never.
+ */
+static int
+check_config(struct awsmask *am)
+{
+	const struct am_config *c = am->cfg;
+	char *uri = am_config_store_uri(c, 1);
+	int rc;
+
+	if (!uri)
+		return am_seterr(&am->err, AWSMASK_ENOMEM, "out of memory");
+	rc = am_store_check(uri, &am->err);
+	explicit_bzero(uri, strlen(uri));
+	am_free(uri);
+	if (rc)
+		return rc;
+	if (c->token_style == AM_TOKEN_DIGEST && (!c->token_key ||
+	    strlen(c->token_key) < AM_TOKEN_KEY_MIN))
+		return am_seterr(&am->err, AWSMASK_ECONFIG, "token_style = "
+		    "digest needs a key of at least %d bytes: set "
+		    "token_key_file (or AWSMASK_TOKEN_KEY_FILE)",
+		    AM_TOKEN_KEY_MIN);
+	return AWSMASK_OK;
+}
+
 int
 awsmask_new(const struct awsmask_config *cfg, struct awsmask **out)
 {
@@ -25,6 +52,8 @@ awsmask_new(const struct awsmask_config *cfg, struct awsmask **out)
 	if (!am)
 		return AWSMASK_ENOMEM;
 	am->cfg = &cfg->c;
+	if ((rc = check_config(am)))
+		goto fail;
 	memset(&so, 0, sizeof(so));
 	so.custom = cfg->c.custom;
 	so.ncustom = cfg->c.ncustom;
@@ -166,6 +195,25 @@ am_store_ensure(struct awsmask *am)
 	}
 	am_free(uri);
 	return rc;
+}
+
+void
+am_store_take_warning(struct awsmask *am)
+{
+	struct am_buf b = AM_BUF_INIT;
+
+	if (!am->store || !am->store->warning)
+		return;
+	if (am->warning)
+		am_buf_addf(&b, "%s; ", am->warning);
+	if (am_buf_addstr(&b, am->store->warning) < 0) {
+		am_buf_free(&b);
+		return;
+	}
+	am_free(am->store->warning);
+	am->store->warning = NULL;
+	am_free(am->warning);
+	am->warning = am_buf_release(&b, NULL);
 }
 
 int

@@ -12,6 +12,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include "awsmask.h"
 
 #define AM_UNUSED __attribute__((unused))
@@ -71,6 +72,23 @@ void am_buf_reset(struct am_buf *b);
 char *am_buf_release(struct am_buf *b, size_t *len);
 void am_buf_free(struct am_buf *b);
 
+/*
+ * Trust (util.c): a file or folder holding mappings, configuration or a
+ * secret must belong to us or to root and be writable by nobody else;
+ * otherwise AWSMASK_ECONFIG with a message naming `what` and path.
+ * am_trust_path() follows a symbolic link (which must be ours or root's
+ * too); a missing path is not its business (AWSMASK_OK).  *readable,
+ * when not NULL, tells whether group or others may read it.
+ */
+struct stat;
+int am_trust_stat(const char *path, const struct stat *sb, const char *what,
+    struct am_error *err);
+int am_trust_path(const char *path, const char *what, int *readable,
+    struct am_error *err);
+/* mkdir -p: what is missing is created with mode 0700 whatever the
+ * umask.  AWSMASK_ESTORE with a message naming the folder. */
+int am_mkdirs(const char *path, struct am_error *err);
+
 /* Write all n bytes to fd, retrying on EINTR and short writes. 0 or -1. */
 int am_write_all(int fd, const void *p, size_t n);
 
@@ -88,8 +106,39 @@ int am_map_put(struct am_map *m, const char *k, size_t klen, const char *v,
     size_t vlen);	/* 0, or -1 on ENOMEM */
 int am_map_del(struct am_map *m, const char *k, size_t klen);	/* 1 if deleted */
 size_t am_map_count(const struct am_map *m);
+/*
+ * Call fn for every entry, in no particular order; the map must not
+ * change meanwhile.  Stops at the first fn that returns < 0: -1 then.
+ */
+typedef int am_map_each_fn(void *arg, const char *k, size_t klen,
+    const char *v, size_t vlen);
+int am_map_each(const struct am_map *m, am_map_each_fn *fn, void *arg);
 void am_map_clear(struct am_map *m);
 uint64_t am_hash(const void *p, size_t n);
+
+/*
+ * SHA-256 and HMAC-SHA-256 (sha256.c): digest tokens and cache keys.
+ * The *_final() calls wipe their state.
+ */
+#define AM_SHA256_LEN 32
+struct am_sha256 {
+	uint32_t h[8];
+	uint64_t len;
+	unsigned char buf[64];
+	size_t nbuf;
+};
+void am_sha256_init(struct am_sha256 *s);
+void am_sha256_update(struct am_sha256 *s, const void *data, size_t n);
+void am_sha256_final(struct am_sha256 *s, unsigned char out[AM_SHA256_LEN]);
+void am_sha256(const void *data, size_t n, unsigned char out[AM_SHA256_LEN]);
+struct am_hmac {
+	struct am_sha256 inner, outer;
+};
+void am_hmac_sha256_init(struct am_hmac *h, const void *key, size_t keylen);
+void am_hmac_sha256_update(struct am_hmac *h, const void *data, size_t n);
+void am_hmac_sha256_final(struct am_hmac *h, unsigned char out[AM_SHA256_LEN]);
+/* Lower-case hex of p[0..n) into out, which has room for 2n+1 bytes. */
+void am_hex(const unsigned char *p, size_t n, char *out);
 
 /* Configuration, filled by config.c. */
 struct am_config {
@@ -118,6 +167,10 @@ struct am_config {
 	int preserve_structure;
 	int format;		/* enum awsmask_format */
 	int unmask_exact;	/* awsunmask --exact: no tolerant forms */
+	int allow_eviction;	/* accept a Redis that may evict our keys */
+	int token_style;	/* AM_TOKEN_COUNTER or AM_TOKEN_DIGEST */
+	char *token_key;	/* the digest key: a secret, wiped when freed */
+	char *warning;		/* notes for awsmask_config_warning() */
 	char *state_dir;	/* NULL: $XDG_STATE_HOME/awsmask */
 	char *store_name;	/* cached awsmask_config_store_name() */
 	/* awsmask-claude (claude.c); NULL strings take its defaults. */
@@ -132,6 +185,14 @@ struct am_config {
 struct awsmask_config {
 	struct am_config c;
 };
+enum { AM_TOKEN_COUNTER = 0, AM_TOKEN_DIGEST = 1 };
+#define AM_TOKEN_KEY_MIN 16	/* bytes of digest key, at least */
+/*
+ * Parse a configuration file already open (and trusted) as f; path is
+ * for messages.  *secrets counts the keys it set that hold a secret.
+ */
+int am_config_parse(struct am_config *c, FILE *f, const char *path,
+    int *secrets);
 /* The store URI to open: explicit, Redis from the seed variables, or the
  * embedded default.  Malloc'd; NULL on ENOMEM. */
 char *am_config_store_uri(const struct am_config *c, int with_password);
@@ -192,8 +253,12 @@ extern const size_t am_nkinds;
 #define AM_CUSTOM_PCRE2_OPTIONS PCRE2_MULTILINE
 #define AM_CUSTOM_MAX 256
 /* The longest text any pattern can match; the stream keeps this much
- * context and never cuts a line shorter than this between matches. */
+ * context and never cuts a line shorter than this between matches.
+ * Credential values are the exception: their patterns end only where
+ * the value does, and the stream reads on (up to AM_LONG_MAX bytes of
+ * one value) until it sees that end. */
 #define AM_MAX_MATCH 8192
+#define AM_LONG_MAX (1024 * 1024)
 
 /*
  * Scanner: the enabled kinds compiled into one JIT pattern.  Matches are
@@ -270,6 +335,14 @@ size_t am_token_canon(const char *p, size_t n, char *out, int *hyphen);
 int am_token_tolerated(const char *s, size_t len, size_t start, size_t end);
 
 /*
+ * Redis Cluster (cluster.c): CRC16-XMODEM, and the slot of a key with the
+ * specification's hash tags.
+ */
+#define AM_CLUSTER_SLOTS 16384
+uint16_t am_crc16(const void *p, size_t n);
+unsigned am_cluster_slot(const char *key, size_t len);
+
+/*
  * Store.  Batch-first: every call takes many items.  Backends fill a
  * struct am_store_ops; the store is chosen once from its URI.
  *
@@ -290,10 +363,16 @@ struct am_store_item {
 	const char *kind;	/* mask: kind name, for statistics */
 	char *value;		/* out */
 	size_t value_len;
+	int corrupt;		/* unmask, out: the two halves disagree */
 };
 struct am_store;
 struct am_store_ops {
 	const char *scheme;	/* "memory", "sqlite", "redis", "unix" */
+	/*
+	 * Open.  A store with an identity (meta_init not NULL) also reads
+	 * it into st->id here (NULL when the store has none yet), and sets
+	 * st->policy/st->evicting when it can tell.
+	 */
 	int (*open)(struct am_store *st, const char *uri);
 	int (*mask_many)(struct am_store *st, struct am_store_item *it,
 	    size_t n);
@@ -302,6 +381,21 @@ struct am_store_ops {
 	/* Round trip to check health (may be NULL: always healthy). */
 	int (*ping)(struct am_store *st);
 	void (*close)(struct am_store *st);
+	/*
+	 * Identity (NULL for a store that forgets everything anyway, such
+	 * as memory:).  meta_init gives the store the identity `id` unless
+	 * it has one, and leaves the one it holds afterwards in st->id.
+	 * counters_raise lifts the counter of prefix[i] so that the next
+	 * number it hands out is at least min[i], never lowering one.
+	 */
+	int (*meta_init)(struct am_store *st, const char *id);
+	int (*counters_raise)(struct am_store *st, const char *const *prefix,
+	    const unsigned long long *min, size_t n);
+	/*
+	 * Parse uri as open() would, without touching anything (NULL: any
+	 * URI of the scheme will do).  st->priv is NULL.
+	 */
+	int (*check)(struct am_store *st, const char *uri);
 	/*
 	 * The response cache of awsmask-claude, beside the mappings:
 	 * <ns>cache:<key> -> value, with its own TTL, and the counters
@@ -316,6 +410,7 @@ struct am_store_ops {
 	int (*cache_put)(struct am_store *st, const char *key,
 	    const char *value, size_t vlen, long long ttl);
 };
+struct am_store_ident;
 struct am_store {
 	const struct am_store_ops *ops;
 	void *priv;
@@ -323,14 +418,41 @@ struct am_store {
 	long long ttl;			/* seconds */
 	const char *ns;			/* key prefix */
 	int timeout_ms;
+	int token_style;		/* AM_TOKEN_COUNTER or AM_TOKEN_DIGEST */
 	char *name;			/* for messages: never a password */
+	char *id;			/* the store's identity, or NULL */
+	char policy[32];		/* Redis maxmemory-policy, or "" */
+	int evicting;			/* that policy may evict our keys */
+	struct am_store_ident *ident;	/* store.c: identity and numbers */
+	char *warning;			/* a note for the tool, or NULL */
 	struct am_error err;
 };
+/* A digest token's number has this many digits, always. */
+#define AM_DIGEST_DIGITS 8
+/*
+ * The digest token of key for prefix: PREFIX_ and AM_DIGEST_DIGITS
+ * digits from HMAC-SHA-256 under the configured key of prefix, key and
+ * attempt (0 first; a collision in the store moves to the next).  buf
+ * >= 64 bytes.  Returns its length, or -1 when it does not fit.
+ */
+int am_store_digest_token(const struct am_store *st, const char *prefix,
+    const char *key, size_t klen, unsigned attempt, char *buf, size_t size);
+/* Append a note to st->warning (for the tool's stderr; never a value). */
+void am_store_warn(struct am_store *st, const char *fmt, ...)
+    AM_PRINTF(2, 3);
 /* Open the store named by uri (never NULL).  On failure *out is NULL and
  * err says why. */
 int am_store_open(struct am_store **out, const char *uri,
     const struct am_config *cfg, struct am_error *err);
 void am_store_close(struct am_store *st);
+/*
+ * Is uri a store URI that open could use?  Only its syntax is checked:
+ * nothing is opened, created or connected.  AWSMASK_ECONFIG and err
+ * when not (messages never quote a password).
+ */
+int am_store_check(const char *uri, struct am_error *err);
+/* uri with its password shown as "***", for messages; NULL on ENOMEM. */
+char *am_store_redact_uri(const char *uri);
 int am_store_mask_many(struct am_store *st, struct am_store_item *it,
     size_t n);
 int am_store_unmask_many(struct am_store *st, struct am_store_item *it,
@@ -388,9 +510,5 @@ int am_sse_feed(struct am_sse *p, const char *buf, size_t n, am_sse_fn *fn,
 /* At the end of a stream: was an event begun and not finished? */
 int am_sse_pending(const struct am_sse *p);
 void am_sse_release(struct am_sse *p);
-
-/* SHA-256 (sha256.c): the digest of n bytes, raw or as 64 hex digits. */
-void am_sha256(const void *data, size_t n, unsigned char out[32]);
-void am_sha256_hex(const void *data, size_t n, char out[65]);
 
 #endif /* AM_INTERNAL_H */

@@ -89,6 +89,34 @@ shift(struct am_stream *s, size_t done)
 	s->hist = done - keep;
 }
 
+/*
+ * A window ended in a value still going on: make room to read on.  One
+ * value may take AM_LONG_MAX bytes; past that it is refused, not cut,
+ * since the cut-off rest would go out in clear.
+ */
+static int
+grow(struct awsmask *am, struct am_stream *s)
+{
+	size_t max = AM_LONG_MAX + BLOCK + MARGIN + READ_MAX + CONTEXT, cap;
+	char *nb;
+
+	s->need = 0;
+	if (s->cap - s->len >= READ_MAX)
+		return AWSMASK_OK;
+	if (s->cap >= max) {
+		am_seterr(&am->err, AWSMASK_EDATA, "a credential value longer "
+		    "than %d bytes: refusing to write it", AM_LONG_MAX);
+		am->err.code = AWSMASK_OK;	/* this input's, as a read error */
+		return AWSMASK_EDATA;
+	}
+	cap = s->cap * 2 < max ? s->cap * 2 : max;
+	if (!(nb = am_realloc(s->buf, cap)))
+		return am_seterr(&am->err, AWSMASK_ENOMEM, "out of memory");
+	s->buf = nb;
+	s->cap = cap;
+	return AWSMASK_OK;
+}
+
 int
 am_run_fd(struct awsmask *am, const char *pre, size_t prelen, int infd,
     int outfd, unsigned flags, process_fn *process, void *arg)
@@ -102,6 +130,7 @@ am_run_fd(struct awsmask *am, const char *pre, size_t prelen, int infd,
 	s.line = 1;
 	s.outfd = outfd;
 	s.cap = BLOCK + MARGIN + READ_MAX + CONTEXT;
+	s.grow = 1;
 	s.buf = am_malloc(s.cap);
 	if (!s.buf)
 		return am_seterr(&am->err, AWSMASK_ENOMEM, "out of memory");
@@ -145,6 +174,8 @@ am_run_fd(struct awsmask *am, const char *pre, size_t prelen, int infd,
 			rc = process(am, &s, limit, &done, arg);
 			if (rc == AWSMASK_OK)
 				rc = flush_out(am, &s);
+			if (rc == AWSMASK_OK && s.need)
+				rc = grow(am, &s);
 			if (rc)
 				break;
 			shift(&s, done);
@@ -336,6 +367,48 @@ learn_names(struct awsmask *am, struct am_stream *s, size_t done)
 	return AWSMASK_OK;
 }
 
+static int
+alnum(char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') ||
+	    (c >= 'a' && c <= 'z');
+}
+
+/*
+ * A token written against a letter or digit would not read as a token
+ * ("123456789012abc" under an account key gives ACCOUNT_001abc, which
+ * awsunmask rightly leaves alone): the round trip would break.  Such a
+ * part grows to the whole run of letters and digits it sits in, and
+ * swallows the parts it meets there, so the output is a token standing
+ * alone: more is hidden, never less.  (An '_' may touch a token; see
+ * am_token_tolerated().)  A run that began before the window (already
+ * written) is left as it is.
+ */
+static void
+unglue(struct awsmask *am, const struct am_stream *s, size_t done)
+{
+	size_t i, k = 0;
+
+	for (i = 0; i < am->nparts; i++) {
+		struct am_mpart *p = &am->parts[i];
+
+		/* A token starts with a letter and ends with a digit. */
+		while (p->start > s->hist && alnum(s->buf[p->start - 1]))
+			p->start--;
+		while (p->end < done && p->end < s->len &&
+		    alnum(s->buf[p->end]))
+			p->end++;
+		if (k && am->parts[k - 1].end > p->start) {
+			/* It reached the one before: one part for both. */
+			if (p->end > am->parts[k - 1].end)
+				am->parts[k - 1].end = p->end;
+			continue;
+		}
+		am->parts[k++] = *p;
+	}
+	am->nparts = k;
+}
+
 /*
  * Collect the parts of every match starting in [hist, limit) into
  * am->parts; *done is where the window ends (limit, or the end of a
@@ -358,6 +431,25 @@ collect_parts(struct awsmask *am, struct am_stream *s, size_t limit,
 			from = m.end <= pos ? m.end : m.start + 1;
 			continue;
 		}
+		if (m.end - m.start > AM_LONG_MAX) {
+			/* Refused whole rather than masked in part. */
+			am_seterr(&am->err, AWSMASK_EDATA, "a credential value "
+			    "longer than %d bytes: refusing to write it",
+			    AM_LONG_MAX);
+			am->err.code = AWSMASK_OK;	/* this input's */
+			return AWSMASK_EDATA;
+		}
+		if (s->grow && !s->eof && m.end >= s->len) {
+			/*
+			 * Only a credential value runs to the end of what
+			 * was read: it may go on.  Nothing of this window is
+			 * done; the driver reads more and comes back.
+			 */
+			s->need = 1;
+			am->nparts = 0;
+			*done = s->hist;
+			return AWSMASK_OK;
+		}
 		for (i = 0; i < m.nparts; i++)
 			if ((rc = am_add_part(am, &m.parts[i])))
 				return rc;
@@ -366,6 +458,7 @@ collect_parts(struct awsmask *am, struct am_stream *s, size_t limit,
 	if (r < 0)
 		return am->err.code;
 	*done = pos > limit ? pos : limit;
+	unglue(am, s, *done);
 	return learn_names(am, s, *done);
 }
 
@@ -447,7 +540,9 @@ resolve_masks(struct awsmask *am, const char *buf)
 	if ((rc = am_store_ensure(am)))
 		return am_store_failed(am, rc);
 	am->counts.store_batches++;
-	if ((rc = am_store_mask_many(am->store, am->items, am->nitems)))
+	rc = am_store_mask_many(am->store, am->items, am->nitems);
+	am_store_take_warning(am);
+	if (rc)
 		return am_store_failed(am, rc);
 	for (i = 0; i < am->nitems; i++) {
 		if (!am->items[i].value)

@@ -61,6 +61,8 @@ struct am_stream {
 	unsigned long long base;	/* stream offset of buf[0] */
 	unsigned long long line;	/* line number at buf[hist] */
 	int eof;
+	int grow;			/* the driver can read more for a match */
+	int need;			/* a match runs on past what was read */
 	int outfd;			/* -1: collect in am->out */
 	/* When set, the line of buf[off] for reports (JSON modes). */
 	unsigned long long (*line_at)(void *ctx, size_t off);
@@ -149,6 +151,8 @@ int am_unstream_feed(struct awsmask *am, struct am_unstream *u,
     const char *p, size_t n, int final, struct am_buf *out,
     awsmask_unknown_fn *unknown, void *arg);
 void am_unstream_release(struct am_unstream *u);
+/* Move the store's notes into the context's warning, for the tool. */
+void am_store_take_warning(struct awsmask *am);
 int am_token_re_ensure(struct awsmask *am);
 void am_token_re_free(struct awsmask *am);
 

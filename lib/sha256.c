@@ -1,7 +1,7 @@
 /*
- * sha256.c - SHA-256 (FIPS 180-4), for the keys of the response cache:
- * `<ns>cache:<hex digest of the canonical masked request>`.  Small and
- * plain rather than fast: it hashes one request per invocation.
+ * sha256.c - SHA-256 (FIPS 180-4) and HMAC-SHA-256 (RFC 2104), for the
+ * digest token style and for cache keys.  Small and dependency-free: the
+ * library links no crypto library, and these two uses need no more.
  */
 #include "internal.h"
 
@@ -24,79 +24,150 @@ static const uint32_t K[64] = {
 #define ROR(x, n) (((x) >> (n)) | ((x) << (32 - (n))))
 
 static void
-block(uint32_t h[8], const unsigned char *p)
+compress(uint32_t h[8], const unsigned char *p)
 {
-	uint32_t w[64], a, b, c, d, e, f, g, k, t1, t2;
+	uint32_t w[64], a, b, c, d, e, f, g, hh, t1, t2;
 	int i;
 
 	for (i = 0; i < 16; i++)
 		w[i] = (uint32_t)p[4 * i] << 24 | (uint32_t)p[4 * i + 1] << 16 |
-		    (uint32_t)p[4 * i + 2] << 8 | (uint32_t)p[4 * i + 3];
-	for (i = 16; i < 64; i++) {
-		uint32_t s0 = ROR(w[i - 15], 7) ^ ROR(w[i - 15], 18) ^
-		    (w[i - 15] >> 3);
-		uint32_t s1 = ROR(w[i - 2], 17) ^ ROR(w[i - 2], 19) ^
-		    (w[i - 2] >> 10);
-
-		w[i] = w[i - 16] + s0 + w[i - 7] + s1;
-	}
+		    (uint32_t)p[4 * i + 2] << 8 | p[4 * i + 3];
+	for (i = 16; i < 64; i++)
+		w[i] = w[i - 16] + (ROR(w[i - 15], 7) ^ ROR(w[i - 15], 18) ^
+		    (w[i - 15] >> 3)) + w[i - 7] + (ROR(w[i - 2], 17) ^
+		    ROR(w[i - 2], 19) ^ (w[i - 2] >> 10));
 	a = h[0]; b = h[1]; c = h[2]; d = h[3];
-	e = h[4]; f = h[5]; g = h[6]; k = h[7];
+	e = h[4]; f = h[5]; g = h[6]; hh = h[7];
 	for (i = 0; i < 64; i++) {
-		t1 = k + (ROR(e, 6) ^ ROR(e, 11) ^ ROR(e, 25)) +
+		t1 = hh + (ROR(e, 6) ^ ROR(e, 11) ^ ROR(e, 25)) +
 		    ((e & f) ^ (~e & g)) + K[i] + w[i];
 		t2 = (ROR(a, 2) ^ ROR(a, 13) ^ ROR(a, 22)) +
 		    ((a & b) ^ (a & c) ^ (b & c));
-		k = g; g = f; f = e; e = d + t1;
+		hh = g; g = f; f = e; e = d + t1;
 		d = c; c = b; b = a; a = t1 + t2;
 	}
 	h[0] += a; h[1] += b; h[2] += c; h[3] += d;
-	h[4] += e; h[5] += f; h[6] += g; h[7] += k;
+	h[4] += e; h[5] += f; h[6] += g; h[7] += hh;
 }
 
 void
-am_sha256(const void *data, size_t n, unsigned char out[32])
+am_sha256_init(struct am_sha256 *s)
 {
-	uint32_t h[8] = {
+	static const uint32_t iv[8] = {
 		0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
 		0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
 	};
-	const unsigned char *p = data;
-	unsigned char last[128];
-	uint64_t bits = (uint64_t)n * 8;
-	size_t rest, pad, i;
 
-	for (; n >= 64; n -= 64, p += 64)
-		block(h, p);
-	rest = n;
-	memcpy(last, p, rest);
-	last[rest] = 0x80;
-	pad = rest < 56 ? 64 : 128;
-	memset(last + rest + 1, 0, pad - rest - 1);
-	for (i = 0; i < 8; i++)
-		last[pad - 1 - i] = (unsigned char)(bits >> (8 * i));
-	block(h, last);
-	if (pad == 128)
-		block(h, last + 64);
-	for (i = 0; i < 8; i++) {
-		out[4 * i] = (unsigned char)(h[i] >> 24);
-		out[4 * i + 1] = (unsigned char)(h[i] >> 16);
-		out[4 * i + 2] = (unsigned char)(h[i] >> 8);
-		out[4 * i + 3] = (unsigned char)h[i];
-	}
+	memcpy(s->h, iv, sizeof(iv));
+	s->len = 0;
+	s->nbuf = 0;
 }
 
 void
-am_sha256_hex(const void *data, size_t n, char out[65])
+am_sha256_update(struct am_sha256 *s, const void *data, size_t n)
 {
-	static const char hex[] = "0123456789abcdef";
-	unsigned char d[32];
+	const unsigned char *p = data;
+
+	s->len += n;
+	if (s->nbuf) {
+		size_t take = 64 - s->nbuf < n ? 64 - s->nbuf : n;
+
+		memcpy(s->buf + s->nbuf, p, take);
+		s->nbuf += take;
+		p += take;
+		n -= take;
+		if (s->nbuf < 64)
+			return;
+		compress(s->h, s->buf);
+		s->nbuf = 0;
+	}
+	for (; n >= 64; p += 64, n -= 64)
+		compress(s->h, p);
+	memcpy(s->buf, p, n);
+	s->nbuf = n;
+}
+
+void
+am_sha256_final(struct am_sha256 *s, unsigned char out[AM_SHA256_LEN])
+{
+	uint64_t bits = (uint64_t)s->len * 8;
+	unsigned char pad[72];
+	size_t npad = (s->nbuf < 56 ? 56 : 120) - s->nbuf;
 	int i;
 
-	am_sha256(data, n, d);
-	for (i = 0; i < 32; i++) {
-		out[2 * i] = hex[d[i] >> 4];
-		out[2 * i + 1] = hex[d[i] & 15];
+	memset(pad, 0, sizeof(pad));
+	pad[0] = 0x80;
+	for (i = 0; i < 8; i++)
+		pad[npad + (size_t)i] = (unsigned char)(bits >> (56 - 8 * i));
+	am_sha256_update(s, pad, npad + 8);
+	for (i = 0; i < 8; i++) {
+		out[4 * i] = (unsigned char)(s->h[i] >> 24);
+		out[4 * i + 1] = (unsigned char)(s->h[i] >> 16);
+		out[4 * i + 2] = (unsigned char)(s->h[i] >> 8);
+		out[4 * i + 3] = (unsigned char)s->h[i];
 	}
-	out[64] = '\0';
+	explicit_bzero(s, sizeof(*s));
+}
+
+void
+am_sha256(const void *data, size_t n, unsigned char out[AM_SHA256_LEN])
+{
+	struct am_sha256 s;
+
+	am_sha256_init(&s);
+	am_sha256_update(&s, data, n);
+	am_sha256_final(&s, out);
+}
+
+void
+am_hmac_sha256_init(struct am_hmac *h, const void *key, size_t keylen)
+{
+	unsigned char k[64], pad[64];
+	size_t i;
+
+	memset(k, 0, sizeof(k));
+	if (keylen > sizeof(k))
+		am_sha256(key, keylen, k);
+	else if (keylen)
+		memcpy(k, key, keylen);
+	for (i = 0; i < 64; i++)
+		pad[i] = k[i] ^ 0x36;
+	am_sha256_init(&h->inner);
+	am_sha256_update(&h->inner, pad, sizeof(pad));
+	for (i = 0; i < 64; i++)
+		pad[i] = k[i] ^ 0x5c;
+	am_sha256_init(&h->outer);
+	am_sha256_update(&h->outer, pad, sizeof(pad));
+	explicit_bzero(k, sizeof(k));
+	explicit_bzero(pad, sizeof(pad));
+}
+
+void
+am_hmac_sha256_update(struct am_hmac *h, const void *data, size_t n)
+{
+	am_sha256_update(&h->inner, data, n);
+}
+
+void
+am_hmac_sha256_final(struct am_hmac *h, unsigned char out[AM_SHA256_LEN])
+{
+	unsigned char inner[AM_SHA256_LEN];
+
+	am_sha256_final(&h->inner, inner);
+	am_sha256_update(&h->outer, inner, sizeof(inner));
+	am_sha256_final(&h->outer, out);
+	explicit_bzero(inner, sizeof(inner));
+}
+
+void
+am_hex(const unsigned char *p, size_t n, char *out)
+{
+	static const char digits[] = "0123456789abcdef";
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		out[2 * i] = digits[p[i] >> 4];
+		out[2 * i + 1] = digits[p[i] & 15];
+	}
+	out[2 * n] = '\0';
 }

@@ -10,11 +10,14 @@
 #include "internal.h"
 
 #include <ctype.h>
+#include <stdarg.h>
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+
+#include "store_ident.h"
 
 static long long
 store_time(void)
@@ -30,19 +33,25 @@ long long (*am_store_now)(void) = store_time;
 #define DEFAULT_TIMEOUT_MS 2000
 
 /*
- * Copy uri into a new string with the password replaced by "***": the
- * part after ':' in scheme://user:pass@host, and the value of a
- * password= query parameter.  NULL on ENOMEM.
+ * Copy uri into a new string with the password replaced by "***": what
+ * lies between the first ':' after the scheme's "//" (or, with no "//",
+ * after the scheme) and the last '@', and the value of a password=
+ * query parameter.  Malformed URIs included: any '@' after a ':' is
+ * taken for user information.  NULL on ENOMEM.
  */
-static char *
-redact_uri(const char *uri)
+char *
+am_store_redact_uri(const char *uri)
 {
 	struct am_buf b = AM_BUF_INIT;
-	const char *auth = strstr(uri, "://"), *at, *colon, *q, *end;
+	const char *start, *at, *colon = NULL, *q, *end;
 
-	at = colon = NULL;
-	if (auth && auth[3] != '/' && (at = strrchr(auth + 3, '@')))
-		colon = memchr(auth + 3, ':', (size_t)(at - auth - 3));
+	start = strchr(uri, ':');
+	start = start ? start + 1 : uri;
+	if (!strncmp(start, "//", 2))
+		start += 2;
+	at = strrchr(start, '@');
+	if (at)
+		colon = memchr(start, ':', (size_t)(at - start));
 	if (colon) {
 		am_buf_add(&b, uri, (size_t)(colon + 1 - uri));
 		am_buf_addstr(&b, "***");
@@ -112,6 +121,30 @@ choose(const char *uri, struct am_error *err)
 }
 
 int
+am_store_check(const char *uri, struct am_error *err)
+{
+	const struct am_store_ops *ops;
+	struct am_store st;
+	int rc;
+
+	if (!uri)
+		return am_seterr(err, AWSMASK_EINVAL, "no store URI");
+	if (!(ops = choose(uri, err)))
+		return AWSMASK_ECONFIG;
+	if (!ops->check)
+		return AWSMASK_OK;
+	memset(&st, 0, sizeof(st));
+	st.ops = ops;
+	if (!(st.name = am_store_redact_uri(uri)))
+		return am_seterr(err, AWSMASK_ENOMEM, "out of memory");
+	rc = ops->check(&st, uri);
+	if (rc)
+		am_seterr(err, rc, "%s", st.err.msg);
+	am_free(st.name);
+	return rc;
+}
+
+int
 am_store_open(struct am_store **out, const char *uri,
     const struct am_config *cfg, struct am_error *err)
 {
@@ -135,10 +168,23 @@ am_store_open(struct am_store **out, const char *uri,
 	st->ns = cfg && cfg->ns ? cfg->ns : DEFAULT_NS;
 	st->timeout_ms = cfg && cfg->timeout_ms > 0 ? cfg->timeout_ms :
 	    DEFAULT_TIMEOUT_MS;
-	st->name = redact_uri(uri);
+	st->name = am_store_redact_uri(uri);
 	if (!st->name) {
 		am_store_close(st);
 		return am_seterr(err, AWSMASK_ENOMEM, "out of memory");
+	}
+	st->token_style = cfg ? cfg->token_style : AM_TOKEN_COUNTER;
+	if (ops->meta_init) {
+		char *dir = cfg ? am_config_state_dir(cfg) : NULL;
+
+		rc = cfg && !dir ? am_seterr(&st->err, AWSMASK_ENOMEM,
+		    "out of memory") : am_store_ident_new(st, dir);
+		am_free(dir);
+		if (rc) {
+			am_seterr(err, rc, "%s", st->err.msg);
+			am_store_close(st);
+			return rc;
+		}
 	}
 	rc = ops->open(st, uri);
 	if (rc) {
@@ -160,6 +206,9 @@ am_store_close(struct am_store *st)
 		return;
 	if (st->ops && st->ops->close)
 		st->ops->close(st);
+	am_store_ident_free(st->ident);
+	am_free(st->id);
+	am_free(st->warning);
 	am_free(st->name);
 	am_free(st);
 }
@@ -201,6 +250,7 @@ run(struct am_store *st, store_op *op, struct am_store_item *it, size_t n,
 	for (i = 0; i < n; i++) {
 		it[i].value = NULL;
 		it[i].value_len = 0;
+		it[i].corrupt = 0;
 		if (!it[i].key || (need_prefix && (!it[i].prefix ||
 		    !*it[i].prefix)))
 			return am_seterr(&st->err, AWSMASK_EINVAL,
@@ -219,17 +269,98 @@ run(struct am_store *st, store_op *op, struct am_store_item *it, size_t n,
 	return AWSMASK_OK;
 }
 
+/*
+ * Allocation is where integrity is at stake: a store that may evict our
+ * keys is refused (unless the user accepts it), the identity is settled
+ * before the first number is handed out, and numbers are recorded
+ * before the caller can print them.
+ */
 int
 am_store_mask_many(struct am_store *st, struct am_store_item *it, size_t n)
 {
-	return run(st, st ? st->ops->mask_many : NULL, it, n, 1);
+	int rc;
+
+	if (!st)
+		return AWSMASK_EINVAL;
+	if (st->err.code)
+		return st->err.code;
+	if (n && st->evicting && !(st->cfg && st->cfg->allow_eviction))
+		return am_seterr(&st->err, AWSMASK_ECONFIG, "store '%s': "
+		    "maxmemory-policy is %s, which can evict mappings and "
+		    "counters and so hand a token to a second original; set it "
+		    "to noeviction, or accept the risk with --allow-eviction",
+		    st->name, st->policy);
+	if (n && (rc = am_store_ident_settle(st)))
+		return rc;
+	if ((rc = run(st, st->ops->mask_many, it, n, 1)))
+		return rc;
+	return am_store_ident_note(st, it, n);
 }
 
 int
 am_store_unmask_many(struct am_store *st, struct am_store_item *it,
     size_t n)
 {
+	if (st && !st->err.code && n)
+		am_store_ident_check_ro(st);
 	return run(st, st ? st->ops->unmask_many : NULL, it, n, 0);
+}
+
+void
+am_store_warn(struct am_store *st, const char *fmt, ...)
+{
+	struct am_buf b = AM_BUF_INIT;
+	char line[600];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	if (st->warning)
+		am_buf_addf(&b, "%s; ", st->warning);
+	if (am_buf_addstr(&b, line) < 0) {
+		am_buf_free(&b);
+		return;
+	}
+	am_free(st->warning);
+	st->warning = am_buf_release(&b, NULL);
+}
+
+int
+am_store_digest_token(const struct am_store *st, const char *prefix,
+    const char *key, size_t klen, unsigned attempt, char *buf, size_t size)
+{
+	const char *k = st->cfg ? st->cfg->token_key : NULL;
+	unsigned char d[AM_SHA256_LEN];
+	unsigned long long v = 0, mod = 1;
+	struct am_hmac h;
+	char a[16];
+	int i, len;
+
+	if (!k || !*k || !prefix)
+		return -1;
+	for (i = 0; i < AM_DIGEST_DIGITS; i++)
+		mod *= 10;
+	am_hmac_sha256_init(&h, k, strlen(k));
+	/* prefix NUL original NUL attempt: no two inputs share a message. */
+	am_hmac_sha256_update(&h, prefix, strlen(prefix) + 1);
+	am_hmac_sha256_update(&h, key, klen);
+	len = snprintf(a, sizeof(a), "%u", attempt);
+	am_hmac_sha256_update(&h, "", 1);
+	am_hmac_sha256_update(&h, a, (size_t)len);
+	am_hmac_sha256_final(&h, d);
+	for (i = 0; i < 8; i++)
+		v = v << 8 | d[i];
+	explicit_bzero(d, sizeof(d));
+	/* 1 .. mod-1: never all zeros, which reads like no number. */
+	v = v % (mod - 1) + 1;
+	len = snprintf(buf, size, "%s_%0*llu", prefix, AM_DIGEST_DIGITS, v);
+	if (len < 0 || (size_t)len >= size) {
+		if (size)
+			buf[0] = '\0';
+		return -1;
+	}
+	return len;
 }
 
 int

@@ -30,6 +30,8 @@ struct mem {
 };
 
 #define EXP_SIZE sizeof(long long)
+/* Digest candidates tried before giving up (a collision is rare). */
+#define DIGEST_TRIES 64
 
 static int
 nomem(struct am_store *st)
@@ -120,6 +122,27 @@ allocate(struct am_store *st, struct am_store_item *it, long long now)
 	long long exp = expiry(st, now);
 	int tlen;
 
+	if (st->token_style == AM_TOKEN_DIGEST) {
+		unsigned attempt;
+
+		/* The first candidate no live mapping holds (store.c). */
+		for (attempt = 0; attempt < DIGEST_TRIES; attempt++) {
+			tlen = am_store_digest_token(st, it->prefix, it->key,
+			    it->key_len, attempt, rec + EXP_SIZE,
+			    sizeof(rec) - EXP_SIZE);
+			if (tlen < 0 || !am_map_get(m->rev, rec + EXP_SIZE,
+			    (size_t)tlen, NULL))
+				break;
+		}
+		if (tlen < 0)
+			return am_seterr(&st->err, AWSMASK_EINVAL,
+			    "store '%s': token prefix too long", st->name);
+		if (attempt == DIGEST_TRIES)
+			return am_seterr(&st->err, AWSMASK_ESTORE, "store '%s': "
+			    "%d digest tokens of %s in a row are taken",
+			    st->name, DIGEST_TRIES, it->prefix);
+		goto put;
+	}
 	c = am_map_get(m->counters, it->prefix, plen, &clen);
 	if (c)
 		memcpy(&n, c, sizeof(n));
@@ -137,6 +160,7 @@ allocate(struct am_store *st, struct am_store_item *it, long long now)
 	else if (am_map_put(m->counters, it->prefix, plen, (const char *)&n,
 	    sizeof(n)) < 0)
 		return nomem(st);
+put:
 	memcpy(rec, &exp, EXP_SIZE);
 	if (am_map_put(m->rev, rec + EXP_SIZE, (size_t)tlen, it->key,
 	    it->key_len) < 0)
@@ -197,6 +221,11 @@ mem_unmask_many(struct am_store *st, struct am_store_item *it, size_t n)
 			am_map_del(m->rev, it[i].key, it[i].key_len);
 			continue;
 		}
+		if (vlen - EXP_SIZE != it[i].key_len || memcmp(v + EXP_SIZE,
+		    it[i].key, it[i].key_len)) {
+			it[i].corrupt = 1;	/* o maps to another token */
+			continue;
+		}
 		set_expiry(v, expiry(st, now));
 		if ((rc = give(st, &it[i], o, olen)))
 			return rc;
@@ -250,12 +279,11 @@ mem_cache_put(struct am_store *st, const char *key, const char *value,
 }
 
 const struct am_store_ops am_store_memory_ops = {
-	"memory",
-	mem_open,
-	mem_mask_many,
-	mem_unmask_many,
-	NULL,
-	mem_close,
-	mem_cache_get,
-	mem_cache_put,
+	.scheme = "memory",
+	.open = mem_open,
+	.mask_many = mem_mask_many,
+	.unmask_many = mem_unmask_many,
+	.close = mem_close,
+	.cache_get = mem_cache_get,
+	.cache_put = mem_cache_put,
 };

@@ -10,6 +10,10 @@
  *					(UTC day; kept 90 days)
  *	<ns>cache:<sha256>		awsmask-claude's cached answers (TTL)
  *	<ns>stats:cache:hits, :misses	its counters
+ *	<ns>meta:store			hash: id (the store's identity,
+ *					store_ident.c), created, and
+ *					hwm:<PREFIX>, a twin of each counter
+ *					(never expires)
  * Originals are arbitrary bytes: every command is sent as counted words.
  *
  * Allocation uses single-key atomic commands only, so that the same path
@@ -35,6 +39,15 @@
  * An original still unsettled (the winner's key expired at once, a
  * repair that lost, a counter behind) goes round again, a bounded number
  * of times.  A new batch costs five round trips: 1, 2, 4, 5, 6.
+ *
+ * Counters have a twin: step 2 also adds n to the field hwm:<PREFIX> of
+ * meta:store, and numbers are taken from the higher of the two answers.
+ * A counter lost on its own (deleted by hand, evicted) so never makes a
+ * number come round again; the lower twin is lifted in step 6.  When
+ * the whole store is lost, store_ident.c takes over.  With digest
+ * tokens (token_style = digest) there are no counters: a miss's token
+ * is derived from the original, and a taken one moves to the next
+ * candidate in the next round.
  *
  * The invariant that keeps tokens honest: unmask:<token> is only ever
  * written with the original its number was reserved for, and mask:
@@ -73,6 +86,7 @@ struct redis {
 	int dead;		/* the connection is out of sync or gone */
 	int has_getex;		/* the server knows GETEX (6.2+) */
 	int getex;		/* and we use it */
+	int ro;			/* unmask without writing (replica, OOM) */
 	char ttl[24];		/* st->ttl in decimal */
 	struct am_buf key;	/* the key of the command being queued */
 	struct am_buf out;	/* the commands queued, in RESP */
@@ -382,6 +396,19 @@ q_incrby(struct am_store *st, const char *verb, const char *space,
 	return queue(st, verb, space, k, strlen(k), &a);
 }
 
+/* HINCRBY meta:store hwm:<prefix> by: the counter's twin. */
+static int
+q_twin(struct am_store *st, const char *prefix, unsigned long long by)
+{
+	char field[80];
+
+	if ((size_t)snprintf(field, sizeof(field), "hwm:%s", prefix) >=
+	    sizeof(field))
+		return am_seterr(&st->err, AWSMASK_EINVAL, "redis store '%s': "
+		    "token prefix too long", name(st));
+	return q_incrby(st, "HINCRBY", "meta:store", "", field, by);
+}
+
 /*
  * Send what was queued and read every reply into r->rep, in order: one
  * round trip.  A lost connection fails the store; error replies are left
@@ -439,6 +466,22 @@ same(const redisReply *rep, const char *p, size_t n)
 {
 	return rep->type == REDIS_REPLY_STRING && rep->len == n &&
 	    !memcmp(rep->str, p, n);
+}
+
+/* An error reply that only refuses a write (the read would work). */
+static int
+write_refused(const redisReply *rep)
+{
+	static const char *const codes[] = {
+		"READONLY", "OOM", "MISCONF", "NOPERM",
+	};
+	size_t i;
+
+	for (i = 0; i < AM_ARRAY_SIZE(codes); i++)
+		if (rep->len >= strlen(codes[i]) && !strncmp(rep->str, codes[i],
+		    strlen(codes[i])))
+			return 1;
+	return 0;
 }
 
 static int
@@ -633,20 +676,50 @@ parse_uri(struct am_store *st, const char *uri, struct target *t)
  * INFO GETEX, whose error (no COMMAND before Redis 2.8, an ACL that
  * forbids it) only means we do without.
  */
+#define OPEN_TAIL 3	/* COMMAND INFO GETEX, HGET meta:store id, INFO memory */
+
+/*
+ * The maxmemory-policy an INFO memory reply names: every policy but
+ * noeviction may evict mappings or counters, and the allocation's
+ * guarantees rest on both.  An INFO the ACL forbids leaves it unknown.
+ */
+static void
+read_policy(struct am_store *st, const redisReply *info)
+{
+	const char *p, *key = "maxmemory_policy:";
+	size_t n;
+
+	st->policy[0] = '\0';
+	st->evicting = 0;
+	if (info->type != REDIS_REPLY_STRING)
+		return;
+	if (!(p = strstr(info->str, key)))
+		return;
+	p += strlen(key);
+	n = strcspn(p, "\r\n");
+	if (n >= sizeof(st->policy))
+		n = sizeof(st->policy) - 1;
+	memcpy(st->policy, p, n);
+	st->policy[n] = '\0';
+	st->evicting = n && strcmp(st->policy, "noeviction") != 0;
+}
+
 static int
 check_open(struct am_store *st, int auth, int select)
 {
 	struct redis *r = st->priv;
-	const redisReply *info;
+	const redisReply *info, *id;
 	size_t i;
 
-	if (r->nrep < 2)
+	if (r->nrep < OPEN_TAIL + 1)
 		return unexpected(st, "PING");
-	info = r->rep[r->nrep - 1];
+	info = r->rep[r->nrep - OPEN_TAIL];
 	r->has_getex = r->getex = info->type == REDIS_REPLY_ARRAY &&
 	    info->elements == 1 &&
 	    info->element[0]->type == REDIS_REPLY_ARRAY;
-	for (i = 0; i + 1 < r->nrep; i++) {
+	id = r->rep[r->nrep - OPEN_TAIL + 1];
+	read_policy(st, r->rep[r->nrep - 1]);
+	for (i = 0; i + OPEN_TAIL < r->nrep; i++) {
 		const redisReply *rep = r->rep[i];
 		const char *what = i == 0 && auth ? "authentication failed: " :
 		    select ? "cannot select the database: " : "";
@@ -657,6 +730,11 @@ check_open(struct am_store *st, int auth, int select)
 			return unexpected(st, i == 0 && auth ? "AUTH" :
 			    select ? "SELECT" : "PING");
 	}
+	if (id->type == REDIS_REPLY_ERROR)
+		return refused(st, "cannot read the store's identity: ", id);
+	if (id->type == REDIS_REPLY_STRING &&
+	    !(st->id = am_strndup(id->str, id->len)))
+		return nomem(st);
 	return AWSMASK_OK;
 }
 
@@ -742,12 +820,17 @@ redis_open(struct am_store *st, const char *uri)
 			goto out;
 	}
 	{
-		struct words w = { 0 };
+		struct words w = { 0 }, a = { 0 }, m = { 0 };
 
 		word_str(&w, "COMMAND");
 		word_str(&w, "INFO");
 		word_str(&w, "GETEX");
-		if ((rc = queue_words(st, &w)))
+		word_str(&a, "id");
+		word_str(&m, "INFO");
+		word_str(&m, "memory");
+		if ((rc = queue_words(st, &w)) ||
+		    (rc = queue(st, "HGET", "meta:store", "", 0, &a)) ||
+		    (rc = queue_words(st, &m)))
 			goto out;
 	}
 	if ((rc = flush_raw(st)) || (rc = check_open(st, auth, t.db != 0)))
@@ -866,6 +949,7 @@ copy_duplicates(struct am_store_item *it, size_t n, const size_t *uniq,
 struct group {
 	const char *name;
 	unsigned long long count, next;
+	unsigned long long lift_counter, lift_twin;	/* to even the twins */
 };
 
 /* The index of name among g[0..*ng), added when new.  Names come from
@@ -889,6 +973,7 @@ struct slot {
 	char *bad;		/* a token mask: held that does not map back */
 	size_t badlen;
 	unsigned long long num;	/* the number reserved in this round */
+	unsigned attempt;	/* digest tokens: the candidate to try */
 	size_t group;		/* its prefix's group in this round */
 	int overwrite;		/* mask: holds `bad`: SET it without NX */
 };
@@ -934,7 +1019,7 @@ mask_round(struct am_store *st, struct slot *slot, struct lists *l,
 	struct redis *r = st->priv;
 	size_t i, nhit = 0, nmiss = 0, nlater = 0, nrepair = 0, nclaim = 0,
 	    nlost = 0, ncreated = 0, ng = 0, per, *swap;
-	int rc;
+	int rc, digest = st->token_style == AM_TOKEN_DIGEST;
 
 	/* 1. Who is mapped already? */
 	for (i = 0; i < *ntodo; i++) {
@@ -974,7 +1059,7 @@ mask_round(struct am_store *st, struct slot *slot, struct lists *l,
 		if (rc)
 			return rc;
 	}
-	for (i = 0; i < nmiss; i++) {
+	for (i = 0; i < nmiss && !digest; i++) {
 		struct slot *s = &slot[l->misses[i]];
 
 		s->group = group_of(g, &ng, s->it->prefix);
@@ -982,7 +1067,7 @@ mask_round(struct am_store *st, struct slot *slot, struct lists *l,
 	}
 	for (i = 0; i < ng; i++)
 		if ((rc = q_incrby(st, "INCRBY", "counter:", g[i].name, NULL,
-		    g[i].count)))
+		    g[i].count)) || (rc = q_twin(st, g[i].name, g[i].count)))
 			return rc;
 	if ((rc = flush(st)))
 		return rc;
@@ -1013,17 +1098,24 @@ mask_round(struct am_store *st, struct slot *slot, struct lists *l,
 		}
 	}
 	for (i = 0; i < ng; i++) {
-		const redisReply *rep = r->rep[per * nhit + i];
+		const redisReply *c = r->rep[per * nhit + 2 * i];
+		const redisReply *t = r->rep[per * nhit + 2 * i + 1];
+		long long top;
 
-		if (rep->type != REDIS_REPLY_INTEGER)
+		if (c->type != REDIS_REPLY_INTEGER ||
+		    t->type != REDIS_REPLY_INTEGER)
 			return unexpected(st, "INCRBY");
-		if (rep->integer < (long long)g[i].count)
+		/* The higher twin: a counter lost alone restarts low. */
+		top = c->integer > t->integer ? c->integer : t->integer;
+		if (top < (long long)g[i].count)
 			return am_seterr(&st->err, AWSMASK_ESTORE, "redis store "
 			    "'%s': counter of %s is negative", name(st),
 			    g[i].name);
-		g[i].next = (unsigned long long)rep->integer - g[i].count + 1;
+		g[i].next = (unsigned long long)top - g[i].count + 1;
+		g[i].lift_counter = (unsigned long long)(top - c->integer);
+		g[i].lift_twin = (unsigned long long)(top - t->integer);
 	}
-	for (i = 0; i < nmiss; i++) {
+	for (i = 0; i < nmiss && !digest; i++) {
 		struct slot *s = &slot[l->misses[i]];
 
 		s->num = g[s->group].next++;
@@ -1068,10 +1160,12 @@ mask_round(struct am_store *st, struct slot *slot, struct lists *l,
 
 	/* 4. Claim unmask:<token> for each miss, if the token is new. */
 	for (i = 0; i < nmiss; i++) {
-		struct am_store_item *it = slot[l->misses[i]].it;
+		struct slot *s = &slot[l->misses[i]];
+		struct am_store_item *it = s->it;
 		char tok[64];
-		int len = am_token_format(tok, sizeof(tok), it->prefix,
-		    slot[l->misses[i]].num);
+		int len = digest ? am_store_digest_token(st, it->prefix,
+		    it->key, it->key_len, s->attempt, tok, sizeof(tok)) :
+		    am_token_format(tok, sizeof(tok), it->prefix, s->num);
 
 		if (len < 0)
 			return am_seterr(&st->err, AWSMASK_EINVAL, "redis store "
@@ -1082,6 +1176,13 @@ mask_round(struct am_store *st, struct slot *slot, struct lists *l,
 		    it->key, it->key_len, 1)))
 			return rc;
 	}
+	/* Even the twins of step 2 (their replies follow, unread). */
+	for (i = 0; i < ng; i++)
+		if ((g[i].lift_counter && (rc = q_incrby(st, "INCRBY",
+		    "counter:", g[i].name, NULL, g[i].lift_counter))) ||
+		    (g[i].lift_twin && (rc = q_twin(st, g[i].name,
+		    g[i].lift_twin))))
+			return rc;
 	if (nmiss && (rc = flush(st)))
 		return rc;
 	for (i = 0; i < nmiss; i++) {
@@ -1092,8 +1193,10 @@ mask_round(struct am_store *st, struct slot *slot, struct lists *l,
 		if (done)
 			l->claims[nclaim++] = l->misses[i];
 		else {
-			/* Taken: the counter is behind its tokens. */
+			/* Taken: the counter is behind its tokens, or two
+			 * digests met; the next round tries the next. */
 			clear_value(slot[l->misses[i]].it);
+			slot[l->misses[i]].attempt++;
 			l->later[nlater++] = l->misses[i];
 		}
 	}
@@ -1246,15 +1349,33 @@ redis_unmask_many(struct am_store *st, struct am_store_item *it, size_t n)
 		rc = nomem(st);
 		goto out;
 	}
+again:
 	for (i = 0; i < nu; i++)
-		if ((rc = q_getex(st, "unmask:", it[uniq[i]].key,
-		    it[uniq[i]].key_len)))
+		if ((rc = r->ro ? q_get(st, "unmask:", it[uniq[i]].key,
+		    it[uniq[i]].key_len) : q_getex(st, "unmask:",
+		    it[uniq[i]].key, it[uniq[i]].key_len)))
 			goto out;
-	if ((rc = flush(st)))
+	if ((rc = flush_raw(st)))
 		goto out;
 	for (i = 0; i < nu; i++) {
 		const redisReply *rep = r->rep[i];
 
+		if (rep->type == REDIS_REPLY_ERROR && !r->ro &&
+		    write_refused(rep)) {
+			/*
+			 * A replica, a full server, a failing save or a
+			 * read-only ACL: refreshing the expiry is best
+			 * effort, unmasking is not.  Read only from now on.
+			 */
+			r->ro = 1;
+			nhit = 0;
+			am_store_items_release(it, n);
+			goto again;
+		}
+		if (rep->type == REDIS_REPLY_ERROR) {
+			rc = refused(st, NULL, rep);
+			goto out;
+		}
 		if (!is_str_or_nil(rep)) {
 			rc = unexpected(st, "GET");
 			goto out;
@@ -1276,7 +1397,9 @@ redis_unmask_many(struct am_store *st, struct am_store_item *it, size_t n)
 	for (i = 0; i < nhit; i++) {
 		const struct am_store_item *h = &it[hits[i]];
 
-		if (r->getex)
+		if (r->ro)
+			rc = q_get(st, "mask:", h->value, h->value_len);
+		else if (r->getex)
 			rc = q_getex(st, "mask:", h->value, h->value_len);
 		else if (!(rc = q_get(st, "mask:", h->value, h->value_len)) &&
 		    !(rc = q_expire(st, "mask:", h->value, h->value_len,
@@ -1288,15 +1411,22 @@ redis_unmask_many(struct am_store *st, struct am_store_item *it, size_t n)
 	if (nhit && (rc = flush(st)))
 		goto out;
 	for (i = 0; i < nhit; i++) {
-		const redisReply *rep = r->rep[(r->getex ? 1 : 3) * i];
+		const redisReply *rep = r->rep[(r->ro || r->getex ? 1 : 3) * i];
 		struct am_store_item *h = &it[hits[i]];
 
 		if (!is_str_or_nil(rep)) {
 			rc = unexpected(st, "GET");
 			goto out;
 		}
-		if (!same(rep, h->key, h->key_len))
+		/*
+		 * mask: gone: the pair is expiring, the token is unknown.
+		 * mask: naming another token: the store is corrupt (written
+		 * by something else, or a counter reset), never restored.
+		 */
+		if (!same(rep, h->key, h->key_len)) {
+			h->corrupt = rep->type == REDIS_REPLY_STRING;
 			clear_value(h);
+		}
 	}
 	if (copy_duplicates(it, n, uniq, first))
 		rc = nomem(st);
@@ -1344,6 +1474,103 @@ am_store_redis_round_trips(const struct am_store *st)
 	if (!st || st->ops != &am_store_redis_ops || !(r = st->priv))
 		return 0;
 	return r->round_trips;
+}
+
+static int
+redis_check(struct am_store *st, const char *uri)
+{
+	struct target t;
+	int rc = parse_uri(st, uri, &t);
+
+	target_free(&t);
+	return rc;
+}
+
+static int
+redis_meta_init(struct am_store *st, const char *id)
+{
+	struct redis *r = st->priv;
+	struct words a = { 0 }, b = { 0 }, c = { 0 };
+	char now[24];
+	const redisReply *rep;
+	int rc;
+
+	if ((rc = usable(st)))
+		return rc;
+	snprintf(now, sizeof(now), "%lld", am_store_now());
+	word_str(&a, "id");
+	word_str(&a, id);
+	word_str(&b, "created");
+	word_str(&b, now);
+	word_str(&c, "id");
+	if ((rc = queue(st, "HSETNX", "meta:store", "", 0, &a)) ||
+	    (rc = queue(st, "HSETNX", "meta:store", "", 0, &b)) ||
+	    (rc = queue(st, "HGET", "meta:store", "", 0, &c)) ||
+	    (rc = flush(st)))
+		return rc;
+	rep = r->rep[2];
+	if (rep->type != REDIS_REPLY_STRING)
+		return unexpected(st, "HGET");
+	am_free(st->id);
+	if (!(st->id = am_strndup(rep->str, rep->len)))
+		return nomem(st);
+	return AWSMASK_OK;
+}
+
+/*
+ * Lift each counter and its twin so that the next number is at least
+ * min[i]: read both, then add what is missing.  Another process adding
+ * meanwhile only makes a counter overshoot, which skips numbers.
+ */
+static int
+redis_counters_raise(struct am_store *st, const char *const *prefix,
+    const unsigned long long *min, size_t n)
+{
+	struct redis *r = st->priv;
+	size_t i;
+	int rc;
+
+	if ((rc = usable(st)))
+		return rc;
+	for (i = 0; i < n; i++) {
+		struct words a = { 0 };
+		char field[80];
+
+		snprintf(field, sizeof(field), "hwm:%s", prefix[i]);
+		word_str(&a, field);
+		if ((rc = q_get(st, "counter:", prefix[i], strlen(prefix[i]))) ||
+		    (rc = queue(st, "HGET", "meta:store", "", 0, &a)))
+			return rc;
+	}
+	if ((rc = flush(st)))
+		return rc;
+	{
+		unsigned long long *have = am_calloc(2 * n, sizeof(*have));
+
+		if (!have)
+			return nomem(st);
+		for (i = 0; i < 2 * n; i++) {
+			const redisReply *rep = r->rep[i];
+
+			if (rep->type == REDIS_REPLY_STRING)
+				have[i] = strtoull(rep->str, NULL, 10);
+			else if (rep->type != REDIS_REPLY_NIL) {
+				am_free(have);
+				return unexpected(st, "GET");
+			}
+		}
+		for (i = 0; i < n && rc == AWSMASK_OK; i++) {
+			unsigned long long want = min[i] ? min[i] - 1 : 0;
+
+			if (have[2 * i] < want)
+				rc = q_incrby(st, "INCRBY", "counter:", prefix[i],
+				    NULL, want - have[2 * i]);
+			if (!rc && have[2 * i + 1] < want)
+				rc = q_twin(st, prefix[i], want - have[2 * i + 1]);
+		}
+		am_free(have);
+	}
+	return rc ? rc : flush(st);
 }
 
 /* GET the answer, then count the hit or the miss: two round trips. */
@@ -1394,12 +1621,15 @@ redis_cache_put(struct am_store *st, const char *key, const char *value,
 }
 
 const struct am_store_ops am_store_redis_ops = {
-	"redis",
-	redis_open,
-	redis_mask_many,
-	redis_unmask_many,
-	redis_ping,
-	redis_close,
-	redis_cache_get,
-	redis_cache_put,
+	.scheme = "redis",
+	.open = redis_open,
+	.mask_many = redis_mask_many,
+	.unmask_many = redis_unmask_many,
+	.ping = redis_ping,
+	.close = redis_close,
+	.meta_init = redis_meta_init,
+	.counters_raise = redis_counters_raise,
+	.check = redis_check,
+	.cache_get = redis_cache_get,
+	.cache_put = redis_cache_put,
 };

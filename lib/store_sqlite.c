@@ -10,18 +10,24 @@
  * loudly instead.  Counters only grow: an expired mapping is deleted but
  * its number is never handed out again.
  *
- * Schema version 1 (PRAGMA user_version; bump it and add a step to
+ * Schema version 2 (PRAGMA user_version; bump it and add a step to
  * migrate() when it changes):
  *	mappings(original BLOB PRIMARY KEY, token TEXT NOT NULL UNIQUE,
  *	    prefix TEXT NOT NULL, kind TEXT, created INTEGER, expires INTEGER)
  *	counters(prefix TEXT PRIMARY KEY, n INTEGER NOT NULL)
  *	stats(kind TEXT PRIMARY KEY, n INTEGER): mappings created per kind,
  *	    and the row 'total_mappings'
+ *	meta(key TEXT PRIMARY KEY, value TEXT): 'id', the store's identity
+ *	    (store_ident.c), and 'created'.  Version 1 had no meta table.
+ *
+ * The file and its folder must be ours and writable by nobody else: a
+ * database another user could write is a way to make our awsunmask
+ * print their text (am_trust_path()).
  * Times are seconds since the epoch; a mapping is live while
  * expires > now.
  *
  * awsmask-claude's response cache adds two tables, made at its first
- * use (an older awsmask ignores them, so the version stays 1):
+ * use (an older awsmask ignores them, so the version does not change):
  *	cache(key TEXT PRIMARY KEY, value BLOB, expires INTEGER)
  *	cache_stats(name TEXT PRIMARY KEY, n INTEGER): 'hits', 'misses'
  *
@@ -41,12 +47,14 @@
 
 #include <sqlite3.h>
 
-#define SCHEMA_VERSION 1
+#define SCHEMA_VERSION 2
 /* Many processes may share the file: wait at least this long for it. */
 #define MIN_BUSY_MS 10000
 /* Tries of BEGIN (and of switching to WAL) that still find it busy
  * after the busy timeout. */
 #define BUSY_TRIES 3
+/* Digest candidates tried before giving up (a collision is rare). */
+#define DIGEST_TRIES 64
 
 enum {
 	S_BEGIN,
@@ -60,6 +68,10 @@ enum {
 	S_STAT,
 	S_UNMASK,
 	S_UNMASK_RO,
+	S_META_INIT,
+	S_META_GET,
+	S_RAISE,
+	S_TAKEN,
 	NSTMT
 };
 
@@ -83,7 +95,20 @@ static const char *const sql[NSTMT] = {
 	/* A read-only file can still be unmasked, without the refresh. */
 	[S_UNMASK_RO] = "SELECT original FROM mappings"
 	    " WHERE token = ?1 AND expires > ?2",
+	[S_META_INIT] = "INSERT OR IGNORE INTO meta(key, value)"
+	    " VALUES ('id', ?1), ('created', ?2)",
+	[S_META_GET] = "SELECT value FROM meta WHERE key = 'id'",
+	/* Lift a counter, never lower it. */
+	[S_RAISE] = "INSERT INTO counters(prefix, n) VALUES (?1, ?2)"
+	    " ON CONFLICT(prefix) DO UPDATE SET n = max(n, excluded.n)",
+	/* A digest token some mapping holds, live or expired. */
+	[S_TAKEN] = "SELECT 1 FROM mappings WHERE token = ?1",
 };
+
+#define META_TABLE \
+	"CREATE TABLE IF NOT EXISTS meta (" \
+	" key TEXT PRIMARY KEY," \
+	" value TEXT);"
 
 static const char schema[] =
 	"CREATE TABLE IF NOT EXISTS mappings ("
@@ -100,7 +125,11 @@ static const char schema[] =
 	"CREATE TABLE IF NOT EXISTS stats ("
 	" kind TEXT PRIMARY KEY,"
 	" n INTEGER);"
-	"PRAGMA user_version = 1;";
+	META_TABLE
+	"PRAGMA user_version = 2;";
+
+/* Version 1 to 2: the store's identity. */
+static const char migrate_1_2[] = META_TABLE "PRAGMA user_version = 2;";
 
 enum { C_GET, C_COUNT, C_PUT, C_PRUNE, NCSTMT };
 
@@ -127,6 +156,9 @@ struct sq {
 	sqlite3 *db;
 	char *path;
 	int readonly;		/* the file could only be opened for reading */
+	int norefresh;		/* unmask without writing (full disk...) */
+	long long version;	/* the file's schema version */
+	int last_error;		/* SQLite's code of the last failed batch */
 	sqlite3_stmt *stmt[NSTMT];
 	int cache_ready;	/* cstmt prepared (-1: no cache table to read) */
 	sqlite3_stmt *cstmt[NCSTMT];
@@ -138,6 +170,7 @@ sq_fail(struct am_store *st)
 {
 	struct sq *s = st->priv;
 
+	s->last_error = s->db ? sqlite3_errcode(s->db) : SQLITE_CANTOPEN;
 	return am_seterr(&st->err, AWSMASK_ESTORE, "sqlite store '%s': %s",
 	    s->path, s->db ? sqlite3_errmsg(s->db) : "cannot open");
 }
@@ -158,44 +191,24 @@ backoff(int try)
 	nanosleep(&ts, NULL);
 }
 
-/*
- * mkdir -p for the folder holding path, creating what is missing with
- * mode 0700 (the umask cannot loosen it, chmod undoes what it tightens).
- */
+/* mkdir -p for the folder holding path (am_mkdirs(): 0700, umask-proof). */
 static int
 make_folder(struct am_store *st, const char *path)
 {
-	char *dir, *p, *slash;
-	struct stat sb;
-	int rc = AWSMASK_OK, e;
+	const char *slash = strrchr(path, '/');
+	char *dir;
+	int rc;
 
-	slash = strrchr(path, '/');
 	if (!slash || slash == path)
 		return AWSMASK_OK;
 	if (!(dir = am_strndup(path, (size_t)(slash - path))))
 		return nomem(st);
-	for (p = dir + 1; rc == AWSMASK_OK; p++) {
-		char c = *p;
+	rc = am_mkdirs(dir, &st->err);
+	if (rc) {
+		char why[sizeof(st->err.msg)];
 
-		if (c != '/' && c != '\0')
-			continue;
-		*p = '\0';
-		/* p[-1] == '/': "a//b" has nothing between the slashes. */
-		if (p[-1] != '/' && mkdir(dir, 0700) == 0) {
-			if (chmod(dir, 0700) < 0)
-				rc = am_seterr_errno(&st->err, AWSMASK_ESTORE,
-				    "sqlite store '%s': cannot set the mode "
-				    "of '%s'", path, dir);
-		} else if (p[-1] != '/' && (e = errno) != EEXIST &&
-		    (stat(dir, &sb) < 0 || !S_ISDIR(sb.st_mode))) {
-			errno = e;
-			rc = am_seterr_errno(&st->err, AWSMASK_ESTORE,
-			    "sqlite store '%s': cannot create folder '%s'",
-			    path, dir);
-		}
-		*p = c;
-		if (!c)
-			break;
+		snprintf(why, sizeof(why), "%s", st->err.msg);
+		am_seterr(&st->err, rc, "sqlite store '%s': %s", path, why);
 	}
 	am_free(dir);
 	return rc;
@@ -316,28 +329,33 @@ migrate(struct am_store *st)
 	long long v;
 	int rc;
 
+	struct sq *s = st->priv;
+
 	if ((rc = pragma_int(st, "PRAGMA user_version", &v)))
 		return rc;
-	if (v == 0) {
+	if (v > SCHEMA_VERSION)
+		return am_seterr(&st->err, AWSMASK_ESTORE,
+		    "sqlite store '%s': schema version %lld is not %d "
+		    "(a newer awsmask wrote it?)", s->path, v, SCHEMA_VERSION);
+	/* A read-only file is read as it is (unmasking needs no meta). */
+	if (v < SCHEMA_VERSION && !(s->readonly && v > 0)) {
 		if ((rc = exec(st, "BEGIN IMMEDIATE")))
 			return rc;
-		if (!(rc = pragma_int(st, "PRAGMA user_version", &v)) &&
-		    v == 0)
-			rc = exec(st, schema);
+		if (!(rc = pragma_int(st, "PRAGMA user_version", &v))) {
+			if (v == 0)
+				rc = exec(st, schema);
+			else if (v == 1)
+				rc = exec(st, migrate_1_2);
+		}
 		if (!rc)
 			rc = exec(st, "COMMIT");
 		if (rc) {
-			sqlite3_exec(((struct sq *)st->priv)->db, "ROLLBACK",
-			    NULL, NULL, NULL);
+			sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 			return rc;
 		}
 		v = SCHEMA_VERSION;
 	}
-	if (v != SCHEMA_VERSION)
-		return am_seterr(&st->err, AWSMASK_ESTORE,
-		    "sqlite store '%s': schema version %lld is not %d "
-		    "(a newer awsmask wrote it?)", ((struct sq *)st->priv)->path,
-		    v, SCHEMA_VERSION);
+	s->version = v;
 	return AWSMASK_OK;
 }
 
@@ -367,20 +385,113 @@ repair_side_files(const char *path)
 	}
 }
 
+/*
+ * The folder, the file and SQLite's side files must be ours and written
+ * by nobody else.  A file others can read shows them every original:
+ * that is said, not refused (a team may share one on purpose).
+ */
 static int
-sq_open(struct am_store *st, const char *uri)
+trusted(struct am_store *st, const char *path)
 {
-	struct sq *s;
-	int rc, i, ms;
+	static const char *const suffix[] = { "-wal", "-shm" };
+	const char *slash = strrchr(path, '/');
+	char side[PATH_MAX];
+	int rc, readable;
+	size_t i;
 
-	if (!(s = am_calloc(1, sizeof(*s))))
-		return nomem(st);
-	st->priv = s;
-	if ((rc = parse_path(st, uri, &s->path)) ||
-	    (rc = make_folder(st, s->path)) || (rc = make_file(st, s->path)))
+	if (slash) {
+		char *dir = am_strndup(path, slash == path ? 1 :
+		    (size_t)(slash - path));
+
+		if (!dir)
+			return nomem(st);
+		rc = am_trust_path(dir, "store folder", NULL, &st->err);
+		am_free(dir);
+		if (rc)
+			return rc;
+	}
+	if ((rc = am_trust_path(path, "store file", &readable, &st->err)))
 		return rc;
-	if (sqlite3_open_v2(s->path, &s->db, SQLITE_OPEN_READWRITE |
-	    SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
+	if (readable)
+		am_store_warn(st, "store file '%s' is readable by others, who "
+		    "can read every original in it; chmod 600 it", path);
+	for (i = 0; i < AM_ARRAY_SIZE(suffix); i++) {
+		if ((size_t)snprintf(side, sizeof(side), "%s%s", path,
+		    suffix[i]) >= sizeof(side))
+			return am_seterr(&st->err, AWSMASK_ECONFIG,
+			    "sqlite store: path too long");
+		if ((rc = am_trust_path(side, "store file", NULL, &st->err)))
+			return rc;
+	}
+	return AWSMASK_OK;
+}
+
+static int step(sqlite3_stmt *stmt, char **out, size_t *outlen, long long *n,
+    int *nomem_hit);
+
+/* The store's identity into st->id, when it has one. */
+static int
+read_id(struct am_store *st)
+{
+	struct sq *s = st->priv;
+	int mem = 0, got;
+	size_t len;
+
+	if (!s->stmt[S_META_GET])
+		return AWSMASK_OK;
+	am_free(st->id);
+	st->id = NULL;
+	got = step(s->stmt[S_META_GET], &st->id, &len, NULL, &mem);
+	if (got < 0)
+		return mem ? nomem(st) : sq_fail(st);
+	return AWSMASK_OK;
+}
+
+/* Did the last batch fail only because nothing may be written? */
+static int
+cannot_write(const struct sq *s)
+{
+	switch (s->last_error) {
+	case SQLITE_FULL:
+	case SQLITE_READONLY:
+	case SQLITE_IOERR:
+	case SQLITE_CANTOPEN:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/*
+ * Open the file and get it ready: read-write, or with `how` one of the
+ * read-only URI forms below.  The caller closes s->db on failure.
+ */
+static int
+connect_db(struct am_store *st, const char *how)
+{
+	struct sq *s = st->priv;
+	struct am_buf u = AM_BUF_INIT;
+	const char *p;
+	int rc, ms, flags = SQLITE_OPEN_NOMUTEX;
+
+	if (how) {
+		/* file: URI, with what SQLite would read as syntax escaped. */
+		am_buf_addstr(&u, "file:");
+		for (p = s->path; *p; p++)
+			if (*p == '?' || *p == '#' || *p == '%')
+				am_buf_addf(&u, "%%%02X", (unsigned char)*p);
+			else
+				am_buf_add(&u, p, 1);
+		if (am_buf_addstr(&u, how) < 0) {
+			am_buf_free(&u);
+			return nomem(st);
+		}
+		flags |= SQLITE_OPEN_READONLY | SQLITE_OPEN_URI;
+	} else
+		flags |= SQLITE_OPEN_READWRITE;
+	rc = sqlite3_open_v2(how ? u.buf : s->path, &s->db, flags, NULL);
+	am_buf_free(&u);
+	if (rc != SQLITE_OK)
 		return sq_fail(st);
 	ms = st->timeout_ms > MIN_BUSY_MS ? st->timeout_ms : MIN_BUSY_MS;
 	sqlite3_busy_timeout(s->db, ms);
@@ -392,13 +503,49 @@ sq_open(struct am_store *st, const char *uri)
 	if (!s->readonly && ((rc = use_wal(st)) ||
 	    (rc = exec(st, "PRAGMA synchronous = NORMAL"))))
 		return rc;
-	if ((rc = migrate(st)))
+	return migrate(st);
+}
+
+static int
+sq_open(struct am_store *st, const char *uri)
+{
+	/*
+	 * Where nothing may be written (a full disk, a file size limit,
+	 * no room for the -shm file), the file is read as it is: unmasking
+	 * needs no write, and masking refuses a read-only store.  The last
+	 * resort, immutable, cannot see what the -wal file holds: tokens
+	 * whose mappings are only there come out unknown, never wrong.
+	 */
+	static const char *const ro[] = { "?mode=ro", "?immutable=1" };
+	struct sq *s;
+	size_t k;
+	int rc, i;
+
+	if (!(s = am_calloc(1, sizeof(*s))))
+		return nomem(st);
+	st->priv = s;
+	if ((rc = parse_path(st, uri, &s->path)) ||
+	    (rc = make_folder(st, s->path)) || (rc = make_file(st, s->path)) ||
+	    (rc = trusted(st, s->path)))
 		return rc;
-	for (i = 0; i < NSTMT; i++)
+	rc = connect_db(st, NULL);
+	for (k = 0; rc && cannot_write(s) && k < AM_ARRAY_SIZE(ro); k++) {
+		sqlite3_close(s->db);
+		s->db = NULL;
+		st->err.code = AWSMASK_OK;
+		rc = connect_db(st, ro[k]);
+	}
+	if (rc)
+		return rc;
+	for (i = 0; i < NSTMT; i++) {
+		/* A read-only file of version 1 has no meta table. */
+		if (s->version < 2 && (i == S_META_INIT || i == S_META_GET))
+			continue;
 		if (sqlite3_prepare_v3(s->db, sql[i], -1,
 		    SQLITE_PREPARE_PERSISTENT, &s->stmt[i], NULL) != SQLITE_OK)
 			return sq_fail(st);
-	return AWSMASK_OK;
+	}
+	return read_id(st);
 }
 
 static void
@@ -503,6 +650,8 @@ abort_batch(struct am_store *st, int mem)
 	struct sq *s = st->priv;
 	int rc, i;
 
+	if (mem)
+		s->last_error = SQLITE_NOMEM;
 	rc = mem ? nomem(st) : sq_fail(st);
 	for (i = 0; i < NSTMT; i++)
 		sqlite3_reset(s->stmt[i]);
@@ -554,14 +703,36 @@ allocate(struct am_store *st, struct am_store_item *it, long long now,
 	sqlite3_bind_blob(q, 1, it->key, (int)it->key_len, SQLITE_STATIC);
 	if (step(q, NULL, NULL, NULL, mem) < 0)
 		return -1;
-	q = s->stmt[S_COUNT];
-	sqlite3_bind_text(q, 1, it->prefix, -1, SQLITE_STATIC);
-	if (step(q, NULL, NULL, &n, mem) <= 0)
-		return -1;
-	tlen = am_token_format(tok, sizeof(tok), it->prefix,
-	    (unsigned long long)n);
-	if (tlen < 0)
-		return -2;
+	if (st->token_style == AM_TOKEN_DIGEST) {
+		unsigned attempt;
+		int taken = 1;
+
+		/*
+		 * The first candidate no mapping holds, not even an expired
+		 * one: a token printed once never means another original.
+		 */
+		q = s->stmt[S_TAKEN];
+		for (attempt = 0; taken && attempt < DIGEST_TRIES; attempt++) {
+			tlen = am_store_digest_token(st, it->prefix, it->key,
+			    it->key_len, attempt, tok, sizeof(tok));
+			if (tlen < 0)
+				return -2;
+			sqlite3_bind_text(q, 1, tok, tlen, SQLITE_STATIC);
+			if ((taken = step(q, NULL, NULL, NULL, mem)) < 0)
+				return -1;
+		}
+		if (taken)
+			return -3;
+	} else {
+		q = s->stmt[S_COUNT];
+		sqlite3_bind_text(q, 1, it->prefix, -1, SQLITE_STATIC);
+		if (step(q, NULL, NULL, &n, mem) <= 0)
+			return -1;
+		tlen = am_token_format(tok, sizeof(tok), it->prefix,
+		    (unsigned long long)n);
+		if (tlen < 0)
+			return -2;
+	}
 	q = s->stmt[S_INSERT];
 	sqlite3_bind_blob(q, 1, it->key, (int)it->key_len, SQLITE_STATIC);
 	sqlite3_bind_text(q, 2, tok, tlen, SQLITE_STATIC);
@@ -614,6 +785,13 @@ sq_mask_many(struct am_store *st, struct am_store_item *it, size_t n)
 			    "sqlite store '%s': token prefix too long",
 			    s->path);
 		}
+		if (rc == -3) {
+			abort_batch(st, 0);
+			return am_seterr(&st->err, AWSMASK_ESTORE,
+			    "sqlite store '%s': %d digest tokens of %s in a "
+			    "row are taken", s->path, DIGEST_TRIES,
+			    it[i].prefix);
+		}
 		if (rc < 0)
 			return abort_batch(st, mem);
 	}
@@ -633,10 +811,16 @@ sq_unmask_many(struct am_store *st, struct am_store_item *it, size_t n)
 		if (it[i].key_len > INT_MAX)
 			return am_seterr(&st->err, AWSMASK_EINVAL,
 			    "sqlite store '%s': token too long", s->path);
-	if ((rc = begin(st, !s->readonly)))
-		return rc;
+again:
+	if ((rc = begin(st, !s->readonly && !s->norefresh))) {
+		if (s->norefresh || s->readonly || !cannot_write(s))
+			return rc;
+		st->err.code = AWSMASK_OK;
+		s->norefresh = 1;
+		goto again;
+	}
 	for (i = 0; i < n; i++) {
-		if (s->readonly) {
+		if (s->readonly || s->norefresh) {
 			q = s->stmt[S_UNMASK_RO];
 			sqlite3_bind_text(q, 1, it[i].key, (int)it[i].key_len,
 			    SQLITE_STATIC);
@@ -648,7 +832,79 @@ sq_unmask_many(struct am_store *st, struct am_store_item *it, size_t n)
 			sqlite3_bind_int64(q, 2, expiry(st, now));
 			sqlite3_bind_int64(q, 3, now);
 		}
-		if (step(q, &it[i].value, &it[i].value_len, NULL, &mem) < 0)
+		if (step(q, &it[i].value, &it[i].value_len, NULL, &mem) < 0) {
+			rc = abort_batch(st, mem);
+			if (!s->norefresh && cannot_write(s)) {
+				/*
+				 * A full disk or a file turned read-only: the
+				 * refresh is best effort, the answer is not.
+				 */
+				st->err.code = AWSMASK_OK;
+				am_store_items_release(it, n);
+				s->norefresh = 1;
+				goto again;
+			}
+			return rc;
+		}
+	}
+	rc = commit(st);
+	if (rc && !s->norefresh && cannot_write(s)) {
+		st->err.code = AWSMASK_OK;
+		am_store_items_release(it, n);
+		s->norefresh = 1;
+		goto again;
+	}
+	return rc;
+}
+
+static int
+sq_check(struct am_store *st, const char *uri)
+{
+	char *path = NULL;
+	int rc = parse_path(st, uri, &path);
+
+	am_free(path);
+	return rc;
+}
+
+static int
+sq_meta_init(struct am_store *st, const char *id)
+{
+	struct sq *s = st->priv;
+	sqlite3_stmt *q = s->stmt[S_META_INIT];
+	int rc, mem = 0;
+
+	if (!q)
+		return am_seterr(&st->err, AWSMASK_ESTORE, "sqlite store '%s': "
+		    "attempt to write a readonly database", s->path);
+	if ((rc = begin(st, 1)))
+		return rc;
+	sqlite3_bind_text(q, 1, id, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 2, am_store_now());
+	if (step(q, NULL, NULL, NULL, &mem) < 0)
+		return abort_batch(st, mem);
+	if ((rc = commit(st)))
+		return rc;
+	return read_id(st);
+}
+
+static int
+sq_counters_raise(struct am_store *st, const char *const *prefix,
+    const unsigned long long *min, size_t n)
+{
+	struct sq *s = st->priv;
+	sqlite3_stmt *q = s->stmt[S_RAISE];
+	size_t i;
+	int rc, mem = 0;
+
+	if ((rc = begin(st, 1)))
+		return rc;
+	for (i = 0; i < n; i++) {
+		sqlite3_bind_text(q, 1, prefix[i], -1, SQLITE_STATIC);
+		/* Counters hold the last number given: min - 1. */
+		sqlite3_bind_int64(q, 2, min[i] > (unsigned long long)LLONG_MAX ?
+		    LLONG_MAX : (long long)min[i] - 1);
+		if (step(q, NULL, NULL, NULL, &mem) < 0)
 			return abort_batch(st, mem);
 	}
 	return commit(st);
@@ -746,12 +1002,15 @@ sq_cache_put(struct am_store *st, const char *key, const char *value,
 }
 
 const struct am_store_ops am_store_sqlite_ops = {
-	"sqlite",
-	sq_open,
-	sq_mask_many,
-	sq_unmask_many,
-	sq_ping,
-	sq_close,
-	sq_cache_get,
-	sq_cache_put,
+	.scheme = "sqlite",
+	.open = sq_open,
+	.mask_many = sq_mask_many,
+	.unmask_many = sq_unmask_many,
+	.ping = sq_ping,
+	.close = sq_close,
+	.meta_init = sq_meta_init,
+	.counters_raise = sq_counters_raise,
+	.check = sq_check,
+	.cache_get = sq_cache_get,
+	.cache_put = sq_cache_put,
 };

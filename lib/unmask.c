@@ -241,7 +241,9 @@ am_unmask_window(struct awsmask *am, struct am_stream *s, size_t limit,
 		if ((rc = am_store_ensure(am)))
 			return am_store_failed(am, rc);
 		am->counts.store_batches++;
-		if ((rc = am_store_unmask_many(am->store, am->items, am->nitems)))
+		rc = am_store_unmask_many(am->store, am->items, am->nitems);
+		am_store_take_warning(am);
+		if (rc)
 			return am_store_failed(am, rc);
 		for (i = 0; i < am->nitems; i++)
 			if (am->items[i].value && am_map_put(am->rcache,
@@ -264,8 +266,13 @@ am_unmask_window(struct awsmask *am, struct am_stream *s, size_t limit,
 			if (!pt->tok) {
 				char tok[128];
 				size_t n = pt->end - pt->start;
+				int why = pt->item < am->nitems &&
+				    am->items[pt->item].corrupt ?
+				    AWSMASK_TOKEN_CORRUPT : AWSMASK_TOKEN_UNKNOWN;
 
 				am->counts.tokens_unknown++;
+				if (why == AWSMASK_TOKEN_CORRUPT)
+					am->counts.tokens_corrupt++;
 				if (s->line_at) {
 					line = s->line_at(s->line_ctx, pt->start);
 				} else {
@@ -276,7 +283,7 @@ am_unmask_window(struct awsmask *am, struct am_stream *s, size_t limit,
 				if (fn && n < sizeof(tok)) {
 					memcpy(tok, s->buf + pt->start, n);
 					tok[n] = '\0';
-					fn(fnarg, tok, line);
+					fn(fnarg, tok, line, why);
 				}
 				continue;
 			}

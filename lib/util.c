@@ -1,8 +1,10 @@
 /*
  * util.c - errors, allocation wrappers, the byte buffer, the string map,
- * and full writes: the small pieces every other file leans on.
+ * and full writes, trust in files: the small pieces every other file leans on.
  */
 #include "internal.h"
+
+#include <sys/stat.h>
 
 #include <errno.h>
 #include <stdio.h>
@@ -401,3 +403,107 @@ am_map_count(const struct am_map *m)
 	return m ? m->count : 0;
 }
 
+
+/*
+ * Trust in a file or folder we read secrets or mappings from.  Another
+ * local user must not be able to plant it: it must belong to us (or to
+ * root) and nobody else may write it.  A symbolic link is judged by what
+ * it points to and by the link itself, whose owner could swap it.
+ */
+int
+am_trust_stat(const char *path, const struct stat *sb, const char *what,
+    struct am_error *err)
+{
+	uid_t me = geteuid();
+
+	if (sb->st_uid != me && sb->st_uid != 0)
+		return am_seterr(err, AWSMASK_ECONFIG, "%s '%s' is owned by "
+		    "another user (uid %lu): refusing to use it", what, path,
+		    (unsigned long)sb->st_uid);
+	/* Devices (/dev/null) and pipes are not files one plants. */
+	if ((S_ISREG(sb->st_mode) || S_ISDIR(sb->st_mode)) &&
+	    (sb->st_mode & 022))
+		return am_seterr(err, AWSMASK_ECONFIG, "%s '%s' is writable "
+		    "by %s (mode %04o): refusing to use it; chmod go-w it",
+		    what, path, sb->st_mode & 002 ? "everyone" : "its group",
+		    (unsigned)(sb->st_mode & 07777));
+	return AWSMASK_OK;
+}
+
+int
+am_trust_path(const char *path, const char *what, int *readable,
+    struct am_error *err)
+{
+	struct stat sb;
+	int rc;
+
+	if (readable)
+		*readable = 0;
+	if (lstat(path, &sb) < 0)
+		return AWSMASK_OK;	/* the open that follows will say */
+	if (S_ISLNK(sb.st_mode)) {
+		if (sb.st_uid != geteuid() && sb.st_uid != 0)
+			return am_seterr(err, AWSMASK_ECONFIG, "%s '%s' is a "
+			    "symbolic link owned by another user (uid %lu): "
+			    "refusing to use it", what, path,
+			    (unsigned long)sb.st_uid);
+		if (stat(path, &sb) < 0)
+			return AWSMASK_OK;
+	}
+	if ((rc = am_trust_stat(path, &sb, what, err)))
+		return rc;
+	if (readable)
+		*readable = (sb.st_mode & 044) != 0;
+	return AWSMASK_OK;
+}
+
+int
+am_map_each(const struct am_map *m, am_map_each_fn *fn, void *arg)
+{
+	size_t i;
+
+	for (i = 0; m && i < m->cap; i++) {
+		const struct am_slot *s = &m->slots[i];
+
+		if (s->kv && fn(arg, s->kv, s->klen, s->kv + s->klen,
+		    s->vlen) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+int
+am_mkdirs(const char *path, struct am_error *err)
+{
+	char *dir, *p;
+	struct stat sb;
+	int rc = AWSMASK_OK, e;
+
+	if (!(dir = am_strdup(path)))
+		return am_seterr(err, AWSMASK_ENOMEM, "out of memory");
+	for (p = dir + 1; rc == AWSMASK_OK; p++) {
+		char c = *p;
+
+		if (c != '/' && c != '\0')
+			continue;
+		*p = '\0';
+		/* p[-1] == '/': "a//b" has nothing between the slashes. */
+		if (p[-1] != '/' && mkdir(dir, 0700) == 0) {
+			/* The umask cannot loosen it; chmod undoes what it
+			 * tightens. */
+			if (chmod(dir, 0700) < 0)
+				rc = am_seterr_errno(err, AWSMASK_ESTORE,
+				    "cannot set the mode of '%s'", dir);
+		} else if (p[-1] != '/' && (e = errno) != EEXIST &&
+		    (stat(dir, &sb) < 0 || !S_ISDIR(sb.st_mode))) {
+			errno = e;
+			rc = am_seterr_errno(err, AWSMASK_ESTORE,
+			    "cannot create folder '%s'", dir);
+		}
+		*p = c;
+		if (!c)
+			break;
+	}
+	am_free(dir);
+	return rc;
+}

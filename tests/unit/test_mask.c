@@ -315,9 +315,15 @@ test_custom_kinds(void **state)
 	expect_masked(am, "i-0abc12de34f567890 i-0def12de34f567890\n",
 	    "HOST_ID_001 EC2_001\n");
 	/* Inside words too, unless the regex says otherwise; never across
-	 * lines; an unset `id` group masks nothing. */
+	 * lines; an unset `id` group masks nothing; a part that would put
+	 * its token against a letter or digit takes the whole word, so the
+	 * token stands alone and comes back. */
 	expect_masked(am, "xE123456 a\nb a  b option7 opt\n",
-	    "xE123456 a\nb SP_001 option" "OPT_001 opt\n");
+	    "xE123456 a\nb SP_001 OPT_001 opt\n");
+	assert_int_equal(awsmask_unmask_buffer(am, "OPT_001", 7, &back, &m,
+	    NULL, NULL), 0);
+	assert_string_equal(back, "option7");
+	free(back);
 	/* Our own tokens of a custom prefix are literals, and come back. */
 	assert_int_equal(awsmask_mask_buffer(am, "EMP_042 E123456", 15, &out,
 	    &n), 0);
@@ -455,9 +461,10 @@ test_scan_lines(void **state)
 
 static int unknown_seen;
 static void
-on_unknown(void *arg, const char *token, unsigned long long line)
+on_unknown(void *arg, const char *token, unsigned long long line, int why)
 {
 	(void)arg;
+	assert_int_equal(why, AWSMASK_TOKEN_UNKNOWN);
 	assert_true(!strcmp(token, "EC2_999") || !strcmp(token, "EC2_0012"));
 	assert_int_equal(line, 2);
 	unknown_seen++;
@@ -491,11 +498,13 @@ test_unmask_unknown_and_boundaries(void **state)
 
 /* Every unknown token, as written, one per line. */
 static void
-collect_unknown(void *arg, const char *token, unsigned long long line)
+collect_unknown(void *arg, const char *token, unsigned long long line,
+    int why)
 {
 	char *list = arg;
 
 	(void)line;
+	(void)why;
 	strcat(list, token);
 	strcat(list, "\n");
 }

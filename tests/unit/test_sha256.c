@@ -1,7 +1,6 @@
 /*
- * Unit tests for lib/sha256.c: the FIPS 180-2 examples, every length
- * around the padding's edges against a reference from Python, and a
- * million bytes.
+ * Unit tests for lib/sha256.c: FIPS 180-4 and RFC 4231 test vectors, and
+ * input fed in pieces of every size.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -9,65 +8,95 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "internal.h"
 
 static void
-expect(const char *in, size_t n, const char *want)
+hex_of(const unsigned char *d, char *out)
 {
-	char got[65];
+	am_hex(d, AM_SHA256_LEN, out);
+}
 
-	am_sha256_hex(in, n, got);
-	assert_string_equal(got, want);
+static void
+sha_is(const void *p, size_t n, const char *want)
+{
+	unsigned char d[AM_SHA256_LEN];
+	char hex[2 * AM_SHA256_LEN + 1];
+
+	am_sha256(p, n, d);
+	hex_of(d, hex);
+	assert_string_equal(hex, want);
 }
 
 static void
 test_vectors(void **state)
 {
 	(void)state;
-	expect("", 0,
-	    "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
-	expect("abc", 3,
-	    "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
-	expect("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq", 56,
+	sha_is("", 0, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+	sha_is("abc", 3, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+	sha_is("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq", 56,
 	    "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
-	expect("abcdefghbcdefghicdefghijdefghijkefghijklfghijklmghijklmn"
-	    "hijklmnoijklmnopjklmnopqklmnopqrlmnopqrsmnopqrstnopqrstu", 112,
-	    "cf5b16a778af8380036ce59e7b0492370b249b11e8f07a51afac45037afee9d1");
 }
 
 static void
-test_million(void **state)
+test_million_a_in_pieces(void **state)
 {
-	char *a = malloc(1000000);
+	static char a[1000];
+	unsigned char d[AM_SHA256_LEN];
+	char hex[2 * AM_SHA256_LEN + 1];
+	struct am_sha256 s;
+	size_t done = 0, piece = 1;
 
 	(void)state;
-	memset(a, 'a', 1000000);
-	expect(a, 1000000,
-	    "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
-	free(a);
-}
+	memset(a, 'a', sizeof(a));
+	am_sha256_init(&s);
+	/* Pieces of 1, 2, ... 999 bytes: every alignment of the buffer. */
+	while (done < 1000000) {
+		size_t n = 1000000 - done < piece ? 1000000 - done : piece;
 
-/* The lengths 0..200 of "0123456789" repeated, hashed by Python's
- * hashlib, folded into one digest of the digests. */
-static void
-test_lengths(void **state)
-{
-	char in[201], hex[65], all[201 * 64 + 1];
-	size_t i;
-
-	(void)state;
-	for (i = 0; i < sizeof(in); i++)
-		in[i] = (char)('0' + i % 10);
-	for (i = 0; i <= 200; i++) {
-		am_sha256_hex(in, i, hex);
-		memcpy(all + 64 * i, hex, 64);
+		am_sha256_update(&s, a, n);
+		done += n;
+		piece = piece % 999 + 1;
 	}
-	expect(all, 201 * 64,
-	    "d38454a23372ce2ee9a901038858b9db56cda322f8404c22643c6f843195bf26");
+	am_sha256_final(&s, d);
+	hex_of(d, hex);
+	assert_string_equal(hex,
+	    "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+}
+
+static void
+hmac_is(const void *key, size_t klen, const void *msg, size_t mlen,
+    const char *want)
+{
+	unsigned char d[AM_SHA256_LEN];
+	char hex[2 * AM_SHA256_LEN + 1];
+	struct am_hmac h;
+
+	am_hmac_sha256_init(&h, key, klen);
+	am_hmac_sha256_update(&h, msg, mlen);
+	am_hmac_sha256_final(&h, d);
+	hex_of(d, hex);
+	assert_string_equal(hex, want);
+}
+
+static void
+test_hmac_rfc4231(void **state)
+{
+	unsigned char key[131];
+
+	(void)state;
+	memset(key, 0x0b, 20);
+	hmac_is(key, 20, "Hi There", 8,
+	    "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7");
+	hmac_is("Jefe", 4, "what do ya want for nothing?", 28,
+	    "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+	/* A key longer than the block is hashed first (test case 6). */
+	memset(key, 0xaa, sizeof(key));
+	hmac_is(key, sizeof(key),
+	    "Test Using Larger Than Block-Size Key - Hash Key First", 54,
+	    "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54");
 }
 
 int
@@ -75,8 +104,8 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_vectors),
-		cmocka_unit_test(test_million),
-		cmocka_unit_test(test_lengths),
+		cmocka_unit_test(test_million_a_in_pieces),
+		cmocka_unit_test(test_hmac_rfc4231),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

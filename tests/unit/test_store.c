@@ -643,8 +643,8 @@ test_sqlite_modes(void **state)
 	assert_int_equal(mode_of(uri), 0700);
 	am_store_close(st);
 
-	assert_int_equal(query_int(fx->path, "PRAGMA user_version"), 1);
-	assert_int_equal(query_int(deep, "PRAGMA user_version"), 1);
+	assert_int_equal(query_int(fx->path, "PRAGMA user_version"), 2);
+	assert_int_equal(query_int(deep, "PRAGMA user_version"), 2);
 }
 
 static void

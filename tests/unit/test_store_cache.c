@@ -198,27 +198,38 @@ test_hit_miss_ttl(void **state)
 	}
 }
 
-/* The cache tables come at first use; the schema version stays 1. */
+static int
+user_version(const char *path)
+{
+	sqlite3 *db;
+	sqlite3_stmt *q;
+	int v;
+
+	assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL),
+	    SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &q,
+	    NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+	v = sqlite3_column_int(q, 0);
+	sqlite3_finalize(q);
+	sqlite3_close(db);
+	return v;
+}
+
+/* The cache tables come at first use; the schema version stays. */
 static void
 test_sqlite_schema(void **state)
 {
 	struct fixture *fx = *state;
 	struct am_store *st = open_store(fx);
-	sqlite3 *db;
-	sqlite3_stmt *q;
+	int v = user_version(fx->path);
 
+	assert_true(v > 0);
 	assert_int_equal(sqlite_count(fx->path, "misses"), -1);
 	expect_miss(st, "k");
 	assert_int_equal(sqlite_count(fx->path, "misses"), 1);
 	am_store_close(st);
-	assert_int_equal(sqlite3_open_v2(fx->path, &db, SQLITE_OPEN_READONLY,
-	    NULL), SQLITE_OK);
-	assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &q,
-	    NULL), SQLITE_OK);
-	assert_int_equal(sqlite3_step(q), SQLITE_ROW);
-	assert_int_equal(sqlite3_column_int(q, 0), 1);
-	sqlite3_finalize(q);
-	sqlite3_close(db);
+	assert_int_equal(user_version(fx->path), v);
 }
 
 /*

@@ -434,9 +434,19 @@ static void
 flushdb(int port, int db)
 {
 	redisContext *c = raw(port, db);
+	char cmd[300];
 
 	rawok(c, "FLUSHDB");
 	redisFree(c);
+	/*
+	 * An empty database here means a new store: forget this machine's
+	 * records of stores, or the next allocation would (rightly) take
+	 * the flush for a reset and number above the old marks.
+	 */
+	if (statedir[0]) {
+		snprintf(cmd, sizeof(cmd), "rm -f '%s'/store-*", statedir);
+		assert_int_equal(system(cmd), 0);
+	}
 }
 
 /* Helpers: stores. */
@@ -667,7 +677,8 @@ test_round_trip_two_connections(void **state)
 	assert_memory_equal(v, bin, vlen);
 	free(v);
 	assert_int_equal(rawint(c, "GET aws:counter:EC2"), 3);
-	assert_int_equal(rawint(c, "DBSIZE"), 3 + 3 + 1 + 2);
+	/* mask:, unmask:, counter:, stats:counts(:day), meta:store */
+	assert_int_equal(rawint(c, "DBSIZE"), 3 + 3 + 1 + 2 + 1);
 	redisFree(c);
 	am_store_items_release(it, 4);
 	am_store_close(a);
@@ -1315,9 +1326,21 @@ test_round_trips_bounded(void **state)
 	c = raw(main_sv.port, 8);
 	make_items(it, keys, NBATCH, "a");
 
+	/* A store's first allocation gives it its identity: one round
+	 * trip, once. */
+	{
+		struct am_store_item one;
+
+		item(&one, "i-warmup", 8, "EC2", "ec2-instance");
+		rt = am_store_redis_round_trips(st);
+		assert_int_equal(am_store_mask_many(st, &one, 1), AWSMASK_OK);
+		assert_int_equal(am_store_redis_round_trips(st) - rt, 5 + 1);
+		am_store_items_release(&one, 1);
+	}
+
 	/* 1000 new originals: five round trips, about three commands each
-	 * (GET mask:, SET unmask: NX, SET mask: NX), plus one INCRBY a
-	 * prefix and a few HINCRBY a kind. */
+	 * (GET mask:, SET unmask: NX, SET mask: NX), plus one INCRBY and
+	 * one HINCRBY (its twin) a prefix and a few HINCRBY a kind. */
 	rawok(c, "CONFIG RESETSTAT");
 	rt = am_store_redis_round_trips(st);
 	t0 = now_ms();
@@ -1328,7 +1351,7 @@ test_round_trips_bounded(void **state)
 	print_message("# 1000 new: %llu round trips, %lld commands, "
 	    "%.1f ms\n", rt, calls, ms);
 	assert_int_equal(rt, 5);
-	assert_true(calls >= 3 * NBATCH && calls <= 3 * NBATCH + 3 + 1 + 2 +
+	assert_true(calls >= 3 * NBATCH && calls <= 3 * NBATCH + 3 + 3 + 1 + 2 +
 	    2 * 3);
 
 	/* The same 1000 again: two round trips, two commands each (GETEX
