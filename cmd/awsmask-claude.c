@@ -15,16 +15,18 @@
 #include <unistd.h>
 
 enum {
-	OPT_ALLOW = 256, OPT_ALLOW_FILE, OPT_API_KEY_FILE, OPT_DRY_RUN,
-	OPT_EXCLUDE_TYPES, OPT_MAX_RETRIES, OPT_MAX_TOKENS, OPT_NAMESPACE,
-	OPT_NO_CACHE, OPT_NO_PRESERVE, OPT_NO_STREAM, OPT_PASSWORD_FILE,
-	OPT_PATTERNS, OPT_RAW, OPT_REQUEST, OPT_SHOW_MASKED, OPT_STREAM,
-	OPT_SYSTEM, OPT_TIMEOUT, OPT_TTL,
+	OPT_ALLOW = 256, OPT_ALLOW_EVICTION, OPT_ALLOW_FILE, OPT_API_KEY_FILE,
+	OPT_DRY_RUN, OPT_EXCLUDE_TYPES, OPT_MAX_RETRIES, OPT_MAX_TOKENS,
+	OPT_NAMESPACE, OPT_NO_CACHE, OPT_NO_PRESERVE, OPT_NO_STREAM,
+	OPT_PASSWORD_FILE, OPT_PATTERNS, OPT_RAW, OPT_REQUEST, OPT_SHOW_MASKED,
+	OPT_STREAM, OPT_SYSTEM, OPT_TIMEOUT, OPT_TOKEN_KEY_FILE, OPT_TOKEN_STYLE,
+	OPT_TTL,
 };
 
 /* Sorted by long name. */
 static const struct option longopts[] = {
 	{ "allow", required_argument, NULL, OPT_ALLOW },
+	{ "allow-eviction", no_argument, NULL, OPT_ALLOW_EVICTION },
 	{ "allow-file", required_argument, NULL, OPT_ALLOW_FILE },
 	{ "api-key-file", required_argument, NULL, OPT_API_KEY_FILE },
 	{ "config", required_argument, NULL, 'C' },
@@ -48,6 +50,8 @@ static const struct option longopts[] = {
 	{ "stream", no_argument, NULL, OPT_STREAM },
 	{ "system", required_argument, NULL, OPT_SYSTEM },
 	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+	{ "token-key-file", required_argument, NULL, OPT_TOKEN_KEY_FILE },
+	{ "token-style", required_argument, NULL, OPT_TOKEN_STYLE },
 	{ "ttl", required_argument, NULL, OPT_TTL },
 	{ "types", required_argument, NULL, 't' },
 	{ "verbose", no_argument, NULL, 'v' },
@@ -59,6 +63,7 @@ static const char usage_text[] =
 "usage: awsmask-claude [-qvV] [-C file] [-m model] [-s uri] [-t types]\n"
 "                      [options] [question ...]\n"
 "  --allow VALUE            never mask VALUE (repeatable)\n"
+"  --allow-eviction         use a Redis whose maxmemory-policy may evict keys\n"
 "  --allow-file FILE        never mask the values listed in FILE, one a line\n"
 "  --api-key-file FILE      read the API key from FILE, not ANTHROPIC_API_KEY\n"
 "  -C, --config FILE        read FILE instead of the configuration files\n"
@@ -82,6 +87,8 @@ static const char usage_text[] =
 "  --stream                 print the answer as it is written (on a terminal)\n"
 "  --system TEXT            the system prompt\n"
 "  --timeout SECONDS        give up on one request after this long (600)\n"
+"  --token-key-file FILE    the key of digest tokens (--token-style digest)\n"
+"  --token-style STYLE      counter (EC2_001) or digest (EC2_48213907)\n"
 "  --ttl DURATION           mapping lifetime: seconds or Ns, Nm, Nh, Nd (7d)\n"
 "  -t, --types TYPES        kinds (names or prefixes) to mask\n"
 "  -v, --verbose            report what was done on stderr\n"
@@ -241,6 +248,7 @@ main(int argc, char **argv)
 	    NULL)) != -1) {
 		switch (ch) {
 		case OPT_ALLOW: SET("allow", optarg); break;
+		case OPT_ALLOW_EVICTION: SET("allow_eviction", "true"); break;
 		case OPT_ALLOW_FILE: SET("allow_file", optarg); break;
 		case OPT_API_KEY_FILE: o.api_key_file = optarg; break;
 		case 'C': o.config = optarg; break;
@@ -266,6 +274,8 @@ main(int argc, char **argv)
 		case OPT_STREAM: o.stream = 1; break;
 		case OPT_SYSTEM: o.system = optarg; break;
 		case OPT_TIMEOUT: SET("claude_timeout", optarg); break;
+		case OPT_TOKEN_KEY_FILE: SET("token_key_file", optarg); break;
+		case OPT_TOKEN_STYLE: SET("token_style", optarg); break;
 		case OPT_TTL: SET("ttl", optarg); break;
 		case 't': SET("types", optarg); break;
 		case 'v': o.verbose = 1; break;

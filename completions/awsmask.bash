@@ -185,11 +185,12 @@ _awsunmask()
 
 _awsmask_claude()
 {
-	_awsmask_complete '--allow --allow-file --api-key-file --config
-	    --dry-run --exclude-types --help --max-retries --max-tokens
-	    --model --namespace --no-cache --no-preserve-structure --no-stream
-	    --password-file --patterns --quiet --raw --request --show-masked
-	    --store --stream --system --timeout --ttl --types --verbose
+	_awsmask_complete '--allow --allow-eviction --allow-file
+	    --api-key-file --config --dry-run --exclude-types --help
+	    --max-retries --max-tokens --model --namespace --no-cache
+	    --no-preserve-structure --no-stream --password-file --patterns
+	    --quiet --raw --request --show-masked --store --stream --system
+	    --timeout --token-key-file --token-style --ttl --types --verbose
 	    --version
 	    -C -h -m -q -s -t -v -V'
 }

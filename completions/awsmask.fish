@@ -80,6 +80,7 @@ complete -c awsunmask -l verify -r -F -d 'Compare the unmasked text with the fil
 complete -c awsunmask -s V -l version -d 'Print the version and exit'
 
 complete -c awsmask-claude -l allow -x -d 'Never mask VALUE'
+complete -c awsmask-claude -l allow-eviction -d 'Use a Redis whose maxmemory-policy may evict keys'
 complete -c awsmask-claude -l allow-file -r -F -d 'Never mask the values listed in FILE'
 complete -c awsmask-claude -l api-key-file -r -F -d 'Read the API key from FILE'
 complete -c awsmask-claude -s C -l config -r -F -d 'Read FILE instead of the configuration files'
@@ -103,6 +104,8 @@ complete -c awsmask-claude -s s -l store -x -a '(__awsmask_store)' -d 'The mappi
 complete -c awsmask-claude -l stream -d 'Print the answer as it is written'
 complete -c awsmask-claude -l system -x -d 'The system prompt'
 complete -c awsmask-claude -l timeout -x -d 'Give up on one request after this long'
+complete -c awsmask-claude -l token-key-file -r -F -d 'The key of digest tokens'
+complete -c awsmask-claude -l token-style -x -a 'counter digest' -d 'Token numbers: counter or digest'
 complete -c awsmask-claude -l ttl -x -d 'Mapping lifetime: seconds or Ns, Nm, Nh, Nd'
 complete -c awsmask-claude -s t -l types -x -a '(__awsmask_kinds)' -d 'Kinds to mask'
 complete -c awsmask-claude -s v -l verbose -d 'Report what was done on stderr'

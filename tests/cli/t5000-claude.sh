@@ -452,6 +452,23 @@ test_expect_success 'proxies from the environment, as curl reads them; no passwo
 	no_leak err
 '
 
+test_expect_success 'digest tokens: the same masking as awsmask, and the round trip' '
+	mock_reset &&
+	printf "%s" "0123456789abcdef0123456789abcdef" >key &&
+	chmod 600 key &&
+	echo "$ID1 in $VPC" >in &&
+	test_must_exit 0 awsmask-claude --token-style digest --token-key-file key \
+	    --dry-run <in >out 2>err &&
+	test_grep -E "\"content\":\"EC2_[0-9]{8} in VPC_[0-9]{8}\\\\n\"" out &&
+	test_must_exit 0 awsmask --token-style digest --token-key-file key \
+	    -s memory: <in >masked 2>err &&
+	test_grep -F "$(sed "s/ in .*//" masked)" out &&
+	test_must_exit 0 awsmask-claude --token-style digest --token-key-file key \
+	    --no-stream <in >out 2>err &&
+	test_cmp in out &&
+	requests 1
+'
+
 test_expect_success 'bad requests and bad usage' '
 	mock_reset &&
 	echo "{\"messages\": [ $ID1 ]}" >bad.json &&
