@@ -24,6 +24,10 @@ PCRE2_CFLAGS ?= $(shell $(PKG_CONFIG) --cflags libpcre2-8)
 PCRE2_LIBS ?= $(shell $(PKG_CONFIG) --libs libpcre2-8)
 SQLITE_CFLAGS ?= $(shell $(PKG_CONFIG) --cflags sqlite3)
 SQLITE_LIBS ?= $(shell $(PKG_CONFIG) --libs sqlite3)
+JANSSON_CFLAGS ?= $(shell $(PKG_CONFIG) --cflags jansson)
+JANSSON_LIBS ?= $(shell $(PKG_CONFIG) --libs jansson)
+CURL_CFLAGS ?= $(shell $(PKG_CONFIG) --cflags libcurl)
+CURL_LIBS ?= $(shell $(PKG_CONFIG) --libs libcurl)
 HAVE_HIREDIS ?= $(shell $(PKG_CONFIG) --exists hiredis && echo 1)
 ifeq ($(HAVE_HIREDIS),1)
 HIREDIS_CFLAGS ?= $(shell $(PKG_CONFIG) --cflags hiredis) -DHAVE_HIREDIS
@@ -45,8 +49,10 @@ endif
 
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -fPIC $(WARN) -Ilib \
 	-DSYSCONFDIR='"$(SYSCONFDIR)"' \
-	$(PCRE2_CFLAGS) $(SQLITE_CFLAGS) $(HIREDIS_CFLAGS) $(CFLAGS) $(CPPFLAGS)
-DEP_LIBS = $(PCRE2_LIBS) $(SQLITE_LIBS) $(HIREDIS_LIBS) -lm
+	$(PCRE2_CFLAGS) $(SQLITE_CFLAGS) $(HIREDIS_CFLAGS) $(JANSSON_CFLAGS) \
+	$(CURL_CFLAGS) $(CFLAGS) $(CPPFLAGS)
+DEP_LIBS = $(PCRE2_LIBS) $(SQLITE_LIBS) $(HIREDIS_LIBS) $(JANSSON_LIBS) \
+	$(CURL_LIBS) -lm
 
 ifneq ($(V),1)
 QUIET_CC = @echo '   ' CC $@;
@@ -59,7 +65,7 @@ LIB_OBJ = $(LIB_SRC:.c=.o)
 # The one list of tools: the build, install and uninstall, `make check`
 # (tests/check-options.sh, t9000-usage.sh and the completion tests read
 # it through `make -s print-tools` or this line) all take it from here.
-TOOLS = awsmask awsunmask awsmask-stats awsmask-cleanup
+TOOLS = awsmask awsunmask awsmask-stats awsmask-cleanup awsmask-claude
 TOOL_BIN = $(addprefix cmd/,$(TOOLS))
 CLI_OBJ = cmd/cli.o
 UNIT_SRC = $(sort $(wildcard tests/unit/test_*.c))
@@ -99,7 +105,7 @@ tests/unit/%: tests/unit/%.c $(LIBA)
 # Fuzz targets (fuzz/): replayed over fuzz/regress/ by make check with
 # the normal build; `make fuzz` builds them with clang's libFuzzer and
 # runs each for FUZZ_TIME seconds.
-FUZZ_TARGETS = scanner json jsonmode roundtrip unmask config store_uri
+FUZZ_TARGETS = scanner json jsonmode roundtrip unmask config store_uri sse
 FUZZ_REPLAY = $(addprefix fuzz/replay_,$(FUZZ_TARGETS))
 FUZZ_BIN = $(addprefix fuzz/bin/fuzz_,$(FUZZ_TARGETS))
 FUZZ_CC ?= clang

@@ -11,6 +11,9 @@
 # run as the yardstick.  BENCH_BASE=DIR (a cmd/ folder of another build)
 # times its awsmask on the same known-identifier passes, for before and
 # after.  BENCH_QUICK=1 skips the million.
+#
+# And awsmask-claude against the mock API (bench/claude.py): its own
+# cost per request and its streaming latency, with curl as yardstick.
 set -eu
 cd "$(dirname "$0")/.."
 MB=${BENCH_MB:-100}
@@ -168,6 +171,11 @@ fi
 known_runs this "$mask" 1
 if [ -n "${BENCH_BASE:-}" ]; then
 	known_runs base "$BENCH_BASE/awsmask" 2
+fi
+
+if [ -x cmd/awsmask-claude ] && command -v python3 >/dev/null 2>&1; then
+	echo
+	python3 bench/claude.py
 fi
 
 # --- The stores: stats and cleanup on a million mappings -------------

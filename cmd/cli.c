@@ -88,6 +88,8 @@ cli_exit_code(int err)
 	case AWSMASK_EIO: return EXIT_IO;
 	case AWSMASK_EDATA: return EXIT_DATA;
 	case AWSMASK_EINVAL: return EXIT_USAGE;
+	case AWSMASK_EAUTH: return EXIT_NOPERM;
+	case AWSMASK_EAPI: return EXIT_UNAVAILABLE;
 	default: return EXIT_UNAVAILABLE;	/* ENOMEM: a resource */
 	}
 }

@@ -18,6 +18,7 @@ enum cli_exit {
 	EXIT_DATA = 65,
 	EXIT_UNAVAILABLE = 69,
 	EXIT_IO = 74,
+	EXIT_NOPERM = 77,	/* the API refused the key (awsmask-claude) */
 	EXIT_CONFIG = 78,
 };
 

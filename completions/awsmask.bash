@@ -1,5 +1,5 @@
-# bash completion for awsmask, awsunmask, awsmask-stats and	-*- shell-script -*-
-# awsmask-cleanup.
+# bash completion for awsmask, awsunmask, awsmask-stats,	-*- shell-script -*-
+# awsmask-cleanup and awsmask-claude.
 #
 # Install as .../bash-completion/completions/awsmask, with a link named
 # after each other tool beside it, or source this file.  It works with or without the
@@ -73,6 +73,8 @@ _awsmask_files()
 _awsmask_kinds()
 {
 	local tool=${_awsmask_words[0]}
+	# awsmask-claude masks as awsmask does; awsmask lists the kinds.
+	[[ $tool == *-claude ]] && tool=${tool%-claude}
 	[[ $tool == */* && -x $tool ]] || tool=awsmask
 	"$tool" --list-types 2>/dev/null | cut -f1
 	"$tool" --list-types 2>/dev/null | cut -f2 | sort -u
@@ -117,10 +119,13 @@ _awsmask_optarg()
 	--token-style)
 		COMPREPLY=($(compgen -W "counter digest" -- "$cur"))
 		;;
-	-C | --config | --allow-file | --password-file | --patterns | --report | --token-key-file | --verify | -o | --output)
+	-C | --config | --allow-file | --api-key-file | --password-file | --patterns | --report | --request | --token-key-file | --verify | -o | --output)
 		_awsmask_files "$cur"
 		;;
-	--allow | --namespace | --ttl | --max-entries | --min-idle)
+	-m | --model)
+		COMPREPLY=($(compgen -W "claude-sonnet-4-5 claude-opus-4-1 claude-haiku-4-5" -- "$cur"))
+		;;
+	--allow | --max-retries | --max-tokens | --namespace | --system | --timeout | --ttl | --max-entries | --min-idle)
 		COMPREPLY=()
 		;;
 	*)
@@ -179,7 +184,7 @@ _awsunmask()
 	    -C -h -q -s -v -V'
 }
 
-_awsmask-stats()
+_awsmask_stats()
 {
 	_awsmask_complete '--config --help --json --namespace --output
 	    --password-file --prometheus --quiet --store --ttl --verbose
@@ -187,7 +192,7 @@ _awsmask-stats()
 	    -C -h -o -q -s -v -V'
 }
 
-_awsmask-cleanup()
+_awsmask_cleanup()
 {
 	_awsmask_complete '--config --dry-run --help --json --max-entries
 	    --min-idle --namespace --password-file --quiet --store --ttl
@@ -195,7 +200,20 @@ _awsmask-cleanup()
 	    -C -h -n -q -s -v -V'
 }
 
+_awsmask_claude()
+{
+	_awsmask_complete '--allow --allow-eviction --allow-file
+	    --api-key-file --config --dry-run --exclude-types --help
+	    --max-retries --max-tokens --model --namespace --no-cache
+	    --no-preserve-structure --no-stream --password-file --patterns
+	    --quiet --raw --request --show-masked --store --stream --system
+	    --timeout --token-key-file --token-style --ttl --types --verbose
+	    --version
+	    -C -h -m -q -s -t -v -V'
+}
+
 complete -F _awsmask awsmask
 complete -F _awsunmask awsunmask
-complete -F _awsmask-stats awsmask-stats
-complete -F _awsmask-cleanup awsmask-cleanup
+complete -F _awsmask_stats awsmask-stats
+complete -F _awsmask_cleanup awsmask-cleanup
+complete -F _awsmask_claude awsmask-claude

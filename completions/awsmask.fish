@@ -1,5 +1,5 @@
-# fish completion for awsmask, awsunmask, awsmask-stats and
-# awsmask-cleanup.  Install in a folder of $fish_complete_path as
+# fish completion for awsmask, awsunmask, awsmask-stats, awsmask-cleanup
+# and awsmask-claude.  Install in a folder of $fish_complete_path as
 # awsmask.fish, and under each other tool's name (a copy or a link, as
 # `make install` does): fish loads a command's completions from the file
 # of its name.
@@ -10,6 +10,8 @@ function __awsmask_kinds
     set -l tok (commandline -ct | string replace -r -- '^--[a-z-]+=' '')
     set -l head (string match -r -- '^.*,' $tok)
     set -l tool (commandline -opc)[1]
+    # awsmask-claude masks as awsmask does; awsmask lists the kinds.
+    set tool (string replace -r -- '-claude$' '' $tool)
     command -sq -- $tool; or set tool awsmask
     $tool --list-types 2>/dev/null | while read -l -d \t name prefix enabled desc
         printf '%s%s\t%s\n' "$head" $name $desc
@@ -105,3 +107,35 @@ complete -c awsmask-cleanup -l ttl -x -d 'Mapping lifetime: seconds or Ns, Nm, N
 complete -c awsmask-cleanup -s v -l verbose -d 'Print a summary line on stderr'
 complete -c awsmask-cleanup -s V -l version -d 'Print the version and exit'
 complete -c awsmask-cleanup -l wait -d "Wait for another run's lock instead of exiting"
+
+complete -c awsmask-claude -l allow -x -d 'Never mask VALUE'
+complete -c awsmask-claude -l allow-eviction -d 'Use a Redis whose maxmemory-policy may evict keys'
+complete -c awsmask-claude -l allow-file -r -F -d 'Never mask the values listed in FILE'
+complete -c awsmask-claude -l api-key-file -r -F -d 'Read the API key from FILE'
+complete -c awsmask-claude -s C -l config -r -F -d 'Read FILE instead of the configuration files'
+complete -c awsmask-claude -l dry-run -d 'Print the masked request and send nothing'
+complete -c awsmask-claude -l exclude-types -x -a '(__awsmask_kinds)' -d 'Kinds to leave alone'
+complete -c awsmask-claude -s h -l help -d 'Print a usage summary and exit'
+complete -c awsmask-claude -l max-retries -x -d 'Retries of a request that failed'
+complete -c awsmask-claude -l max-tokens -x -d 'Longest answer, in tokens'
+complete -c awsmask-claude -s m -l model -x -a 'claude-sonnet-4-5 claude-opus-4-1 claude-haiku-4-5' -d 'The Claude model'
+complete -c awsmask-claude -l namespace -x -d 'Prefix of the Redis keys'
+complete -c awsmask-claude -l no-cache -d 'Neither use nor fill the response cache'
+complete -c awsmask-claude -l no-preserve-structure -d 'One token for a whole ARN, URL or hostname'
+complete -c awsmask-claude -l no-stream -d 'Print the answer once it is complete'
+complete -c awsmask-claude -l password-file -r -F -d 'Read the Redis password from FILE'
+complete -c awsmask-claude -l patterns -r -F -d 'Add the custom kinds of FILE'
+complete -c awsmask-claude -s q -l quiet -d 'Print no warnings'
+complete -c awsmask-claude -l raw -d 'Print the response JSON, unmasked, not its text'
+complete -c awsmask-claude -l request -r -F -d 'Send FILE, a whole Messages request'
+complete -c awsmask-claude -l show-masked -d 'Print the answer as Claude wrote it, still masked'
+complete -c awsmask-claude -s s -l store -x -a '(__awsmask_store)' -d 'The mapping store'
+complete -c awsmask-claude -l stream -d 'Print the answer as it is written'
+complete -c awsmask-claude -l system -x -d 'The system prompt'
+complete -c awsmask-claude -l timeout -x -d 'Give up on one request after this long'
+complete -c awsmask-claude -l token-key-file -r -F -d 'The key of digest tokens'
+complete -c awsmask-claude -l token-style -x -a 'counter digest' -d 'Token numbers: counter or digest'
+complete -c awsmask-claude -l ttl -x -d 'Mapping lifetime: seconds or Ns, Nm, Nh, Nd'
+complete -c awsmask-claude -s t -l types -x -a '(__awsmask_kinds)' -d 'Kinds to mask'
+complete -c awsmask-claude -s v -l verbose -d 'Report what was done on stderr'
+complete -c awsmask-claude -s V -l version -d 'Print the version and exit'

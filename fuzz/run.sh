@@ -8,7 +8,7 @@
 set -u
 cd "$(dirname "$0")/.."
 t=${FUZZ_TIME:-60}
-targets=${FUZZ_TARGETS:-"scanner json jsonmode roundtrip unmask config store_uri"}
+targets=${FUZZ_TARGETS:-"scanner json jsonmode roundtrip unmask config store_uri sse"}
 mkdir -p fuzz/corpus fuzz/crashes
 failed=
 for name in $targets; do

@@ -33,6 +33,8 @@ enum awsmask_err {
 	AWSMASK_ESTORE,		/* store unavailable or failing (exit 69) */
 	AWSMASK_EIO,		/* read or write error (exit 74) */
 	AWSMASK_EDATA,		/* input the library cannot process (exit 65) */
+	AWSMASK_EAUTH,		/* the API refused the key (exit 77) */
+	AWSMASK_EAPI,		/* the API unavailable or failing (exit 69) */
 };
 
 struct awsmask_config;
@@ -304,6 +306,78 @@ struct awsmask_cleanup_result {
 int awsmask_cleanup(struct awsmask *am, unsigned flags,
     awsmask_progress_fn *fn, void *arg,
     struct awsmask_cleanup_result *result);
+
+/*
+ * Claude (awsmask-claude): a Messages API request goes out masked, the
+ * answer comes back unmasked.  The order of calls: new, one of the two
+ * request_* calls, mask, then body (--dry-run) or send, then free.
+ *
+ * mask() masks every string of the request a model reads, then scans
+ * the whole masked body once more; if anything is still an identifier
+ * it fails with AWSMASK_EDATA ("refusing to send: N identifiers
+ * remain", kinds and counts only) and nothing can be sent.  The store
+ * is opened first: without it nothing is masked and nothing is sent.
+ *
+ * send() answers from the response cache in the store when it can (no
+ * request is made), else POSTs the body to $base/v1/messages, retrying
+ * 429, 5xx, 529 and lost connections with exponential backoff and full
+ * jitter (retry-after honoured), and writes the answer to outfd:
+ * unmasked text as it arrives (STREAM), or at the end; the response JSON
+ * with RAW; still masked with SHOW_MASKED.  A stream is retried only
+ * while nothing of it was written.
+ */
+#define AWSMASK_CLAUDE_STREAM		0x1	/* stream the answer (SSE) */
+#define AWSMASK_CLAUDE_RAW		0x2	/* the response JSON, not its text */
+#define AWSMASK_CLAUDE_SHOW_MASKED	0x4	/* the answer as Claude wrote it */
+#define AWSMASK_CLAUDE_NO_CACHE		0x8	/* neither read nor fill the cache */
+
+struct awsmask_claude_opts {
+	const char *api_key;	/* borrowed; never in a message or log */
+	const char *model;	/* NULL: the request's, or claude_model */
+	const char *system;	/* NULL: the request's */
+	long max_tokens;	/* 0: the request's, or claude_max_tokens */
+	int max_retries;	/* -1: claude_max_retries */
+	long timeout_ms;	/* one attempt; 0: claude_timeout */
+	unsigned flags;		/* AWSMASK_CLAUDE_* */
+	int outfd;		/* where the answer goes */
+	/*
+	 * --verbose: called with one line at a time (no newline): what is
+	 * sent and received, headers with the key redacted, retries, cache
+	 * hits.  NULL: quiet.
+	 */
+	void (*log)(void *arg, const char *line);
+	void *log_arg;
+};
+
+struct awsmask_claude_stats {
+	double mask_ms;		/* masking the request and scanning it again */
+	double http_ms;		/* requests, waits between them included */
+	double unmask_ms;	/* unmasking the answer */
+	unsigned attempts;	/* requests sent */
+	int cache_hit;
+	long status;		/* HTTP status of the last request, 0: none */
+	unsigned long long identifiers;	/* masked in the request */
+	unsigned long long tokens_unknown;	/* left as they were */
+};
+
+struct awsmask_claude;
+/* am is borrowed and must outlive the client. */
+int awsmask_claude_new(struct awsmask *am,
+    const struct awsmask_claude_opts *o, struct awsmask_claude **out);
+void awsmask_claude_free(struct awsmask_claude *c);
+const char *awsmask_claude_errstr(const struct awsmask_claude *c);
+/* A whole Messages API request body, JSON. */
+int awsmask_claude_request_json(struct awsmask_claude *c, const char *json,
+    size_t len);
+/* A one-message request: text (UTF-8) as the user's message. */
+int awsmask_claude_request_text(struct awsmask_claude *c, const char *text,
+    size_t len);
+int awsmask_claude_mask(struct awsmask_claude *c);
+/* The masked body, as send() would send it; owned by c. */
+const char *awsmask_claude_body(const struct awsmask_claude *c, size_t *len);
+int awsmask_claude_send(struct awsmask_claude *c);
+void awsmask_claude_get_stats(const struct awsmask_claude *c,
+    struct awsmask_claude_stats *s);
 
 #ifdef __cplusplus
 }

@@ -40,7 +40,13 @@ static const struct cfg_key keys[] = {
 	{ "allow", NULL, T_ALLOW, 0, 0, 0 },
 	{ "allow_eviction", "AWSMASK_ALLOW_EVICTION", T_BOOL, OFF(allow_eviction), 0, 1 },
 	{ "allow_file", NULL, T_ALLOWFILE, 0, 0, 0 },
+	{ "anthropic_base_url", "ANTHROPIC_BASE_URL", T_STR, OFF(claude_base_url), 0, 0 },
 	{ "awsmask_prefix", NULL, T_STR, OFF(ns), 0, 0 },
+	{ "cache_ttl", "AWSMASK_CACHE_TTL", T_DURATION, OFF(cache_ttl), 1, 366LL * 86400 },
+	{ "claude_max_retries", "AWSMASK_CLAUDE_MAX_RETRIES", T_INT, OFF(claude_max_retries), 0, 100 },
+	{ "claude_max_tokens", "AWSMASK_CLAUDE_MAX_TOKENS", T_INT, OFF(claude_max_tokens), 1, 100000000 },
+	{ "claude_model", "AWSMASK_CLAUDE_MODEL", T_STR, OFF(claude_model), 0, 0 },
+	{ "claude_timeout", "AWSMASK_CLAUDE_TIMEOUT", T_DURATION, OFF(claude_timeout), 1, 86400 },
 	{ "exclude_types", "AWSMASK_EXCLUDE_TYPES", T_STR, OFF(exclude_types), 0, 0 },
 	{ "format", "AWSMASK_FORMAT", T_FORMAT, OFF(format), 0, 0 },
 	{ "masking_max_entries", "MASKING_MAX_ENTRIES", T_INT, OFF(max_entries), 0, LLONG_MAX },
@@ -83,6 +89,10 @@ awsmask_config_new(struct awsmask_config **out)
 	cfg->c.ttl = 604800;
 	cfg->c.min_idle = 3600;
 	cfg->c.preserve_structure = 1;
+	cfg->c.cache_ttl = 3600;
+	cfg->c.claude_max_retries = 4;
+	cfg->c.claude_max_tokens = 4096;
+	cfg->c.claude_timeout = 600;
 	cfg->c.ns = am_strdup("aws:");
 	if (!cfg->c.ns) {
 		awsmask_config_free(cfg);
@@ -155,6 +165,8 @@ awsmask_config_free(struct awsmask_config *cfg)
 	am_free(c->custom);
 	am_free(c->state_dir);
 	am_free(c->store_name);
+	am_free(c->claude_model);
+	am_free(c->claude_base_url);
 	am_free(cfg);
 }
 

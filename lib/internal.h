@@ -174,6 +174,13 @@ struct am_config {
 	char *warning;		/* notes for awsmask_config_warning() */
 	char *state_dir;	/* NULL: $XDG_STATE_HOME/awsmask */
 	char *store_name;	/* cached awsmask_config_store_name() */
+	/* awsmask-claude (claude.c); NULL strings take its defaults. */
+	char *claude_model;
+	char *claude_base_url;
+	int claude_max_tokens;
+	int claude_max_retries;
+	int claude_timeout;	/* seconds, a whole attempt */
+	int cache_ttl;		/* seconds */
 	struct am_error err;
 };
 struct awsmask_config {
@@ -535,6 +542,19 @@ struct am_store_ops {
 	 * backend writes it as it goes).  Called when the store closes.
 	 */
 	int (*flush_stats)(struct am_store *st);
+	/*
+	 * The response cache of awsmask-claude, beside the mappings:
+	 * <ns>cache:<key> -> value, with its own TTL, and the counters
+	 * <ns>stats:cache:hits and <ns>stats:cache:misses.
+	 * cache_get gives the live value of key (*value am_malloc'd,
+	 * NUL-terminated, the caller frees it) or *value NULL on a miss,
+	 * and counts the hit or the miss.  cache_put stores value for ttl
+	 * seconds.  NULL in a backend: it keeps no cache.
+	 */
+	int (*cache_get)(struct am_store *st, const char *key, char **value,
+	    size_t *vlen);
+	int (*cache_put)(struct am_store *st, const char *key,
+	    const char *value, size_t vlen, long long ttl);
 };
 struct am_store_ident;
 struct am_store {
@@ -595,6 +615,11 @@ int am_store_remove(struct am_store *st, struct am_entry *e, size_t n,
     long long used_before);
 int am_store_lock(struct am_store *st, enum am_lock_op op, const char *name,
     const char *owner, long long ms, int *got);
+/* The response cache (see struct am_store_ops); errors stick as above. */
+int am_store_cache_get(struct am_store *st, const char *key, char **value,
+    size_t *vlen);
+int am_store_cache_put(struct am_store *st, const char *key,
+    const char *value, size_t vlen, long long ttl);
 /*
  * The clock of the memory and sqlite stores' TTLs, in seconds since the
  * epoch: time() unless a test points it elsewhere.
@@ -610,5 +635,37 @@ extern const struct am_store_ops am_store_sqlite_ops;
 #ifdef HAVE_HIREDIS
 extern const struct am_store_ops am_store_redis_ops;
 #endif
+
+/*
+ * Server-sent events (sse.c): a pure parser, fed a stream's bytes in
+ * pieces of any size.  fn is called once per event, in order; its
+ * pointers are valid during the call only, and data is NUL-terminated.
+ * am_sse_feed() returns 0, fn's first non-zero return (parsing stops
+ * there), AWSMASK_ENOMEM, or AWSMASK_EDATA for an event or line longer
+ * than max_event bytes.  The struct is the caller's; release it with
+ * am_sse_release(), after which it may be fed again from the start.
+ */
+#define AM_SSE_MAX_EVENT (64u * 1024 * 1024)
+struct am_sse_event {
+	const char *type;	/* the event: field, or "message" */
+	size_t type_len;
+	const char *data;	/* the data: lines, joined by '\n' */
+	size_t data_len;
+};
+typedef int am_sse_fn(void *arg, const struct am_sse_event *ev);
+struct am_sse {
+	struct am_buf line;	/* an unfinished line */
+	struct am_buf type, data;	/* the event being gathered */
+	size_t max;
+	int cr;			/* the last byte was a CR: skip a LF */
+	int bom;		/* bytes of the byte order mark seen; 3: done */
+	int dirty;		/* a field of an unfinished event was read */
+};
+void am_sse_init(struct am_sse *p, size_t max_event);	/* 0: default */
+int am_sse_feed(struct am_sse *p, const char *buf, size_t n, am_sse_fn *fn,
+    void *arg);
+/* At the end of a stream: was an event begun and not finished? */
+int am_sse_pending(const struct am_sse *p);
+void am_sse_release(struct am_sse *p);
 
 #endif /* AM_INTERNAL_H */

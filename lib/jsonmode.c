@@ -820,7 +820,7 @@ looks_like_json(const char *p, size_t n)
 static int
 choose_format(struct awsmask *am, const char *p, size_t n)
 {
-	int format = am->cfg->format;
+	int format = am->format_force ? am->format_force : am->cfg->format;
 
 	if (format == AWSMASK_FORMAT_AUTO) {
 		format = looks_like_json(p, n) ? AWSMASK_FORMAT_NDJSON :

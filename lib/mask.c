@@ -656,7 +656,11 @@ int
 am_scan_window(struct awsmask *am, struct am_stream *s, size_t limit,
     size_t *done)
 {
-	return collect_parts(am, s, limit, done);
+	int rc = collect_parts(am, s, limit, done);
+
+	if (rc == AWSMASK_OK && am->scan_issued_ok)
+		rc = am_drop_issued(am, s->buf);
+	return rc;
 }
 
 int
@@ -668,7 +672,7 @@ am_process_scan(struct awsmask *am, struct am_stream *s, size_t limit,
 	size_t i, at = s->hist;
 	int rc;
 
-	if ((rc = collect_parts(am, s, limit, done)))
+	if ((rc = am_scan_window(am, s, limit, done)))
 		return rc;
 	for (i = 0; i < am->nparts; i++) {
 		const struct am_mpart *p = &am->parts[i];
@@ -705,3 +709,72 @@ awsmask_scan_buffer(struct awsmask *am, const char *in, size_t len,
 	return am_json_run_buffer(am, in, len, AM_DIR_SCAN, &cb);
 }
 
+
+/*
+ * Tokens the store issued are not identifiers.  The token-literal kind
+ * finds every token-shaped text, ours included, so that text which only
+ * looks like a token is masked; and context kinds find a token where an
+ * identifier stood (s3://BUCKET_001/key, "GroupName": "SG_NAME_001").
+ * A scan of text we masked ourselves (awsmask-claude's last look at a
+ * request) must not take our own tokens for leaks.  So a part of any
+ * kind that is, whole, a token written exactly (EC2_001, as awsmask
+ * writes it) and issued by the store is dropped; a tolerant form
+ * (ec2-001), a token never issued, or a token inside a longer match is
+ * still found.  Issued means the store resolves it, both directions
+ * agreeing.
+ */
+int
+am_drop_issued(struct awsmask *am, const char *buf)
+{
+	size_t i, k = 0, n;
+	int rc;
+
+	for (i = 0; i < am->nparts; i++) {
+		struct am_mpart *p = &am->parts[i];
+
+		p->tok = NULL;
+		p->item = (size_t)-1;
+		if (!am_token_valid(am->prefixes, buf + p->start,
+		    p->end - p->start))
+			continue;
+		p->tok = am_map_get(am->rcache, buf + p->start, p->end - p->start,
+		    &p->toklen);
+		if (!p->tok && (rc = am_add_item(am, buf + p->start,
+		    p->end - p->start, NULL, NULL, &p->item)))
+			goto out;
+	}
+	if (am->nitems) {
+		if ((rc = am_store_ensure(am))) {
+			rc = am_store_failed(am, rc);
+			goto out;
+		}
+		am->counts.store_batches++;
+		if ((rc = am_store_unmask_many(am->store, am->items, am->nitems))) {
+			rc = am_store_failed(am, rc);
+			goto out;
+		}
+		for (i = 0; i < am->nitems; i++)
+			if (am->items[i].value && am_map_put(am->rcache,
+			    am->items[i].key, am->items[i].key_len,
+			    am->items[i].value, am->items[i].value_len) < 0) {
+				rc = am_seterr(&am->err, AWSMASK_ENOMEM,
+				    "out of memory");
+				goto out;
+			}
+	}
+	for (i = 0; i < am->nparts; i++) {
+		struct am_mpart *p = &am->parts[i];
+		int issued = p->tok != NULL;
+
+		n = p->item;
+		if (!issued && n != (size_t)-1)
+			issued = am->items[n].value != NULL;
+		if (!issued)
+			am->parts[k++] = *p;
+	}
+	am->nparts = k;
+	rc = AWSMASK_OK;
+out:
+	am_release_items(am);
+	return rc;
+}

@@ -42,6 +42,14 @@ struct awsmask {
 	struct am_store_item *items;
 	size_t nitems, aitems;
 	struct am_buf out;
+	/*
+	 * For awsmask-claude (claude.c): a format the next calls use
+	 * whatever the configuration says (0: the configuration's), and
+	 * whether a scan takes a token the store issued, written exactly,
+	 * for what it is rather than for an identifier (am_drop_issued).
+	 */
+	int format_force;
+	int scan_issued_ok;
 	struct awsmask_counts counts;
 	/*
 	 * Processing figures for the store (internal.h): this context's
@@ -123,6 +131,39 @@ int am_json_run_buffer(struct awsmask *am, const char *in, size_t len,
     enum am_dir dir, const struct am_callbacks *cb);
 
 int am_store_ensure(struct awsmask *am);
+
+/*
+ * Drop from am->parts (found in buf) the parts that are, whole, tokens
+ * written exactly and issued by the store: text awsmask wrote, not an
+ * identifier.  Looks them up in one store batch.
+ */
+int am_drop_issued(struct awsmask *am, const char *buf);
+
+/*
+ * Is there a token at s[start] (s has len bytes, more may follow)?
+ * 0: none can start there, whatever follows; 1: the token [start, *end),
+ * whatever follows; 2: it depends on bytes to come; -1 on an error
+ * (am->err says which).
+ */
+int am_token_at(struct awsmask *am, const char *s, size_t len, size_t start,
+    size_t *end);
+
+/*
+ * Unmasking text that comes in pieces (a streamed answer): feed appends
+ * a piece and adds to out the unmasked text that no later piece can
+ * change, holding back only a tail that may still become a token (with
+ * final set, nothing).  A token cut anywhere between pieces comes out
+ * restored.  unknown, when set, is called per unknown token.
+ */
+struct am_unstream {
+	struct am_buf buf;	/* context already written, then what waits */
+	size_t hist;		/* where the text still waiting starts */
+};
+#define AM_UNSTREAM_INIT { AM_BUF_INIT, 0 }
+int am_unstream_feed(struct awsmask *am, struct am_unstream *u,
+    const char *p, size_t n, int final, struct am_buf *out,
+    awsmask_unknown_fn *unknown, void *arg);
+void am_unstream_release(struct am_unstream *u);
 /* Move the store's notes into the context's warning, for the tool. */
 void am_store_take_warning(struct awsmask *am);
 /*

@@ -520,6 +520,52 @@ am_store_lock(struct am_store *st, enum am_lock_op op, const char *name,
 }
 
 int
+am_store_cache_get(struct am_store *st, const char *key, char **value,
+    size_t *vlen)
+{
+	int rc;
+
+	if (value)
+		*value = NULL;
+	if (vlen)
+		*vlen = 0;
+	if (!st || !key || !value || !vlen)
+		return AWSMASK_EINVAL;
+	if (st->err.code)
+		return st->err.code;
+	if (!st->ops->cache_get)
+		return AWSMASK_OK;
+	rc = st->ops->cache_get(st, key, value, vlen);
+	if (rc) {
+		am_free(*value);
+		*value = NULL;
+		*vlen = 0;
+		if (!st->err.code)
+			am_seterr(&st->err, rc, "store '%s' failed", st->name);
+		return st->err.code;
+	}
+	return AWSMASK_OK;
+}
+
+int
+am_store_cache_put(struct am_store *st, const char *key, const char *value,
+    size_t vlen, long long ttl)
+{
+	int rc;
+
+	if (!st || !key || (!value && vlen) || ttl <= 0)
+		return AWSMASK_EINVAL;
+	if (st->err.code)
+		return st->err.code;
+	if (!st->ops->cache_put)
+		return AWSMASK_OK;
+	rc = st->ops->cache_put(st, key, value ? value : "", vlen, ttl);
+	if (rc && !st->err.code)
+		am_seterr(&st->err, rc, "store '%s' failed", st->name);
+	return rc ? st->err.code : AWSMASK_OK;
+}
+
+int
 am_token_format(char *buf, size_t size, const char *prefix,
     unsigned long long n)
 {

@@ -11,6 +11,8 @@
  *	stats:    name -> count (unsigned long long): total_mappings, one
  *	          a kind, daily:YYYY-MM-DD, processing:<field>
  *	locks:    name -> lease end (seconds), then owner
+ *	cache:    key -> expiry (8 bytes), then the value: awsmask-claude's
+ *	          response cache, its hits and misses counted in stats
  * The expiry lives only in fwd, so refreshing it touches one place.  A
  * counter moves before the mapping that uses its number is written: if
  * writing the mapping then fails, the number is skipped, never reused.
@@ -32,6 +34,7 @@ struct mem {
 	/* The scan's snapshot: entries and the bytes they point to. */
 	struct am_entry *snap;
 	struct am_buf snapbuf;
+	struct am_map *cache;
 };
 
 #define EXP_SIZE sizeof(long long)
@@ -174,6 +177,7 @@ mem_close(struct am_store *st)
 	am_map_free(m->locks);
 	am_free(m->snap);
 	am_buf_free(&m->snapbuf);
+	am_map_free(m->cache);
 	am_free(m);
 	st->priv = NULL;
 }
@@ -515,6 +519,49 @@ mem_lock(struct am_store *st, enum am_lock_op op, const char *name,
 	return AWSMASK_OK;
 }
 
+static int
+mem_cache_get(struct am_store *st, const char *key, char **value,
+    size_t *vlen)
+{
+	struct mem *m = st->priv;
+	const char *v = NULL;
+	size_t n = 0, klen = strlen(key);
+
+	if (m->cache && (v = am_map_get(m->cache, key, klen, &n)) &&
+	    get_ll(v, 0) <= am_store_now()) {
+		am_map_del(m->cache, key, klen);
+		v = NULL;
+	}
+	if (!v)
+		return stat_add(m, "cache:misses", 1) < 0 ? nomem(st) :
+		    AWSMASK_OK;
+	if (!(*value = am_strndup(v + EXP_SIZE, n - EXP_SIZE)))
+		return nomem(st);
+	*vlen = n - EXP_SIZE;
+	return stat_add(m, "cache:hits", 1) < 0 ? nomem(st) : AWSMASK_OK;
+}
+
+static int
+mem_cache_put(struct am_store *st, const char *key, const char *value,
+    size_t vlen, long long ttl)
+{
+	struct mem *m = st->priv;
+	long long now = am_store_now();
+	long long exp = now > LLONG_MAX - ttl ? LLONG_MAX : now + ttl;
+	char *rec;
+	int rc;
+
+	if (!m->cache && !(m->cache = am_map_new()))
+		return nomem(st);
+	if (vlen > SIZE_MAX - EXP_SIZE || !(rec = am_malloc(EXP_SIZE + vlen)))
+		return nomem(st);
+	memcpy(rec, &exp, EXP_SIZE);
+	memcpy(rec + EXP_SIZE, value, vlen);
+	rc = am_map_put(m->cache, key, strlen(key), rec, EXP_SIZE + vlen);
+	am_free(rec);
+	return rc < 0 ? nomem(st) : AWSMASK_OK;
+}
+
 const struct am_store_ops am_store_memory_ops = {
 	.scheme = "memory",
 	.open = mem_open,
@@ -528,4 +575,6 @@ const struct am_store_ops am_store_memory_ops = {
 	.remove = mem_remove,
 	.lock = mem_lock,
 	.flush_stats = NULL,
+	.cache_get = mem_cache_get,
+	.cache_put = mem_cache_put,
 };

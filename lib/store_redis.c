@@ -8,6 +8,8 @@
  *	<ns>stats:counts		hash: total_mappings, one field a kind
  *	<ns>stats:counts:YYYY-MM-DD	hash: daily_mappings, one field a kind
  *					(UTC day; kept 90 days)
+ *	<ns>cache:<sha256>		awsmask-claude's cached answers (TTL)
+ *	<ns>stats:cache:hits, :misses	its counters
  *	<ns>meta:store			hash: id (the store's identity,
  *					store_ident.c), created, and
  *					hwm:<PREFIX>, a twin of each counter
@@ -2506,6 +2508,53 @@ redis_counters_raise(struct am_store *st, const char *const *prefix,
 	return rc ? rc : flush(st);
 }
 
+/* GET the answer, then count the hit or the miss: two round trips. */
+static int
+redis_cache_get(struct am_store *st, const char *key, char **value,
+    size_t *vlen)
+{
+	struct redis *r = st->priv;
+	const redisReply *rep;
+	int rc, hit;
+
+	if ((rc = usable(st)) || (rc = q_get(st, "cache:", key, strlen(key))) ||
+	    (rc = flush(st)))
+		return rc;
+	rep = r->rep[0];
+	if (!is_str_or_nil(rep))
+		return unexpected(st, "GET");
+	hit = rep->type == REDIS_REPLY_STRING;
+	if (hit) {
+		if (!(*value = am_strndup(rep->str, rep->len)))
+			return nomem(st);
+		*vlen = rep->len;
+	}
+	if ((rc = queue(st, "INCR", "stats:cache:", hit ? "hits" : "misses",
+	    hit ? 4 : 6, NULL)) || (rc = flush(st)))
+		return rc;
+	return AWSMASK_OK;
+}
+
+static int
+redis_cache_put(struct am_store *st, const char *key, const char *value,
+    size_t vlen, long long ttl)
+{
+	struct words a = { 0 };
+	char secs[24];
+	int rc;
+
+	if ((rc = usable(st)))
+		return rc;
+	snprintf(secs, sizeof(secs), "%lld", ttl);
+	word(&a, value, vlen);
+	word_str(&a, "EX");
+	word_str(&a, secs);
+	if ((rc = queue(st, "SET", "cache:", key, strlen(key), &a)) ||
+	    (rc = flush(st)))
+		return rc;
+	return AWSMASK_OK;
+}
+
 const struct am_store_ops am_store_redis_ops = {
 	.scheme = "redis",
 	.open = redis_open,
@@ -2522,4 +2571,6 @@ const struct am_store_ops am_store_redis_ops = {
 	.meta_init = redis_meta_init,
 	.counters_raise = redis_counters_raise,
 	.check = redis_check,
+	.cache_get = redis_cache_get,
+	.cache_put = redis_cache_put,
 };

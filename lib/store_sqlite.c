@@ -41,6 +41,12 @@
  * database another user could write is a way to make our awsunmask
  * print their text (am_trust_path()).
  *
+ * awsmask-claude's response cache adds a table, made at its first use
+ * (an older awsmask ignores it, so the version does not change), and
+ * counts its hits and misses in the stats rows 'cache:hits' and
+ * 'cache:misses':
+ *	cache(key TEXT PRIMARY KEY, value BLOB, expires INTEGER)
+ *
  * No message ever carries an original: only the path and SQLite's own
  * reason, which names tables and columns, never values.
  */
@@ -154,6 +160,24 @@ static const char upgrade_used[] =
 	"DROP INDEX IF EXISTS mappings_expires;";
 static const char upgrade_rest[] = LOCKS_META "PRAGMA user_version = 3;";
 
+enum { C_GET, C_COUNT, C_PUT, C_PRUNE, NCSTMT };
+
+static const char *const cache_sql[NCSTMT] = {
+	[C_GET] = "SELECT value FROM cache WHERE key = ?1 AND expires > ?2",
+	[C_COUNT] = "INSERT INTO stats(kind, n) VALUES (?1, 1)"
+	    " ON CONFLICT(kind) DO UPDATE SET n = n + 1",
+	[C_PUT] = "INSERT INTO cache(key, value, expires) VALUES (?1, ?2, ?3)"
+	    " ON CONFLICT(key) DO UPDATE SET value = excluded.value,"
+	    " expires = excluded.expires",
+	[C_PRUNE] = "DELETE FROM cache WHERE expires <= ?1",
+};
+
+static const char cache_schema[] =
+	"CREATE TABLE IF NOT EXISTS cache ("
+	" key TEXT PRIMARY KEY,"
+	" value BLOB NOT NULL,"
+	" expires INTEGER NOT NULL);";
+
 struct sq {
 	sqlite3 *db;
 	char *path;
@@ -170,6 +194,8 @@ struct sq {
 	struct am_entry *ents;
 	size_t nents;
 	struct am_buf scanbuf;
+	int cache_ready;	/* cstmt prepared (-1: no cache table to read) */
+	sqlite3_stmt *cstmt[NCSTMT];
 };
 
 /* Record SQLite's reason for the last failure on the connection. */
@@ -572,6 +598,8 @@ sq_close(struct am_store *st)
 		return;
 	for (i = 0; i < NSTMT; i++)
 		sqlite3_finalize(s->stmt[i]);
+	for (i = 0; i < NCSTMT; i++)
+		sqlite3_finalize(s->cstmt[i]);
 	sqlite3_close(s->db);
 	am_free(s->path);
 	am_free(s->todo);
@@ -1472,6 +1500,98 @@ sq_counters_raise(struct am_store *st, const char *const *prefix,
 	return commit(st);
 }
 
+/*
+ * Make the cache's tables (a writable file) and prepare its statements,
+ * once.  A read-only file without them has no cache: every get misses.
+ */
+static int
+cache_ready(struct am_store *st)
+{
+	struct sq *s = st->priv;
+	int i, rc;
+
+	if (s->cache_ready)
+		return AWSMASK_OK;
+	if (!s->readonly && (rc = exec(st, cache_schema)))
+		return rc;
+	for (i = 0; i < NCSTMT; i++) {
+		if (s->readonly && i != C_GET)
+			continue;
+		if (sqlite3_prepare_v3(s->db, cache_sql[i], -1,
+		    SQLITE_PREPARE_PERSISTENT, &s->cstmt[i], NULL) != SQLITE_OK) {
+			if (s->readonly) {
+				s->cache_ready = -1;
+				return AWSMASK_OK;
+			}
+			return sq_fail(st);
+		}
+	}
+	s->cache_ready = 1;
+	return AWSMASK_OK;
+}
+
+static int
+sq_cache_get(struct am_store *st, const char *key, char **value,
+    size_t *vlen)
+{
+	struct sq *s = st->priv;
+	sqlite3_stmt *q;
+	int rc, got, mem = 0;
+
+	if ((rc = cache_ready(st)))
+		return rc;
+	if (s->cache_ready < 0)
+		return AWSMASK_OK;
+	if (!s->readonly && (rc = begin(st, 1)))
+		return rc;
+	q = s->cstmt[C_GET];
+	sqlite3_bind_text(q, 1, key, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 2, am_store_now());
+	got = step(q, value, vlen, NULL, &mem);
+	if (got < 0)
+		return s->readonly ? (mem ? nomem(st) : sq_fail(st)) :
+		    abort_batch(st, mem);
+	if (s->readonly)
+		return AWSMASK_OK;
+	q = s->cstmt[C_COUNT];
+	sqlite3_bind_text(q, 1, got ? "cache:hits" : "cache:misses", -1,
+	    SQLITE_STATIC);
+	if (step(q, NULL, NULL, NULL, &mem) < 0)
+		return abort_batch(st, mem);
+	return commit(st);
+}
+
+static int
+sq_cache_put(struct am_store *st, const char *key, const char *value,
+    size_t vlen, long long ttl)
+{
+	struct sq *s = st->priv;
+	long long now = am_store_now();
+	sqlite3_stmt *q;
+	int rc, mem = 0;
+
+	if (s->readonly)
+		return am_seterr(&st->err, AWSMASK_ESTORE, "sqlite store '%s': "
+		    "attempt to write a readonly database", s->path);
+	if (vlen > INT_MAX)
+		return am_seterr(&st->err, AWSMASK_EINVAL,
+		    "sqlite store '%s': cached value too long", s->path);
+	if ((rc = cache_ready(st)) || (rc = begin(st, 1)))
+		return rc;
+	/* Expired answers go when a new one comes: the table stays small. */
+	q = s->cstmt[C_PRUNE];
+	sqlite3_bind_int64(q, 1, now);
+	if (step(q, NULL, NULL, NULL, &mem) < 0)
+		return abort_batch(st, mem);
+	q = s->cstmt[C_PUT];
+	sqlite3_bind_text(q, 1, key, -1, SQLITE_STATIC);
+	sqlite3_bind_blob(q, 2, value, (int)vlen, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 3, now > LLONG_MAX - ttl ? LLONG_MAX : now + ttl);
+	if (step(q, NULL, NULL, NULL, &mem) < 0)
+		return abort_batch(st, mem);
+	return commit(st);
+}
+
 const struct am_store_ops am_store_sqlite_ops = {
 	.scheme = "sqlite",
 	.open = sq_open,
@@ -1488,4 +1608,6 @@ const struct am_store_ops am_store_sqlite_ops = {
 	.meta_init = sq_meta_init,
 	.counters_raise = sq_counters_raise,
 	.check = sq_check,
+	.cache_get = sq_cache_get,
+	.cache_put = sq_cache_put,
 };

@@ -351,3 +351,39 @@ awsmask_unmask_buffer(struct awsmask *am, const char *in, size_t len,
 	}
 	return rc;
 }
+
+int
+am_token_at(struct awsmask *am, const char *s, size_t len, size_t start,
+    size_t *end)
+{
+	struct token_re *t;
+	PCRE2_SIZE *ov;
+	int r;
+
+	if (am_token_re_ensure(am))
+		return -1;
+	t = am->token_re;
+	/*
+	 * Hard partial matching: PCRE2_ERROR_PARTIAL whenever the end of
+	 * the text was reached on the way to a match, so that a complete
+	 * match (EC2_001) that more digits would extend (EC2_0012) is a
+	 * partial one too.  No match means none whatever follows.  The
+	 * JIT code is compiled for complete matches only, so this runs
+	 * interpreted: it looks at a few bytes.
+	 */
+	r = pcre2_match(t->re, (PCRE2_SPTR)s, len, start,
+	    PCRE2_ANCHORED | PCRE2_PARTIAL_HARD, t->md, NULL);
+	if (r == PCRE2_ERROR_PARTIAL)
+		return 2;
+	if (r < 0)
+		return 0;
+	ov = pcre2_get_ovector_pointer(t->md);
+	*end = ov[1];
+	/* The tolerant forms look one byte past a '-' or '.' after them. */
+	if (t->tolerant && *end < len && (s[*end] == '-' || s[*end] == '.') &&
+	    *end + 1 >= len)
+		return 2;
+	if (t->tolerant && !am_token_tolerated(s, len, start, *end))
+		return 0;
+	return 1;
+}

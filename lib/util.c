@@ -99,6 +99,8 @@ awsmask_strerror(enum awsmask_err err)
 	case AWSMASK_ESTORE: return "store unavailable";
 	case AWSMASK_EIO: return "input/output error";
 	case AWSMASK_EDATA: return "bad input data";
+	case AWSMASK_EAUTH: return "authentication refused";
+	case AWSMASK_EAPI: return "API unavailable";
 	}
 	return "unknown error";
 }

@@ -165,7 +165,9 @@ man_synopsis() {
 # The bash completion: the word list given in _$1(), and which options
 # _awsmask_optarg completes an argument for.
 bash_longs() {
-	sed -n "/^_$1()/,/^}/p" completions/awsmask.bash | tr -s " \t'\"" '\n' |
+	# The function of awsmask-claude is _awsmask_claude.
+	sed -n "/^_$(echo "$1" | tr - _)()/,/^}/p" completions/awsmask.bash |
+	    tr -s " \t'\"" '\n' |
 	    grep -E '^--?[A-Za-z0-9][a-z0-9-]*$' | sort -u >"$tmp/bash.words"
 	sed -n '/^_awsmask_optarg()/,/^}/p' completions/awsmask.bash |
 	    grep -E '^[[:space:]]*-[^)]*\)[[:space:]]*$' | tr -d ')' |
@@ -350,11 +352,12 @@ for tool in $tools; do
 	sorted "$page: the options are sorted" "$tmp/$tool.man"
 
 	# Each completion knows the tool at all.
-	if grep -q "^complete -F _$tool $tool\$" completions/awsmask.bash; then
+	fn=_$(echo "$tool" | tr - _)
+	if grep -q "^complete -F $fn $tool\$" completions/awsmask.bash; then
 		ok "completions/awsmask.bash completes $tool"
 	else
 		not_ok "completions/awsmask.bash completes $tool" \
-		    "no line 'complete -F _$tool $tool'"
+		    "no line 'complete -F $fn $tool'"
 	fi
 	if sed -n 1p completions/_awsmask | tr ' ' '\n' | grep -qx "$tool"; then
 		ok "completions/_awsmask is a #compdef of $tool"

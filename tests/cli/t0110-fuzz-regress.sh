@@ -5,7 +5,7 @@
 . "$(dirname "$0")/lib.sh"
 
 R=$AWSMASK_TEST_ROOT
-for t in scanner json jsonmode roundtrip unmask config store_uri; do
+for t in scanner json jsonmode roundtrip unmask config store_uri sse; do
 	if [ ! -x "$R/fuzz/replay_$t" ]; then
 		test_skip "fuzz target $t" "fuzz/replay_$t is not built (make check builds it)"
 		continue

@@ -184,6 +184,15 @@ for m in $modes; do
 	    'awsmask-cleanup --min-idle --w' =
 	expect $m "awsmask-cleanup --store completes the schemes" \
 	    'awsmask-cleanup --store ' +sqlite: +redis://
+	expect $m "awsmask-claude --s completes its own options" \
+	    'awsmask-claude --s' +--show-masked +--store +--stream \
+	    +--system '!--store-status' '!--strict'
+	expect $m "awsmask-claude -t completes kinds through awsmask" \
+	    'awsmask-claude -t ec2-i' +ec2-instance
+	expect $m "awsmask-claude --request completes file names" \
+	    'awsmask-claude --request config.c' +config.conf
+	expect $m "awsmask-claude --system takes text, not an option" \
+	    'awsmask-claude --system --r' =
 done
 
 # Every tool of the Makefile has a completion function.

@@ -32,6 +32,12 @@ spec_options() {
 		    --min-idle --namespace --password-file --quiet --store \
 		    --verbose --version --wait
 		;;
+	awsmask-claude)
+		echo --api-key-file --config --dry-run --help --max-retries \
+		    --max-tokens --model --namespace --no-cache --password-file \
+		    --quiet --raw --request --show-masked --store --stream \
+		    --system --timeout --ttl --verbose --version
+		;;
 	*)
 		echo "no spec for $1" >&2
 		return 1
