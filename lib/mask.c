@@ -679,9 +679,8 @@ am_process_scan(struct awsmask *am, struct am_stream *s, size_t limit,
 
 		line += am_count_lines(s->buf + at, p->start - at);
 		at = p->start;
-		if (cb && cb->found)
-			cb->found(cb->arg, p->kind, p->prefix, line,
-			    s->base + p->start);
+		am_report_found(cb, p, line, s->base + p->start,
+		    p->end - p->start);
 	}
 	am->counts.identifiers += am->nparts;
 	return AWSMASK_OK;
