@@ -482,6 +482,22 @@ report_input(struct check *c, int fd, off_t pos)
 	c->n = 0;
 }
 
+static int
+write_all(int fd, const char *p, size_t n)
+{
+	while (n) {
+		ssize_t w = write(fd, p, n);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -1;
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
 /*
  * An input JSON and SARIF can read twice: fd itself when it can seek,
  * else a copy in an unlinked temporary file.  *pos: where reading
@@ -514,7 +530,7 @@ rereadable(int fd, const char *name, off_t *pos)
 			close(t);
 			return -1;
 		}
-		if (write(t, buf, (size_t)n) != n) {
+		if (write_all(t, buf, (size_t)n) < 0) {
 			cli_warn_errno("%s: cannot hold a copy in '%s'", name,
 			    dir);
 			close(t);
