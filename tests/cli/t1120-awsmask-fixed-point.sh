@@ -84,10 +84,10 @@ while i < len(s):
 '
 
 test_expect_success 'a few MB across block boundaries: the same' '
-	awk -v n=100000 -v seed=5 -f "$GEN/mixed.awk" >mix &&
-	test "$(wc -c <mix)" -gt 2000000 &&
+	awk -v n=50000 -v seed=5 -f "$GEN/mixed.awk" >mix &&
+	test "$(wc -c <mix)" -gt 1000000 &&
 	twice mix "sqlite:$PWD/m.db" &&
-	awk -v size=3000000 -v seed=9 -f "$GEN/bigline.awk" >line &&
+	awk -v size=2000000 -v seed=9 -f "$GEN/bigline.awk" >line &&
 	twice line "sqlite:$PWD/m.db"
 '
 
