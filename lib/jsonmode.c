@@ -10,6 +10,12 @@
  * byte; in one with something, the replaced spans are written anew,
  * escaped as JSON needs, and the rest of its bytes are kept.
  *
+ * A string longer than a block comes from the tokenizer in pieces
+ * (json.h), and is masked like a long line of text: each piece's text is
+ * scanned up to PIECE_MARGIN bytes before its end, and what follows is
+ * written with the next piece, behind PIECE_CONTEXT bytes of look-behind.
+ * So a string of any length costs about a block of memory.
+ *
  * Output is held until the top-level value it belongs to is complete, so
  * invalid or truncated input never leaves part of a value behind: in
  * memory up to HOLD_MAX bytes, then in an unlinked temporary file, so
@@ -30,6 +36,8 @@
 #define BLOCK (256 * 1024)		/* input fed to the tokenizer at once */
 #define HOLD_MAX (4 * 1024 * 1024)	/* held output kept in memory */
 #define KEY_CONTEXT_MAX 128		/* longest key copied as context */
+#define PIECE_CONTEXT 256		/* look-behind kept before a piece */
+#define PIECE_MARGIN (AM_MAX_MATCH + PIECE_CONTEXT)	/* a piece's tail */
 
 /*
  * A decoded string of the block, or a number that may be an account ID
@@ -41,6 +49,9 @@ struct jm_str {
 	size_t vstart, vend;
 	size_t rawoff;		/* NUMBER only */
 	int number;
+	/* What of it to write: raw bytes [0, rawlen), text [vstart,
+	 * textend); less than all for a piece whose tail waits. */
+	size_t rawlen, textend;
 };
 
 struct jm {
@@ -55,6 +66,20 @@ struct jm {
 	struct am_buf pair;		/* a "Name"/"Key" value awaiting "Value" */
 	size_t pair_depth;
 	int have_pair;
+	/*
+	 * The tail of a string's last piece, not yet written: its text
+	 * (after chist bytes of look-behind) and raw bytes, from stream
+	 * offset craw_off.  The next piece is written after it: cseg is
+	 * that piece with the tail in front (cseg_raw, cseg_text).
+	 */
+	int carry;
+	struct am_buf ctext, craw;
+	size_t chist;
+	unsigned long long craw_off;
+	struct am_json_seg cseg;
+	struct am_buf cseg_raw, cseg_text;
+	size_t hist;			/* v[0, hist) is look-behind */
+	int open;			/* the last entry is an open piece */
 	int outfd;			/* -1: collect in am->out */
 	size_t mark;			/* am->out before here is complete */
 	int spill;			/* held output past HOLD_MAX, or -1 */
@@ -158,7 +183,11 @@ add_entry(struct jm *jm, const struct am_json_seg *seg, const char *key,
 	e->vstart = v->len;
 	rc |= am_buf_add(v, text, len);
 	e->vend = v->len;
-	rc |= am_buf_add(v, "\"", 1);
+	e->rawlen = seg->raw_len;
+	e->textend = e->vend;
+	/* An open piece goes on in the next one: no quote after it. */
+	if (!(seg->piece & AM_JSON_PIECE_MORE))
+		rc |= am_buf_add(v, "\"", 1);
 	return rc;
 }
 
@@ -184,8 +213,10 @@ add_str(struct jm *jm, const struct am_json_seg *seg)
 	size_t kl = seg->key_len;
 
 	if (seg->is_key) {
+		/* A key in pieces is far too long to be context. */
 		am_buf_reset(&jm->key);
-		if (am_buf_add(&jm->key, seg->text, seg->text_len) < 0)
+		if (!seg->piece &&
+		    am_buf_add(&jm->key, seg->text, seg->text_len) < 0)
 			return -1;
 		return add_entry(jm, seg, NULL, 0, seg->text, seg->text_len);
 	}
@@ -203,6 +234,63 @@ add_str(struct jm *jm, const struct am_json_seg *seg)
 		jm->have_pair = 0;
 	}
 	return add_entry(jm, seg, k, kl, seg->text, seg->text_len);
+}
+
+/*
+ * The next piece of the string whose last piece's tail is carried: the
+ * tail and the piece become one entry, laid out behind the carried
+ * look-behind at the start of the text (it comes first in a feed).
+ */
+static int
+add_cont(struct jm *jm, const struct am_json_seg *seg)
+{
+	struct jm_str *e;
+	int rc = 0;
+
+	if (jm->nstrs == jm->astrs) {
+		size_t n = jm->astrs ? jm->astrs * 2 : 256;
+		struct jm_str *ns = am_realloc(jm->strs, n * sizeof(*ns));
+
+		if (!ns)
+			return -1;
+		jm->strs = ns;
+		jm->astrs = n;
+	}
+	am_buf_reset(&jm->cseg_raw);
+	am_buf_reset(&jm->cseg_text);
+	if (jm->carry) {
+		rc |= am_buf_add(&jm->cseg_raw, jm->craw.buf, jm->craw.len);
+		rc |= am_buf_add(&jm->cseg_text, jm->ctext.buf + jm->chist,
+		    jm->ctext.len - jm->chist);
+		rc |= am_buf_add(&jm->v, jm->ctext.buf, jm->chist);
+		jm->hist = jm->v.len;
+	}
+	rc |= am_buf_add(&jm->cseg_raw, seg->raw, seg->raw_len);
+	rc |= am_buf_add(&jm->cseg_text, seg->text, seg->text_len);
+	if (rc)
+		return -1;
+	jm->cseg = *seg;
+	jm->cseg.raw = jm->cseg_raw.buf;
+	jm->cseg.raw_len = jm->cseg_raw.len;
+	jm->cseg.text = jm->cseg_text.buf;
+	jm->cseg.text_len = jm->cseg_text.len;
+	if (jm->carry) {
+		jm->cseg.col -= seg->off - jm->craw_off;
+		jm->cseg.off = jm->craw_off;
+	}
+	jm->carry = 0;
+
+	e = &jm->strs[jm->nstrs++];
+	memset(e, 0, sizeof(*e));
+	e->seg = &jm->cseg;
+	e->vstart = jm->v.len;
+	rc |= am_buf_add(&jm->v, jm->cseg.text, jm->cseg.text_len);
+	e->vend = jm->v.len;
+	e->rawlen = jm->cseg.raw_len;
+	e->textend = e->vend;
+	if (!(seg->piece & AM_JSON_PIECE_MORE))
+		rc |= am_buf_add(&jm->v, "\"", 1);
+	return rc;
 }
 
 /* A byte that continues a number: digits, '.', 'e', 'E'. */
@@ -334,7 +422,8 @@ emit_string(struct jm *jm, const struct jm_str *st, size_t first,
 {
 	struct awsmask *am = jm->am;
 	const struct am_json_seg *seg = st->seg;
-	struct walk w = { seg->raw, 1, 0 };
+	int quote = !(seg->piece & AM_JSON_PIECE_CONT);
+	struct walk w = { seg->raw, (size_t)quote, 0 };
 	size_t k, at = 0, rbuf[128], *rstart = rbuf, *rend, n = last - first;
 	int rc = 0, whole = 0;
 
@@ -359,7 +448,8 @@ emit_string(struct jm *jm, const struct jm_str *st, size_t first,
 		/* Rare: decode, replace, escape the lot. */
 		const char *t = jm->v.buf + st->vstart;
 
-		rc |= am_buf_add(&am->out, "\"", 1);
+		if (quote)
+			rc |= am_buf_add(&am->out, "\"", 1);
 		for (k = first; k < last && !rc; k++) {
 			const struct am_mpart *p = &am->parts[k];
 
@@ -368,8 +458,10 @@ emit_string(struct jm *jm, const struct jm_str *st, size_t first,
 			at = p->end - st->vstart;
 		}
 		if (!rc)
-			rc |= add_escaped(am, t + at, st->vend - st->vstart - at);
-		rc |= am_buf_add(&am->out, "\"", 1);
+			rc |= add_escaped(am, t + at, st->textend - st->vstart -
+			    at);
+		if (!(seg->piece & AM_JSON_PIECE_MORE))
+			rc |= am_buf_add(&am->out, "\"", 1);
 	} else {
 		for (k = 0; k < n && !rc; k++) {
 			const struct am_mpart *p = &am->parts[first + k];
@@ -378,7 +470,7 @@ emit_string(struct jm *jm, const struct jm_str *st, size_t first,
 			rc |= add_escaped(am, p->tok, p->toklen);
 			at = rend[k];
 		}
-		rc |= am_buf_add(&am->out, seg->raw + at, seg->raw_len - at);
+		rc |= am_buf_add(&am->out, seg->raw + at, st->rawlen - at);
 	}
 	if (rc) {
 		if (rstart != rbuf)
@@ -536,7 +628,8 @@ emit_segs(struct jm *jm, const struct am_json_seg *segs, size_t nsegs,
 			if (jm->dir == AM_DIR_MASK)
 				am->counts.identifiers += last - first;
 			if (first == last) {
-				if (am_buf_add(&am->out, seg->raw, seg->raw_len) < 0)
+				if (am_buf_add(&am->out, st->seg->raw,
+				    st->rawlen) < 0)
 					goto nomem;
 			} else if ((rc = emit_string(jm, st, first, last))) {
 				return rc;
@@ -562,7 +655,8 @@ report_found(struct jm *jm)
 
 	for (s = 0; s < jm->nstrs; s++) {
 		const struct jm_str *st = &jm->strs[s];
-		struct walk w = { st->seg->raw, st->number ? st->rawoff : 1, 0 };
+		struct walk w = { st->seg->raw, st->number ? st->rawoff :
+		    !(st->seg->piece & AM_JSON_PIECE_CONT), 0 };
 
 		if ((rc = parts_of(jm, st, &pi, &first, &last)))
 			return rc;
@@ -671,8 +765,65 @@ commit(struct jm *jm, int all)
 		jm->mark = 0;
 	}
 hold:
-	if (am->out.len > HOLD_MAX)
+	/* Before the next block's output could take the buffer past
+	 * HOLD_MAX: it doubles as it grows. */
+	if (am->out.len > HOLD_MAX - 2 * BLOCK)
 		return spill_held(jm);
+	return AWSMASK_OK;
+}
+
+/*
+ * The open piece (the last entry) is scanned up to PIECE_MARGIN bytes
+ * before its end, at an escape's edge: a match starting before there
+ * ends within the piece (AM_MAX_MATCH), and what follows waits for the
+ * next piece.
+ */
+static size_t
+open_limit(struct jm *jm)
+{
+	const struct jm_str *e = &jm->strs[jm->nstrs - 1];
+	struct walk w = { e->seg->raw, !(e->seg->piece & AM_JSON_PIECE_CONT),
+	    0 };
+	size_t limit = e->vend > PIECE_MARGIN ? e->vend - PIECE_MARGIN : 0;
+
+	if (limit <= e->vstart)
+		return e->vstart;
+	walk_to(&w, limit - e->vstart);
+	return e->vstart + w.d;
+}
+
+/*
+ * Write the open piece up to done (the end of the window, at the first
+ * escape edge from there), and carry the rest, with PIECE_CONTEXT bytes
+ * of look-behind, to the next piece.
+ */
+static int
+carry_tail(struct jm *jm, size_t done)
+{
+	struct jm_str *e = &jm->strs[jm->nstrs - 1];
+	struct walk w = { e->seg->raw, !(e->seg->piece & AM_JSON_PIECE_CONT),
+	    0 };
+	size_t from;
+	int rc = 0;
+
+	if (done > e->vend)
+		done = e->vend;
+	if (done < e->vstart)
+		done = e->vstart;
+	walk_to(&w, done - e->vstart);
+	e->textend = e->vstart + w.d;
+	e->rawlen = w.i;
+	from = e->textend > PIECE_CONTEXT ? e->textend - PIECE_CONTEXT : 0;
+	am_buf_reset(&jm->ctext);
+	am_buf_reset(&jm->craw);
+	rc |= am_buf_add(&jm->ctext, jm->v.buf + from, e->vend - from);
+	rc |= am_buf_add(&jm->craw, e->seg->raw + e->rawlen,
+	    e->seg->raw_len - e->rawlen);
+	if (rc)
+		return am_seterr(&jm->am->err, AWSMASK_ENOMEM, "out of memory");
+	jm->chist = e->textend - from;
+	jm->craw_off = e->seg->off + e->rawlen;
+	jm->carry = 1;
 	return AWSMASK_OK;
 }
 
@@ -684,7 +835,7 @@ jm_block(struct jm *jm, const char *p, size_t n, int eof)
 	const struct am_json_seg *segs;
 	struct am_error jerr = { AWSMASK_OK, "" };
 	unsigned long long complete, upto = ULLONG_MAX;
-	size_t nsegs, i, done;
+	size_t nsegs, i, done, limit;
 	struct am_stream vs;
 	int jrc, rc = AWSMASK_OK;
 
@@ -698,23 +849,38 @@ jm_block(struct jm *jm, const char *p, size_t n, int eof)
 	am_buf_reset(&jm->v);
 	jm->nstrs = 0;
 	jm->marked = 0;
+	jm->hist = 0;
+	jm->open = 0;
 	for (i = 0; i < nsegs && segs[i].off < upto; i++) {
 		const struct am_json_seg *g = &segs[i];
+		int r;
 
 		if (g->type == AM_JSON_RAW && jm->have_pair &&
 		    (memchr(g->raw, '{', g->raw_len) ||
 		    memchr(g->raw, '}', g->raw_len)))
 			jm->have_pair = 0;
-		if ((g->type == AM_JSON_STRING ? add_str(jm, g) :
-		    jm->dir != AM_DIR_UNMASK ? add_numbers(jm, g) : 0) < 0)
+		if (g->type != AM_JSON_STRING)
+			r = jm->dir != AM_DIR_UNMASK ? add_numbers(jm, g) : 0;
+		else if (g->piece & AM_JSON_PIECE_CONT)
+			r = add_cont(jm, g);
+		else
+			r = add_str(jm, g);
+		if (r < 0)
 			return am_seterr(&am->err, AWSMASK_ENOMEM, "out of memory");
+		/* A piece with more to come ends the feed. */
+		jm->open = g->type == AM_JSON_STRING &&
+		    (g->piece & AM_JSON_PIECE_MORE);
 	}
 
 	am->nparts = 0;
+	done = limit = jm->v.len;
+	if (jm->open)
+		limit = open_limit(jm);
 	if (jm->v.len) {
 		memset(&vs, 0, sizeof(vs));
 		vs.buf = jm->v.buf;
 		vs.len = jm->v.len;
+		vs.hist = jm->hist;
 		vs.line = 1;
 		vs.eof = 1;
 		vs.outfd = -1;
@@ -724,17 +890,19 @@ jm_block(struct jm *jm, const char *p, size_t n, int eof)
 		case AM_DIR_MASK:
 			/* Counted as written: a key's copy in front of its
 			 * values finds the key's identifiers again. */
-			rc = am_mask_window(am, &vs, vs.len, &done);
+			rc = am_mask_window(am, &vs, limit, &done);
 			break;
 		case AM_DIR_SCAN:
-			rc = am_scan_window(am, &vs, vs.len, &done);
+			rc = am_scan_window(am, &vs, limit, &done);
 			break;
 		case AM_DIR_UNMASK:
-			rc = am_unmask_window(am, &vs, vs.len, &done,
+			rc = am_unmask_window(am, &vs, limit, &done,
 			    jm->cb->unknown, jm->cb->arg);
 			break;
 		}
 	}
+	if (rc == AWSMASK_OK && jm->open)
+		rc = carry_tail(jm, done);
 	if (rc == AWSMASK_OK)
 		rc = jm->dir == AM_DIR_SCAN ? report_found(jm) :
 		    emit_segs(jm, segs, nsegs, complete, upto);
@@ -772,6 +940,10 @@ jm_free(struct jm *jm)
 	am_buf_free(&jm->v);
 	am_buf_free(&jm->key);
 	am_buf_free(&jm->pair);
+	am_buf_free(&jm->ctext);
+	am_buf_free(&jm->craw);
+	am_buf_free(&jm->cseg_raw);
+	am_buf_free(&jm->cseg_text);
 	am_free(jm->strs);
 	if (jm->spill >= 0)
 		close(jm->spill);
@@ -893,6 +1065,8 @@ am_json_run_fd(struct awsmask *am, int infd, int outfd, unsigned flags,
 	}
 	if ((rc = jm_init(&jm, am, dir, format, outfd)))
 		goto out;
+	/* A string longer than a block is not held whole. */
+	am_json_set_piece(jm.j, BLOCK);
 	jm.cb = cb;
 	have = (size_t)n;
 	for (;;) {
