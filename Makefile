@@ -74,9 +74,11 @@ cmd/%.o: cmd/%.c cmd/cli.h lib/awsmask.h
 $(LIBA): $(LIB_OBJ)
 	$(QUIET_AR)rm -f $@ && $(AR) rcs $@ $^
 
-$(LIBSO): $(LIB_OBJ)
+# Only awsmask_* leaves the shared library (lib/libawsmask.map).
+$(LIBSO): $(LIB_OBJ) lib/libawsmask.map
 	$(QUIET_LINK)$(CC) -shared -Wl,-soname,libawsmask.so.$(SOMAJOR) \
-		$(CFLAGS) $(LDFLAGS) -o $@ $^ $(DEP_LIBS)
+		-Wl,--version-script=lib/libawsmask.map \
+		$(CFLAGS) $(LDFLAGS) -o $@ $(LIB_OBJ) $(DEP_LIBS)
 
 cmd/%: cmd/%.o $(CLI_OBJ) $(LIBA)
 	$(QUIET_LINK)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(CLI_OBJ) $(LIBA) $(DEP_LIBS)
