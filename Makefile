@@ -51,10 +51,17 @@ ifneq ($(V),1)
 QUIET_CC = @echo '   ' CC $@;
 QUIET_LINK = @echo '   ' LINK $@;
 QUIET_AR = @echo '   ' AR $@;
+QUIET_GEN = @echo '   ' GEN $@;
 endif
 
-LIB_SRC = $(sort $(wildcard lib/*.c))
+LIB_SRC = $(sort $(wildcard lib/*.c)) lib/gen/scandata.c
 LIB_OBJ = $(LIB_SRC:.c=.o)
+LIB_HDR = $(wildcard lib/*.h) lib/gen/scandata.h
+# The generator of lib/gen/scandata.c and the objects it links: the
+# catalogue and the token grammar it compiles and analyses.
+SCANGEN = lib/gen/scangen
+SCANGEN_OBJ = lib/catalogue.o lib/token.o lib/prefixes.o lib/util.o \
+	lib/scanfp.o
 TOOLS = awsmask awsunmask
 TOOL_BIN = $(addprefix cmd/,$(TOOLS))
 CLI_OBJ = cmd/cli.o
@@ -65,8 +72,17 @@ LIBSO = lib/libawsmask.so.$(VERSION)
 
 all: $(TOOL_BIN) $(LIBA) $(LIBSO) libawsmask.pc
 
-lib/%.o: lib/%.c $(wildcard lib/*.h)
+lib/%.o: lib/%.c $(LIB_HDR)
 	$(QUIET_CC)$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+# What the scanner needs of the catalogue, made at build time (see
+# lib/gen/scangen.c); never committed.
+$(SCANGEN): lib/gen/scangen.c $(LIB_HDR) $(SCANGEN_OBJ)
+	$(QUIET_LINK)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(SCANGEN_OBJ) \
+		$(PCRE2_LIBS)
+
+lib/gen/scandata.c: $(SCANGEN)
+	$(QUIET_GEN)$(SCANGEN) > $@+ && mv $@+ $@
 
 cmd/%.o: cmd/%.c cmd/cli.h lib/awsmask.h
 	$(QUIET_CC)$(CC) $(ALL_CFLAGS) -c -o $@ $<
@@ -134,8 +150,9 @@ uninstall:
 
 clean:
 	rm -f lib/*.o cmd/*.o $(TOOL_BIN) $(LIBA) lib/libawsmask.so* libawsmask.pc \
-		$(UNIT_BIN)
+		$(UNIT_BIN) lib/gen/*.o $(SCANGEN) lib/gen/scandata.c \
+		lib/gen/scandata.c+
 	rm -rf tests/tmp bench/tmp
 
 .PHONY: all check bench demo install uninstall clean
-.SECONDARY: $(LIB_OBJ) $(TOOL_BIN:=.o)
+.SECONDARY: $(LIB_OBJ) $(TOOL_BIN:=.o) lib/gen/scandata.c
