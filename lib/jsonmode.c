@@ -80,6 +80,12 @@ struct jm {
 	struct am_buf cseg_raw, cseg_text;
 	size_t hist;			/* v[0, hist) is look-behind */
 	int open;			/* the last entry is an open piece */
+	/*
+	 * Output bytes copied as they are, not yet in am->out: segments
+	 * lie end to end in the block, so a run of them is one copy.
+	 */
+	const char *run;
+	size_t runlen;
 	int outfd;			/* -1: collect in am->out */
 	size_t mark;			/* am->out before here is complete */
 	int spill;			/* held output past HOLD_MAX, or -1 */
@@ -141,15 +147,22 @@ is_ws(char c)
  * in a match of its own across the quotes: short, and free of quotes,
  * backslashes and control bytes.
  */
+static const unsigned char key_bad[256] = {
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	['"'] = 1, ['\\'] = 1,
+};
+
 static int
 key_context_ok(const char *k, size_t n)
 {
+	const unsigned char *u = (const unsigned char *)k;
 	size_t i;
 
 	if (!k || !n || n > KEY_CONTEXT_MAX)
 		return 0;
 	for (i = 0; i < n; i++)
-		if (k[i] == '"' || k[i] == '\\' || (unsigned char)k[i] < 0x20)
+		if (key_bad[u[i]])
 			return 0;
 	return 1;
 }
@@ -160,7 +173,7 @@ add_entry(struct jm *jm, const struct am_json_seg *seg, const char *key,
 {
 	struct am_buf *v = &jm->v;
 	struct jm_str *e;
-	int rc = 0;
+	char *d;
 
 	if (jm->nstrs == jm->astrs) {
 		size_t n = jm->astrs ? jm->astrs * 2 : 256;
@@ -171,24 +184,37 @@ add_entry(struct jm *jm, const struct am_json_seg *seg, const char *key,
 		jm->strs = ns;
 		jm->astrs = n;
 	}
-	rc |= am_buf_add(v, "\n", 1);
-	if (key_context_ok(key, key_len)) {
-		rc |= am_buf_add(v, "\"", 1);
-		rc |= am_buf_add(v, key, key_len);
-		rc |= am_buf_add(v, "\": \"", 4);
+	if (!key_context_ok(key, key_len))
+		key_len = 0;
+	/* One grow, then the bytes: most strings are a few bytes long. */
+	if (len > SIZE_MAX - key_len - 8 ||
+	    am_buf_grow(v, key_len + len + 8) < 0)
+		return -1;
+	d = v->buf + v->len;
+	*d++ = '\n';
+	if (key_len) {
+		*d++ = '"';
+		memcpy(d, key, key_len);
+		d += key_len;
+		memcpy(d, "\": \"", 4);
+		d += 4;
 	}
 	e = &jm->strs[jm->nstrs++];
 	memset(e, 0, sizeof(*e));
 	e->seg = seg;
-	e->vstart = v->len;
-	rc |= am_buf_add(v, text, len);
-	e->vend = v->len;
+	e->vstart = (size_t)(d - v->buf);
+	if (len)
+		memcpy(d, text, len);
+	d += len;
+	e->vend = (size_t)(d - v->buf);
 	e->rawlen = seg->raw_len;
 	e->textend = e->vend;
 	/* An open piece goes on in the next one: no quote after it. */
 	if (!(seg->piece & AM_JSON_PIECE_MORE))
-		rc |= am_buf_add(v, "\"", 1);
-	return rc;
+		*d++ = '"';
+	v->len = (size_t)(d - v->buf);
+	*d = '\0';
+	return 0;
 }
 
 /* Is [k, k+n) the key word w, in either case of its first letter? */
@@ -527,6 +553,49 @@ across:
 	    st->seg->line);
 }
 
+/* Write the run of input bytes waiting to be copied. */
+static int
+out_flush(struct jm *jm)
+{
+	size_t n = jm->runlen;
+
+	jm->runlen = 0;
+	if (n && am_buf_add(&jm->am->out, jm->run, n) < 0)
+		return am_seterr(&jm->am->err, AWSMASK_ENOMEM, "out of memory");
+	return AWSMASK_OK;
+}
+
+/* Copy [p, p+n) to the output: joined to the waiting run if it follows
+ * it in memory. */
+static int
+out_raw(struct jm *jm, const char *p, size_t n)
+{
+	int rc;
+
+	if (!n)
+		return AWSMASK_OK;
+	if (jm->runlen && jm->run + jm->runlen == p) {
+		jm->runlen += n;
+		return AWSMASK_OK;
+	}
+	if ((rc = out_flush(jm)))
+		return rc;
+	jm->run = p;
+	jm->runlen = n;
+	return AWSMASK_OK;
+}
+
+/* Output before here belongs to complete values. */
+static int
+set_mark(struct jm *jm)
+{
+	int rc = out_flush(jm);
+
+	jm->mark = jm->am->out.len;
+	jm->marked = 1;
+	return rc;
+}
+
 /*
  * Write bytes [from, to) of a RAW segment, with the numbers among
  * entries *s... that were masked written as strings.
@@ -549,8 +618,10 @@ emit_raw(struct jm *jm, const struct am_json_seg *seg, size_t from,
 			return rc;
 		if (first == last)
 			continue;
-		rc = am_buf_add(&am->out, seg->raw + at, st->rawoff - at);
-		rc |= am_buf_add(&am->out, "\"", 1);
+		if ((rc = out_raw(jm, seg->raw + at, st->rawoff - at)) ||
+		    (rc = out_flush(jm)))
+			return rc;
+		rc = am_buf_add(&am->out, "\"", 1);
 		for (k = first; k < last; k++) {
 			const struct am_mpart *p = &am->parts[k];
 
@@ -568,9 +639,7 @@ emit_raw(struct jm *jm, const struct am_json_seg *seg, size_t from,
 			return am_seterr(&am->err, AWSMASK_ENOMEM, "out of memory");
 		at = st->rawoff + n;
 	}
-	if (am_buf_add(&am->out, seg->raw + at, to - at) < 0)
-		return am_seterr(&am->err, AWSMASK_ENOMEM, "out of memory");
-	return AWSMASK_OK;
+	return out_raw(jm, seg->raw + at, to - at);
 }
 
 /* Write the segments up to stream offset upto; set mark at complete. */
@@ -582,16 +651,15 @@ emit_segs(struct jm *jm, const struct am_json_seg *segs, size_t nsegs,
 	size_t i, s = 0, pi = 0, first, last;
 	int rc;
 
+	jm->runlen = 0;
 	for (i = 0; i < nsegs; i++) {
 		const struct am_json_seg *seg = &segs[i];
 		unsigned long long end = seg->off + seg->raw_len;
 
 		if (seg->off >= upto)
 			break;
-		if (seg->off == complete) {
-			jm->mark = am->out.len;
-			jm->marked = 1;
-		}
+		if (seg->off == complete && (rc = set_mark(jm)))
+			return rc;
 		if (seg->type == AM_JSON_RAW) {
 			size_t n = seg->raw_len;
 
@@ -606,16 +674,13 @@ emit_segs(struct jm *jm, const struct am_json_seg *segs, size_t nsegs,
 
 					while (ws < n && is_ws(seg->raw[ws]))
 						ws++;
-					if (am_buf_add(&am->out, seg->raw + cut,
-					    ws - cut) < 0)
-						goto nomem;
-					jm->mark = am->out.len;
-					jm->marked = 1;
+					if ((rc = out_raw(jm, seg->raw + cut,
+					    ws - cut)) || (rc = set_mark(jm)))
+						return rc;
 					break;
 				}
-				jm->mark = am->out.len;
-				jm->marked = 1;
-				if ((rc = emit_raw(jm, seg, cut, n, &s, &pi)))
+				if ((rc = set_mark(jm)) ||
+				    (rc = emit_raw(jm, seg, cut, n, &s, &pi)))
 					return rc;
 			} else if ((rc = emit_raw(jm, seg, 0, n, &s, &pi))) {
 				return rc;
@@ -627,22 +692,17 @@ emit_segs(struct jm *jm, const struct am_json_seg *segs, size_t nsegs,
 				return rc;
 			if (jm->dir == AM_DIR_MASK)
 				am->counts.identifiers += last - first;
-			if (first == last) {
-				if (am_buf_add(&am->out, st->seg->raw,
-				    st->rawlen) < 0)
-					goto nomem;
-			} else if ((rc = emit_string(jm, st, first, last))) {
+			if (first == last)
+				rc = out_raw(jm, st->seg->raw, st->rawlen);
+			else if (!(rc = out_flush(jm)))
+				rc = emit_string(jm, st, first, last);
+			if (rc)
 				return rc;
-			}
 		}
-		if (end == complete) {
-			jm->mark = am->out.len;
-			jm->marked = 1;
-		}
+		if (end == complete && (rc = set_mark(jm)))
+			return rc;
 	}
-	return AWSMASK_OK;
-nomem:
-	return am_seterr(&am->err, AWSMASK_ENOMEM, "out of memory");
+	return out_flush(jm);
 }
 
 /* --check: report what the strings hold, at the string's line. */
