@@ -19,6 +19,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #define BLOCK (256 * 1024)		/* gathered before processing */
 #define READ_MAX (64 * 1024)		/* bytes asked of one read() */
@@ -289,14 +292,84 @@ learned_lookup(const struct awsmask *am, const char *p, size_t n,
 {
 	const char *v;
 	size_t vl;
+	unsigned pair;
 
 	if (!(am->learned_lens & (1ULL << (n < 63 ? n : 63))))
+		return 0;
+	pair = n < 2 ? 0 : (unsigned)(unsigned char)p[0] << 8 |
+	    (unsigned char)p[1];
+	if (n >= 2 && !am->reference &&
+	    !((am->learned_pairs[pair / 64] >> (pair % 64)) & 1))
 		return 0;
 	v = am_map_get(am->learned, p, n, &vl);
 	if (!v || vl != sizeof(*prefix))
 		return 0;
 	memcpy(prefix, v, sizeof(*prefix));
 	return 1;
+}
+
+static int
+pair_learned(const struct awsmask *am, const unsigned char *u)
+{
+	unsigned pair = (unsigned)u[0] << 8 | u[1];
+
+	return (am->learned_pairs[pair / 64] >> (pair % 64)) & 1;
+}
+
+/*
+ * The start of the next run of name bytes in [from, done) whose first
+ * two bytes begin a learnt name, or done; from is a run's start or no
+ * name byte.  Sixteen bytes at a time with SSE2: most runs are words
+ * that begin no learnt name, and none of them costs a look-up.
+ */
+static size_t
+next_name_run(const struct awsmask *am, const unsigned char *u, size_t len,
+    size_t from, size_t done)
+{
+	size_t p = from;
+
+	if (am->reference) {
+		for (; p < done; p++)
+			if (namechar[u[p]] && (p == from || !namechar[u[p - 1]]))
+				return p;
+		return done;
+	}
+#ifdef __SSE2__
+	unsigned carry = 0;
+
+	for (; p + 16 <= done && p + 16 < len; p += 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(u + p));
+		__m128i l = _mm_or_si128(v, _mm_set1_epi8(0x20));
+		__m128i n = _mm_or_si128(_mm_and_si128(
+		    _mm_cmpgt_epi8(l, _mm_set1_epi8('a' - 1)),
+		    _mm_cmplt_epi8(l, _mm_set1_epi8('z' + 1))),
+		    _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('0' - 1)),
+		    _mm_cmplt_epi8(v, _mm_set1_epi8('9' + 1))));
+		unsigned m, st;
+
+		n = _mm_or_si128(n, _mm_cmpeq_epi8(v, _mm_set1_epi8('_')));
+		n = _mm_or_si128(n, _mm_cmpeq_epi8(v, _mm_set1_epi8('.')));
+		n = _mm_or_si128(n, _mm_cmpeq_epi8(v, _mm_set1_epi8('@')));
+		n = _mm_or_si128(n, _mm_cmpeq_epi8(v, _mm_set1_epi8('+')));
+		n = _mm_or_si128(n, _mm_cmpeq_epi8(v, _mm_set1_epi8('=')));
+		n = _mm_or_si128(n, _mm_cmpeq_epi8(v, _mm_set1_epi8('-')));
+		m = (unsigned)_mm_movemask_epi8(n);
+		st = m & ~((m << 1) | carry);
+		carry = m >> 15;
+		while (st) {
+			size_t q = p + (size_t)__builtin_ctz(st);
+
+			if (pair_learned(am, u + q))
+				return q;
+			st &= st - 1;
+		}
+	}
+#endif
+	for (; p < done; p++)
+		if (namechar[u[p]] && (p == from || !namechar[u[p - 1]]) &&
+		    p + 1 < len && pair_learned(am, u + p))
+			return p;
+	return done;
 }
 
 /*
@@ -307,6 +380,7 @@ static int
 learn_names(struct awsmask *am, struct am_stream *s, size_t done)
 {
 	size_t i, nold = am->nparts, from = s->hist, gap;
+	unsigned pair;
 	int rc;
 
 	for (i = 0; i < nold; i++) {
@@ -322,6 +396,8 @@ learn_names(struct awsmask *am, struct am_stream *s, size_t done)
 		    sizeof(p->prefix)) < 0)
 			return am_seterr(&am->err, AWSMASK_ENOMEM, "out of memory");
 		am->learned_lens |= 1ULL << (n < 63 ? n : 63);
+		pair = (unsigned)(unsigned char)t[0] << 8 | (unsigned char)t[1];
+		am->learned_pairs[pair / 64] |= 1ULL << (pair % 64);
 	}
 	if (!am_map_count(am->learned))
 		return AWSMASK_OK;
@@ -331,15 +407,12 @@ learn_names(struct awsmask *am, struct am_stream *s, size_t done)
 	 * part covers it already.
 	 */
 	gap = 0;
-	while (from < done) {
+	while ((from = next_name_run(am, (const unsigned char *)s->buf, s->len,
+	    from, done)) < done) {
 		const char *prefix;
 		struct am_part np;
 		size_t end, n;
 
-		if (!namechar[(unsigned char)s->buf[from]]) {
-			from++;
-			continue;
-		}
 		for (end = from; end < s->len && namechar[(unsigned char)s->buf[end]];
 		    end++)
 			;
@@ -407,6 +480,13 @@ unglue(struct awsmask *am, const struct am_stream *s, size_t done)
 		am->parts[k++] = *p;
 	}
 	am->nparts = k;
+}
+
+void
+am_set_reference(struct awsmask *am, int on)
+{
+	am->reference = on;
+	am_scanner_set_reference(am->sc, on);
 }
 
 /*

@@ -37,6 +37,8 @@ struct awsmask {
 	awsmask_report_fn *report;
 	void *report_arg;
 	uint64_t learned_lens;
+	uint64_t learned_pairs[1024];	/* their first two bytes, as bits */
+	int reference;			/* the slow paths, for tests */
 	struct am_mpart *parts;
 	size_t nparts, aparts;
 	struct am_store_item *items;
@@ -129,6 +131,12 @@ int am_json_run_fd(struct awsmask *am, int infd, int outfd, unsigned flags,
     enum am_dir dir, const struct am_callbacks *cb);
 int am_json_run_buffer(struct awsmask *am, const char *in, size_t len,
     enum am_dir dir, const struct am_callbacks *cb);
+
+/*
+ * For the differential test: the scanner's reference path and a plain
+ * byte-by-byte search for learnt names, instead of the fast ones.
+ */
+void am_set_reference(struct awsmask *am, int on);
 
 int am_store_ensure(struct awsmask *am);
 
