@@ -2,6 +2,14 @@
  * scanfp.c - the fingerprint of what lib/gen/scandata.c is made from.
  * The generator (lib/gen/scangen.c) links this file too, so that both
  * sides compute it the same way.
+ *
+ * It covers what can change under a built library: the PCRE2 version
+ * (a shared libpcre2 upgraded under it, whose code the serialized rows
+ * would not fit and whose partial matching the prefilter came from),
+ * and what a stale build could mix up: every row's pattern and every
+ * token prefix (the token grammar is built from them by token.c, which
+ * the Makefile regenerates the tables after).  It costs a few thousand
+ * instructions, once per process.
  */
 #include "internal.h"
 #include "gen/scandata.h"
@@ -10,39 +18,39 @@
 #include <pcre2.h>
 #include <string.h>
 
+/* Eight bytes at a time; the string's NUL is hashed too. */
 static uint64_t
-fnv(uint64_t h, const void *p, size_t n)
+mix(uint64_t h, const char *p)
 {
-	const unsigned char *u = p;
+	size_t n = strlen(p) + 1;
+	uint64_t w;
 
-	while (n--)
-		h = (h ^ *u++) * 1099511628211ULL;
-	return h;
+	for (; n >= 8; n -= 8, p += 8) {
+		memcpy(&w, p, 8);
+		h = (h ^ w) * 0x9e3779b97f4a7c15ULL;
+		h ^= h >> 29;
+	}
+	w = 0;
+	memcpy(&w, p, n);
+	h = (h ^ w ^ n) * 0x9e3779b97f4a7c15ULL;
+	return h ^ (h >> 29);
 }
 
-/* 0 when it cannot be computed (out of memory): never a build's. */
+/* Never 0, which no build writes. */
 uint64_t
 am_scan_fingerprint(void)
 {
-	uint64_t h = 1469598103934665603ULL;
+	uint64_t h = 1469598103934665603ULL ^ am_nkinds;
 	char version[64] = "";
-	char *pat;
 	size_t i;
-	int tolerant;
 
 	pcre2_config(PCRE2_CONFIG_VERSION, version);
-	h = fnv(h, version, strlen(version) + 1);
-	h = fnv(h, &am_nkinds, sizeof(am_nkinds));
+	h = mix(h, version);
 	for (i = 0; i < am_nkinds; i++) {
-		const char *p = am_kinds[i].pattern ? am_kinds[i].pattern : "";
-
-		h = fnv(h, p, strlen(p) + 1);
+		h = mix(h, am_kinds[i].pattern ? am_kinds[i].pattern : "");
+		h = mix(h, am_kinds[i].prefix ? am_kinds[i].prefix : "");
 	}
-	for (tolerant = 1; tolerant >= 0; tolerant--) {
-		if (!(pat = am_token_pattern(NULL, 0, tolerant)))
-			return 0;
-		h = fnv(h, pat, strlen(pat) + 1);
-		am_free(pat);
-	}
+	for (i = 0; am_extra_prefixes[i]; i++)
+		h = mix(h, am_extra_prefixes[i]);
 	return h ? h : 1;
 }

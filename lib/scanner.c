@@ -628,6 +628,24 @@ am_scanner_uses_tables(const struct am_scanner *s)
 }
 
 /*
+ * Were the tables made from what this library runs with?  Computed
+ * once: the answer cannot change while the process runs (a race only
+ * computes it twice).
+ */
+int
+am_scan_data_ok(void)
+{
+	static int known, ok;
+
+	if (!known) {
+		ok = am_scan_data.nrows == am_nkinds &&
+		    am_scan_data.fingerprint == am_scan_fingerprint();
+		known = 1;
+	}
+	return ok;
+}
+
+/*
  * The fast path, made ready: the rows decoded from the tables, the
  * automaton's first step per byte, the rows that carry needles, the
  * token-literal row for custom prefixes.  When the tables are not this
@@ -642,7 +660,7 @@ prepare_fast(struct am_scanner *s, struct am_error *err)
 	size_t i;
 	int c;
 
-	if (d->nrows != am_nkinds || d->fingerprint != am_scan_fingerprint())
+	if (!am_scan_data_ok())
 		return 1;
 	n = pcre2_serialize_get_number_of_codes(d->rows_code);
 	if (n != (int32_t)am_nkinds)

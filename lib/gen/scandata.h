@@ -52,5 +52,8 @@ extern const struct am_scan_data am_scan_data;
  * library's; otherwise it compiles at run time, as before the tables.
  */
 uint64_t am_scan_fingerprint(void);
+/* Does am_scan_data fit this library (the fingerprint matches)?  In
+ * scanner.c; unmask.c asks too. */
+int am_scan_data_ok(void);
 
 #endif
