@@ -133,8 +133,9 @@ int am_json_run_buffer(struct awsmask *am, const char *in, size_t len,
     enum am_dir dir, const struct am_callbacks *cb);
 
 /*
- * For the differential test: the scanner's reference path and a plain
- * byte-by-byte search for learnt names, instead of the fast ones.
+ * For the differential test: the scanner's reference path, and plain
+ * byte-by-byte searches for learnt names and tokens, instead of the fast
+ * ones.
  */
 void am_set_reference(struct awsmask *am, int on);
 

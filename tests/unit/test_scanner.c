@@ -7,7 +7,8 @@
  * kinds on every file in examples/ and tests/, on generated mixes of
  * identifiers, near misses and noise, under several configurations, fed
  * in windows as the masker feeds them.  The same holds one level up for
- * learnt names (mask.c's fast search against its byte-by-byte one).
+ * learnt names (mask.c's fast search against its byte-by-byte one) and
+ * for tokens when unmasking.
  *
  * AWSMASK_DIFF_ROUNDS (default 150) sets how many generated inputs each
  * configuration gets; AWSMASK_DIFF_SEED changes the seed.
@@ -687,6 +688,82 @@ test_differential_learnt_names(void **state)
 	free(g.buf);
 }
 
+/*
+ * Unmasking: tokens in every form an LLM writes them, known and not,
+ * found by the fast search and by the byte-by-byte one alike.
+ */
+struct unknown {
+	struct gen g;
+};
+
+static void
+on_unknown(void *arg, const char *token, unsigned long long line, int why)
+{
+	struct unknown *u = arg;
+	char buf[256];
+	int n = snprintf(buf, sizeof(buf), "%s %llu %d\n", token, line, why);
+
+	put(&u->g, buf, (size_t)n);
+}
+
+static void
+test_differential_unmask(void **state)
+{
+	static const char *const forms[] = { "EC2_{d3}", "ec2_{d3}",
+	    "EC2-{d3}", "EC2\\_{d4}", "**SUBNET_{d3}**", "Subnet\xe2\x80\x91{d3}",
+	    "x_IAM_ROLE_{d3}_y", "NAT_GW_{d3}", "web-ec2-{d3}",
+	    "EC2_{d3}.example.com", "HTTP_{d3}", "EC2_{d2}", "EC2__{d3}",
+	    "2026-11-28", "a_123", "_{d5}", "-{d4}", "EC2_{d21}" };
+	struct awsmask_config *cfg;
+	struct awsmask *am;
+	struct unknown ua = { { 0 } }, ub = { { 0 } };
+	struct gen g = { 0 };
+	char *masked, *a, *b;
+	size_t mlen, alen, blen, i;
+	unsigned r;
+
+	(void)state;
+	assert_int_equal(awsmask_config_new(&cfg), 0);
+	assert_int_equal(awsmask_config_set(cfg, "store", "memory:"), 0);
+	assert_int_equal(awsmask_config_set(cfg, "format", "text"), 0);
+	assert_int_equal(awsmask_new(cfg, &am), 0);
+	for (r = 0; r < 30; r++) {
+		/* Masked text (known tokens), then LLM-ish forms around it. */
+		generate(&g, 4096);
+		assert_int_equal(awsmask_mask_buffer(am, g.buf, g.len, &masked,
+		    &mlen), 0);
+		g.len = 0;
+		put(&g, masked, mlen);
+		free(masked);
+		for (i = 0; i < 300; i++) {
+			const char *n = noise[rnd(AM_ARRAY_SIZE(noise))];
+
+			put(&g, n, strlen(n));
+			expand(&g, forms[rnd(AM_ARRAY_SIZE(forms))]);
+		}
+		ua.g.len = ub.g.len = 0;
+		am_set_reference(am, 0);
+		assert_int_equal(awsmask_unmask_buffer(am, g.buf, g.len, &a,
+		    &alen, on_unknown, &ua), 0);
+		am_set_reference(am, 1);
+		assert_int_equal(awsmask_unmask_buffer(am, g.buf, g.len, &b,
+		    &blen, on_unknown, &ub), 0);
+		assert_int_equal(alen, blen);
+		assert_memory_equal(a, b, alen);
+		assert_int_equal(ua.g.len, ub.g.len);
+		if (ua.g.len)
+			assert_memory_equal(ua.g.buf, ub.g.buf, ua.g.len);
+		assert_true(alen != g.len || memcmp(a, g.buf, alen));
+		free(a);
+		free(b);
+	}
+	awsmask_free(am);
+	awsmask_config_free(cfg);
+	free(ua.g.buf);
+	free(ub.g.buf);
+	free(g.buf);
+}
+
 static void
 test_free_null(void **state)
 {
@@ -832,6 +909,7 @@ main(void)
 		cmocka_unit_test(test_differential_files),
 		cmocka_unit_test(test_differential_generated),
 		cmocka_unit_test(test_differential_learnt_names),
+		cmocka_unit_test(test_differential_unmask),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
