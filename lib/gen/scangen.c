@@ -881,9 +881,12 @@ dag_intern(struct dag *g, const uint64_t *label, const int *child)
 	while (g->htab[h] >= 0) {
 		size_t i = (size_t)g->htab[h];
 
-		if (!memcmp(g->label + i * g->words, label,
-		    g->words * sizeof(*label)) && !memcmp(g->child +
-		    i * g->width, child, g->width * sizeof(*child)))
+		/* (A width or word count of 0 may come with NULL arrays,
+		 * which memcmp and memcpy must not be given.) */
+		if ((!g->words || !memcmp(g->label + i * g->words, label,
+		    g->words * sizeof(*label))) && (!g->width ||
+		    !memcmp(g->child + i * g->width, child,
+		    g->width * sizeof(*child))))
 			return (int)i;
 		h = (h + 1) & (g->hsize - 1);
 	}
@@ -891,11 +894,15 @@ dag_intern(struct dag *g, const uint64_t *label, const int *child)
 		g->alloc = g->alloc ? g->alloc * 2 : 256;
 		g->label = xrealloc(g->label, g->alloc * (g->words ? g->words : 1) *
 		    sizeof(*g->label));
-		g->child = xrealloc(g->child, g->alloc * g->width *
-		    sizeof(*g->child));
+		g->child = xrealloc(g->child, g->alloc * (g->width ? g->width :
+		    1) * sizeof(*g->child));
 	}
-	memcpy(g->label + g->n * g->words, label, g->words * sizeof(*label));
-	memcpy(g->child + g->n * g->width, child, g->width * sizeof(*child));
+	if (g->words)
+		memcpy(g->label + g->n * g->words, label,
+		    g->words * sizeof(*label));
+	if (g->width)
+		memcpy(g->child + g->n * g->width, child,
+		    g->width * sizeof(*child));
 	g->htab[h] = (int)g->n;
 	return (int)g->n++;
 }
