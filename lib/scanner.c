@@ -121,6 +121,7 @@ struct am_scanner {
 	char *token_re;			/* the token-literal row's pattern */
 	const struct am_kind *custom_kinds;	/* borrowed */
 	size_t ncustom_kinds;
+	int custom_rc;			/* compile_custom() failed: sticks */
 	struct custom *custom;		/* the enabled custom kinds */
 	size_t ncustom;
 	const char *cwin_subject;	/* the block their matches are for */
@@ -505,36 +506,46 @@ collect_needles(struct am_scanner *s, struct am_error *err)
 	return AWSMASK_OK;
 }
 
-/* Compile the enabled custom kinds, each on its own. */
+/*
+ * Compile the enabled custom kinds, each on its own, before the first
+ * scan: a context that never scans (awsunmask's) compiles none.  Their
+ * patterns were checked when the configuration was read, so a failure
+ * here is rare, and sticks.
+ */
 static int
-compile_custom(struct am_scanner *s, const struct am_scanner_opts *o,
-    struct am_error *err)
+compile_custom(struct am_scanner *s, struct am_error *err)
 {
-	size_t i;
+	const struct am_kind *kinds = s->custom_kinds;
+	size_t i, n = s->ncustom_kinds;
 
-	s->custom = am_calloc(o->ncustom ? o->ncustom : 1, sizeof(*s->custom));
+	if (s->custom_rc || s->custom)
+		return s->custom_rc;
+	s->custom = am_calloc(n ? n : 1, sizeof(*s->custom));
 	if (!s->custom)
-		return am_seterr(err, AWSMASK_ENOMEM, "out of memory");
-	for (i = 0; i < o->ncustom; i++) {
+		return s->custom_rc = am_seterr(err, AWSMASK_ENOMEM,
+		    "out of memory");
+	for (i = 0; i < n; i++) {
 		struct custom *c = &s->custom[s->ncustom];
 		PCRE2_SIZE erroff;
 		int errcode;
 
 		if (!s->enabled[am_nkinds + i])
 			continue;
-		c->kind = &o->custom[i];
+		c->kind = &kinds[i];
 		c->row = am_nkinds + i;
 		c->re = pcre2_compile((PCRE2_SPTR)c->kind->pattern,
 		    PCRE2_ZERO_TERMINATED, AM_CUSTOM_PCRE2_OPTIONS, &errcode,
 		    &erroff, NULL);
 		if (!c->re)
-			return compile_error(err, c->kind->name, errcode, erroff);
+			return s->custom_rc = compile_error(err, c->kind->name,
+			    errcode, erroff);
 		s->ncustom++;
 		c->jit = jit_stack(s) == 0 &&
 		    pcre2_jit_compile(c->re, PCRE2_JIT_COMPLETE) == 0;
 		c->md = pcre2_match_data_create_from_pattern(c->re, NULL);
 		if (!c->md)
-			return am_seterr(err, AWSMASK_ENOMEM, "out of memory");
+			return s->custom_rc = am_seterr(err, AWSMASK_ENOMEM,
+			    "out of memory");
 		c->id = pcre2_substring_number_from_name(c->re,
 		    (PCRE2_SPTR)"id");
 		if (c->id < 0)
@@ -583,8 +594,6 @@ am_scanner_new(struct am_scanner **out, const struct am_scanner_opts *o,
 	    (rc = apply_list(s->enabled, o->custom, o->ncustom,
 	    o->exclude_types, 0, err)))
 		goto fail;
-	if ((rc = compile_custom(s, o, err)))
-		goto fail;
 	for (i = 0; i < o->nallow; i++)
 		if (am_map_put(s->allow, o->allow[i], strlen(o->allow[i]), "", 0))
 			goto nomem;
@@ -602,14 +611,7 @@ fail:
 int
 am_scanner_kind_enabled(const struct am_scanner *s, size_t i)
 {
-	size_t j;
-
-	if (i < am_nkinds)
-		return s->enabled[i];
-	for (j = 0; j < s->ncustom; j++)
-		if (s->custom[j].row == i)
-			return 1;
-	return 0;
+	return i < am_nkinds + s->ncustom_kinds && s->enabled[i];
 }
 
 void
@@ -1357,6 +1359,8 @@ am_scanner_next(struct am_scanner *s, const char *subject, size_t len,
 	size_t i;
 	int rc;
 
+	if (s->ncustom_kinds && compile_custom(s, err))
+		return -1;
 	if (!s->ncustom)
 		return builtin_next(s, subject, len, from, limit, m, err);
 	if (limit > len)

@@ -797,6 +797,53 @@ test_lazy(void **state)
 	am_scanner_free(s);
 }
 
+/*
+ * Custom kinds are compiled at the first scan too: a pattern that does
+ * not compile (the configuration's reader refuses it first; here it is
+ * handed over directly) fails only there, and the failure sticks.  What
+ * is enabled is known before.
+ */
+static void
+test_lazy_custom(void **state)
+{
+	static const struct am_kind bad[] = {
+		{ "ticket", "TICKET", "TCK-[0-9]{4}", NULL, "a ticket", 0, NULL },
+		{ "broken", "BROKEN", "(unclosed", NULL, "a bad pattern", 0,
+		    NULL },
+		{ "off", "OFF", "off-[0-9]+", NULL, "disabled", 1, NULL },
+	};
+	struct am_scanner_opts o;
+	struct am_scanner *s;
+	struct am_error err;
+	struct am_match m;
+
+	(void)state;
+	memset(&o, 0, sizeof(o));
+	memset(&err, 0, sizeof(err));
+	o.custom = bad;
+	o.ncustom = 3;
+	assert_int_equal(am_scanner_new(&s, &o, &err), 0);
+	assert_int_equal(err.code, 0);
+	assert_true(am_scanner_kind_enabled(s, am_nkinds));
+	assert_true(am_scanner_kind_enabled(s, am_nkinds + 1));
+	assert_false(am_scanner_kind_enabled(s, am_nkinds + 2));
+	assert_false(am_scanner_kind_enabled(s, am_nkinds + 3));
+	assert_int_equal(am_scanner_next(s, "TCK-1234", 8, 0, 8, &m, &err), -1);
+	assert_int_equal(err.code, AWSMASK_ECONFIG);
+	assert_non_null(strstr(err.msg, "broken"));
+	am_scanner_reset(s);
+	assert_int_equal(am_scanner_next(s, "TCK-1234", 8, 0, 8, &m, &err), -1);
+	am_scanner_free(s);
+
+	/* Without the broken one, the same text is found. */
+	memset(&err, 0, sizeof(err));
+	o.ncustom = 1;
+	assert_int_equal(am_scanner_new(&s, &o, &err), 0);
+	assert_int_equal(am_scanner_next(s, "TCK-1234", 8, 0, 8, &m, &err), 1);
+	assert_string_equal(m.kind->name, "ticket");
+	am_scanner_free(s);
+}
+
 static void
 test_lists(void **state)
 {
@@ -902,6 +949,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_free_null),
 		cmocka_unit_test(test_lazy),
+		cmocka_unit_test(test_lazy_custom),
 		cmocka_unit_test(test_lists),
 		cmocka_unit_test(test_edges),
 		cmocka_unit_test(test_needles),
