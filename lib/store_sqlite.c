@@ -63,6 +63,9 @@
 
 #include <sqlite3.h>
 
+/* A -wal left for the next run (sq_close()) is at most this long. */
+#define WAL_KEEP (64 * 4096)
+
 /* Many processes may share the file: wait at least this long for it. */
 #define MIN_BUSY_MS 10000
 /* Tries of BEGIN (and of switching to WAL) that still find it busy
@@ -592,6 +595,18 @@ sq_open(struct am_store *st, const char *uri)
 	return read_id(st);
 }
 
+/* Is the -wal of the file at path shorter than WAL_KEEP bytes? */
+static int
+wal_short(const char *path)
+{
+	char p[PATH_MAX];
+	struct stat sb;
+
+	if ((size_t)snprintf(p, sizeof(p), "%s-wal", path) >= sizeof(p))
+		return 0;
+	return stat(p, &sb) < 0 || sb.st_size < WAL_KEEP;
+}
+
 static void
 sq_close(struct am_store *st)
 {
@@ -613,9 +628,12 @@ sq_close(struct am_store *st)
 	 * that writes mappings, or SQLite's own checkpoint every thousand
 	 * pages, copies them.  A run that wrote mappings still copies them
 	 * all, so that the file alone, as the read-only fallback opens it
-	 * (immutable, blind to the -wal), knows them.
+	 * (immutable, blind to the -wal), knows them.  So does a run that
+	 * finds the -wal past WAL_KEEP bytes: the first connection of a run
+	 * reads the whole -wal again (about 5,000 instructions a page), so
+	 * it is kept short.
 	 */
-	if (s->db && !s->wrote)
+	if (s->db && !s->wrote && wal_short(s->path))
 		sqlite3_db_config(s->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1,
 		    NULL);
 	sqlite3_close(s->db);
