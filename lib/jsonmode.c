@@ -33,7 +33,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#define BLOCK (256 * 1024)		/* input fed to the tokenizer at once */
+#define BLOCK AM_STREAM_BLOCK		/* fed to the tokenizer at once */
 #define HOLD_MAX (4 * 1024 * 1024)	/* held output kept in memory */
 #define KEY_CONTEXT_MAX 128		/* longest key copied as context */
 #define PIECE_CONTEXT 256		/* look-behind kept before a piece */
@@ -1049,8 +1049,8 @@ looks_like_json(const char *p, size_t n)
 }
 
 /* The format to read an input as, from its start; noted for -v. */
-static int
-choose_format(struct awsmask *am, const char *p, size_t n)
+int
+am_json_choose_format(struct awsmask *am, const char *p, size_t n)
 {
 	int format = am->format_force ? am->format_force : am->cfg->format;
 
@@ -1065,70 +1065,24 @@ choose_format(struct awsmask *am, const char *p, size_t n)
 	return format;
 }
 
-/* The text path, for an input that is not JSON. */
-static process_fn *const text_process[] = {
-	[AM_DIR_MASK] = am_process_mask,
-	[AM_DIR_SCAN] = am_process_scan,
-	[AM_DIR_UNMASK] = am_process_unmask,
-};
-
-/* Read up to BLOCK bytes (one read's worth when line buffered). */
-static ssize_t
-read_block(int fd, char *buf, size_t cap, unsigned flags, int *eof)
-{
-	size_t len = 0;
-
-	while (len < cap) {
-		ssize_t n = read(fd, buf + len, cap - len);
-
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		if (n == 0) {
-			*eof = 1;
-			break;
-		}
-		len += (size_t)n;
-		if (flags & AWSMASK_LINE_BUFFERED)
-			break;
-	}
-	return (ssize_t)len;
-}
-
+/*
+ * Mask, scan or unmask the JSON input whose first `have` bytes are in
+ * buf (a block's room), reading the rest from infd unless eof.
+ */
 int
-am_json_run_fd(struct awsmask *am, int infd, int outfd, unsigned flags,
-    enum am_dir dir, const struct am_callbacks *cb)
+am_json_process_fd(struct awsmask *am, char *buf, size_t have, int eof,
+    int infd, int outfd, unsigned flags, int format, enum am_dir dir,
+    const struct am_callbacks *cb)
 {
 	struct jm jm;
-	int format, eof = 0, rc;
-	size_t have;
-	char *buf;
 	ssize_t n;
+	int rc;
 
-	if (am->err.code)
-		return am->err.code;
-	buf = am_malloc(BLOCK);
-	if (!buf)
-		return am_seterr(&am->err, AWSMASK_ENOMEM, "out of memory");
-	n = read_block(infd, buf, BLOCK, flags, &eof);
-	if (n < 0)
-		goto readerr;
-	am->counts.bytes_in += (unsigned long long)n;
-	format = choose_format(am, buf, (size_t)n);
-	if (format == AWSMASK_FORMAT_TEXT) {
-		rc = am_run_fd(am, buf, (size_t)n, eof ? -1 : infd, outfd, flags,
-		    text_process[dir], (void *)cb);
-		am_free(buf);
-		return rc;
-	}
 	if ((rc = jm_init(&jm, am, dir, format, outfd)))
 		goto out;
 	/* A string longer than a block is not held whole. */
 	am_json_set_piece(jm.j, BLOCK);
 	jm.cb = cb;
-	have = (size_t)n;
 	for (;;) {
 		/* Keep a number whole: its digits wait for the next block. */
 		size_t feed = have;
@@ -1142,7 +1096,7 @@ am_json_run_fd(struct awsmask *am, int infd, int outfd, unsigned flags,
 			break;
 		memmove(buf, buf + feed, have - feed);
 		have -= feed;
-		n = read_block(infd, buf + have, BLOCK - have, flags, &eof);
+		n = am_read_block(infd, buf + have, BLOCK - have, flags, &eof);
 		if (n < 0) {
 			jm_fini(&jm);
 			goto readerr;
@@ -1152,33 +1106,25 @@ am_json_run_fd(struct awsmask *am, int infd, int outfd, unsigned flags,
 	}
 	jm_fini(&jm);
 out:
-	am_free(buf);
 	/* Bad JSON is this input's failure: the next one can still go. */
 	if (rc == AWSMASK_EDATA)
 		am->err.code = AWSMASK_OK;
 	return rc;
 readerr:
-	am_free(buf);
 	/* As in text mode: the message stays, the code does not stick. */
 	rc = am_seterr_errno(&am->err, AWSMASK_EIO, "read error");
 	am->err.code = AWSMASK_OK;
 	return rc;
 }
 
+/* The same for a whole buffer; output collects in am->out. */
 int
-am_json_run_buffer(struct awsmask *am, const char *in, size_t len,
-    enum am_dir dir, const struct am_callbacks *cb)
+am_json_process_buffer(struct awsmask *am, const char *in, size_t len,
+    int format, enum am_dir dir, const struct am_callbacks *cb)
 {
 	struct jm jm;
-	int format, rc;
+	int rc;
 
-	if (am->err.code)
-		return am->err.code;
-	if (!in && len)
-		return AWSMASK_EINVAL;
-	format = choose_format(am, in, len);
-	if (format == AWSMASK_FORMAT_TEXT)
-		return am_run_buffer(am, in, len, text_process[dir], (void *)cb);
 	am_buf_reset(&am->out);
 	am->counts.bytes_in += len;
 	if ((rc = jm_init(&jm, am, dir, format, -1)))

@@ -389,46 +389,6 @@ am_process_unmask(struct awsmask *am, struct am_stream *s, size_t limit,
 }
 
 int
-awsmask_unmask_fd(struct awsmask *am, int infd, int outfd, unsigned flags,
-    awsmask_unknown_fn *fn, void *arg)
-{
-	struct am_callbacks cb = { NULL, fn, arg };
-	int rc;
-
-	if (!am)
-		return AWSMASK_EINVAL;
-	if ((rc = am_token_re_ensure(am)))
-		return rc;
-	am_proc_begin(am, AM_DIR_UNMASK);
-	rc = am_json_run_fd(am, infd, outfd, flags, AM_DIR_UNMASK, &cb);
-	am_proc_end(am);
-	return rc;
-}
-
-int
-awsmask_unmask_buffer(struct awsmask *am, const char *in, size_t len,
-    char **out, size_t *outlen, awsmask_unknown_fn *fn, void *arg)
-{
-	struct am_callbacks cb = { NULL, fn, arg };
-	int rc;
-
-	if (!am || !out)
-		return AWSMASK_EINVAL;
-	*out = NULL;
-	if ((rc = am_token_re_ensure(am)))
-		return rc;
-	am_proc_begin(am, AM_DIR_UNMASK);
-	rc = am_json_run_buffer(am, in, len, AM_DIR_UNMASK, &cb);
-	am_proc_end(am);
-	if (rc == AWSMASK_OK) {
-		*out = am_buf_release(&am->out, outlen);
-		if (!*out)
-			rc = am_seterr(&am->err, AWSMASK_ENOMEM, "out of memory");
-	}
-	return rc;
-}
-
-int
 am_token_at(struct awsmask *am, const char *s, size_t len, size_t start,
     size_t *end)
 {
