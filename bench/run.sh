@@ -26,7 +26,7 @@
 # mappings, embedded and Redis, with redis-benchmark's SET in the same
 # run as the yardstick.  BENCH_BASE=DIR (a cmd/ folder of another build)
 # times its awsmask on the same known-identifier passes, for before and
-# after.  BENCH_QUICK=1 skips the million.
+# after, and its start-up and memory: passes beside this build's.  BENCH_QUICK=1 skips the million.
 #
 # And awsmask-claude against the mock API (bench/claude.py): its own
 # cost per request and its streaming latency, with curl as yardstick.
@@ -151,6 +151,17 @@ startup "awsmask --store memory:" $mask --store memory: "$small"
 startup "awsmask, embedded store" $mask "$small"
 startup "awsunmask, embedded store" $unmask "$dir/small.masked"
 startup "awsmask --check" $mask --check -q "$small"
+if [ -n "${BENCH_BASE:-}" ]; then
+	# (An older build may take 100 times as long a run: fewer runs.)
+	starts=$STARTS
+	STARTS=$(( (STARTS + 9) / 10 ))
+	startup "base: awsmask --store memory:" "$BENCH_BASE/awsmask" \
+	    --store memory: "$small"
+	startup "base: awsmask, embedded store" "$BENCH_BASE/awsmask" "$small"
+	startup "base: awsunmask, embedded store" "$BENCH_BASE/awsunmask" \
+	    "$dir/small.masked"
+	STARTS=$starts
+fi
 if have valgrind; then
 	# Instructions: the same on every run, whatever the load.
 	instrs() {
@@ -197,6 +208,11 @@ echo "masking the bench log, $MB MB (identifiers known after their first line):"
 yardsticks "$log" "$re" "$bytes"
 speed "awsmask --store memory:" "$bytes" $mask --store memory: "$log"
 ratios "$cpu" "$wall"
+if [ -n "${BENCH_BASE:-}" ]; then
+	speed "base: awsmask --store memory:" "$bytes" \
+	    "$BENCH_BASE/awsmask" --store memory: "$log"
+	ratios "$cpu" "$wall"
+fi
 $mask "$log" > "$dir/log.masked"	# the embedded store learns them
 speed "awsmask, embedded store" "$bytes" $mask "$log"
 ratios "$cpu" "$wall"
@@ -229,6 +245,11 @@ yardsticks "$dir/log.masked" "$tre" "$mbytes"
 speed "awsunmask --store memory: (finds only)" "$mbytes" \
     $unmask --store memory: "$dir/log.masked"
 ratios "$cpu" "$wall"
+if [ -n "${BENCH_BASE:-}" ]; then
+	speed "base: awsunmask --store memory:" "$mbytes" \
+	    "$BENCH_BASE/awsunmask" --store memory: "$dir/log.masked"
+	ratios "$cpu" "$wall"
+fi
 speed "awsunmask, embedded store" "$mbytes" $unmask "$dir/log.masked"
 ratios "$cpu" "$wall"
 
