@@ -92,49 +92,6 @@ struct jm {
 	const struct am_callbacks *cb;
 };
 
-int
-awsmask_format_parse(const char *name)
-{
-	static const char *const names[] = { "auto", "text", "json", "ndjson" };
-	size_t i;
-
-	for (i = 0; name && i < AM_ARRAY_SIZE(names); i++)
-		if (!strcmp(name, names[i]))
-			return (int)i;
-	return -1;
-}
-
-const char *
-awsmask_format_name(int format)
-{
-	switch (format) {
-	case AWSMASK_FORMAT_AUTO:
-		return "auto";
-	case AWSMASK_FORMAT_TEXT:
-		return "text";
-	case AWSMASK_FORMAT_JSON:
-		return "json";
-	case AWSMASK_FORMAT_NDJSON:
-		return "ndjson";
-	}
-	return NULL;
-}
-
-int
-awsmask_input_format(const struct awsmask *am)
-{
-	return am ? am->input_format : AWSMASK_FORMAT_AUTO;
-}
-
-void
-awsmask_set_report(struct awsmask *am, awsmask_report_fn *fn, void *arg)
-{
-	if (am) {
-		am->report = fn;
-		am->report_arg = arg;
-	}
-}
-
 /* JSON's whitespace. */
 static int
 is_ws(char c)
