@@ -189,7 +189,7 @@ struct sq {
 	int norefresh;		/* unmask without writing (full disk...) */
 	int wrote;		/* committed more than the run's figures */
 	int figures_only;	/* the commit under way writes only those */
-	sqlite3_int64 changes;	/* sqlite3_total_changes64() at the last commit */
+	int changes;		/* sqlite3_total_changes() at the last commit */
 	int last_error;		/* SQLite's code of the last failure */
 	sqlite3_stmt *stmt[NSTMT];
 	/* Scratch of a batch, kept between batches. */
@@ -595,6 +595,7 @@ sq_open(struct am_store *st, const char *uri)
 	return read_id(st);
 }
 
+#ifdef SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE
 /* Is the -wal of the file at path shorter than WAL_KEEP bytes? */
 static int
 wal_short(const char *path)
@@ -606,6 +607,7 @@ wal_short(const char *path)
 		return 0;
 	return stat(p, &sb) < 0 || sb.st_size < WAL_KEEP;
 }
+#endif
 
 static void
 sq_close(struct am_store *st)
@@ -633,9 +635,11 @@ sq_close(struct am_store *st)
 	 * reads the whole -wal again (about 5,000 instructions a page), so
 	 * it is kept short.
 	 */
+#ifdef SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE	/* SQLite 3.16 */
 	if (s->db && !s->wrote && wal_short(s->path))
 		sqlite3_db_config(s->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1,
 		    NULL);
+#endif
 	sqlite3_close(s->db);
 	am_free(s->path);
 	am_free(s->todo);
@@ -753,9 +757,9 @@ commit(struct am_store *st)
 	if (rc != SQLITE_DONE)
 		return abort_batch(st, 0);
 	/* (Read transactions change nothing: they leave it as it is.) */
-	if (!s->figures_only && sqlite3_total_changes64(s->db) != s->changes)
+	if (!s->figures_only && sqlite3_total_changes(s->db) != s->changes)
 		s->wrote = 1;
-	s->changes = sqlite3_total_changes64(s->db);
+	s->changes = sqlite3_total_changes(s->db);
 	return AWSMASK_OK;
 }
 
