@@ -58,10 +58,17 @@ ifneq ($(V),1)
 QUIET_CC = @echo '   ' CC $@;
 QUIET_LINK = @echo '   ' LINK $@;
 QUIET_AR = @echo '   ' AR $@;
+QUIET_GEN = @echo '   ' GEN $@;
 endif
 
-LIB_SRC = $(sort $(wildcard lib/*.c))
+LIB_SRC = $(sort $(wildcard lib/*.c)) lib/gen/scandata.c
 LIB_OBJ = $(LIB_SRC:.c=.o)
+LIB_HDR = $(wildcard lib/*.h) lib/gen/scandata.h
+# The generator of lib/gen/scandata.c and the objects it links: the
+# catalogue and the token grammar it compiles and analyses.
+SCANGEN = lib/gen/scangen
+SCANGEN_OBJ = lib/catalogue.o lib/token.o lib/prefixes.o lib/util.o \
+	lib/scanfp.o
 # The one list of tools: the build, install and uninstall, `make check`
 # (tests/check-options.sh, t9000-usage.sh and the completion tests read
 # it through `make -s print-tools` or this line) all take it from here.
@@ -75,8 +82,19 @@ LIBSO = lib/libawsmask.so.$(VERSION)
 
 all: $(TOOL_BIN) $(LIBA) $(LIBSO) libawsmask.pc awsmask.pc
 
-lib/%.o: lib/%.c $(wildcard lib/*.h)
+lib/%.o: lib/%.c $(LIB_HDR)
 	$(QUIET_CC)$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+# What the scanner needs of the catalogue, made at build time (see
+# lib/gen/scangen.c); never committed.
+$(SCANGEN): lib/gen/scangen.c $(LIB_HDR) $(SCANGEN_OBJ)
+	$(QUIET_LINK)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(SCANGEN_OBJ) \
+		$(PCRE2_LIBS)
+
+# (It runs once and exits: under SANITIZE=1 what it leaves unfreed is
+# not worth failing the build for.)
+lib/gen/scandata.c: $(SCANGEN)
+	$(QUIET_GEN)ASAN_OPTIONS=detect_leaks=0 $(SCANGEN) > $@+ && mv $@+ $@
 
 cmd/%.o: cmd/%.c cmd/cli.h lib/awsmask.h
 	$(QUIET_CC)$(CC) $(ALL_CFLAGS) -c -o $@ $<
@@ -84,9 +102,11 @@ cmd/%.o: cmd/%.c cmd/cli.h lib/awsmask.h
 $(LIBA): $(LIB_OBJ)
 	$(QUIET_AR)rm -f $@ && $(AR) rcs $@ $^
 
-$(LIBSO): $(LIB_OBJ)
+# Only awsmask_* leaves the shared library (lib/libawsmask.map).
+$(LIBSO): $(LIB_OBJ) lib/libawsmask.map
 	$(QUIET_LINK)$(CC) -shared -Wl,-soname,libawsmask.so.$(SOMAJOR) \
-		$(CFLAGS) $(LDFLAGS) -o $@ $^ $(DEP_LIBS)
+		-Wl,--version-script=lib/libawsmask.map \
+		$(CFLAGS) $(LDFLAGS) -o $@ $(LIB_OBJ) $(DEP_LIBS)
 
 cmd/%: cmd/%.o $(CLI_OBJ) $(LIBA)
 	$(QUIET_LINK)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(CLI_OBJ) $(LIBA) $(DEP_LIBS)
@@ -120,8 +140,8 @@ fuzz/replay_%: fuzz/fuzz_%.c fuzz/common.c fuzz/replay.c fuzz/fuzz.h $(LIBA)
 	$(QUIET_LINK)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< fuzz/common.c \
 		fuzz/replay.c $(LIBA) $(DEP_LIBS)
 
-fuzz/obj/%.o: lib/%.c $(wildcard lib/*.h)
-	@mkdir -p fuzz/obj
+fuzz/obj/%.o: lib/%.c $(LIB_HDR)
+	@mkdir -p $(dir $@)
 	$(QUIET_CC)$(FUZZ_CC) $(FUZZ_CFLAGS) -c -o $@ $<
 
 fuzz/bin/fuzz_%: fuzz/fuzz_%.c fuzz/common.c fuzz/fuzz.h $(FUZZ_LIB_OBJ)
@@ -182,8 +202,10 @@ uninstall:
 
 clean:
 	rm -f lib/*.o cmd/*.o $(TOOL_BIN) $(LIBA) lib/libawsmask.so* libawsmask.pc \
-		awsmask.pc $(UNIT_BIN) $(FUZZ_REPLAY)
+		awsmask.pc $(UNIT_BIN) $(FUZZ_REPLAY) lib/gen/*.o $(SCANGEN) \
+		lib/gen/scandata.c lib/gen/scandata.c+
 	rm -rf tests/tmp bench/tmp fuzz/obj fuzz/bin fuzz/corpus fuzz/crashes
 
 .PHONY: all check bench demo fuzz install uninstall clean print-tools
-.SECONDARY: $(LIB_OBJ) $(TOOL_BIN:=.o) $(CLI_OBJ) $(FUZZ_LIB_OBJ)
+.SECONDARY: $(LIB_OBJ) $(TOOL_BIN:=.o) $(CLI_OBJ) $(FUZZ_LIB_OBJ) \
+	lib/gen/scandata.c

@@ -9,6 +9,7 @@ usage: gen.py MEGABYTES [DISTINCT] > file
        gen.py ndjson MEGABYTES > file       (the same records, one a line)
        gen.py redis-mappings N NS TTL OLD | redis-cli --pipe
                                             (N mappings; half used OLD s ago)
+       gen.py string MEGABYTES > file       (one document, one huge string)
 """
 import random
 import sys
@@ -114,10 +115,27 @@ def redis_mappings(n, ns, ttl, old):
     out.write("".join(chunk))
 
 
+def one_string(mb):
+    """{"Blob": "..."}: one string of about mb megabytes, identifiers and
+    escapes throughout, written piece by piece."""
+    piece = ("x i-0123456789abcdef0 caf\\u00e9 \\\"q\\\" 10.1.2.3 "
+             "plain words pad ")
+    n = int(mb * 1048576) // len(piece)
+    out = sys.stdout
+    out.write('{"Blob": "')
+    for _ in range(n // 1000):
+        out.write(piece * 1000)
+    out.write(piece * (n % 1000))
+    out.write('"}\n')
+
+
 def main():
     if len(sys.argv) > 5 and sys.argv[1] == "redis-mappings":
         redis_mappings(int(sys.argv[2]), sys.argv[3], int(sys.argv[4]),
                        int(sys.argv[5]))
+        return
+    if len(sys.argv) > 2 and sys.argv[1] == "string":
+        one_string(float(sys.argv[2]))
         return
     if len(sys.argv) > 2 and sys.argv[1] in ("cloudtrail", "ndjson"):
         cloudtrail(float(sys.argv[2]), sys.argv[1] == "cloudtrail")

@@ -6,7 +6,8 @@
  * the parts that are, whole, tokens the store issued to am_drop_issued(),
  * so that masked text (a fixed point of masking) checks clean.  Both
  * formats report through am_report_found(), which gives a check's
- * callback the offset and length of what it found as written.
+ * callback the offset and length of what it found as written.  The
+ * public awsmask_check_{fd,buffer}() are in the stream layer (stream.c).
  */
 #include "mask.h"
 
@@ -28,36 +29,4 @@ am_report_found(const struct am_callbacks *cb, const struct am_mpart *p,
 	} else if (cb->found) {
 		cb->found(cb->arg, p->kind, p->prefix, line, off);
 	}
-}
-
-int
-awsmask_check_fd(struct awsmask *am, int infd, awsmask_finding_fn *fn,
-    void *arg)
-{
-	struct am_callbacks cb = { NULL, NULL, arg, fn };
-	int rc, old;
-
-	if (!am)
-		return AWSMASK_EINVAL;
-	old = am->scan_issued_ok;
-	am->scan_issued_ok = 1;
-	rc = am_json_run_fd(am, infd, -1, 0, AM_DIR_SCAN, &cb);
-	am->scan_issued_ok = old;
-	return rc;
-}
-
-int
-awsmask_check_buffer(struct awsmask *am, const char *in, size_t len,
-    awsmask_finding_fn *fn, void *arg)
-{
-	struct am_callbacks cb = { NULL, NULL, arg, fn };
-	int rc, old;
-
-	if (!am)
-		return AWSMASK_EINVAL;
-	old = am->scan_issued_ok;
-	am->scan_issued_ok = 1;
-	rc = am_json_run_buffer(am, in, len, AM_DIR_SCAN, &cb);
-	am->scan_issued_ok = old;
-	return rc;
 }

@@ -940,3 +940,32 @@ awsmask_config_store_name(const struct awsmask_config *cfg)
 		c->store_name = am_config_store_uri(c, 0);
 	return c->store_name ? c->store_name : "(unknown)";
 }
+
+/* The input formats' names, as --format and the format key take them. */
+int
+awsmask_format_parse(const char *name)
+{
+	static const char *const names[] = { "auto", "text", "json", "ndjson" };
+	size_t i;
+
+	for (i = 0; name && i < AM_ARRAY_SIZE(names); i++)
+		if (!strcmp(name, names[i]))
+			return (int)i;
+	return -1;
+}
+
+const char *
+awsmask_format_name(int format)
+{
+	switch (format) {
+	case AWSMASK_FORMAT_AUTO:
+		return "auto";
+	case AWSMASK_FORMAT_TEXT:
+		return "text";
+	case AWSMASK_FORMAT_JSON:
+		return "json";
+	case AWSMASK_FORMAT_NDJSON:
+		return "ndjson";
+	}
+	return NULL;
+}

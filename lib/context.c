@@ -358,3 +358,18 @@ awsmask_store_breaker(struct awsmask *am, long long *age)
 	am_free(dir);
 	return open > 0 ? 1 : 0;
 }
+
+int
+awsmask_input_format(const struct awsmask *am)
+{
+	return am ? am->input_format : AWSMASK_FORMAT_AUTO;
+}
+
+void
+awsmask_set_report(struct awsmask *am, awsmask_report_fn *fn, void *arg)
+{
+	if (am) {
+		am->report = fn;
+		am->report_arg = arg;
+	}
+}

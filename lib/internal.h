@@ -262,9 +262,9 @@ extern const size_t am_nkinds;
 #define AM_LONG_MAX (1024 * 1024)
 
 /*
- * Scanner: the enabled kinds compiled into one JIT pattern.  Matches are
- * non-overlapping, leftmost first; where kinds can match at the same
- * start the catalogue lists the longer form first.
+ * Scanner: the enabled kinds, from tables made at build time (scanner.c).
+ * Matches are non-overlapping, leftmost first; where kinds can match at
+ * the same start the catalogue lists the longer form first.
  */
 struct am_scanner;
 struct am_scanner_opts {
@@ -275,6 +275,7 @@ struct am_scanner_opts {
 	char *const *allow;
 	size_t nallow;
 	int preserve_structure;
+	int reference;	/* the reference path only (tests) */
 };
 int am_scanner_new(struct am_scanner **out, const struct am_scanner_opts *o,
     struct am_error *err);
@@ -298,6 +299,13 @@ int am_scanner_next(struct am_scanner *s, const char *subject, size_t len,
 void am_scanner_reset(struct am_scanner *s);
 /* Row i: the catalogue's rows, then the custom kinds. */
 int am_scanner_kind_enabled(const struct am_scanner *s, size_t i);
+/*
+ * For the differential test: scan by the reference path (every enabled
+ * row tried at every start, compiled at run time) instead of the
+ * build-time tables; and did the last block use the tables?
+ */
+void am_scanner_set_reference(struct am_scanner *s, int on);
+int am_scanner_uses_tables(const struct am_scanner *s);
 /*
  * Tokens.  Every prefix a token can have: the kinds' prefixes, the
  * extra ones splitters and --no-preserve-structure use

@@ -103,6 +103,18 @@ struct am_json {
 	unsigned hi;		/* a high surrogate waiting for its low; 0 */
 	struct am_buf sraw, stext;
 	/*
+	 * Pieces (am_json_set_piece): sraw holds the string's raw bytes
+	 * from stream offset sraw_off on; once a piece has gone out
+	 * (str_cut), its bytes leave sraw at the next feed (cut_pending).
+	 * A piece ends before an escape in progress (its backslash at
+	 * esc_off) and before a high surrogate's escape (at hi_off) whose
+	 * low one has not come yet.
+	 */
+	size_t piece_min;
+	int str_cut;
+	size_t cut_pending;
+	unsigned long long sraw_off, esc_off, hi_off;
+	/*
 	 * A string that ended in this feed after starting in an earlier one:
 	 * its segment points here.  At most one per feed.  Freed at the next
 	 * feed when large, so memory follows the longest string in flight,
@@ -267,6 +279,12 @@ void
 am_json_set_max_depth(struct am_json *j, size_t max)
 {
 	j->max_depth = max ? max : AM_JSON_MAX_DEPTH;
+}
+
+void
+am_json_set_piece(struct am_json *j, size_t bytes)
+{
+	j->piece_min = bytes;
 }
 
 unsigned long long
@@ -479,6 +497,7 @@ raw_flush(struct am_json *j, const char *p, size_t to)
 	s->key = NULL;
 	s->key_len = 0;
 	s->depth = j->raw_depth;
+	s->piece = 0;
 	s->off = j->off + j->raw_from;
 	s->line = j->raw_line;
 	s->col = j->raw_col;
@@ -555,6 +574,7 @@ str_open(struct am_json *j, const char *p, size_t i, int key)
 	j->str_key = key;
 	j->str_dec = 0;
 	j->str_prev = 0;
+	j->str_cut = 0;
 	j->str_start = i;
 	j->str_depth = j->depth;
 	j->str_off = j->off + i;
@@ -568,6 +588,9 @@ str_open(struct am_json *j, const char *p, size_t i, int key)
 static int
 str_escape(struct am_json *j, const char *p, size_t i)
 {
+	size_t quote = !j->str_cut;
+
+	j->esc_off = j->off + i;
 	if (j->str_dec)
 		return text_add(j, p, j->mark, i);
 	/* Until now the text was the raw bytes less the quote. */
@@ -576,7 +599,7 @@ str_escape(struct am_json *j, const char *p, size_t i)
 	if (!j->str_prev)
 		return am_buf_add(&j->stext, p + j->str_start + 1,
 		    i - j->str_start - 1);
-	if (am_buf_add(&j->stext, j->sraw.buf + 1, j->sraw.len - 1) < 0 ||
+	if (am_buf_add(&j->stext, j->sraw.buf + quote, j->sraw.len - quote) < 0 ||
 	    am_buf_add(&j->stext, p, i) < 0)
 		return -1;
 	return 0;
@@ -600,6 +623,7 @@ str_uescape(struct am_json *j)
 	}
 	if (u >= 0xd800 && u <= 0xdbff) {
 		j->hi = u;
+		j->hi_off = j->esc_off;
 		return 0;
 	}
 	return put_utf8(&j->stext, u);
@@ -639,7 +663,8 @@ str_close(struct am_json *j, const char *p, size_t i)
 {
 	struct am_json_seg *s;
 	const char *raw, *text;
-	size_t raw_len, text_len;
+	size_t raw_len, text_len, quote = !j->str_cut;
+	unsigned long long off = j->str_prev ? j->sraw_off : j->str_off;
 
 	if (j->str_prev) {
 		struct am_buf t;
@@ -659,8 +684,8 @@ str_close(struct am_json *j, const char *p, size_t i)
 			text = j->dtext.buf;
 			text_len = j->dtext.len;
 		} else {
-			text = raw + 1;
-			text_len = raw_len - 2;
+			text = raw + quote;
+			text_len = raw_len - 1 - quote;
 		}
 	} else {
 		raw = p + j->str_start;
@@ -687,19 +712,85 @@ str_close(struct am_json *j, const char *p, size_t i)
 	s->text_len = text_len;
 	s->is_key = j->str_key;
 	s->depth = j->str_depth;
-	s->off = j->str_off;
+	s->piece = j->str_cut ? AM_JSON_PIECE_CONT : 0;
+	s->off = off;
 	s->line = j->str_line;
-	s->col = j->str_col;
+	s->col = j->str_col + (off - j->str_off);
 	s->key = NULL;
 	s->key_len = 0;
 	j->str_prev = j->str_dec = 0;
 	if (j->str_key) {
-		j->key = text_len > AM_JSON_KEY_MAX ? NULL : text;
+		j->key = text_len > AM_JSON_KEY_MAX || j->str_cut ? NULL : text;
 		j->key_len = j->key ? text_len : 0;
 		j->key_known = j->key_lazy = 1;
 		return 0;
 	}
 	return str_key_of(j, &s->key, &s->key_len);
+}
+
+/*
+ * The feed ends inside a long string: hand out what is held as a piece,
+ * up to the escape in progress or the high surrogate waiting for its
+ * pair, whose bytes stay for the next piece.  Its pointers go into sraw
+ * and stext, which keep still until the next feed drops the piece's
+ * bytes (cut_pending).  The text held is exactly the piece's, decoded:
+ * an escape is added to stext only once complete, and a high surrogate
+ * only once its next escape says what it is.
+ */
+static int
+str_piece(struct am_json *j, unsigned long long end)
+{
+	struct am_json_seg *s;
+	size_t quote = !j->str_cut, len;
+
+	if (j->hi)
+		end = j->hi_off;
+	else if (j->state != S_STR)
+		end = j->esc_off;
+	len = (size_t)(end - j->sraw_off);
+	if (len <= quote)
+		return 0;
+	if (!(s = seg_new(j)))
+		return -1;
+	s->type = AM_JSON_STRING;
+	s->is_key = j->str_key;
+	s->raw = j->sraw.buf;
+	s->raw_len = len;
+	if (j->str_dec) {
+		s->text = j->stext.buf ? j->stext.buf : "";
+		s->text_len = j->stext.len;
+	} else {
+		s->text = j->sraw.buf + quote;
+		s->text_len = len - quote;
+	}
+	s->depth = j->str_depth;
+	s->piece = AM_JSON_PIECE_MORE | (j->str_cut ? AM_JSON_PIECE_CONT : 0);
+	s->off = j->sraw_off;
+	s->line = j->str_line;
+	s->col = j->str_col + (j->sraw_off - j->str_off);
+	s->key = NULL;
+	s->key_len = 0;
+	if (!j->str_key && str_key_of(j, &s->key, &s->key_len) < 0)
+		return -1;
+	j->str_cut = 1;
+	j->cut_pending = len;
+	return 0;
+}
+
+/* The last feed's piece leaves the held string. */
+static void
+str_unpiece(struct am_json *j)
+{
+	size_t k = j->cut_pending;
+
+	if (!k)
+		return;
+	memmove(j->sraw.buf, j->sraw.buf + k, j->sraw.len - k);
+	j->sraw.len -= k;
+	j->sraw.buf[j->sraw.len] = '\0';
+	j->sraw_off += k;
+	am_buf_reset(&j->stext);
+	j->cut_pending = 0;
 }
 
 /*
@@ -712,13 +803,21 @@ str_save(struct am_json *j, const char *p, size_t n)
 {
 	size_t from = j->str_prev ? 0 : j->str_start;
 
-	if (!j->str_prev)
+	if (!j->str_prev) {
 		am_buf_reset(&j->sraw);
+		j->sraw_off = j->str_off;
+	}
 	if (am_buf_add(&j->sraw, p + from, n - from) < 0)
 		return -1;
 	if (j->str_dec && j->state == S_STR && text_add(j, p, j->mark, n) < 0)
 		return -1;
 	j->str_prev = 1;
+	/* A key is cut only once it is too long to be one (a key's bytes
+	 * are context for its values only up to AM_JSON_KEY_MAX). */
+	if (j->piece_min && j->sraw.len >= j->piece_min && (!j->str_key ||
+	    j->str_cut || (j->str_dec ? j->stext.len : j->sraw.len - 1) >
+	    AM_JSON_KEY_MAX))
+		return str_piece(j, j->off + n);
 	return 0;
 }
 
@@ -777,6 +876,7 @@ am_json_feed(struct am_json *j, const char *p, size_t n, int eof,
 	if (!p && n)
 		return am_seterr(err, AWSMASK_EINVAL, "no JSON input buffer");
 	j->nsegs = 0;
+	str_unpiece(j);
 	arena_reset(j);
 	if (j->draw.alloc > BIG_STRING) {
 		am_buf_free(&j->draw);

@@ -30,6 +30,9 @@
  * - A byte order mark is not JSON (RFC 8259 lets a parser refuse it) and
  *   is an error at line 1, column 1.
  *
+ * With am_json_set_piece(), a string longer than that is not held
+ * whole: it comes out in pieces as the feeds bring it.
+ *
  * Ownership: struct am_json is the caller's, from am_json_new() to
  * am_json_free().  Segments and every pointer in them are borrowed: they
  * point into the block just fed or into the tokenizer, and stay valid
@@ -93,6 +96,16 @@ struct am_json_seg {
 	const char *key;
 	size_t key_len;
 	size_t depth;		/* containers around the segment's first byte */
+	/*
+	 * STRING only, 0 unless am_json_set_piece() asked for pieces: a
+	 * string too long to hold comes out in pieces, AM_JSON_PIECE_MORE
+	 * while more of it follows (raw has no closing quote) and
+	 * AM_JSON_PIECE_CONT for every piece after the first (raw has no
+	 * opening quote).  A piece never cuts an escape, nor the two
+	 * escapes of a surrogate pair, so each piece's text is its raw
+	 * bytes decoded.  A key that came in pieces is no key context.
+	 */
+	int piece;
 	/* Where the segment's first byte is in the whole stream. */
 	unsigned long long off;		/* byte offset, from 0 */
 	unsigned long long line, col;	/* from 1 */
@@ -106,6 +119,16 @@ int am_json_new(struct am_json **out, enum am_json_mode mode,
 void am_json_free(struct am_json *j);
 /* Before the first feed.  0 means AM_JSON_MAX_DEPTH. */
 void am_json_set_max_depth(struct am_json *j, size_t max);
+/*
+ * Before the first feed: a string still open at the end of a feed, with
+ * at least `bytes` of it held, comes out as a piece (see `piece` above)
+ * instead of being held until it closes, so that a string of any length
+ * costs about `bytes` of memory.  0 (the default): strings come out
+ * whole.
+ */
+#define AM_JSON_PIECE_MORE 1
+#define AM_JSON_PIECE_CONT 2
+void am_json_set_piece(struct am_json *j, size_t bytes);
 
 /*
  * Feed the next n bytes of the stream; eof says no more will come (n may

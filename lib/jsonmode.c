@@ -10,6 +10,12 @@
  * byte; in one with something, the replaced spans are written anew,
  * escaped as JSON needs, and the rest of its bytes are kept.
  *
+ * A string longer than a block comes from the tokenizer in pieces
+ * (json.h), and is masked like a long line of text: each piece's text is
+ * scanned up to PIECE_MARGIN bytes before its end, and what follows is
+ * written with the next piece, behind PIECE_CONTEXT bytes of look-behind.
+ * So a string of any length costs about a block of memory.
+ *
  * Output is held until the top-level value it belongs to is complete, so
  * invalid or truncated input never leaves part of a value behind: in
  * memory up to HOLD_MAX bytes, then in an unlinked temporary file, so
@@ -27,9 +33,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#define BLOCK (256 * 1024)		/* input fed to the tokenizer at once */
+#define BLOCK AM_STREAM_BLOCK		/* fed to the tokenizer at once */
 #define HOLD_MAX (4 * 1024 * 1024)	/* held output kept in memory */
 #define KEY_CONTEXT_MAX 128		/* longest key copied as context */
+#define PIECE_CONTEXT 256		/* look-behind kept before a piece */
+#define PIECE_MARGIN (AM_MAX_MATCH + PIECE_CONTEXT)	/* a piece's tail */
 
 /*
  * A decoded string of the block, or a number that may be an account ID
@@ -41,6 +49,9 @@ struct jm_str {
 	size_t vstart, vend;
 	size_t rawoff;		/* NUMBER only */
 	int number;
+	/* What of it to write: raw bytes [0, rawlen), text [vstart,
+	 * textend); less than all for a piece whose tail waits. */
+	size_t rawlen, textend;
 };
 
 struct jm {
@@ -55,54 +66,31 @@ struct jm {
 	struct am_buf pair;		/* a "Name"/"Key" value awaiting "Value" */
 	size_t pair_depth;
 	int have_pair;
+	/*
+	 * The tail of a string's last piece, not yet written: its text
+	 * (after chist bytes of look-behind) and raw bytes, from stream
+	 * offset craw_off.  The next piece is written after it: cseg is
+	 * that piece with the tail in front (cseg_raw, cseg_text).
+	 */
+	int carry;
+	struct am_buf ctext, craw;
+	size_t chist;
+	unsigned long long craw_off;
+	struct am_json_seg cseg;
+	struct am_buf cseg_raw, cseg_text;
+	size_t hist;			/* v[0, hist) is look-behind */
+	int open;			/* the last entry is an open piece */
+	/*
+	 * Output bytes copied as they are, not yet in am->out: segments
+	 * lie end to end in the block, so a run of them is one copy.
+	 */
+	const char *run;
+	size_t runlen;
 	int outfd;			/* -1: collect in am->out */
 	size_t mark;			/* am->out before here is complete */
 	int spill;			/* held output past HOLD_MAX, or -1 */
 	const struct am_callbacks *cb;
 };
-
-int
-awsmask_format_parse(const char *name)
-{
-	static const char *const names[] = { "auto", "text", "json", "ndjson" };
-	size_t i;
-
-	for (i = 0; name && i < AM_ARRAY_SIZE(names); i++)
-		if (!strcmp(name, names[i]))
-			return (int)i;
-	return -1;
-}
-
-const char *
-awsmask_format_name(int format)
-{
-	switch (format) {
-	case AWSMASK_FORMAT_AUTO:
-		return "auto";
-	case AWSMASK_FORMAT_TEXT:
-		return "text";
-	case AWSMASK_FORMAT_JSON:
-		return "json";
-	case AWSMASK_FORMAT_NDJSON:
-		return "ndjson";
-	}
-	return NULL;
-}
-
-int
-awsmask_input_format(const struct awsmask *am)
-{
-	return am ? am->input_format : AWSMASK_FORMAT_AUTO;
-}
-
-void
-awsmask_set_report(struct awsmask *am, awsmask_report_fn *fn, void *arg)
-{
-	if (am) {
-		am->report = fn;
-		am->report_arg = arg;
-	}
-}
 
 /* JSON's whitespace. */
 static int
@@ -116,15 +104,22 @@ is_ws(char c)
  * in a match of its own across the quotes: short, and free of quotes,
  * backslashes and control bytes.
  */
+static const unsigned char key_bad[256] = {
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	['"'] = 1, ['\\'] = 1,
+};
+
 static int
 key_context_ok(const char *k, size_t n)
 {
+	const unsigned char *u = (const unsigned char *)k;
 	size_t i;
 
 	if (!k || !n || n > KEY_CONTEXT_MAX)
 		return 0;
 	for (i = 0; i < n; i++)
-		if (k[i] == '"' || k[i] == '\\' || (unsigned char)k[i] < 0x20)
+		if (key_bad[u[i]])
 			return 0;
 	return 1;
 }
@@ -135,7 +130,7 @@ add_entry(struct jm *jm, const struct am_json_seg *seg, const char *key,
 {
 	struct am_buf *v = &jm->v;
 	struct jm_str *e;
-	int rc = 0;
+	char *d;
 
 	if (jm->nstrs == jm->astrs) {
 		size_t n = jm->astrs ? jm->astrs * 2 : 256;
@@ -146,20 +141,37 @@ add_entry(struct jm *jm, const struct am_json_seg *seg, const char *key,
 		jm->strs = ns;
 		jm->astrs = n;
 	}
-	rc |= am_buf_add(v, "\n", 1);
-	if (key_context_ok(key, key_len)) {
-		rc |= am_buf_add(v, "\"", 1);
-		rc |= am_buf_add(v, key, key_len);
-		rc |= am_buf_add(v, "\": \"", 4);
+	if (!key_context_ok(key, key_len))
+		key_len = 0;
+	/* One grow, then the bytes: most strings are a few bytes long. */
+	if (len > SIZE_MAX - key_len - 8 ||
+	    am_buf_grow(v, key_len + len + 8) < 0)
+		return -1;
+	d = v->buf + v->len;
+	*d++ = '\n';
+	if (key_len) {
+		*d++ = '"';
+		memcpy(d, key, key_len);
+		d += key_len;
+		memcpy(d, "\": \"", 4);
+		d += 4;
 	}
 	e = &jm->strs[jm->nstrs++];
 	memset(e, 0, sizeof(*e));
 	e->seg = seg;
-	e->vstart = v->len;
-	rc |= am_buf_add(v, text, len);
-	e->vend = v->len;
-	rc |= am_buf_add(v, "\"", 1);
-	return rc;
+	e->vstart = (size_t)(d - v->buf);
+	if (len)
+		memcpy(d, text, len);
+	d += len;
+	e->vend = (size_t)(d - v->buf);
+	e->rawlen = seg->raw_len;
+	e->textend = e->vend;
+	/* An open piece goes on in the next one: no quote after it. */
+	if (!(seg->piece & AM_JSON_PIECE_MORE))
+		*d++ = '"';
+	v->len = (size_t)(d - v->buf);
+	*d = '\0';
+	return 0;
 }
 
 /* Is [k, k+n) the key word w, in either case of its first letter? */
@@ -184,8 +196,10 @@ add_str(struct jm *jm, const struct am_json_seg *seg)
 	size_t kl = seg->key_len;
 
 	if (seg->is_key) {
+		/* A key in pieces is far too long to be context. */
 		am_buf_reset(&jm->key);
-		if (am_buf_add(&jm->key, seg->text, seg->text_len) < 0)
+		if (!seg->piece &&
+		    am_buf_add(&jm->key, seg->text, seg->text_len) < 0)
 			return -1;
 		return add_entry(jm, seg, NULL, 0, seg->text, seg->text_len);
 	}
@@ -203,6 +217,63 @@ add_str(struct jm *jm, const struct am_json_seg *seg)
 		jm->have_pair = 0;
 	}
 	return add_entry(jm, seg, k, kl, seg->text, seg->text_len);
+}
+
+/*
+ * The next piece of the string whose last piece's tail is carried: the
+ * tail and the piece become one entry, laid out behind the carried
+ * look-behind at the start of the text (it comes first in a feed).
+ */
+static int
+add_cont(struct jm *jm, const struct am_json_seg *seg)
+{
+	struct jm_str *e;
+	int rc = 0;
+
+	if (jm->nstrs == jm->astrs) {
+		size_t n = jm->astrs ? jm->astrs * 2 : 256;
+		struct jm_str *ns = am_realloc(jm->strs, n * sizeof(*ns));
+
+		if (!ns)
+			return -1;
+		jm->strs = ns;
+		jm->astrs = n;
+	}
+	am_buf_reset(&jm->cseg_raw);
+	am_buf_reset(&jm->cseg_text);
+	if (jm->carry) {
+		rc |= am_buf_add(&jm->cseg_raw, jm->craw.buf, jm->craw.len);
+		rc |= am_buf_add(&jm->cseg_text, jm->ctext.buf + jm->chist,
+		    jm->ctext.len - jm->chist);
+		rc |= am_buf_add(&jm->v, jm->ctext.buf, jm->chist);
+		jm->hist = jm->v.len;
+	}
+	rc |= am_buf_add(&jm->cseg_raw, seg->raw, seg->raw_len);
+	rc |= am_buf_add(&jm->cseg_text, seg->text, seg->text_len);
+	if (rc)
+		return -1;
+	jm->cseg = *seg;
+	jm->cseg.raw = jm->cseg_raw.buf;
+	jm->cseg.raw_len = jm->cseg_raw.len;
+	jm->cseg.text = jm->cseg_text.buf;
+	jm->cseg.text_len = jm->cseg_text.len;
+	if (jm->carry) {
+		jm->cseg.col -= seg->off - jm->craw_off;
+		jm->cseg.off = jm->craw_off;
+	}
+	jm->carry = 0;
+
+	e = &jm->strs[jm->nstrs++];
+	memset(e, 0, sizeof(*e));
+	e->seg = &jm->cseg;
+	e->vstart = jm->v.len;
+	rc |= am_buf_add(&jm->v, jm->cseg.text, jm->cseg.text_len);
+	e->vend = jm->v.len;
+	e->rawlen = jm->cseg.raw_len;
+	e->textend = e->vend;
+	if (!(seg->piece & AM_JSON_PIECE_MORE))
+		rc |= am_buf_add(&jm->v, "\"", 1);
+	return rc;
 }
 
 /* A byte that continues a number: digits, '.', 'e', 'E'. */
@@ -334,7 +405,8 @@ emit_string(struct jm *jm, const struct jm_str *st, size_t first,
 {
 	struct awsmask *am = jm->am;
 	const struct am_json_seg *seg = st->seg;
-	struct walk w = { seg->raw, 1, 0 };
+	int quote = !(seg->piece & AM_JSON_PIECE_CONT);
+	struct walk w = { seg->raw, (size_t)quote, 0 };
 	size_t k, at = 0, rbuf[128], *rstart = rbuf, *rend, n = last - first;
 	int rc = 0, whole = 0;
 
@@ -359,7 +431,8 @@ emit_string(struct jm *jm, const struct jm_str *st, size_t first,
 		/* Rare: decode, replace, escape the lot. */
 		const char *t = jm->v.buf + st->vstart;
 
-		rc |= am_buf_add(&am->out, "\"", 1);
+		if (quote)
+			rc |= am_buf_add(&am->out, "\"", 1);
 		for (k = first; k < last && !rc; k++) {
 			const struct am_mpart *p = &am->parts[k];
 
@@ -368,8 +441,10 @@ emit_string(struct jm *jm, const struct jm_str *st, size_t first,
 			at = p->end - st->vstart;
 		}
 		if (!rc)
-			rc |= add_escaped(am, t + at, st->vend - st->vstart - at);
-		rc |= am_buf_add(&am->out, "\"", 1);
+			rc |= add_escaped(am, t + at, st->textend - st->vstart -
+			    at);
+		if (!(seg->piece & AM_JSON_PIECE_MORE))
+			rc |= am_buf_add(&am->out, "\"", 1);
 	} else {
 		for (k = 0; k < n && !rc; k++) {
 			const struct am_mpart *p = &am->parts[first + k];
@@ -378,7 +453,7 @@ emit_string(struct jm *jm, const struct jm_str *st, size_t first,
 			rc |= add_escaped(am, p->tok, p->toklen);
 			at = rend[k];
 		}
-		rc |= am_buf_add(&am->out, seg->raw + at, seg->raw_len - at);
+		rc |= am_buf_add(&am->out, seg->raw + at, st->rawlen - at);
 	}
 	if (rc) {
 		if (rstart != rbuf)
@@ -435,6 +510,49 @@ across:
 	    st->seg->line);
 }
 
+/* Write the run of input bytes waiting to be copied. */
+static int
+out_flush(struct jm *jm)
+{
+	size_t n = jm->runlen;
+
+	jm->runlen = 0;
+	if (n && am_buf_add(&jm->am->out, jm->run, n) < 0)
+		return am_seterr(&jm->am->err, AWSMASK_ENOMEM, "out of memory");
+	return AWSMASK_OK;
+}
+
+/* Copy [p, p+n) to the output: joined to the waiting run if it follows
+ * it in memory. */
+static int
+out_raw(struct jm *jm, const char *p, size_t n)
+{
+	int rc;
+
+	if (!n)
+		return AWSMASK_OK;
+	if (jm->runlen && jm->run + jm->runlen == p) {
+		jm->runlen += n;
+		return AWSMASK_OK;
+	}
+	if ((rc = out_flush(jm)))
+		return rc;
+	jm->run = p;
+	jm->runlen = n;
+	return AWSMASK_OK;
+}
+
+/* Output before here belongs to complete values. */
+static int
+set_mark(struct jm *jm)
+{
+	int rc = out_flush(jm);
+
+	jm->mark = jm->am->out.len;
+	jm->marked = 1;
+	return rc;
+}
+
 /*
  * Write bytes [from, to) of a RAW segment, with the numbers among
  * entries *s... that were masked written as strings.
@@ -457,8 +575,10 @@ emit_raw(struct jm *jm, const struct am_json_seg *seg, size_t from,
 			return rc;
 		if (first == last)
 			continue;
-		rc = am_buf_add(&am->out, seg->raw + at, st->rawoff - at);
-		rc |= am_buf_add(&am->out, "\"", 1);
+		if ((rc = out_raw(jm, seg->raw + at, st->rawoff - at)) ||
+		    (rc = out_flush(jm)))
+			return rc;
+		rc = am_buf_add(&am->out, "\"", 1);
 		for (k = first; k < last; k++) {
 			const struct am_mpart *p = &am->parts[k];
 
@@ -476,9 +596,7 @@ emit_raw(struct jm *jm, const struct am_json_seg *seg, size_t from,
 			return am_seterr(&am->err, AWSMASK_ENOMEM, "out of memory");
 		at = st->rawoff + n;
 	}
-	if (am_buf_add(&am->out, seg->raw + at, to - at) < 0)
-		return am_seterr(&am->err, AWSMASK_ENOMEM, "out of memory");
-	return AWSMASK_OK;
+	return out_raw(jm, seg->raw + at, to - at);
 }
 
 /* Write the segments up to stream offset upto; set mark at complete. */
@@ -490,16 +608,15 @@ emit_segs(struct jm *jm, const struct am_json_seg *segs, size_t nsegs,
 	size_t i, s = 0, pi = 0, first, last;
 	int rc;
 
+	jm->runlen = 0;
 	for (i = 0; i < nsegs; i++) {
 		const struct am_json_seg *seg = &segs[i];
 		unsigned long long end = seg->off + seg->raw_len;
 
 		if (seg->off >= upto)
 			break;
-		if (seg->off == complete) {
-			jm->mark = am->out.len;
-			jm->marked = 1;
-		}
+		if (seg->off == complete && (rc = set_mark(jm)))
+			return rc;
 		if (seg->type == AM_JSON_RAW) {
 			size_t n = seg->raw_len;
 
@@ -514,16 +631,13 @@ emit_segs(struct jm *jm, const struct am_json_seg *segs, size_t nsegs,
 
 					while (ws < n && is_ws(seg->raw[ws]))
 						ws++;
-					if (am_buf_add(&am->out, seg->raw + cut,
-					    ws - cut) < 0)
-						goto nomem;
-					jm->mark = am->out.len;
-					jm->marked = 1;
+					if ((rc = out_raw(jm, seg->raw + cut,
+					    ws - cut)) || (rc = set_mark(jm)))
+						return rc;
 					break;
 				}
-				jm->mark = am->out.len;
-				jm->marked = 1;
-				if ((rc = emit_raw(jm, seg, cut, n, &s, &pi)))
+				if ((rc = set_mark(jm)) ||
+				    (rc = emit_raw(jm, seg, cut, n, &s, &pi)))
 					return rc;
 			} else if ((rc = emit_raw(jm, seg, 0, n, &s, &pi))) {
 				return rc;
@@ -535,21 +649,17 @@ emit_segs(struct jm *jm, const struct am_json_seg *segs, size_t nsegs,
 				return rc;
 			if (jm->dir == AM_DIR_MASK)
 				am->counts.identifiers += last - first;
-			if (first == last) {
-				if (am_buf_add(&am->out, seg->raw, seg->raw_len) < 0)
-					goto nomem;
-			} else if ((rc = emit_string(jm, st, first, last))) {
+			if (first == last)
+				rc = out_raw(jm, st->seg->raw, st->rawlen);
+			else if (!(rc = out_flush(jm)))
+				rc = emit_string(jm, st, first, last);
+			if (rc)
 				return rc;
-			}
 		}
-		if (end == complete) {
-			jm->mark = am->out.len;
-			jm->marked = 1;
-		}
+		if (end == complete && (rc = set_mark(jm)))
+			return rc;
 	}
-	return AWSMASK_OK;
-nomem:
-	return am_seterr(&am->err, AWSMASK_ENOMEM, "out of memory");
+	return out_flush(jm);
 }
 
 /* --check: report what the strings hold, at the string's line. */
@@ -562,7 +672,8 @@ report_found(struct jm *jm)
 
 	for (s = 0; s < jm->nstrs; s++) {
 		const struct jm_str *st = &jm->strs[s];
-		struct walk w = { st->seg->raw, st->number ? st->rawoff : 1, 0 };
+		struct walk w = { st->seg->raw, st->number ? st->rawoff :
+		    !(st->seg->piece & AM_JSON_PIECE_CONT), 0 };
 
 		if ((rc = parts_of(jm, st, &pi, &first, &last)))
 			return rc;
@@ -680,8 +791,65 @@ commit(struct jm *jm, int all)
 		jm->mark = 0;
 	}
 hold:
-	if (am->out.len > HOLD_MAX)
+	/* Before the next block's output could take the buffer past
+	 * HOLD_MAX: it doubles as it grows. */
+	if (am->out.len > HOLD_MAX - 2 * BLOCK)
 		return spill_held(jm);
+	return AWSMASK_OK;
+}
+
+/*
+ * The open piece (the last entry) is scanned up to PIECE_MARGIN bytes
+ * before its end, at an escape's edge: a match starting before there
+ * ends within the piece (AM_MAX_MATCH), and what follows waits for the
+ * next piece.
+ */
+static size_t
+open_limit(struct jm *jm)
+{
+	const struct jm_str *e = &jm->strs[jm->nstrs - 1];
+	struct walk w = { e->seg->raw, !(e->seg->piece & AM_JSON_PIECE_CONT),
+	    0 };
+	size_t limit = e->vend > PIECE_MARGIN ? e->vend - PIECE_MARGIN : 0;
+
+	if (limit <= e->vstart)
+		return e->vstart;
+	walk_to(&w, limit - e->vstart);
+	return e->vstart + w.d;
+}
+
+/*
+ * Write the open piece up to done (the end of the window, at the first
+ * escape edge from there), and carry the rest, with PIECE_CONTEXT bytes
+ * of look-behind, to the next piece.
+ */
+static int
+carry_tail(struct jm *jm, size_t done)
+{
+	struct jm_str *e = &jm->strs[jm->nstrs - 1];
+	struct walk w = { e->seg->raw, !(e->seg->piece & AM_JSON_PIECE_CONT),
+	    0 };
+	size_t from;
+	int rc = 0;
+
+	if (done > e->vend)
+		done = e->vend;
+	if (done < e->vstart)
+		done = e->vstart;
+	walk_to(&w, done - e->vstart);
+	e->textend = e->vstart + w.d;
+	e->rawlen = w.i;
+	from = e->textend > PIECE_CONTEXT ? e->textend - PIECE_CONTEXT : 0;
+	am_buf_reset(&jm->ctext);
+	am_buf_reset(&jm->craw);
+	rc |= am_buf_add(&jm->ctext, jm->v.buf + from, e->vend - from);
+	rc |= am_buf_add(&jm->craw, e->seg->raw + e->rawlen,
+	    e->seg->raw_len - e->rawlen);
+	if (rc)
+		return am_seterr(&jm->am->err, AWSMASK_ENOMEM, "out of memory");
+	jm->chist = e->textend - from;
+	jm->craw_off = e->seg->off + e->rawlen;
+	jm->carry = 1;
 	return AWSMASK_OK;
 }
 
@@ -693,7 +861,7 @@ jm_block(struct jm *jm, const char *p, size_t n, int eof)
 	const struct am_json_seg *segs;
 	struct am_error jerr = { AWSMASK_OK, "" };
 	unsigned long long complete, upto = ULLONG_MAX;
-	size_t nsegs, i, done;
+	size_t nsegs, i, done, limit;
 	struct am_stream vs;
 	int jrc, rc = AWSMASK_OK;
 
@@ -707,23 +875,38 @@ jm_block(struct jm *jm, const char *p, size_t n, int eof)
 	am_buf_reset(&jm->v);
 	jm->nstrs = 0;
 	jm->marked = 0;
+	jm->hist = 0;
+	jm->open = 0;
 	for (i = 0; i < nsegs && segs[i].off < upto; i++) {
 		const struct am_json_seg *g = &segs[i];
+		int r;
 
 		if (g->type == AM_JSON_RAW && jm->have_pair &&
 		    (memchr(g->raw, '{', g->raw_len) ||
 		    memchr(g->raw, '}', g->raw_len)))
 			jm->have_pair = 0;
-		if ((g->type == AM_JSON_STRING ? add_str(jm, g) :
-		    jm->dir != AM_DIR_UNMASK ? add_numbers(jm, g) : 0) < 0)
+		if (g->type != AM_JSON_STRING)
+			r = jm->dir != AM_DIR_UNMASK ? add_numbers(jm, g) : 0;
+		else if (g->piece & AM_JSON_PIECE_CONT)
+			r = add_cont(jm, g);
+		else
+			r = add_str(jm, g);
+		if (r < 0)
 			return am_seterr(&am->err, AWSMASK_ENOMEM, "out of memory");
+		/* A piece with more to come ends the feed. */
+		jm->open = g->type == AM_JSON_STRING &&
+		    (g->piece & AM_JSON_PIECE_MORE);
 	}
 
 	am->nparts = 0;
+	done = limit = jm->v.len;
+	if (jm->open)
+		limit = open_limit(jm);
 	if (jm->v.len) {
 		memset(&vs, 0, sizeof(vs));
 		vs.buf = jm->v.buf;
 		vs.len = jm->v.len;
+		vs.hist = jm->hist;
 		vs.line = 1;
 		vs.eof = 1;
 		vs.outfd = -1;
@@ -733,17 +916,19 @@ jm_block(struct jm *jm, const char *p, size_t n, int eof)
 		case AM_DIR_MASK:
 			/* Counted as written: a key's copy in front of its
 			 * values finds the key's identifiers again. */
-			rc = am_mask_window(am, &vs, vs.len, &done);
+			rc = am_mask_window(am, &vs, limit, &done);
 			break;
 		case AM_DIR_SCAN:
-			rc = am_scan_window(am, &vs, vs.len, &done);
+			rc = am_scan_window(am, &vs, limit, &done);
 			break;
 		case AM_DIR_UNMASK:
-			rc = am_unmask_window(am, &vs, vs.len, &done,
+			rc = am_unmask_window(am, &vs, limit, &done,
 			    jm->cb->unknown, jm->cb->arg);
 			break;
 		}
 	}
+	if (rc == AWSMASK_OK && jm->open)
+		rc = carry_tail(jm, done);
 	if (rc == AWSMASK_OK)
 		rc = jm->dir == AM_DIR_SCAN ? report_found(jm) :
 		    emit_segs(jm, segs, nsegs, complete, upto);
@@ -781,6 +966,10 @@ jm_free(struct jm *jm)
 	am_buf_free(&jm->v);
 	am_buf_free(&jm->key);
 	am_buf_free(&jm->pair);
+	am_buf_free(&jm->ctext);
+	am_buf_free(&jm->craw);
+	am_buf_free(&jm->cseg_raw);
+	am_buf_free(&jm->cseg_text);
 	am_free(jm->strs);
 	if (jm->spill >= 0)
 		close(jm->spill);
@@ -826,8 +1015,8 @@ looks_like_json(const char *p, size_t n)
 }
 
 /* The format to read an input as, from its start; noted for -v. */
-static int
-choose_format(struct awsmask *am, const char *p, size_t n)
+int
+am_json_choose_format(struct awsmask *am, const char *p, size_t n)
 {
 	int format = am->format_force ? am->format_force : am->cfg->format;
 
@@ -842,68 +1031,24 @@ choose_format(struct awsmask *am, const char *p, size_t n)
 	return format;
 }
 
-/* The text path, for an input that is not JSON. */
-static process_fn *const text_process[] = {
-	[AM_DIR_MASK] = am_process_mask,
-	[AM_DIR_SCAN] = am_process_scan,
-	[AM_DIR_UNMASK] = am_process_unmask,
-};
-
-/* Read up to BLOCK bytes (one read's worth when line buffered). */
-static ssize_t
-read_block(int fd, char *buf, size_t cap, unsigned flags, int *eof)
-{
-	size_t len = 0;
-
-	while (len < cap) {
-		ssize_t n = read(fd, buf + len, cap - len);
-
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		if (n == 0) {
-			*eof = 1;
-			break;
-		}
-		len += (size_t)n;
-		if (flags & AWSMASK_LINE_BUFFERED)
-			break;
-	}
-	return (ssize_t)len;
-}
-
+/*
+ * Mask, scan or unmask the JSON input whose first `have` bytes are in
+ * buf (a block's room), reading the rest from infd unless eof.
+ */
 int
-am_json_run_fd(struct awsmask *am, int infd, int outfd, unsigned flags,
-    enum am_dir dir, const struct am_callbacks *cb)
+am_json_process_fd(struct awsmask *am, char *buf, size_t have, int eof,
+    int infd, int outfd, unsigned flags, int format, enum am_dir dir,
+    const struct am_callbacks *cb)
 {
 	struct jm jm;
-	int format, eof = 0, rc;
-	size_t have;
-	char *buf;
 	ssize_t n;
+	int rc;
 
-	if (am->err.code)
-		return am->err.code;
-	buf = am_malloc(BLOCK);
-	if (!buf)
-		return am_seterr(&am->err, AWSMASK_ENOMEM, "out of memory");
-	n = read_block(infd, buf, BLOCK, flags, &eof);
-	if (n < 0)
-		goto readerr;
-	am->counts.bytes_in += (unsigned long long)n;
-	format = choose_format(am, buf, (size_t)n);
-	if (format == AWSMASK_FORMAT_TEXT) {
-		rc = am_run_fd(am, buf, (size_t)n, eof ? -1 : infd, outfd, flags,
-		    text_process[dir], (void *)cb);
-		am_free(buf);
-		return rc;
-	}
 	if ((rc = jm_init(&jm, am, dir, format, outfd)))
 		goto out;
+	/* A string longer than a block is not held whole. */
+	am_json_set_piece(jm.j, BLOCK);
 	jm.cb = cb;
-	have = (size_t)n;
 	for (;;) {
 		/* Keep a number whole: its digits wait for the next block. */
 		size_t feed = have;
@@ -917,7 +1062,7 @@ am_json_run_fd(struct awsmask *am, int infd, int outfd, unsigned flags,
 			break;
 		memmove(buf, buf + feed, have - feed);
 		have -= feed;
-		n = read_block(infd, buf + have, BLOCK - have, flags, &eof);
+		n = am_read_block(infd, buf + have, BLOCK - have, flags, &eof);
 		if (n < 0) {
 			jm_fini(&jm);
 			goto readerr;
@@ -927,33 +1072,25 @@ am_json_run_fd(struct awsmask *am, int infd, int outfd, unsigned flags,
 	}
 	jm_fini(&jm);
 out:
-	am_free(buf);
 	/* Bad JSON is this input's failure: the next one can still go. */
 	if (rc == AWSMASK_EDATA)
 		am->err.code = AWSMASK_OK;
 	return rc;
 readerr:
-	am_free(buf);
 	/* As in text mode: the message stays, the code does not stick. */
 	rc = am_seterr_errno(&am->err, AWSMASK_EIO, "read error");
 	am->err.code = AWSMASK_OK;
 	return rc;
 }
 
+/* The same for a whole buffer; output collects in am->out. */
 int
-am_json_run_buffer(struct awsmask *am, const char *in, size_t len,
-    enum am_dir dir, const struct am_callbacks *cb)
+am_json_process_buffer(struct awsmask *am, const char *in, size_t len,
+    int format, enum am_dir dir, const struct am_callbacks *cb)
 {
 	struct jm jm;
-	int format, rc;
+	int rc;
 
-	if (am->err.code)
-		return am->err.code;
-	if (!in && len)
-		return AWSMASK_EINVAL;
-	format = choose_format(am, in, len);
-	if (format == AWSMASK_FORMAT_TEXT)
-		return am_run_buffer(am, in, len, text_process[dir], (void *)cb);
 	am_buf_reset(&am->out);
 	am->counts.bytes_in += len;
 	if ((rc = jm_init(&jm, am, dir, format, -1)))

@@ -1,16 +1,9 @@
 /*
- * mask.c - the streams: masking, scanning and unmasking.
+ * mask.c - masking and scanning one window of text (stream.c drives
+ * them), and what the window processors share: parts, store items, the
+ * output of a window.
  *
- * All three share one block driver.  It reads large blocks and hands the
- * processor a window [hist, limit) to finish: limit is just after the
- * last newline (no pattern matches a newline, so no identifier spans
- * it), or, in a line longer than a block, AM_MAX_MATCH plus a margin
- * before the end of what has been read, so that every match starting
- * before limit is complete.  The processor may finish past limit, to the
- * end of its last match.  A little of what is finished stays in front of
- * the buffer as look-behind context for the next block.
- *
- * Fail-secure: a block is written only after every identifier in it has
+ * Fail-secure: a window is written only after every identifier in it has
  * its token.  When the store fails nothing more is written.
  */
 #include "mask.h"
@@ -19,26 +12,33 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
-#define BLOCK (256 * 1024)		/* gathered before processing */
-#define READ_MAX (64 * 1024)		/* bytes asked of one read() */
-#define CONTEXT 256			/* look-behind kept before hist */
-#define MARGIN (AM_MAX_MATCH + CONTEXT)	/* unfinished tail of a long line */
-
-/* Where the next window ends; hist when more input is needed first. */
-static size_t
-window_limit(const struct am_stream *s)
+/* Read up to cap bytes (one read's worth when line buffered). */
+ssize_t
+am_read_block(int fd, char *buf, size_t cap, unsigned flags, int *eof)
 {
-	const char *nl;
+	size_t len = 0;
 
-	if (s->eof)
-		return s->len;
-	nl = memrchr(s->buf + s->hist, '\n', s->len - s->hist);
-	if (nl)
-		return (size_t)(nl - s->buf) + 1;
-	if (s->len - s->hist >= BLOCK)
-		return s->len - MARGIN;
-	return s->hist;
+	while (len < cap) {
+		ssize_t n = read(fd, buf + len, cap - len);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		if (n == 0) {
+			*eof = 1;
+			break;
+		}
+		len += (size_t)n;
+		if (flags & AWSMASK_LINE_BUFFERED)
+			break;
+	}
+	return (ssize_t)len;
 }
 
 /* Where matching may start: a little before hist inside a long line. */
@@ -47,7 +47,7 @@ am_scan_from(const struct am_stream *s)
 {
 	if (s->hist == 0 || s->buf[s->hist - 1] == '\n')
 		return s->hist;
-	return s->hist > CONTEXT ? s->hist - CONTEXT : 0;
+	return s->hist > AM_CONTEXT ? s->hist - AM_CONTEXT : 0;
 }
 
 unsigned long long
@@ -61,153 +61,6 @@ am_count_lines(const char *p, size_t n)
 		p++;
 	}
 	return c;
-}
-
-static int
-flush_out(struct awsmask *am, struct am_stream *s)
-{
-	if (s->outfd < 0 || !am->out.len)
-		return AWSMASK_OK;
-	if (am_write_all(s->outfd, am->out.buf, am->out.len) < 0)
-		return am_seterr_errno(&am->err, AWSMASK_EIO, "write error");
-	am_buf_reset(&am->out);
-	return AWSMASK_OK;
-}
-
-/* Drop what is finished, keeping CONTEXT bytes of it for look-behind. */
-static void
-shift(struct am_stream *s, size_t done)
-{
-	size_t keep = done > CONTEXT ? done - CONTEXT : 0;
-
-	s->line += am_count_lines(s->buf + s->hist, done - s->hist);
-	if (keep) {
-		memmove(s->buf, s->buf + keep, s->len - keep);
-		s->len -= keep;
-		s->base += keep;
-	}
-	s->hist = done - keep;
-}
-
-/*
- * A window ended in a value still going on: make room to read on.  One
- * value may take AM_LONG_MAX bytes; past that it is refused, not cut,
- * since the cut-off rest would go out in clear.
- */
-static int
-grow(struct awsmask *am, struct am_stream *s)
-{
-	size_t max = AM_LONG_MAX + BLOCK + MARGIN + READ_MAX + CONTEXT, cap;
-	char *nb;
-
-	s->need = 0;
-	if (s->cap - s->len >= READ_MAX)
-		return AWSMASK_OK;
-	if (s->cap >= max) {
-		am_seterr(&am->err, AWSMASK_EDATA, "a credential value longer "
-		    "than %d bytes: refusing to write it", AM_LONG_MAX);
-		am->err.code = AWSMASK_OK;	/* this input's, as a read error */
-		return AWSMASK_EDATA;
-	}
-	cap = s->cap * 2 < max ? s->cap * 2 : max;
-	if (!(nb = am_realloc(s->buf, cap)))
-		return am_seterr(&am->err, AWSMASK_ENOMEM, "out of memory");
-	s->buf = nb;
-	s->cap = cap;
-	return AWSMASK_OK;
-}
-
-int
-am_run_fd(struct awsmask *am, const char *pre, size_t prelen, int infd,
-    int outfd, unsigned flags, process_fn *process, void *arg)
-{
-	struct am_stream s;
-	int rc = AWSMASK_OK;
-
-	if (am->err.code)
-		return am->err.code;
-	memset(&s, 0, sizeof(s));
-	s.line = 1;
-	s.outfd = outfd;
-	s.cap = BLOCK + MARGIN + READ_MAX + CONTEXT;
-	s.grow = 1;
-	s.buf = am_malloc(s.cap);
-	if (!s.buf)
-		return am_seterr(&am->err, AWSMASK_ENOMEM, "out of memory");
-	memcpy(s.buf, pre, prelen);
-	s.len = prelen;
-	s.eof = infd < 0;	/* the caller met the end already */
-	for (;;) {
-		size_t limit, done;
-		int skip_read = prelen && ((flags & AWSMASK_LINE_BUFFERED) ||
-		    prelen >= BLOCK);
-
-		prelen = 0;
-		if (!s.eof && !skip_read) {
-			ssize_t n;
-			size_t room = s.cap - s.len;
-
-			n = read(infd, s.buf + s.len, room < READ_MAX ? room : READ_MAX);
-			if (n < 0) {
-				if (errno == EINTR)
-					continue;
-				/*
-				 * A bad input is that input's failure, not the
-				 * context's: the message stays, the code does not
-				 * stick, and the next input can still be read.
-				 */
-				rc = am_seterr_errno(&am->err, AWSMASK_EIO,
-				    "read error");
-				am->err.code = AWSMASK_OK;
-				break;
-			}
-			am->counts.bytes_in += (unsigned long long)n;
-			if (n == 0)
-				s.eof = 1;
-			s.len += (size_t)n;
-			if (!s.eof && !(flags & AWSMASK_LINE_BUFFERED) &&
-			    s.len - s.hist < BLOCK)
-				continue;
-		}
-		limit = window_limit(&s);
-		if (limit > s.hist) {
-			rc = process(am, &s, limit, &done, arg);
-			if (rc == AWSMASK_OK)
-				rc = flush_out(am, &s);
-			if (rc == AWSMASK_OK && s.need)
-				rc = grow(am, &s);
-			if (rc)
-				break;
-			shift(&s, done);
-		}
-		if (s.eof && s.hist >= s.len)
-			break;
-	}
-	am_free(s.buf);
-	return rc;
-}
-
-/* Process a whole buffer at once; output collects in am->out. */
-int
-am_run_buffer(struct awsmask *am, const char *in, size_t len,
-    process_fn *process, void *arg)
-{
-	struct am_stream s;
-	size_t done;
-
-	if (am->err.code)
-		return am->err.code;
-	if (!in && len)
-		return AWSMASK_EINVAL;
-	memset(&s, 0, sizeof(s));
-	s.buf = (char *)(in ? in : "");	/* read only */
-	s.len = len;
-	s.line = 1;
-	s.eof = 1;
-	s.outfd = -1;
-	am_buf_reset(&am->out);
-	am->counts.bytes_in += len;
-	return len ? process(am, &s, len, &done, arg) : AWSMASK_OK;
 }
 
 int
@@ -346,14 +199,84 @@ learned_lookup(const struct awsmask *am, const char *p, size_t n,
 {
 	const char *v;
 	size_t vl;
+	unsigned pair;
 
 	if (!(am->learned_lens & (1ULL << (n < 63 ? n : 63))))
+		return 0;
+	pair = n < 2 ? 0 : (unsigned)(unsigned char)p[0] << 8 |
+	    (unsigned char)p[1];
+	if (n >= 2 && !am->reference &&
+	    !((am->learned_pairs[pair / 64] >> (pair % 64)) & 1))
 		return 0;
 	v = am_map_get(am->learned, p, n, &vl);
 	if (!v || vl != sizeof(*prefix))
 		return 0;
 	memcpy(prefix, v, sizeof(*prefix));
 	return 1;
+}
+
+static int
+pair_learned(const struct awsmask *am, const unsigned char *u)
+{
+	unsigned pair = (unsigned)u[0] << 8 | u[1];
+
+	return (am->learned_pairs[pair / 64] >> (pair % 64)) & 1;
+}
+
+/*
+ * The start of the next run of name bytes in [from, done) whose first
+ * two bytes begin a learnt name, or done; from is a run's start or no
+ * name byte.  Sixteen bytes at a time with SSE2: most runs are words
+ * that begin no learnt name, and none of them costs a look-up.
+ */
+static size_t
+next_name_run(const struct awsmask *am, const unsigned char *u, size_t len,
+    size_t from, size_t done)
+{
+	size_t p = from;
+
+	if (am->reference) {
+		for (; p < done; p++)
+			if (namechar[u[p]] && (p == from || !namechar[u[p - 1]]))
+				return p;
+		return done;
+	}
+#ifdef __SSE2__
+	unsigned carry = 0;
+
+	for (; p + 16 <= done && p + 16 < len; p += 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(u + p));
+		__m128i l = _mm_or_si128(v, _mm_set1_epi8(0x20));
+		__m128i n = _mm_or_si128(_mm_and_si128(
+		    _mm_cmpgt_epi8(l, _mm_set1_epi8('a' - 1)),
+		    _mm_cmplt_epi8(l, _mm_set1_epi8('z' + 1))),
+		    _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('0' - 1)),
+		    _mm_cmplt_epi8(v, _mm_set1_epi8('9' + 1))));
+		unsigned m, st;
+
+		n = _mm_or_si128(n, _mm_cmpeq_epi8(v, _mm_set1_epi8('_')));
+		n = _mm_or_si128(n, _mm_cmpeq_epi8(v, _mm_set1_epi8('.')));
+		n = _mm_or_si128(n, _mm_cmpeq_epi8(v, _mm_set1_epi8('@')));
+		n = _mm_or_si128(n, _mm_cmpeq_epi8(v, _mm_set1_epi8('+')));
+		n = _mm_or_si128(n, _mm_cmpeq_epi8(v, _mm_set1_epi8('=')));
+		n = _mm_or_si128(n, _mm_cmpeq_epi8(v, _mm_set1_epi8('-')));
+		m = (unsigned)_mm_movemask_epi8(n);
+		st = m & ~((m << 1) | carry);
+		carry = m >> 15;
+		while (st) {
+			size_t q = p + (size_t)__builtin_ctz(st);
+
+			if (pair_learned(am, u + q))
+				return q;
+			st &= st - 1;
+		}
+	}
+#endif
+	for (; p < done; p++)
+		if (namechar[u[p]] && (p == from || !namechar[u[p - 1]]) &&
+		    p + 1 < len && pair_learned(am, u + p))
+			return p;
+	return done;
 }
 
 /*
@@ -364,6 +287,7 @@ static int
 learn_names(struct awsmask *am, struct am_stream *s, size_t done)
 {
 	size_t i, nold = am->nparts, from = s->hist, gap;
+	unsigned pair;
 	int rc;
 
 	for (i = 0; i < nold; i++) {
@@ -379,6 +303,8 @@ learn_names(struct awsmask *am, struct am_stream *s, size_t done)
 		    sizeof(p->prefix)) < 0)
 			return am_seterr(&am->err, AWSMASK_ENOMEM, "out of memory");
 		am->learned_lens |= 1ULL << (n < 63 ? n : 63);
+		pair = (unsigned)(unsigned char)t[0] << 8 | (unsigned char)t[1];
+		am->learned_pairs[pair / 64] |= 1ULL << (pair % 64);
 	}
 	if (!am_map_count(am->learned))
 		return AWSMASK_OK;
@@ -388,15 +314,12 @@ learn_names(struct awsmask *am, struct am_stream *s, size_t done)
 	 * part covers it already.
 	 */
 	gap = 0;
-	while (from < done) {
+	while ((from = next_name_run(am, (const unsigned char *)s->buf, s->len,
+	    from, done)) < done) {
 		const char *prefix;
 		struct am_part np;
 		size_t end, n;
 
-		if (!namechar[(unsigned char)s->buf[from]]) {
-			from++;
-			continue;
-		}
 		for (end = from; end < s->len && namechar[(unsigned char)s->buf[end]];
 		    end++)
 			;
@@ -464,6 +387,13 @@ unglue(struct awsmask *am, const struct am_stream *s, size_t done)
 		am->parts[k++] = *p;
 	}
 	am->nparts = k;
+}
+
+void
+am_set_reference(struct awsmask *am, int on)
+{
+	am->reference = on;
+	am_scanner_set_reference(am->sc, on);
 }
 
 /*
@@ -678,39 +608,6 @@ am_process_mask(struct awsmask *am, struct am_stream *s, size_t limit,
 	return rc;
 }
 
-int
-awsmask_mask_fd(struct awsmask *am, int infd, int outfd, unsigned flags)
-{
-	int rc;
-
-	if (!am)
-		return AWSMASK_EINVAL;
-	am_proc_begin(am, AM_DIR_MASK);
-	rc = am_json_run_fd(am, infd, outfd, flags, AM_DIR_MASK, NULL);
-	am_proc_end(am);
-	return rc;
-}
-
-int
-awsmask_mask_buffer(struct awsmask *am, const char *in, size_t len,
-    char **out, size_t *outlen)
-{
-	int rc;
-
-	if (!am || !out)
-		return AWSMASK_EINVAL;
-	*out = NULL;
-	am_proc_begin(am, AM_DIR_MASK);
-	rc = am_json_run_buffer(am, in, len, AM_DIR_MASK, NULL);
-	am_proc_end(am);
-	if (rc == AWSMASK_OK) {
-		*out = am_buf_release(&am->out, outlen);
-		if (!*out)
-			rc = am_seterr(&am->err, AWSMASK_ENOMEM, "out of memory");
-	}
-	return rc;
-}
-
 /* Scanning: report the parts, write nothing, never open the store. */
 int
 am_scan_window(struct awsmask *am, struct am_stream *s, size_t limit,
@@ -745,29 +642,6 @@ am_process_scan(struct awsmask *am, struct am_stream *s, size_t limit,
 	am->counts.identifiers += am->nparts;
 	return AWSMASK_OK;
 }
-
-int
-awsmask_scan_fd(struct awsmask *am, int infd, awsmask_found_fn *fn,
-    void *arg)
-{
-	struct am_callbacks cb = { fn, NULL, arg };
-
-	if (!am)
-		return AWSMASK_EINVAL;
-	return am_json_run_fd(am, infd, -1, 0, AM_DIR_SCAN, &cb);
-}
-
-int
-awsmask_scan_buffer(struct awsmask *am, const char *in, size_t len,
-    awsmask_found_fn *fn, void *arg)
-{
-	struct am_callbacks cb = { fn, NULL, arg };
-
-	if (!am)
-		return AWSMASK_EINVAL;
-	return am_json_run_buffer(am, in, len, AM_DIR_SCAN, &cb);
-}
-
 
 /*
  * Tokens the store issued are not identifiers.  The token-literal kind

@@ -37,6 +37,8 @@ struct awsmask {
 	awsmask_report_fn *report;
 	void *report_arg;
 	uint64_t learned_lens;
+	uint64_t learned_pairs[1024];	/* their first two bytes, as bits */
+	int reference;			/* the slow paths, for tests */
 	struct am_mpart *parts;
 	size_t nparts, aparts;
 	struct am_store_item *items;
@@ -99,12 +101,13 @@ struct am_callbacks {
 void am_report_found(const struct am_callbacks *cb, const struct am_mpart *p,
     unsigned long long line, unsigned long long off, unsigned long long len);
 
-/* mask.c: the block driver and the pieces both directions share. */
-/* pre: bytes already read from infd, to go first (at most a block). */
-int am_run_fd(struct awsmask *am, const char *pre, size_t prelen, int infd,
-    int outfd, unsigned flags, process_fn *process, void *arg);
-int am_run_buffer(struct awsmask *am, const char *in, size_t len,
-    process_fn *process, void *arg);
+#define AM_CONTEXT 256	/* look-behind kept before a window's hist */
+#define AM_STREAM_BLOCK (256 * 1024)	/* input gathered before processing */
+
+/* mask.c: the pieces the window processors share. */
+/* Read up to cap bytes (one read's worth when line buffered). */
+ssize_t am_read_block(int fd, char *buf, size_t cap, unsigned flags,
+    int *eof);
 size_t am_scan_from(const struct am_stream *s);
 unsigned long long am_count_lines(const char *p, size_t n);
 int am_add_part(struct awsmask *am, const struct am_part *p);
@@ -130,11 +133,24 @@ int am_scan_window(struct awsmask *am, struct am_stream *s, size_t limit,
 /* The text-format processors; arg is a const struct am_callbacks *. */
 process_fn am_process_mask, am_process_scan, am_process_unmask;
 
-/* jsonmode.c: the JSON formats, and the choice of format. */
-int am_json_run_fd(struct awsmask *am, int infd, int outfd, unsigned flags,
-    enum am_dir dir, const struct am_callbacks *cb);
-int am_json_run_buffer(struct awsmask *am, const char *in, size_t len,
-    enum am_dir dir, const struct am_callbacks *cb);
+/*
+ * jsonmode.c: the JSON formats, and the choice of format (noted for -v)
+ * from an input's first block.  stream.c drives them; buf is a block's
+ * room, the caller's, scratch here.
+ */
+int am_json_choose_format(struct awsmask *am, const char *p, size_t n);
+int am_json_process_fd(struct awsmask *am, char *buf, size_t have, int eof,
+    int infd, int outfd, unsigned flags, int format, enum am_dir dir,
+    const struct am_callbacks *cb);
+int am_json_process_buffer(struct awsmask *am, const char *in, size_t len,
+    int format, enum am_dir dir, const struct am_callbacks *cb);
+
+/*
+ * For the differential test: the scanner's reference path, and plain
+ * byte-by-byte searches for learnt names and tokens, instead of the fast
+ * ones.
+ */
+void am_set_reference(struct awsmask *am, int on);
 
 int am_store_ensure(struct awsmask *am);
 

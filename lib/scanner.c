@@ -1,20 +1,49 @@
 /*
  * scanner.c - find identifiers: every enabled kind, in one pass.
  *
- * One pattern that joins all kinds by '|' is correct but slow: at every
- * byte PCRE2 tries every branch (2 MB/s over 80 kinds).  So the kinds are
- * grouped by the bytes their matches can start with (PCRE2 tells us, per
- * pattern), and each group is one pattern anchored at its start:
- * (?:P0)(*MARK:0)|(?:P3)(*MARK:3)|...  The scan walks the bytes and, at a
- * byte some group can start with, runs that group's pattern there.  A
+ * The scan walks the bytes of a block and, at each position where an
+ * identifier may start, tries the catalogue's rows anchored there, in
+ * catalogue order: at one start the earliest row that matches wins.
+ * The catalogue lists longer forms first, which makes leftmost-first the
+ * same as leftmost-longest for it.  A row's splitter then validates the
+ * match and cuts it into identifying parts; when it refuses, the scan
+ * goes on one byte later (no later row is tried at that start).  A
  * letter or digit right after another letter or digit is never a start:
- * every kind begins at a boundary (its own look-behind says so), which
- * skips the insides of words at the cost of a table look-up.
+ * every kind begins at a boundary (its own look-behind says so).
  *
- * Within a group the catalogue's order decides, so at one start the
- * earliest row wins; the catalogue lists longer forms first, which makes
- * leftmost-first the same as leftmost-longest for it.  A row's splitter
- * then validates the match and cuts it into identifying parts.
+ * What makes this fast is deciding, cheaply, which rows to try where.
+ * Nothing about the catalogue is compiled at run time (lib/gen/scangen.c
+ * does it at build time, into lib/gen/scandata.c):
+ *
+ *   - The rows' PCRE2 code comes serialized and is decoded (copied) the
+ *     first time a block is scanned.  A row is tried with the
+ *     interpreter until it has been tried JIT_AFTER times; then it is
+ *     JIT-compiled, which costs a fraction of a millisecond and pays
+ *     only on large inputs.
+ *
+ *   - An automaton over byte classes, walked over at most three bytes
+ *     at a start, names the rows that can match there, from PCRE2's own
+ *     partial matching at build time.  Most starts (the insides of
+ *     words, "request", "2026-") end in its dead state: no row is tried.
+ *
+ *   - A row with needles (literals every match holds, such as
+ *     "amazonaws") is skipped in a block without them, as it always
+ *     was, and also at a start from which the next needle cannot be
+ *     reached through host and URL bytes: the catalogue's rule is that
+ *     between a match's start and its first needle there are only bytes
+ *     of [A-Za-z0-9._:/-] (catalogue.c).  Without this, in a CloudTrail
+ *     line every word would try the ten host-name rows, since every
+ *     line says "ec2.amazonaws.com".
+ *
+ * The automaton never rules out a row that could match, so the result is
+ * the same as trying every enabled row at every start.  That is what the
+ * reference path does, the scanner before the tables: it groups the
+ * enabled rows by the bytes they can start with, compiles each group as
+ * one alternation (?:P0)(*MARK:0)|(?:P3)(*MARK:3)|..., and runs the
+ * group of every start byte.  It serves when the tables do not fit the
+ * running library (their fingerprint names the PCRE2 version and every
+ * pattern) and as the yardstick of the differential test
+ * (tests/unit/test_scanner.c), which checks that both find the same.
  *
  * Custom kinds (patterns files) are the user's regexes, with capture
  * groups and back-references the grouped alternation would renumber, and
@@ -23,9 +52,12 @@
  * start-up optimisations find its first byte), one line at a time in
  * effect, and its next match in the block is remembered.  The scan then
  * takes the leftmost of the custom and catalogue matches; at one start a
- * custom kind wins.  Without custom kinds none of this runs.
+ * custom kind wins.  Without custom kinds none of this runs.  Their
+ * prefixes also change the token-literal row, which is then compiled at
+ * run time and tried at every start whose byte begins a custom prefix.
  */
 #include "internal.h"
+#include "gen/scandata.h"
 
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
@@ -33,20 +65,39 @@
 #include <string.h>
 #include <ctype.h>
 #include <strings.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
+#define MAX_NEEDLES 8
+#define WORDS AM_SCAN_WORDS
+
+/*
+ * Tries of a row with the interpreter before it is JIT-compiled, plus
+ * one per 16 bytes of its compiled code: a JIT compile costs about as
+ * much as a thousand tries of a small row, and more for a large one.
+ */
+#define JIT_AFTER 512
+
+/* The reference path's compiled groups for one set of enabled rows. */
 struct group {
 	pcre2_code *re;
-	int jit;
+	int jit;			/* 1 compiled, -1 failed */
+	unsigned tries;
 };
-
-/* The compiled groups for one set of enabled rows. */
 struct groupset {
 	struct group *groups;		/* distinct start-byte groups */
 	size_t ngroups;
 	short start[256];		/* byte -> group index, or -1 */
 };
 
-#define MAX_NEEDLES 8
+/* A catalogue row on the fast path. */
+struct row {
+	pcre2_code *re;
+	unsigned tries;			/* before its JIT compile */
+	unsigned jit_after;
+	int jit;			/* 1 compiled, -1 failed */
+};
 
 /*
  * A custom kind, and its next match in the current block: searching
@@ -65,30 +116,59 @@ struct custom {
 };
 
 struct am_scanner {
-	/*
-	 * One groupset per combination of needles present in a block,
-	 * built when first needed: sets[mask] has the rows whose needles
-	 * (if any) intersect mask.
-	 */
-	struct groupset *sets[1 << MAX_NEEDLES];
-	const char *needle[MAX_NEEDLES];
-	size_t needle_len[MAX_NEEDLES];
-	unsigned nneedles;
-	unsigned *kind_needles;		/* per row: mask of its needles */
-	const char *win_subject;	/* the block the cached mask is for */
-	size_t win_from, win_len;
-	unsigned win_mask;
-	pcre2_match_data *md;
-	pcre2_match_context *mctx;
-	pcre2_jit_stack *jstack;
 	unsigned char *enabled;		/* per row: am_kinds, then custom */
 	struct am_map *allow;		/* values never masked */
 	char *token_re;			/* the token-literal row's pattern */
+	const struct am_kind *custom_kinds;	/* borrowed */
+	size_t ncustom_kinds;
+	int custom_rc;			/* compile_custom() failed: sticks */
 	struct custom *custom;		/* the enabled custom kinds */
 	size_t ncustom;
 	const char *cwin_subject;	/* the block their matches are for */
 	size_t cwin_len;
 	int preserve;
+	pcre2_match_data *md;
+	pcre2_match_context *mctx;
+	pcre2_jit_stack *jstack;
+
+	/*
+	 * Needles, and what the scan knows of them in the block at
+	 * win_subject from win_from on.  The reference path: which of them
+	 * the rest of the block holds (win_mask).  The fast path: per needle
+	 * its next occurrence at or after the scan's position and where the
+	 * run of host bytes that reaches it begins (nq, nlo; known for the
+	 * needles in nvalid).
+	 */
+	const char *needle[MAX_NEEDLES];
+	size_t needle_len[MAX_NEEDLES];
+	unsigned nneedles;
+	unsigned *kind_needles;		/* per row: mask of its needles */
+	const char *win_subject;
+	size_t win_from, win_len;
+	unsigned win_mask;
+	unsigned nvalid;
+	size_t nq[MAX_NEEDLES], nlo[MAX_NEEDLES];
+
+	enum { PATH_UNSET, PATH_FAST, PATH_REFERENCE } path;
+	int want_reference;
+
+	/* The reference path: one groupset per needle combination. */
+	struct groupset *sets[1 << MAX_NEEDLES];
+
+	/* The fast path. */
+	const struct am_scan_data *data;
+	struct row *rows;
+	uint16_t first[256];		/* state after one byte, 0: none */
+	uint64_t needle_rows[WORDS];	/* rows with tracked needles */
+	uint64_t needle_of[MAX_NEEDLES][WORDS];	/* rows that have needle j */
+	uint64_t act[WORDS];		/* enabled rows */
+	uint64_t wact[WORDS];		/* less those whose needles are absent */
+	unsigned absent;		/* needles absent from the rest */
+	size_t token_row;		/* the token-literal row */
+	unsigned char custom_first[256];	/* starts of custom prefixes */
+	int custom_tokens;
+	unsigned char punct[8];		/* the starts that are no letter or digit */
+	int npunct;			/* -1: too many for the vector loop */
 };
 
 static void
@@ -113,6 +193,10 @@ am_scanner_free(struct am_scanner *s)
 		return;
 	for (i = 0; i < AM_ARRAY_SIZE(s->sets); i++)
 		groupset_free(s->sets[i]);
+	if (s->rows)
+		for (i = 0; i < am_nkinds; i++)
+			pcre2_code_free(s->rows[i].re);
+	am_free(s->rows);
 	am_free(s->kind_needles);
 	pcre2_match_data_free(s->md);
 	pcre2_match_context_free(s->mctx);
@@ -196,12 +280,6 @@ apply_list(unsigned char *enabled, const struct am_kind *custom,
 	return AWSMASK_OK;
 }
 
-static const char *
-kind_pattern(const struct am_scanner *s, size_t i)
-{
-	return am_kinds[i].pattern ? am_kinds[i].pattern : s->token_re;
-}
-
 static int
 compile_error(struct am_error *err, const char *what, int errcode,
     PCRE2_SIZE erroff)
@@ -213,23 +291,63 @@ compile_error(struct am_error *err, const char *what, int errcode,
 	    "offset %zu", what, msg, (size_t)erroff);
 }
 
+static int
+match_error(struct am_error *err, int rc)
+{
+	PCRE2_UCHAR msg[256];
+
+	pcre2_get_error_message(rc, msg, sizeof(msg));
+	return am_seterr(err, AWSMASK_EDATA, "matching failed: %s", msg);
+}
+
+/* The token-literal row's pattern, built on first need. */
+static const char *
+kind_pattern(struct am_scanner *s, size_t i)
+{
+	if (am_kinds[i].pattern)
+		return am_kinds[i].pattern;
+	if (!s->token_re)
+		s->token_re = am_token_pattern(s->custom_kinds, s->ncustom_kinds, 1);
+	return s->token_re;
+}
+
+/* The JIT stack, shared by every JIT-compiled pattern; on first need. */
+static int
+jit_stack(struct am_scanner *s)
+{
+	if (s->jstack)
+		return 0;
+	s->jstack = pcre2_jit_stack_create(64 * 1024, 4 * 1024 * 1024, NULL);
+	if (!s->jstack)
+		return -1;
+	pcre2_jit_stack_assign(s->mctx, NULL, s->jstack);
+	return 0;
+}
+
+/*
+ * The reference path.
+ */
+
 /*
  * The bytes a match of row i can start with, from PCRE2's own analysis
  * of the pattern; every byte when it cannot say.  Letters are added in
  * both cases, since a caseless first code unit is reported in one.
  */
 static int
-start_bytes(const struct am_scanner *s, size_t i, unsigned char set[256],
+start_bytes(struct am_scanner *s, size_t i, unsigned char set[256],
     struct am_error *err)
 {
 	const uint8_t *bitmap = NULL;
 	uint32_t type = 0, unit = 0;
 	PCRE2_SIZE erroff;
+	const char *pat;
 	pcre2_code *re;
 	int errcode, b;
 
-	re = pcre2_compile((PCRE2_SPTR)kind_pattern(s, i), PCRE2_ZERO_TERMINATED,
-	    0, &errcode, &erroff, NULL);
+	if (!(pat = kind_pattern(s, i)))
+		return am_seterr(err, AWSMASK_ENOMEM, "out of memory");
+	re = pcre2_compile((PCRE2_SPTR)pat, PCRE2_ZERO_TERMINATED, 0, &errcode,
+	    &erroff, NULL);
 	if (!re)
 		return compile_error(err, am_kinds[i].name, errcode, erroff);
 	pcre2_pattern_info(re, PCRE2_INFO_FIRSTCODETYPE, &type);
@@ -280,7 +398,9 @@ compile_group(struct am_scanner *s, const unsigned char *members,
 	am_buf_free(&pat);
 	if (!g->re)
 		return compile_error(err, "the catalogue", errcode, erroff);
-	g->jit = pcre2_jit_compile(g->re, PCRE2_JIT_COMPLETE) == 0;
+	/* JIT-compiled once tried often enough, as the rows are. */
+	g->jit = 0;
+	g->tries = 0;
 	return AWSMASK_OK;
 }
 
@@ -386,35 +506,46 @@ collect_needles(struct am_scanner *s, struct am_error *err)
 	return AWSMASK_OK;
 }
 
-/* Compile the enabled custom kinds, each on its own. */
+/*
+ * Compile the enabled custom kinds, each on its own, before the first
+ * scan: a context that never scans (awsunmask's) compiles none.  Their
+ * patterns were checked when the configuration was read, so a failure
+ * here is rare, and sticks.
+ */
 static int
-compile_custom(struct am_scanner *s, const struct am_scanner_opts *o,
-    struct am_error *err)
+compile_custom(struct am_scanner *s, struct am_error *err)
 {
-	size_t i;
+	const struct am_kind *kinds = s->custom_kinds;
+	size_t i, n = s->ncustom_kinds;
 
-	s->custom = am_calloc(o->ncustom ? o->ncustom : 1, sizeof(*s->custom));
+	if (s->custom_rc || s->custom)
+		return s->custom_rc;
+	s->custom = am_calloc(n ? n : 1, sizeof(*s->custom));
 	if (!s->custom)
-		return am_seterr(err, AWSMASK_ENOMEM, "out of memory");
-	for (i = 0; i < o->ncustom; i++) {
+		return s->custom_rc = am_seterr(err, AWSMASK_ENOMEM,
+		    "out of memory");
+	for (i = 0; i < n; i++) {
 		struct custom *c = &s->custom[s->ncustom];
 		PCRE2_SIZE erroff;
 		int errcode;
 
 		if (!s->enabled[am_nkinds + i])
 			continue;
-		c->kind = &o->custom[i];
+		c->kind = &kinds[i];
 		c->row = am_nkinds + i;
 		c->re = pcre2_compile((PCRE2_SPTR)c->kind->pattern,
 		    PCRE2_ZERO_TERMINATED, AM_CUSTOM_PCRE2_OPTIONS, &errcode,
 		    &erroff, NULL);
 		if (!c->re)
-			return compile_error(err, c->kind->name, errcode, erroff);
+			return s->custom_rc = compile_error(err, c->kind->name,
+			    errcode, erroff);
 		s->ncustom++;
-		c->jit = pcre2_jit_compile(c->re, PCRE2_JIT_COMPLETE) == 0;
+		c->jit = jit_stack(s) == 0 &&
+		    pcre2_jit_compile(c->re, PCRE2_JIT_COMPLETE) == 0;
 		c->md = pcre2_match_data_create_from_pattern(c->re, NULL);
 		if (!c->md)
-			return am_seterr(err, AWSMASK_ENOMEM, "out of memory");
+			return s->custom_rc = am_seterr(err, AWSMASK_ENOMEM,
+			    "out of memory");
 		c->id = pcre2_substring_number_from_name(c->re,
 		    (PCRE2_SPTR)"id");
 		if (c->id < 0)
@@ -423,6 +554,11 @@ compile_custom(struct am_scanner *s, const struct am_scanner_opts *o,
 	return AWSMASK_OK;
 }
 
+/*
+ * Nothing of the catalogue is compiled here: the scanner makes ready on
+ * its first block (prepare()), so that a context that never scans, such
+ * as awsunmask's, costs nothing.
+ */
 int
 am_scanner_new(struct am_scanner **out, const struct am_scanner_opts *o,
     struct am_error *err)
@@ -436,12 +572,14 @@ am_scanner_new(struct am_scanner **out, const struct am_scanner_opts *o,
 	if (!s)
 		return am_seterr(err, AWSMASK_ENOMEM, "out of memory");
 	s->preserve = o->preserve_structure;
+	s->custom_kinds = o->custom;
+	s->ncustom_kinds = o->ncustom;
+	s->want_reference = o->reference;
 	s->enabled = am_calloc(nrows, 1);
 	s->allow = am_map_new();
-	if (!s->enabled || !s->allow)
-		goto nomem;
-	s->token_re = am_token_pattern(o->custom, o->ncustom, 1);
-	if (!s->token_re)
+	s->md = pcre2_match_data_create(1, NULL);
+	s->mctx = pcre2_match_context_create(NULL);
+	if (!s->enabled || !s->allow || !s->md || !s->mctx)
 		goto nomem;
 	for (i = 0; i < nrows; i++)
 		s->enabled[i] = i < am_nkinds ? !am_kinds[i].default_off :
@@ -456,25 +594,11 @@ am_scanner_new(struct am_scanner **out, const struct am_scanner_opts *o,
 	    (rc = apply_list(s->enabled, o->custom, o->ncustom,
 	    o->exclude_types, 0, err)))
 		goto fail;
-	if ((rc = compile_custom(s, o, err)))
-		goto fail;
 	for (i = 0; i < o->nallow; i++)
 		if (am_map_put(s->allow, o->allow[i], strlen(o->allow[i]), "", 0))
 			goto nomem;
-	if ((rc = collect_needles(s, err)) ||
-	    (rc = build_groups(s, (1u << s->nneedles) - 1, err)))
+	if ((rc = collect_needles(s, err)))
 		goto fail;
-	s->md = pcre2_match_data_create(1, NULL);
-	s->mctx = pcre2_match_context_create(NULL);
-	if (!s->md || !s->mctx)
-		goto nomem;
-	{
-		s->jstack = pcre2_jit_stack_create(64 * 1024, 4 * 1024 * 1024,
-		    NULL);
-		if (!s->jstack)
-			goto nomem;
-		pcre2_jit_stack_assign(s->mctx, NULL, s->jstack);
-	}
 	*out = s;
 	return AWSMASK_OK;
 nomem:
@@ -487,13 +611,153 @@ fail:
 int
 am_scanner_kind_enabled(const struct am_scanner *s, size_t i)
 {
-	size_t j;
+	return i < am_nkinds + s->ncustom_kinds && s->enabled[i];
+}
 
-	if (i < am_nkinds)
-		return s->enabled[i];
-	for (j = 0; j < s->ncustom; j++)
-		if (s->custom[j].row == i)
-			return 1;
+void
+am_scanner_set_reference(struct am_scanner *s, int on)
+{
+	s->want_reference = on;
+	if (s->path == PATH_REFERENCE || (s->path == PATH_FAST && on))
+		s->path = PATH_UNSET;
+	s->win_subject = NULL;
+}
+
+int
+am_scanner_uses_tables(const struct am_scanner *s)
+{
+	return s->path == PATH_FAST;
+}
+
+/*
+ * Were the tables made from what this library runs with?  Computed
+ * once: the answer cannot change while the process runs (a race only
+ * computes it twice).
+ */
+int
+am_scan_data_ok(void)
+{
+	static int known, ok;
+
+	if (!known) {
+		ok = am_scan_data.nrows == am_nkinds &&
+		    am_scan_data.fingerprint == am_scan_fingerprint();
+		known = 1;
+	}
+	return ok;
+}
+
+/*
+ * The fast path, made ready: the rows decoded from the tables, the
+ * automaton's first step per byte, the rows that carry needles, the
+ * token-literal row for custom prefixes.  When the tables are not this
+ * library's, the reference path takes over.
+ */
+static int
+prepare_fast(struct am_scanner *s, struct am_error *err)
+{
+	const struct am_scan_data *d = &am_scan_data;
+	pcre2_code **codes = NULL;
+	int32_t n;
+	size_t i;
+	int c;
+
+	if (!am_scan_data_ok())
+		return 1;
+	n = pcre2_serialize_get_number_of_codes(d->rows_code);
+	if (n != (int32_t)am_nkinds)
+		return 1;
+	s->rows = am_calloc(am_nkinds, sizeof(*s->rows));
+	codes = am_calloc(am_nkinds, sizeof(*codes));
+	if (!s->rows || !codes)
+		goto nomem;
+	n = pcre2_serialize_decode(codes, n, d->rows_code, NULL);
+	if (n == PCRE2_ERROR_NOMEMORY)
+		goto nomem;
+	if (n != (int32_t)am_nkinds) {
+		am_free(codes);
+		am_free(s->rows);
+		s->rows = NULL;
+		return 1;
+	}
+	for (i = 0; i < am_nkinds; i++) {
+		size_t size = 0;
+
+		s->rows[i].re = codes[i];
+		pcre2_pattern_info(codes[i], PCRE2_INFO_SIZE, &size);
+		s->rows[i].jit_after = JIT_AFTER + (unsigned)(size / 16);
+		if (!am_kinds[i].pattern)
+			s->token_row = i;
+	}
+	am_free(codes);
+	if (s->ncustom_kinds && s->enabled[s->token_row]) {
+		/* The token grammar with the custom prefixes in it. */
+		const char *pat = kind_pattern(s, s->token_row);
+		struct row *r = &s->rows[s->token_row];
+		PCRE2_SIZE erroff;
+		int errcode;
+
+		if (!pat)
+			return am_seterr(err, AWSMASK_ENOMEM, "out of memory");
+		pcre2_code_free(r->re);
+		r->re = pcre2_compile((PCRE2_SPTR)pat, PCRE2_ZERO_TERMINATED,
+		    PCRE2_ANCHORED | PCRE2_NO_START_OPTIMIZE, &errcode, &erroff,
+		    NULL);
+		if (!r->re)
+			return compile_error(err, "the token grammar", errcode,
+			    erroff);
+		for (i = 0; i < s->ncustom_kinds; i++) {
+			c = (unsigned char)s->custom_kinds[i].prefix[0];
+			s->custom_first[c] = 1;
+			s->custom_first[tolower(c)] = 1;
+		}
+		s->custom_tokens = 1;
+	}
+	for (c = 0; c < 256; c++)
+		s->first[c] = d->delta[d->root * (size_t)d->nblocks +
+		    d->block[c]];
+	for (c = 0; c < 256; c++)
+		if (s->first[c] && !((c >= '0' && c <= '9') ||
+		    ((c | 0x20) >= 'a' && (c | 0x20) <= 'z'))) {
+			if (s->npunct < 0 || s->npunct == (int)sizeof(s->punct))
+				s->npunct = -1;
+			else
+				s->punct[s->npunct++] = (unsigned char)c;
+		}
+	for (i = 0; i < am_nkinds; i++) {
+		unsigned j;
+
+		if (s->kind_needles[i])
+			s->needle_rows[i / 64] |= 1ULL << (i % 64);
+		for (j = 0; j < s->nneedles; j++)
+			if (s->kind_needles[i] & (1u << j))
+				s->needle_of[j][i / 64] |= 1ULL << (i % 64);
+		if (s->enabled[i])
+			s->act[i / 64] |= 1ULL << (i % 64);
+	}
+	s->data = d;
+	return 0;
+nomem:
+	am_free(codes);
+	return am_seterr(err, AWSMASK_ENOMEM, "out of memory");
+}
+
+static int
+prepare(struct am_scanner *s, struct am_error *err)
+{
+	int rc;
+
+	if (s->path != PATH_UNSET)
+		return 0;
+	if (!s->want_reference) {
+		if (!s->data && (rc = prepare_fast(s, err)) < 0)
+			return -1;
+		if (s->data) {
+			s->path = PATH_FAST;
+			return 0;
+		}
+	}
+	s->path = PATH_REFERENCE;
 	return 0;
 }
 
@@ -570,6 +834,26 @@ static const unsigned char alnum[256] = {
 	['y'] = 1, ['z'] = 1,
 };
 
+/*
+ * The bytes a needle row's match may hold before its first needle: host
+ * names and URLs (catalogue.c's rule for rows with needles).
+ */
+static const unsigned char hostbyte[256] = {
+	['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1,
+	['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1,
+	['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1,
+	['G'] = 1, ['H'] = 1, ['I'] = 1, ['J'] = 1, ['K'] = 1, ['L'] = 1,
+	['M'] = 1, ['N'] = 1, ['O'] = 1, ['P'] = 1, ['Q'] = 1, ['R'] = 1,
+	['S'] = 1, ['T'] = 1, ['U'] = 1, ['V'] = 1, ['W'] = 1, ['X'] = 1,
+	['Y'] = 1, ['Z'] = 1,
+	['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1,
+	['g'] = 1, ['h'] = 1, ['i'] = 1, ['j'] = 1, ['k'] = 1, ['l'] = 1,
+	['m'] = 1, ['n'] = 1, ['o'] = 1, ['p'] = 1, ['q'] = 1, ['r'] = 1,
+	['s'] = 1, ['t'] = 1, ['u'] = 1, ['v'] = 1, ['w'] = 1, ['x'] = 1,
+	['y'] = 1, ['z'] = 1,
+	['.'] = 1, ['_'] = 1, [':'] = 1, ['/'] = 1, ['-'] = 1,
+};
+
 void
 am_scanner_reset(struct am_scanner *s)
 {
@@ -577,13 +861,407 @@ am_scanner_reset(struct am_scanner *s)
 	s->cwin_subject = NULL;
 }
 
-static int
-match_error(struct am_error *err, int rc)
+/*
+ * Which needles the rest of this block holds.  The masker calls again
+ * and again over one block with a growing `from`; the mask of an
+ * earlier, longer stretch is a safe superset.
+ */
+static void
+needle_window(struct am_scanner *s, const char *subject, size_t len,
+    size_t from)
 {
-	PCRE2_UCHAR msg[256];
+	unsigned i;
 
-	pcre2_get_error_message(rc, msg, sizeof(msg));
-	return am_seterr(err, AWSMASK_EDATA, "matching failed: %s", msg);
+	if (!s->nneedles || (s->win_subject && subject == s->win_subject &&
+	    len == s->win_len && from >= s->win_from && from != 0))
+		return;
+	s->win_mask = 0;
+	for (i = 0; i < s->nneedles; i++)
+		if (memmem(subject + from, len - from, s->needle[i],
+		    s->needle_len[i]))
+			s->win_mask |= 1u << i;
+	s->win_subject = subject;
+	s->win_len = len;
+	s->win_from = from;
+	s->nvalid = 0;
+}
+
+/*
+ * The first occurrence of needle nd (k bytes) in h[0..n), or NULL.  With
+ * SSE2, sixteen starts at a time are tested on the needle's first and
+ * last bytes, and only those that pass are compared whole: a needle
+ * absent from a block costs a fraction of a cycle a byte.
+ */
+static const unsigned char *
+find_needle(const unsigned char *h, size_t n, const char *nd, size_t k)
+{
+#ifdef __SSE2__
+	if (k >= 2 && n >= k + 16) {
+		const __m128i f = _mm_set1_epi8(nd[0]), l = _mm_set1_epi8(nd[k - 1]);
+		size_t i, last = n - k;	/* the last possible start */
+
+		for (i = 0; i + 15 <= last; i += 16) {
+			__m128i a = _mm_loadu_si128((const __m128i *)(h + i));
+			__m128i b = _mm_loadu_si128((const __m128i *)(h + i + k - 1));
+			unsigned m = (unsigned)_mm_movemask_epi8(_mm_and_si128(
+			    _mm_cmpeq_epi8(a, f), _mm_cmpeq_epi8(b, l)));
+
+			while (m) {
+				size_t at = i + (size_t)__builtin_ctz(m);
+
+				if (!memcmp(h + at + 1, nd + 1, k - 2))
+					return h + at;
+				m &= m - 1;
+			}
+		}
+		return memmem(h + i, n - i, nd, k);
+	}
+#endif
+	return memmem(h, n, nd, k);
+}
+
+/*
+ * Can a match that starts at p reach needle j over host bytes?  The next
+ * occurrence at or after p, and the start of the run of host bytes that
+ * ends there, are kept until the scan passes the occurrence.
+ */
+static int
+needle_reachable(struct am_scanner *s, unsigned j, const unsigned char *u,
+    size_t len, size_t p)
+{
+	if (!(s->nvalid & (1u << j)) || p > s->nq[j]) {
+		const unsigned char *h = find_needle(u + p, len - p,
+		    s->needle[j], s->needle_len[j]);
+		size_t lo, i;
+
+		if (!h) {
+			/* None: for every later p too.  The rows all of whose
+			 * needles are absent are not tried again. */
+			s->nq[j] = len;
+			s->nlo[j] = len + 1;
+			s->absent |= 1u << j;
+			for (i = 0; i < am_nkinds; i++)
+				if (s->kind_needles[i] &&
+				    !(s->kind_needles[i] & ~s->absent))
+					s->wact[i / 64] &= ~(1ULL << (i % 64));
+		} else {
+			s->nq[j] = (size_t)(h - u);
+			for (lo = s->nq[j]; lo > p && hostbyte[u[lo - 1]]; lo--)
+				;
+			s->nlo[j] = lo;
+		}
+		s->nvalid |= 1u << j;
+	}
+	return p >= s->nlo[j];
+}
+
+/*
+ * Drop from cand the rows with needles none of which passes at p.  Each
+ * needle is looked at once per start, whatever the number of rows that
+ * need it.
+ */
+static void
+needles_filter(struct am_scanner *s, uint64_t *cand, const unsigned char *u,
+    size_t len, size_t p)
+{
+	uint64_t pass[WORDS] = { 0 };
+	unsigned want = 0, j;
+	size_t w;
+
+	for (w = 0; w < WORDS; w++) {
+		uint64_t c = cand[w] & s->needle_rows[w];
+
+		while (c) {
+			want |= s->kind_needles[w * 64 +
+			    (size_t)__builtin_ctzll(c)];
+			c &= c - 1;
+		}
+	}
+	for (j = 0; want; j++, want >>= 1)
+		if ((want & 1) && needle_reachable(s, j, u, len, p))
+			for (w = 0; w < WORDS; w++)
+				pass[w] |= s->needle_of[j][w];
+	for (w = 0; w < WORDS; w++)
+		cand[w] &= ~s->needle_rows[w] | pass[w];
+}
+
+/* Match row r anchored at p: PCRE2's result code. */
+static int
+row_match(struct am_scanner *s, size_t r, const char *subject, size_t len,
+    size_t p)
+{
+	struct row *w = &s->rows[r];
+
+	if (w->jit > 0)
+		return pcre2_jit_match(w->re, (PCRE2_SPTR)subject, len, p, 0,
+		    s->md, s->mctx);
+	if (!w->jit && ++w->tries >= w->jit_after)
+		w->jit = jit_stack(s) == 0 &&
+		    pcre2_jit_compile(w->re, PCRE2_JIT_COMPLETE) == 0 ? 1 : -1;
+	if (w->jit > 0)
+		return pcre2_jit_match(w->re, (PCRE2_SPTR)subject, len, p, 0,
+		    s->md, s->mctx);
+	return pcre2_match(w->re, (PCRE2_SPTR)subject, len, p, 0, s->md,
+	    s->mctx);
+}
+
+/*
+ * Try the candidate rows cand at p, in catalogue order, as the grouped
+ * alternation of the reference path would: the first that matches
+ * decides.  1: a match in m; 0: none at p; 2: a match at or past limit
+ * (none before it); -1: an error.
+ */
+static int
+try_rows(struct am_scanner *s, uint64_t *cand, const char *subject,
+    size_t len, size_t p, size_t limit, struct am_match *m,
+    struct am_error *err)
+{
+	PCRE2_SIZE *ov;
+	size_t w, r;
+	int rc;
+
+	for (w = 0; w < WORDS; w++) {
+		while (cand[w]) {
+			r = w * 64 + (size_t)__builtin_ctzll(cand[w]);
+			cand[w] &= cand[w] - 1;
+			rc = row_match(s, r, subject, len, p);
+			if (rc == PCRE2_ERROR_NOMATCH)
+				continue;
+			if (rc < 0)
+				return match_error(err, rc), -1;
+			ov = pcre2_get_ovector_pointer(s->md);
+			if (ov[0] >= limit)
+				return 2;
+			if (ov[1] <= ov[0])
+				return 0;
+			memset(m, 0, sizeof(*m));
+			m->start = ov[0];
+			m->end = ov[1];
+			m->kind = &am_kinds[r];
+			return finish_match(s, subject, len, m);
+		}
+	}
+	return 0;
+}
+
+/*
+ * The rows the automaton leaves at start p, as an index into its masks:
+ * 0 (the dead state's empty mask) when none.
+ */
+static inline __attribute__((always_inline)) unsigned
+walk(const struct am_scanner *s, const unsigned char *u, size_t len,
+    size_t p)
+{
+	const struct am_scan_data *d = s->data;
+	const size_t nb = (size_t)d->nblocks;
+	unsigned st = s->first[u[p]];
+	size_t i, e;
+
+	if (!st)
+		return 0;
+	e = len - p > (size_t)d->depth ? p + (size_t)d->depth : len;
+	for (i = p + 1; i < e; i++)
+		if (!(st = d->delta[st * nb + d->block[u[i]]]))
+			return 0;
+	return d->label[st];
+}
+
+/*
+ * Try the rows of label lab at start p, less the rows not enabled and
+ * those whose needles are out of reach.  As try_rows().
+ */
+static int
+try_start(struct am_scanner *s, const char *subject, size_t len, size_t p,
+    unsigned lab, size_t limit, struct am_match *m, struct am_error *err)
+{
+	const unsigned char *u = (const unsigned char *)subject;
+	const uint64_t *mask = s->data->masks + (size_t)lab * WORDS;
+	uint64_t cand[WORDS], any = 0, need = 0;
+	size_t w;
+
+	for (w = 0; w < WORDS; w++) {
+		cand[w] = mask[w] & s->wact[w];
+		any |= cand[w];
+		need |= cand[w] & s->needle_rows[w];
+	}
+	if (s->custom_tokens && s->custom_first[u[p]] &&
+	    ((s->wact[s->token_row / 64] >> (s->token_row % 64)) & 1)) {
+		cand[s->token_row / 64] |= 1ULL << (s->token_row % 64);
+		any = 1;
+	}
+	if (!any)
+		return 0;
+	if (need)
+		needles_filter(s, cand, u, len, p);
+	return try_rows(s, cand, subject, len, p, limit, m, err);
+}
+
+/* Is any row of label lab enabled in this block? */
+static inline __attribute__((always_inline)) int
+live(const struct am_scanner *s, unsigned lab)
+{
+	const uint64_t *mask = s->data->masks + (size_t)lab * WORDS;
+	uint64_t any = 0;
+	size_t w;
+
+	for (w = 0; w < WORDS; w++)
+		any |= mask[w] & s->wact[w];
+	return any != 0;
+}
+
+#ifdef __SSE2__
+/* Bytes of v in [lo, hi], as 0xff. */
+static inline __m128i
+in_range(__m128i v, int lo, int hi)
+{
+	return _mm_cmplt_epi8(_mm_add_epi8(v, _mm_set1_epi8((char)(-128 - lo))),
+	    _mm_set1_epi8((char)(hi - lo - 127)));
+}
+#endif
+
+static int
+fast_next(struct am_scanner *s, const char *subject, size_t len,
+    size_t from, size_t limit, struct am_match *m, struct am_error *err)
+{
+	const unsigned char *u = (const unsigned char *)subject;
+	size_t p = from;
+	unsigned lab;
+	int rc;
+
+	/*
+	 * No block-wide search for the needles: needle_reachable() finds a
+	 * needle's next occurrence when a row that needs it is a candidate,
+	 * and remembers its absence for the rest of the block.
+	 */
+	if (!s->win_subject || subject != s->win_subject || len != s->win_len ||
+	    from < s->win_from || from == 0) {
+		s->win_subject = subject;
+		s->win_len = len;
+		s->nvalid = 0;
+		s->absent = 0;
+		memcpy(s->wact, s->act, sizeof(s->wact));
+	}
+	s->win_from = from;
+#ifdef __SSE2__
+	/*
+	 * Sixteen bytes at a time: the starts are the bytes that may begin
+	 * a match (letters, digits and a few others, s->punct) less the
+	 * letters and digits that follow a letter or digit.
+	 */
+	if (s->npunct >= 0) {
+		unsigned carry = p > 0 && alnum[u[p - 1]];
+
+		for (; p + 16 <= limit; p += 16) {
+			__m128i v = _mm_loadu_si128((const __m128i *)(u + p));
+			__m128i a = _mm_or_si128(in_range(v, '0', '9'),
+			    in_range(_mm_or_si128(v, _mm_set1_epi8(0x20)), 'a',
+			    'z'));
+			__m128i st = a;
+			unsigned am, sm;
+			int k;
+
+			for (k = 0; k < s->npunct; k++)
+				st = _mm_or_si128(st, _mm_cmpeq_epi8(v,
+				    _mm_set1_epi8((char)s->punct[k])));
+			am = (unsigned)_mm_movemask_epi8(a);
+			sm = (unsigned)_mm_movemask_epi8(st);
+			sm &= ~(am & ((am << 1) | carry));
+			carry = am >> 15;
+			while (sm) {
+				size_t q = p + (size_t)__builtin_ctz(sm);
+
+				sm &= sm - 1;
+				lab = walk(s, u, len, q);
+				if (!live(s, lab) && !s->custom_tokens)
+					continue;
+				rc = try_start(s, subject, len, q, lab, limit, m,
+				    err);
+				if (rc == 1 || rc < 0)
+					return rc;
+				if (rc == 2)
+					return 0;
+			}
+		}
+	}
+#endif
+	for (; p < limit; p++) {
+		if ((!s->first[u[p]] && !s->custom_tokens) ||
+		    (alnum[u[p]] && p > 0 && alnum[u[p - 1]]))
+			continue;
+		lab = walk(s, u, len, p);
+		if (!live(s, lab) && !s->custom_tokens)
+			continue;
+		rc = try_start(s, subject, len, p, lab, limit, m, err);
+		if (rc == 1 || rc < 0)
+			return rc;
+		if (rc == 2)
+			return 0;
+	}
+	return 0;
+}
+
+static int
+reference_next(struct am_scanner *s, const char *subject, size_t len,
+    size_t from, size_t limit, struct am_match *m, struct am_error *err)
+{
+	const unsigned char *u = (const unsigned char *)subject;
+	struct groupset *gs;
+	size_t p;
+
+	needle_window(s, subject, len, from);
+	if (!s->sets[s->win_mask] && build_groups(s, s->win_mask, err))
+		return -1;
+	gs = s->sets[s->win_mask];
+	for (p = from; p < limit; p++) {
+		struct group *g;
+		PCRE2_SIZE *ov;
+		PCRE2_SPTR mark;
+		int rc;
+
+		if (gs->start[u[p]] < 0 || (alnum[u[p]] && p > 0 &&
+		    alnum[u[p - 1]]))
+			continue;
+		g = &gs->groups[gs->start[u[p]]];
+		if (!g->jit && ++g->tries >= 4 * JIT_AFTER)
+			g->jit = jit_stack(s) == 0 && pcre2_jit_compile(g->re,
+			    PCRE2_JIT_COMPLETE) == 0 ? 1 : -1;
+		if (g->jit > 0)
+			rc = pcre2_jit_match(g->re, (PCRE2_SPTR)subject, len, p,
+			    0, s->md, s->mctx);
+		else
+			rc = pcre2_match(g->re, (PCRE2_SPTR)subject, len, p, 0,
+			    s->md, s->mctx);
+		if (rc == PCRE2_ERROR_NOMATCH)
+			continue;
+		if (rc < 0)
+			return match_error(err, rc), -1;
+		ov = pcre2_get_ovector_pointer(s->md);
+		mark = pcre2_get_mark(s->md);
+		if (ov[0] >= limit)
+			return 0;
+		if (!mark || ov[1] <= ov[0])
+			continue;
+		memset(m, 0, sizeof(*m));
+		m->start = ov[0];
+		m->end = ov[1];
+		m->kind = &am_kinds[strtoul((const char *)mark, NULL, 10)];
+		if (finish_match(s, subject, len, m))
+			return 1;
+	}
+	return 0;
+}
+
+static int
+builtin_next(struct am_scanner *s, const char *subject, size_t len,
+    size_t from, size_t limit, struct am_match *m, struct am_error *err)
+{
+	if (limit > len)
+		limit = len;
+	if (prepare(s, err) < 0)
+		return -1;
+	if (s->path == PATH_FAST)
+		return fast_next(s, subject, len, from, limit, m, err);
+	return reference_next(s, subject, len, from, limit, m, err);
 }
 
 /*
@@ -669,10 +1347,6 @@ custom_find(struct am_scanner *s, struct custom *c, const char *subject,
 	return 0;
 }
 
-static int builtin_next(struct am_scanner *s, const char *subject,
-    size_t len, size_t from, size_t limit, struct am_match *m,
-    struct am_error *err);
-
 /*
  * The leftmost of the custom kinds' next matches and the catalogue's; at
  * one start the custom kind (and among them the first listed) wins.
@@ -685,6 +1359,8 @@ am_scanner_next(struct am_scanner *s, const char *subject, size_t len,
 	size_t i;
 	int rc;
 
+	if (s->ncustom_kinds && compile_custom(s, err))
+		return -1;
 	if (!s->ncustom)
 		return builtin_next(s, subject, len, from, limit, m, err);
 	if (limit > len)
@@ -716,76 +1392,4 @@ am_scanner_next(struct am_scanner *s, const char *subject, size_t len,
 	m->end = best->end;
 	m->kind = best->kind;
 	return finish_match(s, subject, len, m);
-}
-
-static int
-builtin_next(struct am_scanner *s, const char *subject, size_t len,
-    size_t from, size_t limit, struct am_match *m, struct am_error *err)
-{
-	const unsigned char *u = (const unsigned char *)subject;
-	const struct groupset *gs;
-	size_t p;
-
-	if (limit > len)
-		limit = len;
-	/*
-	 * Which needles the rest of this block holds.  The masker calls
-	 * again and again over one block with a growing `from`; the mask of
-	 * an earlier, longer stretch is a safe superset.
-	 */
-	if (s->nneedles && (!s->win_subject || subject != s->win_subject ||
-	    len != s->win_len || from < s->win_from || from == 0)) {
-		unsigned i;
-
-		s->win_mask = 0;
-		for (i = 0; i < s->nneedles; i++)
-			if (memmem(subject + from, len - from, s->needle[i],
-			    s->needle_len[i]))
-				s->win_mask |= 1u << i;
-		s->win_subject = subject;
-		s->win_len = len;
-		s->win_from = from;
-	}
-	if (!s->sets[s->win_mask] && build_groups(s, s->win_mask, err))
-		return -1;
-	gs = s->sets[s->win_mask];
-	for (p = from; p < limit; p++) {
-		const struct group *g;
-		PCRE2_SIZE *ov;
-		PCRE2_SPTR mark;
-		int rc;
-
-		if (gs->start[u[p]] < 0 || (alnum[u[p]] && p > 0 &&
-		    alnum[u[p - 1]]))
-			continue;
-		g = &gs->groups[gs->start[u[p]]];
-		if (g->jit)
-			rc = pcre2_jit_match(g->re, (PCRE2_SPTR)subject, len, p,
-			    0, s->md, s->mctx);
-		else
-			rc = pcre2_match(g->re, (PCRE2_SPTR)subject, len, p, 0,
-			    s->md, s->mctx);
-		if (rc == PCRE2_ERROR_NOMATCH)
-			continue;
-		if (rc < 0) {
-			PCRE2_UCHAR msg[256];
-
-			pcre2_get_error_message(rc, msg, sizeof(msg));
-			am_seterr(err, AWSMASK_EDATA, "matching failed: %s", msg);
-			return -1;
-		}
-		ov = pcre2_get_ovector_pointer(s->md);
-		mark = pcre2_get_mark(s->md);
-		if (ov[0] >= limit)
-			return 0;
-		if (!mark || ov[1] <= ov[0])
-			continue;
-		memset(m, 0, sizeof(*m));
-		m->start = ov[0];
-		m->end = ov[1];
-		m->kind = &am_kinds[strtoul((const char *)mark, NULL, 10)];
-		if (finish_match(s, subject, len, m))
-			return 1;
-	}
-	return 0;
 }

@@ -94,6 +94,7 @@
 #define DAILY_TTL "7776000"	/* 90 days, for the per-day statistics */
 #define ROUNDS 6		/* allocation rounds before giving up */
 #define MAX_WORDS 8
+#define PUSH_AT (64 * 1024)	/* queued bytes written before the flush */
 
 struct redis {
 	redisContext *c;
@@ -292,6 +293,32 @@ resp_num(struct am_buf *b, char type, size_t n)
 }
 
 /*
+ * Hand what is queued to hiredis and write it to the server now, while
+ * the rest of the pipeline is still being made: Redis works through the
+ * first commands as the client formats the next (a batch of new
+ * identifiers is a few hundred kilobytes a step).  The replies wait in
+ * the socket and in Redis's output buffer until flush_raw() reads them.
+ * A write that fails leaves the error in the hiredis context, which
+ * flush_raw() finds.
+ */
+static int
+push(struct am_store *st)
+{
+	struct redis *r = st->priv;
+	struct nopipe np;
+	int done = 0;
+
+	if (redisAppendFormattedCommand(r->c, r->out.buf, r->out.len) !=
+	    REDIS_OK)
+		return nomem(st);
+	am_buf_reset(&r->out);
+	nopipe_begin(&np);
+	(void)redisBufferWrite(r->c, &done);
+	nopipe_end(&np);
+	return AWSMASK_OK;
+}
+
+/*
  * Queue one command: its RESP goes into r->out, which flush() hands to
  * hiredis in one piece (formatting each command through hiredis was the
  * client's main cost).  The caller's buffers may be reused as soon as
@@ -331,6 +358,8 @@ queue_words(struct am_store *st, const struct words *w)
 		    am_buf_add(&r->out, "\r\n", 2) < 0)
 			return nomem(st);
 	r->pending++;
+	if (r->out.len >= PUSH_AT)
+		return push(st);
 	return AWSMASK_OK;
 }
 

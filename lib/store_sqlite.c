@@ -63,6 +63,9 @@
 
 #include <sqlite3.h>
 
+/* A -wal left for the next run (sq_close()) is at most this long. */
+#define WAL_KEEP (64 * 4096)
+
 /* Many processes may share the file: wait at least this long for it. */
 #define MIN_BUSY_MS 10000
 /* Tries of BEGIN (and of switching to WAL) that still find it busy
@@ -184,6 +187,9 @@ struct sq {
 	int readonly;		/* the file could only be opened for reading */
 	int write_first;	/* the last batch created mappings */
 	int norefresh;		/* unmask without writing (full disk...) */
+	int wrote;		/* committed more than the run's figures */
+	int figures_only;	/* the commit under way writes only those */
+	int changes;		/* sqlite3_total_changes() at the last commit */
 	int last_error;		/* SQLite's code of the last failure */
 	sqlite3_stmt *stmt[NSTMT];
 	/* Scratch of a batch, kept between batches. */
@@ -393,6 +399,7 @@ migrate(struct am_store *st)
 			sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 			return rc;
 		}
+		s->wrote = 1;
 		v = SCHEMA_VERSION;
 	}
 	if (v != SCHEMA_VERSION)
@@ -588,6 +595,20 @@ sq_open(struct am_store *st, const char *uri)
 	return read_id(st);
 }
 
+#ifdef SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE
+/* Is the -wal of the file at path shorter than WAL_KEEP bytes? */
+static int
+wal_short(const char *path)
+{
+	char p[PATH_MAX];
+	struct stat sb;
+
+	if ((size_t)snprintf(p, sizeof(p), "%s-wal", path) >= sizeof(p))
+		return 0;
+	return stat(p, &sb) < 0 || sb.st_size < WAL_KEEP;
+}
+#endif
+
 static void
 sq_close(struct am_store *st)
 {
@@ -600,6 +621,25 @@ sq_close(struct am_store *st)
 		sqlite3_finalize(s->stmt[i]);
 	for (i = 0; i < NCSTMT; i++)
 		sqlite3_finalize(s->cstmt[i]);
+	/*
+	 * The last connection to close copies the -wal into the file and
+	 * deletes it: three fsyncs, and the next run creates the -wal anew
+	 * (two more), which is most of what a short run costs.  A run that
+	 * wrote only its processing figures (every identifier known) leaves
+	 * the -wal as it is: they are read from there, and the next run
+	 * that writes mappings, or SQLite's own checkpoint every thousand
+	 * pages, copies them.  A run that wrote mappings still copies them
+	 * all, so that the file alone, as the read-only fallback opens it
+	 * (immutable, blind to the -wal), knows them.  So does a run that
+	 * finds the -wal past WAL_KEEP bytes: the first connection of a run
+	 * reads the whole -wal again (about 5,000 instructions a page), so
+	 * it is kept short.
+	 */
+#ifdef SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE	/* SQLite 3.16 */
+	if (s->db && !s->wrote && wal_short(s->path))
+		sqlite3_db_config(s->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1,
+		    NULL);
+#endif
 	sqlite3_close(s->db);
 	am_free(s->path);
 	am_free(s->todo);
@@ -714,7 +754,13 @@ commit(struct am_store *st)
 
 	rc = sqlite3_step(s->stmt[S_COMMIT]);
 	sqlite3_reset(s->stmt[S_COMMIT]);
-	return rc == SQLITE_DONE ? AWSMASK_OK : abort_batch(st, 0);
+	if (rc != SQLITE_DONE)
+		return abort_batch(st, 0);
+	/* (Read transactions change nothing: they leave it as it is.) */
+	if (!s->figures_only && sqlite3_total_changes(s->db) != s->changes)
+		s->wrote = 1;
+	s->changes = sqlite3_total_changes(s->db);
+	return AWSMASK_OK;
 }
 
 /* Add `by` to the statistics row `name`.  0, or -1 (see step()). */
@@ -1210,7 +1256,10 @@ sq_flush_stats(struct am_store *st)
 		return rc;
 	if (proc_write(st, &mem))
 		return abort_batch(st, mem);
-	if ((rc = commit(st)))
+	s->figures_only = 1;
+	rc = commit(st);
+	s->figures_only = 0;
+	if (rc)
 		return rc;
 	proc_commit(st);
 	return AWSMASK_OK;

@@ -3,26 +3,37 @@
  * looked up in the per-process cache, then in one store batch a window.
  */
 #include "mask.h"
+#include "gen/scandata.h"
 
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 /*
- * Unmasking: the token grammar (token.c) is one JIT pattern built from
- * every prefix the catalogue can emit, tolerant of the forms an LLM
- * writes unless the configuration says unmask_exact.
+ * Unmasking: the token grammar (token.c) is one pattern built from every
+ * prefix the catalogue can emit, tolerant of the forms an LLM writes
+ * unless the configuration says unmask_exact.  Without custom kinds it
+ * comes compiled from the build (lib/gen/scandata.c), else it is
+ * compiled here; either way it is JIT-compiled only once it has been
+ * run JIT_AFTER times.
  *
  * Every token, in every form, ends in a separator and a run of 3 to 20
  * digits.  Rather than let PCRE2 try the grammar at every word that
  * starts with a prefix's letter (most words, once case does not count),
- * the window is scanned for such digit runs and the pattern is run only
- * over the few bytes before each one that a token can span.
+ * the window is scanned for digits right after a separator (SSE2,
+ * sixteen bytes at a time) and the pattern is run only over the few
+ * bytes before each such run that a token can span.
  */
+#define JIT_AFTER 256
+
 struct token_re {
 	pcre2_code *re;
 	pcre2_match_data *md;
-	int jit;
+	int jit;		/* 1 compiled, -1 failed */
+	unsigned runs;
 	int tolerant;
 	size_t back;		/* bytes a token spans before its digits */
 	struct am_buf keys;	/* this window's canonical tokens */
@@ -42,6 +53,19 @@ am_token_re_free(struct awsmask *am)
 	am->token_re = NULL;
 }
 
+/* The build's token grammar, tolerant or exact; NULL when it cannot be. */
+static pcre2_code *
+decode_grammar(int tolerant)
+{
+	pcre2_code *codes[2] = { NULL, NULL };
+
+	if (!am_scan_data_ok() ||
+	    pcre2_serialize_decode(codes, 2, am_scan_data.tokens_code, NULL) != 2)
+		return NULL;
+	pcre2_code_free(codes[tolerant ? 1 : 0]);
+	return codes[tolerant ? 0 : 1];
+}
+
 int
 am_token_re_ensure(struct awsmask *am)
 {
@@ -57,21 +81,25 @@ am_token_re_ensure(struct awsmask *am)
 		return am_seterr(&am->err, AWSMASK_ENOMEM, "out of memory");
 	t->tolerant = !am->cfg->unmask_exact;
 	t->back = am_token_max_prefix(am->cfg->custom, am->cfg->ncustom);
-	pat = am_token_pattern(am->cfg->custom, am->cfg->ncustom,
-	    t->tolerant);
-	if (!pat) {
-		am_free(t);
-		return am_seterr(&am->err, AWSMASK_ENOMEM, "out of memory");
+	if (!am->cfg->ncustom)
+		t->re = decode_grammar(t->tolerant);
+	if (!t->re) {
+		pat = am_token_pattern(am->cfg->custom, am->cfg->ncustom,
+		    t->tolerant);
+		if (!pat) {
+			am_free(t);
+			return am_seterr(&am->err, AWSMASK_ENOMEM,
+			    "out of memory");
+		}
+		t->re = pcre2_compile((PCRE2_SPTR)pat, PCRE2_ZERO_TERMINATED, 0,
+		    &errcode, &erroff, NULL);
+		am_free(pat);
 	}
-	t->re = pcre2_compile((PCRE2_SPTR)pat, PCRE2_ZERO_TERMINATED, 0,
-	    &errcode, &erroff, NULL);
-	am_free(pat);
 	if (!t->re) {
 		am_free(t);
 		return am_seterr(&am->err, AWSMASK_ECONFIG,
 		    "cannot compile the token grammar");
 	}
-	t->jit = pcre2_jit_compile(t->re, PCRE2_JIT_COMPLETE) == 0;
 	t->md = pcre2_match_data_create_from_pattern(t->re, NULL);
 	am->token_re = t;
 	if (!t->md)
@@ -107,6 +135,48 @@ static const unsigned char tokbyte[256] = {
 #define isdig(c) ((unsigned)((unsigned char)(c) - (unsigned char)'0') < 10u)
 
 /*
+ * The next digit at or after d that follows a separator's last byte (of
+ * the grammar: want is sep_end's mask), or len.  A byte at a time when
+ * `plain` (the reference for the differential test).
+ */
+static size_t
+next_sep_digit(const char *b, size_t len, size_t d, unsigned want,
+    int plain)
+{
+#ifdef __SSE2__
+	if (plain)
+		goto bytes;
+	if (d == 0)
+		d = 1;		/* a token's digits follow its separator */
+	for (; d + 16 <= len; d += 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(b + d));
+		__m128i w = _mm_loadu_si128((const __m128i *)(b + d - 1));
+		__m128i dig = _mm_cmplt_epi8(_mm_add_epi8(v,
+		    _mm_set1_epi8((char)(-128 - '0'))),
+		    _mm_set1_epi8((char)(9 - 127)));
+		__m128i sep = _mm_cmpeq_epi8(w, _mm_set1_epi8('_'));
+		unsigned m;
+
+		if (want & 2)
+			sep = _mm_or_si128(_mm_or_si128(sep,
+			    _mm_cmpeq_epi8(w, _mm_set1_epi8('-'))),
+			    _mm_or_si128(_mm_cmpeq_epi8(w,
+			    _mm_set1_epi8((char)0x90)), _mm_cmpeq_epi8(w,
+			    _mm_set1_epi8((char)0x91))));
+		m = (unsigned)_mm_movemask_epi8(_mm_and_si128(dig, sep));
+		if (m)
+			return d + (size_t)__builtin_ctz(m);
+	}
+bytes:
+#endif
+	for (; d < len; d++)
+		if (isdig(b[d]) && d > 0 && (sep_end[(unsigned char)b[d - 1]] &
+		    want))
+			return d;
+	return len;
+}
+
+/*
  * Add a part for every token that starts in [pos, limit), matching from
  * `from` (look-behind context before pos); *end is where the last one
  * ends, or pos.  The result is the pattern's own leftmost matches: each
@@ -130,10 +200,13 @@ find_tokens(struct awsmask *am, struct am_stream *s, size_t from,
 		size_t at, lo;
 		struct am_part p;
 
-		/* The next run of 3 to 20 digits after a separator. */
-		while (d < len && !isdig(b[d]))
-			d++;
-		if (d >= len)
+		/*
+		 * The next run of 3 to 20 digits after a separator.  A run
+		 * of digits that follows no separator could not be one, so
+		 * only those that do are looked at; one that starts at the
+		 * search's start is the rest of a run already looked at.
+		 */
+		if ((d = next_sep_digit(b, len, d, want, am->reference)) >= len)
 			break;
 		for (e = d + 1; e < len && isdig(b[e]); e++)
 			;
@@ -151,7 +224,10 @@ find_tokens(struct awsmask *am, struct am_stream *s, size_t from,
 			;
 		if (at >= limit)	/* and so will every later one */
 			break;
-		r = t->jit ? pcre2_jit_match(t->re, (PCRE2_SPTR)b,
+		if (!t->jit && ++t->runs >= JIT_AFTER)
+			t->jit = pcre2_jit_compile(t->re, PCRE2_JIT_COMPLETE) ==
+			    0 ? 1 : -1;
+		r = t->jit > 0 ? pcre2_jit_match(t->re, (PCRE2_SPTR)b,
 		    e < len ? e + 1 : len, at, 0, t->md, NULL) :
 		    pcre2_match(t->re, (PCRE2_SPTR)b, e < len ? e + 1 : len, at,
 		    0, t->md, NULL);
@@ -309,46 +385,6 @@ am_process_unmask(struct awsmask *am, struct am_stream *s, size_t limit,
 	if (rc == AWSMASK_OK)
 		rc = am_emit(am, s->buf, s->hist, *done);
 	am_release_items(am);
-	return rc;
-}
-
-int
-awsmask_unmask_fd(struct awsmask *am, int infd, int outfd, unsigned flags,
-    awsmask_unknown_fn *fn, void *arg)
-{
-	struct am_callbacks cb = { NULL, fn, arg };
-	int rc;
-
-	if (!am)
-		return AWSMASK_EINVAL;
-	if ((rc = am_token_re_ensure(am)))
-		return rc;
-	am_proc_begin(am, AM_DIR_UNMASK);
-	rc = am_json_run_fd(am, infd, outfd, flags, AM_DIR_UNMASK, &cb);
-	am_proc_end(am);
-	return rc;
-}
-
-int
-awsmask_unmask_buffer(struct awsmask *am, const char *in, size_t len,
-    char **out, size_t *outlen, awsmask_unknown_fn *fn, void *arg)
-{
-	struct am_callbacks cb = { NULL, fn, arg };
-	int rc;
-
-	if (!am || !out)
-		return AWSMASK_EINVAL;
-	*out = NULL;
-	if ((rc = am_token_re_ensure(am)))
-		return rc;
-	am_proc_begin(am, AM_DIR_UNMASK);
-	rc = am_json_run_buffer(am, in, len, AM_DIR_UNMASK, &cb);
-	am_proc_end(am);
-	if (rc == AWSMASK_OK) {
-		*out = am_buf_release(&am->out, outlen);
-		if (!*out)
-			rc = am_seterr(&am->err, AWSMASK_ENOMEM, "out of memory");
-	}
 	return rc;
 }
 

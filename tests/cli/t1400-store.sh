@@ -74,4 +74,28 @@ test_expect_success 'counters are per prefix' '
 	test_cmp expect out
 '
 
+if test_have sqlite3; then
+test_expect_success 'new mappings reach the file itself; known ones leave the -wal' '
+	rm -rf "$XDG_STATE_HOME/awsmask" &&
+	echo "$ID1 $ID2" >in &&
+	test_must_exit 0 awsmask <in >out 2>err &&
+	db=$(store_db) &&
+	test_path_is_missing "$db-wal" &&
+	sqlite3 "file:$db?immutable=1" "SELECT count(*) FROM mappings" >n &&
+	echo 2 >expect &&
+	test_cmp expect n &&
+	test_must_exit 0 awsmask <in >out2 2>err &&
+	test_cmp out out2 &&
+	test_path_is_file "$db-wal" &&
+	test_must_exit 0 awsunmask <out >back 2>err &&
+	test_cmp in back &&
+	sqlite3 "$db" "SELECT n FROM stats WHERE kind = \"processing:mask_runs\"" >runs &&
+	echo 2 >expect &&
+	test_cmp expect runs
+'
+else
+test_skip 'new mappings reach the file itself; known ones leave the -wal' \
+    'sqlite3 is not installed'
+fi
+
 test_done

@@ -47,6 +47,19 @@ test_expect_success 'the original design'"'"'s keys, and true statistics' '
 	test "$(redis_cli -n 1 ttl aws:counter:EC2)" = -1
 '
 
+test_expect_success 'a batch of 20,000 new identifiers, written as it is made' '
+	awk "BEGIN { for (i = 1; i <= 20000; i++)
+	    printf \"i-%017x vol-%017x\\n\", i, i }" >in &&
+	test_must_exit 0 awsmask -s $URL/9 <in >out 2>err &&
+	test_must_be_empty err &&
+	sed -n "20000p" out >last &&
+	echo "EC2_20000 EBS_VOL_20000" >expect &&
+	test_cmp expect last &&
+	test "$(redis_cli -n 9 --scan --pattern "aws:unmask:*" | wc -l)" = 40000 &&
+	test_must_exit 0 awsunmask -s $URL/9 <out >back 2>err &&
+	test_cmp in back
+'
+
 test_expect_success 'REDIS_HOST, REDIS_PORT and REDIS_DB choose the server and database' '
 	echo $ID1 >in &&
 	test_must_exit 0 env REDIS_HOST=127.0.0.1 REDIS_PORT=$REDIS_TEST_PORT \

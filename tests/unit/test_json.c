@@ -1337,6 +1337,247 @@ test_long_string_memory(void **state)
 	assert_true(escaped > plain);
 }
 
+/*
+ * Pieces: a string held past the piece size comes out as it is fed, in
+ * pieces that tile its raw bytes, each decoding on its own to its text.
+ * Put back together they make the segments of a run without pieces,
+ * however the input is cut.
+ */
+struct pieces {
+	struct am_buf raw, text;
+	struct am_json_seg first;
+	int open;
+	size_t npieces;
+};
+
+/* Does raw (quotes as the flags say) decode to text on its own? */
+static void
+check_piece_decodes(const struct am_json_seg *s)
+{
+	struct am_buf doc = AM_BUF_INIT;
+	const struct am_json_seg *segs;
+	struct am_json *j;
+	struct am_error e;
+	size_t n;
+
+	if (s->piece & AM_JSON_PIECE_CONT)
+		assert_int_equal(am_buf_add(&doc, "\"", 1), 0);
+	else
+		assert_int_equal(s->raw[0], '"');
+	assert_int_equal(am_buf_add(&doc, s->raw, s->raw_len), 0);
+	if (s->piece & AM_JSON_PIECE_MORE)
+		assert_int_equal(am_buf_add(&doc, "\"", 1), 0);
+	else
+		assert_int_equal(s->raw[s->raw_len - 1], '"');
+	assert_int_equal(am_json_new(&j, AM_JSON_ONE, &e), 0);
+	assert_int_equal(am_json_feed(j, doc.buf, doc.len, 1, &segs, &n, &e),
+	    0);
+	assert_int_equal(n, 1);
+	assert_int_equal(segs[0].text_len, s->text_len);
+	assert_memory_equal(segs[0].text, s->text, s->text_len);
+	am_json_free(j);
+	am_buf_free(&doc);
+}
+
+static void
+take_pieces(struct run *r, struct pieces *pc, const struct am_json_seg *segs,
+    size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		const struct am_json_seg *s = &segs[i];
+		struct am_json_seg whole;
+
+		if (s->type != AM_JSON_STRING || !s->piece) {
+			assert_false(pc->open);
+			take_segs(r, s, 1);
+			continue;
+		}
+		check_piece_decodes(s);
+		assert_true(s->raw_len > 0);
+		if (!(s->piece & AM_JSON_PIECE_CONT)) {
+			assert_false(pc->open);
+			pc->first = *s;
+			pc->open = 1;
+			am_buf_reset(&pc->raw);
+			am_buf_reset(&pc->text);
+		} else {
+			assert_true(pc->open);
+			assert_true(s->off == pc->first.off + pc->raw.len);
+			assert_true(s->line == pc->first.line);
+			assert_true(s->col == pc->first.col + pc->raw.len);
+			assert_int_equal(s->is_key, pc->first.is_key);
+			assert_int_equal(s->depth, pc->first.depth);
+		}
+		pc->npieces++;
+		assert_int_equal(am_buf_add(&pc->raw, s->raw, s->raw_len), 0);
+		assert_int_equal(am_buf_add(&pc->text, s->text, s->text_len), 0);
+		if (s->piece & AM_JSON_PIECE_MORE)
+			continue;
+		/* The last piece: the string as it would have come whole.  A
+		 * key in pieces is no key for what follows. */
+		whole = pc->first;
+		whole.piece = 0;
+		whole.raw = pc->raw.buf;
+		whole.raw_len = pc->raw.len;
+		whole.text = pc->text.buf;
+		whole.text_len = pc->text.len;
+		whole.key = s->key;
+		whole.key_len = s->key_len;
+		pc->open = 0;
+		take_segs(r, &whole, 1);
+	}
+}
+
+static void
+run_pieces(enum am_json_mode mode, const char *doc, size_t len, size_t chunk,
+    size_t piece, struct run *r, size_t *npieces)
+{
+	const struct am_json_seg *segs;
+	struct pieces pc;
+	struct am_json *j;
+	size_t nsegs, at = 0;
+
+	run_init(r);
+	memset(&pc, 0, sizeof(pc));
+	assert_int_equal(am_json_new(&j, mode, &r->err), 0);
+	am_json_set_piece(j, piece);
+	do {
+		size_t k = len - at < chunk ? len - at : chunk;
+
+		r->rc = am_json_feed(j, doc + at, k, at + k == len, &segs,
+		    &nsegs, &r->err);
+		take_pieces(r, &pc, segs, nsegs);
+		at += k;
+	} while (!r->rc && at < len);
+	if (!r->rc)
+		assert_false(pc.open);
+	flush_pending(r);
+	r->complete = am_json_complete_offset(j);
+	am_json_free(j);
+	*npieces = pc.npieces;
+	am_buf_free(&pc.raw);
+	am_buf_free(&pc.text);
+}
+
+static void
+test_pieces(void **state)
+{
+	static const size_t chunks[] = { 1, 2, 3, 5, 13, 64, 100000 };
+	static const size_t sizes[] = { 1, 2, 3, 7, 16, 64 };
+	struct am_buf doc = AM_BUF_INIT;
+	struct run whole, r;
+	size_t i, k, n, total = 0;
+
+	(void)state;
+	/* Escapes of every kind, pairs and lone surrogates, a long key
+	 * (cut only past AM_JSON_KEY_MAX), a longer one. */
+	assert_int_equal(am_buf_addstr(&doc, "[\"short\", {\""), 0);
+	for (i = 0; i < 40; i++)
+		assert_int_equal(am_buf_addstr(&doc, "key\\u0041"), 0);
+	assert_int_equal(am_buf_addstr(&doc, "\": \"v\", \""), 0);
+	for (i = 0; i < AM_JSON_KEY_MAX / 3; i++)
+		assert_int_equal(am_buf_addstr(&doc, "k\\u0041\\t"), 0);
+	assert_int_equal(am_buf_addstr(&doc, "\": \""), 0);
+	for (i = 0; i < 30; i++)
+		assert_int_equal(am_buf_addstr(&doc, "ab\\ud83d\\ude00c\\n"
+		    "\\u00e9\\\"\\ud800x\\udc00\\\\\\/\\ud800\\u0041y"), 0);
+	assert_int_equal(am_buf_addstr(&doc, "\", \"RoleName\": \"plain "
+	    "text that is long enough to be cut more than once\"}, 12, "
+	    "\"\\u00e9\"]"), 0);
+	run_chunked(AM_JSON_ONE, doc.buf, doc.len, 0, &whole);
+	assert_int_equal(whole.rc, 0);
+	for (i = 0; i < AM_ARRAY_SIZE(chunks); i++)
+		for (k = 0; k < AM_ARRAY_SIZE(sizes); k++) {
+			run_pieces(AM_JSON_ONE, doc.buf, doc.len, chunks[i],
+			    sizes[k], &r, &n);
+			assert_int_equal(r.rc, 0);
+			if (r.tr.len != whole.tr.len ||
+			    memcmp(r.tr.buf, whole.tr.buf, r.tr.len))
+				fail_msg("feeds of %zu, pieces of %zu: %s",
+				    chunks[i], sizes[k], r.tr.buf);
+			assert_int_equal(r.cover.len, doc.len);
+			assert_memory_equal(r.cover.buf, doc.buf, doc.len);
+			assert_true(r.complete == whole.complete);
+			/* Strings open at a feed's end and long enough. */
+			if (chunks[i] < 64)
+				assert_true(n > 2);
+			total += n;
+			run_release(&r);
+		}
+	/* One feed: nothing is open at its end, so no pieces. */
+	run_pieces(AM_JSON_ONE, doc.buf, doc.len, doc.len, 1, &r, &n);
+	assert_int_equal(n, 0);
+	run_release(&r);
+	print_message("# %zu pieces checked\n", total);
+	run_release(&whole);
+	am_buf_free(&doc);
+}
+
+/* Truncated or invalid inside a string in pieces: the same error. */
+static void
+test_pieces_errors(void **state)
+{
+	static const char *const docs[] = {
+		"{\"k\": \"abcdefghijklmnopqrstuvwxyz",
+		"{\"k\": \"abcdefghijklmnopqrstuvwxyz\\q\"}",
+		"{\"k\": \"abcdefghijklmnopqrstuvwxyz\\u12",
+		"[\"abcdefghijklmnop\x01qrstuvwxyz\"]",
+	};
+	struct run a, b;
+	size_t i, n;
+
+	(void)state;
+	for (i = 0; i < AM_ARRAY_SIZE(docs); i++) {
+		run_chunked(AM_JSON_ONE, docs[i], strlen(docs[i]), 0, &a);
+		run_pieces(AM_JSON_ONE, docs[i], strlen(docs[i]), 3, 4, &b, &n);
+		assert_int_equal(a.rc, AWSMASK_EDATA);
+		assert_int_equal(b.rc, AWSMASK_EDATA);
+		assert_string_equal(a.err.msg, b.err.msg);
+		run_release(&a);
+		run_release(&b);
+	}
+}
+
+/* A string in pieces costs about the piece size, whatever its length. */
+static void
+test_pieces_memory(void **state)
+{
+	static const struct am_allocator a = { count_malloc, count_calloc,
+	    count_realloc, count_free };
+	const struct am_json_seg *segs;
+	struct am_json *j;
+	struct am_error e;
+	char block[65536];
+	size_t n, k, i, text = 0, p;
+
+	(void)state;
+	memset(block, 'A', sizeof(block));
+	memcpy(block + 100, "\\u00e9\\t", 8);
+	am_set_allocator(&a);
+	live = peak = 0;
+	assert_int_equal(am_json_new(&j, AM_JSON_ONE, &e), 0);
+	am_json_set_piece(j, sizeof(block));
+	assert_int_equal(am_json_feed(j, "\"", 1, 0, &segs, &n, &e), 0);
+	for (k = 0; k < 256; k++) {
+		assert_int_equal(am_json_feed(j, block, sizeof(block), 0, &segs,
+		    &n, &e), 0);
+		for (i = 0; i < n; i++)
+			text += segs[i].text_len;
+	}
+	assert_int_equal(am_json_feed(j, "\"", 1, 1, &segs, &n, &e), 0);
+	for (i = 0; i < n; i++)
+		text += segs[i].text_len;
+	p = peak;
+	am_json_free(j);
+	am_set_allocator(NULL);
+	assert_int_equal(live, 0);
+	assert_int_equal(text, 256 * (sizeof(block) - 5));
+	print_message("# a 16 MB string in pieces: peak %zu bytes\n", p);
+	assert_true(p < 4 * sizeof(block) + 256 * 1024);
+}
+
 /* Allocation failure: ENOMEM, never a crash or a leak, and it sticks. */
 static int fail_after;
 static void *
@@ -1425,6 +1666,9 @@ main(void)
 		cmocka_unit_test(test_split_feeds),
 		cmocka_unit_test(test_long_string_across_feeds),
 		cmocka_unit_test(test_long_string_memory),
+		cmocka_unit_test(test_pieces),
+		cmocka_unit_test(test_pieces_errors),
+		cmocka_unit_test(test_pieces_memory),
 		cmocka_unit_test(test_truncated_everywhere),
 		cmocka_unit_test(test_deep_nesting),
 		cmocka_unit_test(test_describe_instances),

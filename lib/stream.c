@@ -1,0 +1,385 @@
+/*
+ * stream.c - the streams: masking, scanning and unmasking an input, the
+ * top of the library's stream layers.  Here are the public entry points,
+ * the choice of format (from the input's first block) and the block
+ * driver of text.  Below them: the JSON processor (jsonmode.c) and the
+ * window processors of text (mask.c, unmask.c), none of which calls back
+ * up here.
+ *
+ * The text driver reads large blocks and hands the processor a window
+ * [hist, limit) to finish: limit is just after the last newline (no
+ * pattern matches a newline, so no identifier spans it), or, in a line
+ * longer than a block, AM_MAX_MATCH plus a margin before the end of what
+ * has been read, so that every match starting before limit is complete.
+ * The processor may finish past limit, to the end of its last match.  A
+ * little of what is finished stays in front of the buffer as look-behind
+ * context for the next block.
+ */
+#include "mask.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define BLOCK AM_STREAM_BLOCK
+#define READ_MAX (64 * 1024)		/* bytes asked of one read() */
+#define MARGIN (AM_MAX_MATCH + AM_CONTEXT) /* unfinished tail of a long line */
+
+/* Where the next window ends; hist when more input is needed first. */
+static size_t
+window_limit(const struct am_stream *s)
+{
+	const char *nl;
+
+	if (s->eof)
+		return s->len;
+	nl = memrchr(s->buf + s->hist, '\n', s->len - s->hist);
+	if (nl)
+		return (size_t)(nl - s->buf) + 1;
+	if (s->len - s->hist >= BLOCK)
+		return s->len - MARGIN;
+	return s->hist;
+}
+
+static int
+flush_out(struct awsmask *am, struct am_stream *s)
+{
+	if (s->outfd < 0 || !am->out.len)
+		return AWSMASK_OK;
+	if (am_write_all(s->outfd, am->out.buf, am->out.len) < 0)
+		return am_seterr_errno(&am->err, AWSMASK_EIO, "write error");
+	am_buf_reset(&am->out);
+	return AWSMASK_OK;
+}
+
+/* Drop what is finished, keeping AM_CONTEXT bytes of it for look-behind. */
+static void
+shift(struct am_stream *s, size_t done)
+{
+	size_t keep = done > AM_CONTEXT ? done - AM_CONTEXT : 0;
+
+	s->line += am_count_lines(s->buf + s->hist, done - s->hist);
+	if (keep) {
+		memmove(s->buf, s->buf + keep, s->len - keep);
+		s->len -= keep;
+		s->base += keep;
+	}
+	s->hist = done - keep;
+}
+
+/*
+ * A window ended in a value still going on: make room to read on.  One
+ * value may take AM_LONG_MAX bytes; past that it is refused, not cut,
+ * since the cut-off rest would go out in clear.
+ */
+static int
+grow(struct awsmask *am, struct am_stream *s)
+{
+	size_t max = AM_LONG_MAX + BLOCK + MARGIN + READ_MAX + AM_CONTEXT, cap;
+	char *nb;
+
+	s->need = 0;
+	if (s->cap - s->len >= READ_MAX)
+		return AWSMASK_OK;
+	if (s->cap >= max) {
+		am_seterr(&am->err, AWSMASK_EDATA, "a credential value longer "
+		    "than %d bytes: refusing to write it", AM_LONG_MAX);
+		am->err.code = AWSMASK_OK;	/* this input's, as a read error */
+		return AWSMASK_EDATA;
+	}
+	cap = s->cap * 2 < max ? s->cap * 2 : max;
+	if (!(nb = am_realloc(s->buf, cap)))
+		return am_seterr(&am->err, AWSMASK_ENOMEM, "out of memory");
+	s->buf = nb;
+	s->cap = cap;
+	return AWSMASK_OK;
+}
+
+static int
+run_text_fd(struct awsmask *am, const char *pre, size_t prelen, int infd,
+    int outfd, unsigned flags, process_fn *process, void *arg)
+{
+	struct am_stream s;
+	int rc = AWSMASK_OK;
+
+	if (am->err.code)
+		return am->err.code;
+	memset(&s, 0, sizeof(s));
+	s.line = 1;
+	s.outfd = outfd;
+	s.cap = BLOCK + MARGIN + READ_MAX + AM_CONTEXT;
+	s.grow = 1;
+	s.buf = am_malloc(s.cap);
+	if (!s.buf)
+		return am_seterr(&am->err, AWSMASK_ENOMEM, "out of memory");
+	memcpy(s.buf, pre, prelen);
+	s.len = prelen;
+	s.eof = infd < 0;	/* the caller met the end already */
+	for (;;) {
+		size_t limit, done;
+		int skip_read = prelen && ((flags & AWSMASK_LINE_BUFFERED) ||
+		    prelen >= BLOCK);
+
+		prelen = 0;
+		if (!s.eof && !skip_read) {
+			ssize_t n;
+			size_t room = s.cap - s.len;
+
+			n = read(infd, s.buf + s.len, room < READ_MAX ? room : READ_MAX);
+			if (n < 0) {
+				if (errno == EINTR)
+					continue;
+				/*
+				 * A bad input is that input's failure, not the
+				 * context's: the message stays, the code does not
+				 * stick, and the next input can still be read.
+				 */
+				rc = am_seterr_errno(&am->err, AWSMASK_EIO,
+				    "read error");
+				am->err.code = AWSMASK_OK;
+				break;
+			}
+			am->counts.bytes_in += (unsigned long long)n;
+			if (n == 0)
+				s.eof = 1;
+			s.len += (size_t)n;
+			if (!s.eof && !(flags & AWSMASK_LINE_BUFFERED) &&
+			    s.len - s.hist < BLOCK)
+				continue;
+		}
+		limit = window_limit(&s);
+		if (limit > s.hist) {
+			rc = process(am, &s, limit, &done, arg);
+			if (rc == AWSMASK_OK)
+				rc = flush_out(am, &s);
+			if (rc == AWSMASK_OK && s.need)
+				rc = grow(am, &s);
+			if (rc)
+				break;
+			shift(&s, done);
+		}
+		if (s.eof && s.hist >= s.len)
+			break;
+	}
+	am_free(s.buf);
+	return rc;
+}
+
+/* Process a whole buffer at once; output collects in am->out. */
+static int
+run_text_buffer(struct awsmask *am, const char *in, size_t len,
+    process_fn *process, void *arg)
+{
+	struct am_stream s;
+	size_t done;
+
+	if (am->err.code)
+		return am->err.code;
+	if (!in && len)
+		return AWSMASK_EINVAL;
+	memset(&s, 0, sizeof(s));
+	s.buf = (char *)(in ? in : "");	/* read only */
+	s.len = len;
+	s.line = 1;
+	s.eof = 1;
+	s.outfd = -1;
+	am_buf_reset(&am->out);
+	am->counts.bytes_in += len;
+	return len ? process(am, &s, len, &done, arg) : AWSMASK_OK;
+}
+
+/* The text path, for an input that is not JSON. */
+static process_fn *const text_process[] = {
+	[AM_DIR_MASK] = am_process_mask,
+	[AM_DIR_SCAN] = am_process_scan,
+	[AM_DIR_UNMASK] = am_process_unmask,
+};
+
+/*
+ * Mask, scan or unmask what infd holds, as text or as JSON: its first
+ * block decides which.
+ */
+static int
+run_fd(struct awsmask *am, int infd, int outfd, unsigned flags,
+    enum am_dir dir, const struct am_callbacks *cb)
+{
+	int format, eof = 0, rc;
+	char *buf;
+	ssize_t n;
+
+	if (am->err.code)
+		return am->err.code;
+	buf = am_malloc(BLOCK);
+	if (!buf)
+		return am_seterr(&am->err, AWSMASK_ENOMEM, "out of memory");
+	n = am_read_block(infd, buf, BLOCK, flags, &eof);
+	if (n < 0) {
+		am_free(buf);
+		/* The message stays, the code does not stick. */
+		rc = am_seterr_errno(&am->err, AWSMASK_EIO, "read error");
+		am->err.code = AWSMASK_OK;
+		return rc;
+	}
+	am->counts.bytes_in += (unsigned long long)n;
+	format = am_json_choose_format(am, buf, (size_t)n);
+	if (format == AWSMASK_FORMAT_TEXT)
+		rc = run_text_fd(am, buf, (size_t)n, eof ? -1 : infd, outfd,
+		    flags, text_process[dir], (void *)cb);
+	else
+		rc = am_json_process_fd(am, buf, (size_t)n, eof, infd, outfd,
+		    flags, format, dir, cb);
+	am_free(buf);
+	return rc;
+}
+
+/* The same for a whole buffer; output collects in am->out. */
+static int
+run_buffer(struct awsmask *am, const char *in, size_t len, enum am_dir dir,
+    const struct am_callbacks *cb)
+{
+	int format;
+
+	if (am->err.code)
+		return am->err.code;
+	if (!in && len)
+		return AWSMASK_EINVAL;
+	format = am_json_choose_format(am, in, len);
+	if (format == AWSMASK_FORMAT_TEXT)
+		return run_text_buffer(am, in, len, text_process[dir],
+		    (void *)cb);
+	return am_json_process_buffer(am, in, len, format, dir, cb);
+}
+
+int
+awsmask_mask_fd(struct awsmask *am, int infd, int outfd, unsigned flags)
+{
+	int rc;
+
+	if (!am)
+		return AWSMASK_EINVAL;
+	am_proc_begin(am, AM_DIR_MASK);
+	rc = run_fd(am, infd, outfd, flags, AM_DIR_MASK, NULL);
+	am_proc_end(am);
+	return rc;
+}
+
+int
+awsmask_mask_buffer(struct awsmask *am, const char *in, size_t len,
+    char **out, size_t *outlen)
+{
+	int rc;
+
+	if (!am || !out)
+		return AWSMASK_EINVAL;
+	*out = NULL;
+	am_proc_begin(am, AM_DIR_MASK);
+	rc = run_buffer(am, in, len, AM_DIR_MASK, NULL);
+	am_proc_end(am);
+	if (rc == AWSMASK_OK) {
+		*out = am_buf_release(&am->out, outlen);
+		if (!*out)
+			rc = am_seterr(&am->err, AWSMASK_ENOMEM, "out of memory");
+	}
+	return rc;
+}
+
+int
+awsmask_scan_fd(struct awsmask *am, int infd, awsmask_found_fn *fn,
+    void *arg)
+{
+	struct am_callbacks cb = { fn, NULL, arg };
+
+	if (!am)
+		return AWSMASK_EINVAL;
+	return run_fd(am, infd, -1, 0, AM_DIR_SCAN, &cb);
+}
+
+int
+awsmask_scan_buffer(struct awsmask *am, const char *in, size_t len,
+    awsmask_found_fn *fn, void *arg)
+{
+	struct am_callbacks cb = { fn, NULL, arg };
+
+	if (!am)
+		return AWSMASK_EINVAL;
+	return run_buffer(am, in, len, AM_DIR_SCAN, &cb);
+}
+
+/*
+ * A check is a scan with am->scan_issued_ok set: the parts that are,
+ * whole, tokens the store issued are dropped (check.c), so that masked
+ * text checks clean.
+ */
+int
+awsmask_check_fd(struct awsmask *am, int infd, awsmask_finding_fn *fn,
+    void *arg)
+{
+	struct am_callbacks cb = { NULL, NULL, arg, fn };
+	int rc, old;
+
+	if (!am)
+		return AWSMASK_EINVAL;
+	old = am->scan_issued_ok;
+	am->scan_issued_ok = 1;
+	rc = run_fd(am, infd, -1, 0, AM_DIR_SCAN, &cb);
+	am->scan_issued_ok = old;
+	return rc;
+}
+
+int
+awsmask_check_buffer(struct awsmask *am, const char *in, size_t len,
+    awsmask_finding_fn *fn, void *arg)
+{
+	struct am_callbacks cb = { NULL, NULL, arg, fn };
+	int rc, old;
+
+	if (!am)
+		return AWSMASK_EINVAL;
+	old = am->scan_issued_ok;
+	am->scan_issued_ok = 1;
+	rc = run_buffer(am, in, len, AM_DIR_SCAN, &cb);
+	am->scan_issued_ok = old;
+	return rc;
+}
+
+
+int
+awsmask_unmask_fd(struct awsmask *am, int infd, int outfd, unsigned flags,
+    awsmask_unknown_fn *fn, void *arg)
+{
+	struct am_callbacks cb = { NULL, fn, arg };
+	int rc;
+
+	if (!am)
+		return AWSMASK_EINVAL;
+	if ((rc = am_token_re_ensure(am)))
+		return rc;
+	am_proc_begin(am, AM_DIR_UNMASK);
+	rc = run_fd(am, infd, outfd, flags, AM_DIR_UNMASK, &cb);
+	am_proc_end(am);
+	return rc;
+}
+
+int
+awsmask_unmask_buffer(struct awsmask *am, const char *in, size_t len,
+    char **out, size_t *outlen, awsmask_unknown_fn *fn, void *arg)
+{
+	struct am_callbacks cb = { NULL, fn, arg };
+	int rc;
+
+	if (!am || !out)
+		return AWSMASK_EINVAL;
+	*out = NULL;
+	if ((rc = am_token_re_ensure(am)))
+		return rc;
+	am_proc_begin(am, AM_DIR_UNMASK);
+	rc = run_buffer(am, in, len, AM_DIR_UNMASK, &cb);
+	am_proc_end(am);
+	if (rc == AWSMASK_OK) {
+		*out = am_buf_release(&am->out, outlen);
+		if (!*out)
+			rc = am_seterr(&am->err, AWSMASK_ENOMEM, "out of memory");
+	}
+	return rc;
+}
