@@ -74,7 +74,7 @@ static const char usage_text[] =
 "  --patterns FILE          add the custom kinds of FILE (repeatable)\n"
 "  -q, --quiet              print no warnings\n"
 "  --report FILE            write what was masked to FILE as JSON lines\n"
-"  -s, --store URI          memory:, sqlite:PATH, redis://..., unix:///PATH\n"
+"  -s, --store URI          memory:, sqlite:PATH, redis[-cluster]://, unix://\n"
 "  --store-status           report the store's reachability and exit\n"
 "  --token-key-file FILE    the key of digest tokens (--token-style digest)\n"
 "  --token-style STYLE      counter (EC2_001) or digest (EC2_48213907)\n"
