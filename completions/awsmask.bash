@@ -116,6 +116,9 @@ _awsmask_optarg()
 	--format)
 		COMPREPLY=($(compgen -W "auto text json ndjson" -- "$cur"))
 		;;
+	--report-format)
+		COMPREPLY=($(compgen -W "text json sarif" -- "$cur"))
+		;;
 	--token-style)
 		COMPREPLY=($(compgen -W "counter digest" -- "$cur"))
 		;;
@@ -171,7 +174,7 @@ _awsmask()
 	_awsmask_complete '--allow --allow-eviction --allow-file --check
 	    --config --exclude-types --format --help --line-buffered
 	    --list-types --namespace --no-preserve-structure --password-file
-	    --patterns --quiet --report --store --store-status
+	    --patterns --quiet --report --report-format --store --store-status
 	    --token-key-file --token-style --ttl --types --verbose --version
 	    -c -C -h -q -s -t -v -V'
 }

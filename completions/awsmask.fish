@@ -55,7 +55,8 @@ complete -c awsmask -l no-preserve-structure -d 'One token for a whole ARN, URL 
 complete -c awsmask -l password-file -r -F -d 'Read the Redis password from FILE'
 complete -c awsmask -l patterns -r -F -d 'Add the custom kinds of FILE'
 complete -c awsmask -s q -l quiet -d 'Print no warnings'
-complete -c awsmask -l report -r -F -d 'Write what was masked to FILE as JSON lines'
+complete -c awsmask -l report -r -F -d 'Write what was masked (found, with -c) to FILE'
+complete -c awsmask -l report-format -x -a 'text json sarif' -d 'Findings of -c as text, json or sarif'
 complete -c awsmask -s s -l store -x -a '(__awsmask_store)' -d 'The mapping store'
 complete -c awsmask -l store-status -d "Report the store's reachability and exit"
 complete -c awsmask -l token-key-file -r -F -d 'The key of digest tokens'

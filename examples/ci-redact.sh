@@ -5,9 +5,12 @@
 # usage: ci-redact.sh FILE...
 #
 # For every FILE, writes FILE.masked (FILE itself is not modified), then runs
-# `awsmask --check` over all the FILE.masked copies.  --check reports kinds
-# and line numbers on stderr, never a value, so its report is safe in a CI log.
-# Publish only the .masked files, and only when this script exits 0.
+# `awsmask --check` over all the FILE.masked copies, with the store that
+# masked them: the tokens it issued are what masking wrote, not findings
+# (masked text is a fixed point), so a clean run finds nothing.  --check
+# reports kinds and line numbers on stderr, never a value, so its report is
+# safe in a CI log.  Publish only the .masked files, and only when this
+# script exits 0.
 #
 # Exit status:
 #   0      every FILE.masked is clean
@@ -23,6 +26,9 @@
 #                  the same token in every file) and deleted at exit.  Set it,
 #                  e.g. to redis://vault.internal:6379/2, to be able to
 #                  awsunmask the logs later.
+#   CI_REDACT_SARIF  also write the check's findings to this file as SARIF
+#                  2.1.0 (kinds and places, never values), for a code
+#                  scanning upload; written whether or not anything is found
 #
 # Example (GitLab CI / GitHub Actions step):
 #   examples/ci-redact.sh build.log test.log && upload build.log.masked test.log.masked
@@ -111,11 +117,16 @@ if [ "$#" -eq 0 ]; then
 	exit "$status"
 fi
 
-# Check the masked copies.  Tokens such as EC2_001 are what masking leaves
-# behind, so the token-literal kind is not a leak here.  The check needs no
-# mapping store: memory: keeps it from opening one.
+# Check the masked copies, asking the store that masked them: a token it
+# issued is what masking wrote, and only that.  Token-shaped text it never
+# issued, and every identifier, is a finding.
 rc=0
-"$awsmask" --check --store memory: --exclude-types token-literal -- "$@" || rc=$?
+if [ -n "${CI_REDACT_SARIF:-}" ]; then
+	"$awsmask" --check --store "$store" --report-format sarif \
+	    --report "$CI_REDACT_SARIF" -- "$@" || rc=$?
+else
+	"$awsmask" --check --store "$store" -- "$@" || rc=$?
+fi
 record "$rc"
 if [ "$rc" -eq 1 ]; then
 	echo "$prog: identifiers remain in the masked files: do not publish them" >&2

@@ -126,6 +126,34 @@ int awsmask_scan_buffer(struct awsmask *am, const char *in, size_t len,
     awsmask_found_fn *fn, void *arg);
 
 /*
+ * Check (awsmask --check): scan text that may be awsmask's own output.
+ * As awsmask_scan_fd(), except that a token the store issued, written
+ * exactly as awsmask writes it (EC2_001, or BUCKET_001 in
+ * s3://BUCKET_001/key), is what masking put there and no finding.
+ * Token-shaped text the store never issued is one (token-literal: masking
+ * would mask it), and so is every identifier.  The store is opened only
+ * when the input holds token-shaped text; when it cannot be, the check
+ * fails with AWSMASK_ESTORE rather than guess.  Nothing is written to it.
+ *
+ * fn is called once per finding, in input order, with where it is.
+ * Never the value.  Columns are left to the caller, who has the bytes:
+ * count from the line's start to offset.  Fields may be added at the
+ * end of the struct; it is valid during the call only.
+ */
+struct awsmask_finding {
+	const char *kind;		/* "ec2-instance" */
+	const char *prefix;		/* its token prefix, "EC2" */
+	unsigned long long line;	/* of its first byte, from 1 */
+	unsigned long long offset;	/* its first byte in the input, from 0 */
+	unsigned long long length;	/* its bytes as written (JSON: escaped) */
+};
+typedef void awsmask_finding_fn(void *arg, const struct awsmask_finding *f);
+int awsmask_check_fd(struct awsmask *am, int infd, awsmask_finding_fn *fn,
+    void *arg);
+int awsmask_check_buffer(struct awsmask *am, const char *in, size_t len,
+    awsmask_finding_fn *fn, void *arg);
+
+/*
  * Unmask: replace every known token by its original.  A token is
  * restored only when both directions of its mapping agree.  Unknown
  * tokens (never issued, or expired) are left as they are, and so are

@@ -568,13 +568,22 @@ report_found(struct jm *jm)
 			return rc;
 		for (k = first; k < last; k++) {
 			const struct am_mpart *p = &am->parts[k];
-			unsigned long long off = st->seg->off;
+			unsigned long long off = st->seg->off, line;
+			unsigned long long len = st->seg->raw_len;
+			size_t at;
 
-			if (walk_to(&w, p->start - st->vstart) == 0)
-				off += w.i;
-			if (jm->cb->found)
-				jm->cb->found(jm->cb->arg, p->kind, p->prefix,
-				    st->seg->line, off);
+			/* Where it is written: escapes and all. */
+			if (walk_to(&w, p->start - st->vstart) == 0) {
+				at = w.i;
+				if (walk_to(&w, p->end - st->vstart) == 0) {
+					off += at;
+					len = w.i - at;
+				}
+			}
+			/* A number's RAW segment may start lines earlier. */
+			line = st->seg->line + (st->number ? am_count_lines(
+			    st->seg->raw, (size_t)(off - st->seg->off)) : 0);
+			am_report_found(jm->cb, p, line, off, len);
 		}
 		am->counts.identifiers += last - first;
 	}

@@ -231,6 +231,62 @@ am_add_part(struct awsmask *am, const struct am_part *p)
 	return AWSMASK_OK;
 }
 
+/* A byte of a token, and ASCII punctuation (what may join tokens). */
+static int
+tokchar(unsigned char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') ||
+	    (c >= 'a' && c <= 'z') || c == '_';
+}
+
+static int
+punct(unsigned char c)
+{
+	return c > 0x20 && c < 0x7f && !tokchar(c);
+}
+
+/*
+ * Is [s, s+n) made of tokens written exactly, joined by ASCII
+ * punctuation only (EC2_001, KMS_ALIAS_001/KMS_ALIAS_002)?  -1 if not.
+ * Otherwise, by what is asked: RUNS_SHAPE, 1; RUNS_QUEUE, queue each
+ * token the reverse cache lacks for the store (0, or an error code above
+ * 0: ENOMEM); RUNS_ISSUED, 1 when the reverse cache holds every one
+ * (the store issued them all), else 0.
+ */
+enum { RUNS_SHAPE, RUNS_QUEUE, RUNS_ISSUED };
+
+static int
+token_runs(struct awsmask *am, const char *s, size_t n, int what)
+{
+	size_t i = 0, j, item;
+	int all = 1, any = 0, rc;
+
+	while (i < n) {
+		if (!tokchar((unsigned char)s[i])) {
+			if (!punct((unsigned char)s[i]))
+				return -1;
+			i++;
+			continue;
+		}
+		for (j = i; j < n && tokchar((unsigned char)s[j]); j++)
+			;
+		if (!am_token_valid(am->prefixes, s + i, j - i))
+			return -1;
+		any = 1;
+		if (what != RUNS_SHAPE &&
+		    !am_map_get(am->rcache, s + i, j - i, NULL)) {
+			all = 0;
+			if (what == RUNS_QUEUE && (rc = am_add_item(am, s + i,
+			    j - i, NULL, NULL, &item)))
+				return rc;
+		}
+		i = j;
+	}
+	if (!any)
+		return -1;
+	return what == RUNS_QUEUE ? 0 : all;
+}
+
 /*
  * Learnt names.  A part is a name when the scanner knew it only from its
  * context: the resource of an ARN or the value of a naming key.  IDs and
@@ -254,7 +310,8 @@ is_name_part(const struct awsmask *am, const char *p, size_t n,
 			return 0;
 		alpha |= (p[i] >= 'A' && p[i] <= 'Z') || (p[i] >= 'a' && p[i] <= 'z');
 	}
-	return alpha && !am_token_valid(am->prefixes, p, n);
+	/* Nor one made of tokens (masked text, met again). */
+	return alpha && token_runs((struct awsmask *)am, p, n, RUNS_SHAPE) < 0;
 }
 
 /* Bytes a bare name is made of (IAM allows \w+=,.@- ; a comma separates). */
@@ -592,6 +649,9 @@ am_mask_window(struct awsmask *am, struct am_stream *s, size_t limit,
 
 	if ((rc = collect_parts(am, s, limit, done)))
 		return rc;
+	/* Masked text is a fixed point: our own tokens stay as they are. */
+	if ((rc = am_drop_issued(am, s->buf)))
+		return rc;
 	return resolve_masks(am, s->buf);
 }
 
@@ -679,9 +739,8 @@ am_process_scan(struct awsmask *am, struct am_stream *s, size_t limit,
 
 		line += am_count_lines(s->buf + at, p->start - at);
 		at = p->start;
-		if (cb && cb->found)
-			cb->found(cb->arg, p->kind, p->prefix, line,
-			    s->base + p->start);
+		am_report_found(cb, p, line, s->base + p->start,
+		    p->end - p->start);
 	}
 	am->counts.identifiers += am->nparts;
 	return AWSMASK_OK;
@@ -714,33 +773,30 @@ awsmask_scan_buffer(struct awsmask *am, const char *in, size_t len,
  * Tokens the store issued are not identifiers.  The token-literal kind
  * finds every token-shaped text, ours included, so that text which only
  * looks like a token is masked; and context kinds find a token where an
- * identifier stood (s3://BUCKET_001/key, "GroupName": "SG_NAME_001").
- * A scan of text we masked ourselves (awsmask-claude's last look at a
- * request) must not take our own tokens for leaks.  So a part of any
- * kind that is, whole, a token written exactly (EC2_001, as awsmask
- * writes it) and issued by the store is dropped; a tolerant form
- * (ec2-001), a token never issued, or a token inside a longer match is
- * still found.  Issued means the store resolves it, both directions
- * agreeing.
+ * identifier stood (s3://BUCKET_001/key, "GroupName": "SG_NAME_001"), or
+ * a name masked piece by piece where they find it whole
+ * ("aliasName": "KMS_ALIAS_001/KMS_ALIAS_002").  Masking masked text
+ * must change nothing, and a check of it (awsmask --check, and
+ * awsmask-claude's last look at a request) must find nothing.  So a part
+ * of any kind made of tokens written exactly (as awsmask writes them),
+ * every one issued by the store, and ASCII punctuation only, is dropped:
+ * it holds nothing of an original.  A tolerant form (ec2-001), a token
+ * never issued, or a token beside other text (EC2_001abc, BUCKET_001-logs)
+ * is still found.  Issued means the store resolves it, both directions
+ * agreeing; the tokens are looked up in the reverse cache, then in one
+ * store batch.
  */
 int
 am_drop_issued(struct awsmask *am, const char *buf)
 {
-	size_t i, k = 0, n;
+	size_t i, k = 0;
 	int rc;
 
 	for (i = 0; i < am->nparts; i++) {
 		struct am_mpart *p = &am->parts[i];
 
-		p->tok = NULL;
-		p->item = (size_t)-1;
-		if (!am_token_valid(am->prefixes, buf + p->start,
-		    p->end - p->start))
-			continue;
-		p->tok = am_map_get(am->rcache, buf + p->start, p->end - p->start,
-		    &p->toklen);
-		if (!p->tok && (rc = am_add_item(am, buf + p->start,
-		    p->end - p->start, NULL, NULL, &p->item)))
+		if ((rc = token_runs(am, buf + p->start, p->end - p->start,
+		    RUNS_QUEUE)) > 0)
 			goto out;
 	}
 	if (am->nitems) {
@@ -764,13 +820,12 @@ am_drop_issued(struct awsmask *am, const char *buf)
 	}
 	for (i = 0; i < am->nparts; i++) {
 		struct am_mpart *p = &am->parts[i];
-		int issued = p->tok != NULL;
 
-		n = p->item;
-		if (!issued && n != (size_t)-1)
-			issued = am->items[n].value != NULL;
-		if (!issued)
-			am->parts[k++] = *p;
+		if (token_runs(am, buf + p->start, p->end - p->start,
+		    RUNS_ISSUED) == 1)
+			continue;
+		p->tok = NULL;
+		am->parts[k++] = *p;
 	}
 	am->nparts = k;
 	rc = AWSMASK_OK;

@@ -91,7 +91,13 @@ struct am_callbacks {
 	awsmask_found_fn *found;
 	awsmask_unknown_fn *unknown;
 	void *arg;
+	awsmask_finding_fn *finding;	/* a check's, in place of found */
 };
+
+/* check.c: report one part found, at line and input offset off, len
+ * bytes long as written, through whichever callback cb has. */
+void am_report_found(const struct am_callbacks *cb, const struct am_mpart *p,
+    unsigned long long line, unsigned long long off, unsigned long long len);
 
 /* mask.c: the block driver and the pieces both directions share. */
 /* pre: bytes already read from infd, to go first (at most a block). */

@@ -19,11 +19,15 @@ ROLE=PayrollDeployer7
 printf '%s\n' "$ID1" "$ID2" "$VPC" "$IP" "$PUB" "$ACCOUNT" "$ROLE" \
     >"$WORK/originals"
 
-# roundtrip FILE: mask FILE to FILE.masked, unmask that to FILE.back,
-# and compare with FILE byte for byte.
+# roundtrip FILE [STORE]: mask FILE to FILE.masked, unmask that to
+# FILE.back, and compare with FILE byte for byte.  A token the store has
+# issued, written exactly, is left as it is (masking is a fixed point) and
+# comes back as its original: the inputs hold none.
 roundtrip() {
-	test_must_exit 0 awsmask <"$1" >"$1.masked" 2>"$1.err" &&
-	test_must_exit 0 awsunmask <"$1.masked" >"$1.back" 2>"$1.err2" &&
+	test_must_exit 0 awsmask ${2:+--store "$2"} <"$1" >"$1.masked" \
+	    2>"$1.err" &&
+	test_must_exit 0 awsunmask ${2:+--store "$2"} <"$1.masked" \
+	    >"$1.back" 2>"$1.err2" &&
 	test_cmp "$1" "$1.back"
 }
 
@@ -56,7 +60,9 @@ test_expect_success "every file in examples/ ($n_examples) round-trips" '
 	while read -r f; do
 		i=$((i + 1)) &&
 		cp "$f" "ex$i" &&
-		if ! roundtrip "ex$i"; then
+		# A store of its own: the tokens an earlier file got, written
+		# in this one (a README showing EC2_001), would be ours.
+		if ! roundtrip "ex$i" "sqlite:$PWD/ex$i.db"; then
 			echo "round trip fails for $f" >&4
 			return 1
 		fi
@@ -205,7 +211,12 @@ test_expect_success 'random token-like text with identifiers round-trips (3 seed
 			nd = split(\"001 002 0012 999 01 1234\", d, \" \")
 			nb = split(\"@ @ @ . - * ** \140 ( ) _ a\", b, \" \")
 			for (i = 0; i < 20000; i++) {
-				printf \"%s%s%s\", w[int(rand() * nw) + 1], sp[int(rand() * ns) + 1], d[int(rand() * nd) + 1]
+				t = w[int(rand() * nw) + 1] sp[int(rand() * ns) + 1] d[int(rand() * nd) + 1]
+				# A token the store issued, written exactly, is ours
+				# and stays: not a literal to round-trip.
+				if (t ~ /^(EC2|VPC)_00[12]\$/)
+					sub(/_/, \"__\", t)
+				printf \"%s\", t
 				x = b[int(rand() * nb) + 1]
 				printf \"%s\", x == \"@\" ? \" \" : x
 				if (rand() < 0.1) printf \" %s \", rand() < 0.5 ? id1 : vpc

@@ -88,7 +88,7 @@ test_expect_success '--strict lists unknown variants as written, never an origin
 test_expect_success 'awsmask masks the tolerant forms in its input; the round trip holds' '
 	known &&
 	cat >in <<-EOF &&
-	literal ec2-001 and EC2\\_001 and **EC2_001** and ec2_001 with $ID1
+	literal ec2-001 and EC2\\_001 and **Ec2_001** and ec2_001 with $ID1
 	Iam-Role${NBH}001 VPC\\_001 vpc-001 (rds-001) ec2${HY}002
 	kept: web-ec2-001 ec2-001.example.com EC2${EN}001 EC2_**001** s3-001
 	EOF
@@ -100,6 +100,13 @@ test_expect_success 'awsmask masks the tolerant forms in its input; the round tr
 	test_cmp in back &&
 	test_must_exit 0 awsunmask --exact <masked >back2 2>err &&
 	test_cmp in back2
+'
+
+test_expect_success 'a known token written exactly is ours: awsmask leaves it' '
+	known &&
+	echo "**EC2_001** and EC2_001, VPC_001 in arn:aws:iam::ACCOUNT_001:role/IAM_ROLE_001" >exact &&
+	test_must_exit 0 awsmask <exact >exact.out 2>err &&
+	test_cmp exact exact.out
 '
 
 test_expect_success 'a token split by a block boundary in a long line' '
