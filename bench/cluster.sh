@@ -59,8 +59,19 @@ best() {
 	echo "$_bn $_bk"
 }
 
+# Yardstick: redis-benchmark's SET, pipelined, on the same servers.
+rb() {
+	redis-benchmark "$@" -t set -n 1000000 -P 64 -q 2>/dev/null |
+	    tr '\r' '\n' | sed -n 's/^SET: \([0-9.]*\) requests per second.*/\1/p' |
+	    tail -n 1
+}
+rb1=$(rb -p "$REDIS_TEST_PORT")
+rbc=$(rb --cluster -p "${CLUSTER_PORTS%% *}")
+
 echo
 echo "Redis Cluster, 3 masters + 3 replicas on loopback, against one Redis ($NEW identifiers, best of $REPEAT)"
+printf '%-44s %10.0f SET/s\n' "yardstick: redis-benchmark -P 64, one redis" "${rb1:-0}"
+printf '%-44s %10.0f SET/s\n' "yardstick: the same, --cluster" "${rbc:-0}"
 printf '%-44s %10s %12s\n' "" "new ids/s" "known ids/s"
 for row in "one redis|$single" "cluster, durable=1 (WAIT)|$clu" \
     "cluster, durable=0|$clu/?durable=0"; do
