@@ -28,6 +28,9 @@
 # times its awsmask on the same known-identifier passes, for before and
 # after, and its start-up and memory: passes beside this build's.  BENCH_QUICK=1 skips the million.
 #
+# A local Redis Cluster next to one Redis (bench/cluster.sh): new and
+# known identifiers a second, with durable=1 (WAIT) and durable=0.
+#
 # And awsmask-claude against the mock API (bench/claude.py): its own
 # cost per request and its streaming latency, with curl as yardstick.
 set -eu
@@ -399,6 +402,9 @@ known_runs this "$mask" 1
 if [ -n "${BENCH_BASE:-}" ]; then
 	known_runs base "$BENCH_BASE/awsmask" 2
 fi
+
+# One Redis next to a local Redis Cluster, durable=1 and durable=0.
+sh bench/cluster.sh
 
 if [ -x cmd/awsmask-claude ] && command -v python3 >/dev/null 2>&1; then
 	echo

@@ -83,7 +83,7 @@ static const char usage_text[] =
 "  --raw                    print the response JSON, unmasked, not its text\n"
 "  --request FILE           send FILE (- for stdin), a whole Messages request\n"
 "  --show-masked            print the answer as Claude wrote it, still masked\n"
-"  -s, --store URI          memory:, sqlite:PATH, redis://..., unix:///PATH\n"
+"  -s, --store URI          memory:, sqlite:PATH, redis[-cluster]://, unix://\n"
 "  --stream                 print the answer as it is written (on a terminal)\n"
 "  --system TEXT            the system prompt\n"
 "  --timeout SECONDS        give up on one request after this long (600)\n"

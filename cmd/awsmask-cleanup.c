@@ -47,7 +47,7 @@ static const char usage_text[] =
 "  --namespace PREFIX       prefix of the Redis keys (default aws:)\n"
 "  --password-file FILE     read the Redis password from FILE\n"
 "  -q, --quiet              print no warnings and no progress\n"
-"  -s, --store URI          memory:, sqlite:PATH, redis://..., unix:///PATH\n"
+"  -s, --store URI          memory:, sqlite:PATH, redis[-cluster]://, unix://\n"
 "  --ttl DURATION           mapping lifetime: seconds or Ns, Nm, Nh, Nd (7d)\n"
 "  -v, --verbose            print a summary line on stderr\n"
 "  -V, --version            print the version and exit\n"

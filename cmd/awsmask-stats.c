@@ -44,7 +44,7 @@ static const char usage_text[] =
 "  --password-file FILE     read the Redis password from FILE\n"
 "  --prometheus             print node_exporter's text format\n"
 "  -q, --quiet              print no warnings and no progress\n"
-"  -s, --store URI          memory:, sqlite:PATH, redis://..., unix:///PATH\n"
+"  -s, --store URI          memory:, sqlite:PATH, redis[-cluster]://, unix://\n"
 "  --ttl DURATION           mapping lifetime: seconds or Ns, Nm, Nh, Nd (7d)\n"
 "  -v, --verbose            say how long counting took\n"
 "  -V, --version            print the version and exit\n";

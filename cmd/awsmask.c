@@ -81,7 +81,7 @@ static const char usage_text[] =
 "  -q, --quiet              print no warnings\n"
 "  --report FILE            write what was masked (found, with -c) to FILE\n"
 "  --report-format FORMAT   findings of -c as text, json or sarif (text)\n"
-"  -s, --store URI          memory:, sqlite:PATH, redis://..., unix:///PATH\n"
+"  -s, --store URI          memory:, sqlite:PATH, redis[-cluster]://, unix://\n"
 "  --store-status           report the store's reachability and exit\n"
 "  --token-key-file FILE    the key of digest tokens (--token-style digest)\n"
 "  --token-style STYLE      counter (EC2_001) or digest (EC2_48213907)\n"

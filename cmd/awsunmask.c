@@ -47,7 +47,7 @@ static const char usage_text[] =
 "  --password-file FILE     read the Redis password from FILE\n"
 "  --patterns FILE          know the token prefixes of FILE's custom kinds\n"
 "  -q, --quiet              print no warnings\n"
-"  -s, --store URI          memory:, sqlite:PATH, redis://..., unix:///PATH\n"
+"  -s, --store URI          memory:, sqlite:PATH, redis[-cluster]://, unix://\n"
 "  --strict                 an unknown token is an error (exit 1)\n"
 "  --ttl DURATION           mapping lifetime: seconds or Ns, Nm, Nh, Nd (7d)\n"
 "  -v, --verbose            report what was done on stderr\n"

@@ -6,7 +6,7 @@
 # bash-completion package; with it, "--opt=value" and "scheme:path" words
 # are completed as a whole.
 
-_awsmask_store_schemes='memory: sqlite: redis:// unix://'
+_awsmask_store_schemes='memory: sqlite: redis:// redis-cluster:// unix://'
 
 # Set cur and prev (and _awsmask_words, _awsmask_cword) for the word
 # under completion.  "--opt=value" is split: prev=--opt, cur=value, and

@@ -35,6 +35,7 @@ function __awsmask_store
             printf '%s\t%s\n' memory: 'A store that lives and dies with the process' \
                 sqlite: 'The embedded store, sqlite:PATH' \
                 redis:// 'A Redis server, redis://[user@]host[:port][/db]' \
+                redis-cluster:// 'A Redis Cluster, redis-cluster://host:port[,host:port...][/?options]' \
                 unix:// 'A Redis server on a unix socket, unix:///PATH'
     end
 end

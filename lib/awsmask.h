@@ -262,7 +262,8 @@ struct awsmask_processing {
  * awsmask_free().  -1 in a long long field: not known for this store.
  */
 struct awsmask_stats {
-	const char *backend;	/* "redis", "sqlite" or "memory" */
+	const char *backend;	/* "redis", "redis-cluster", "sqlite" or
+				 * "memory" */
 	const char *store;	/* its name, never with a password */
 	const char *id;		/* its identity (awsmask(1) INTEGRITY), or NULL */
 	int up;			/* the store answered */

@@ -57,12 +57,15 @@ static const struct cfg_key keys[] = {
 	{ "patterns", "AWSMASK_PATTERNS", T_PATTERNS, 0, 0, 0 },
 	{ "preserve_structure", NULL, T_BOOL, OFF(preserve_structure), 0, 1 },
 	{ "redis_db", "REDIS_DB", T_INT, OFF(redis_db), 0, 1000000 },
+	{ "redis_durable", "REDIS_DURABLE", T_BOOL, OFF(redis_durable), 0, 1 },
+	{ "redis_failover_timeout", "REDIS_FAILOVER_TIMEOUT", T_INT, OFF(redis_failover_ms), 0, 3600000 },
 	{ "redis_fallback", "REDIS_FALLBACK", T_BOOL, OFF(redis_fallback), 0, 1 },
 	{ "redis_host", "REDIS_HOST", T_STR, OFF(redis_host), 0, 0 },
 	{ "redis_password", "REDIS_PASSWORD", T_SECRET, OFF(redis_password), 0, 0 },
 	{ "redis_port", "REDIS_PORT", T_INT, OFF(redis_port), 1, 65535 },
 	{ "redis_timeout", "REDIS_TIMEOUT", T_INT, OFF(timeout_ms), 1, 3600000 },
 	{ "redis_user", "REDIS_USER", T_STR, OFF(redis_user), 0, 0 },
+	{ "redis_wait_timeout", "REDIS_WAIT_TIMEOUT", T_INT, OFF(redis_wait_ms), 1, 3600000 },
 	{ "state_dir", "AWSMASK_STATE_DIR", T_STR, OFF(state_dir), 0, 0 },
 	{ "store", "AWSMASK_STORE", T_STR, OFF(store_uri), 0, 0 },
 	{ "token_key", "AWSMASK_TOKEN_KEY", T_SECRET, OFF(token_key), 0, 0 },
@@ -85,6 +88,8 @@ awsmask_config_new(struct awsmask_config **out)
 		return AWSMASK_ENOMEM;
 	cfg->c.redis_port = 6379;
 	cfg->c.use_redis = -1;
+	cfg->c.redis_durable = -1;
+	cfg->c.redis_failover_ms = -1;
 	cfg->c.timeout_ms = 2000;
 	cfg->c.ttl = 604800;
 	cfg->c.min_idle = 3600;

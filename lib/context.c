@@ -260,7 +260,8 @@ am_store_ensure(struct awsmask *am)
 		return am_seterr(&am->err, AWSMASK_ENOMEM, "out of memory");
 	rc = am_store_open(&am->store, uri, am->cfg, &am->err);
 	if (rc == AWSMASK_ESTORE && am->cfg->redis_fallback &&
-	    (!strncmp(uri, "redis:", 6) || !strncmp(uri, "unix:", 5))) {
+	    (!strncmp(uri, "redis:", 6) || !strncmp(uri, "unix:", 5) ||
+	    !strncmp(uri, "redis-cluster:", 14))) {
 		struct am_config plain = *am->cfg;
 		char *fb;
 
@@ -344,7 +345,8 @@ awsmask_store_breaker(struct awsmask *am, long long *age)
 	uri = am_config_store_uri(am->cfg, 0);
 	if (!uri)
 		return -1;
-	if (strncmp(uri, "redis:", 6) && strncmp(uri, "unix:", 5)) {
+	if (strncmp(uri, "redis:", 6) && strncmp(uri, "unix:", 5) &&
+	    strncmp(uri, "redis-cluster:", 14)) {
 		am_free(uri);
 		return -1;
 	}

@@ -149,6 +149,10 @@ struct am_config {
 	char *redis_password;
 	int use_redis;		/* -1 unset, 0, 1 */
 	int redis_fallback;
+	int redis_durable;	/* cluster: WAIT for a replica; -1 unset (on) */
+	int redis_wait_ms;	/* cluster: WAIT's timeout; 0: timeout_ms */
+	int redis_failover_ms;	/* cluster: how long to wait for a failover;
+				 * -1 unset (10 s) */
 	int timeout_ms;		/* connect and command timeout */
 	long long ttl;		/* seconds, > 0 */
 	long long max_entries;	/* 0: unlimited */
@@ -350,6 +354,28 @@ int am_token_tolerated(const char *s, size_t len, size_t start, size_t end);
 #define AM_CLUSTER_SLOTS 16384
 uint16_t am_crc16(const void *p, size_t n);
 unsigned am_cluster_slot(const char *key, size_t len);
+/*
+ * An error reply of a cluster node: MOVED and ASK fill rd (host "" when
+ * the node left it out), TRYAGAIN and CLUSTERDOWN are temporary, any
+ * other error (or a malformed redirection) is AM_CR_OTHER.
+ */
+enum am_cluster_reply {
+	AM_CR_OTHER, AM_CR_MOVED, AM_CR_ASK, AM_CR_TRYAGAIN, AM_CR_DOWN
+};
+struct am_cluster_redirect {
+	unsigned slot;
+	char host[256];
+	int port;
+};
+enum am_cluster_reply am_cluster_error(const char *s, size_t n,
+    struct am_cluster_redirect *rd);
+/*
+ * The key that routes a command given in RESP (an array of bulk
+ * strings): 1 and *key, 0 for a command without a key (PING, INFO,
+ * SCAN, WAIT, ...; EVAL with no keys), -1 when cmd is not such an array.
+ */
+int am_cluster_cmd_key(const char *cmd, size_t n, const char **key,
+    size_t *klen);
 
 /*
  * Store.  Batch-first: every call takes many items.  Backends fill a

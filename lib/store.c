@@ -82,6 +82,7 @@ static const struct {
 #ifdef HAVE_HIREDIS
 	{ "redis", &am_store_redis_ops },
 	{ "unix", &am_store_redis_ops },
+	{ "redis-cluster", &am_store_redis_ops },
 #endif
 };
 
@@ -99,8 +100,8 @@ choose(const char *uri, struct am_error *err)
 		n++;
 	if (n == 0 || uri[n] != ':' || !isalpha((unsigned char)uri[0])) {
 		am_seterr(err, AWSMASK_ECONFIG, "store URI has no scheme "
-		    "(expected memory:, sqlite:PATH, redis://HOST or "
-		    "unix:///PATH)");
+		    "(expected memory:, sqlite:PATH, redis://HOST, "
+		    "redis-cluster://HOST:PORT or unix:///PATH)");
 		return NULL;
 	}
 	for (i = 0; i < AM_ARRAY_SIZE(backends); i++)
@@ -109,6 +110,7 @@ choose(const char *uri, struct am_error *err)
 			return backends[i].ops;
 #ifndef HAVE_HIREDIS
 	if ((n == 5 && !strncasecmp(uri, "redis", n)) ||
+	    (n == 13 && !strncasecmp(uri, "redis-cluster", n)) ||
 	    (n == 4 && !strncasecmp(uri, "unix", n))) {
 		am_seterr(err, AWSMASK_ECONFIG, "redis support not built "
 		    "(rebuild with hiredis to use '%.*s:')", (int)n, uri);

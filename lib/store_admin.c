@@ -75,6 +75,8 @@ now_s(void)
 static const char *
 backend_of(const char *uri)
 {
+	if (!strncmp(uri, "redis-cluster:", 14))
+		return "redis-cluster";
 	if (!strncmp(uri, "redis:", 6) || !strncmp(uri, "unix:", 5))
 		return "redis";
 	if (!strncmp(uri, "memory:", 7))

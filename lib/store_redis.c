@@ -71,6 +71,24 @@
  * something else, or a counter reset), the mapping is re-created and
  * mask: overwritten; unmasking checks that mask: points back, so a token
  * never resolves to a wrong original, at worst to nothing.
+ *
+ * A Redis Cluster (redis-cluster://) runs this same code: the commands
+ * are queued as for one server, and flush hands them to the transport of
+ * redis_cluster.c, which sends each to the master of its key's slot (all
+ * masters' pipelines out before any reply is read) and gives the replies
+ * back in order.  The keys are the same, with no hash tag: the two
+ * directions of a mapping, its counter and the counter's twin land on
+ * whatever masters their slots say, which the protocol above allows
+ * since it never needs two keys at once.  What differs:
+ *  - A node lost mid-batch (a master killed) starts the batch over once
+ *    the map has a master for every slot again (with_restarts()).
+ *  - Durability: before mask_many returns, every master that took a
+ *    write of a mapping, a counter or a twin (or holds a pair another
+ *    process wrote in the last minute, which this batch hands out)
+ *    WAITs for a replica (durable_wait(); durable=0 turns it off).
+ *  - Commands about a server (INFO, DBSIZE, SCAN, SCRIPT LOAD, PING) go
+ *    to every master; MGET becomes a GET a key; cleanup removes a pair
+ *    one key at a time (remove_cluster()).
  */
 #include "internal.h"
 
@@ -86,18 +104,32 @@
 #include <time.h>
 
 #include "breaker.h"
+#include "redis_cluster.h"
 #include "store_redis.h"
 
 #define DEFAULT_TTL 604800
 #define DEFAULT_TIMEOUT_MS 2000
+#define DEFAULT_FAILOVER_MS 10000	/* cluster: waiting for a failover */
 #define DEFAULT_NS "aws:"
 #define DAILY_TTL "7776000"	/* 90 days, for the per-day statistics */
 #define ROUNDS 6		/* allocation rounds before giving up */
 #define MAX_WORDS 8
-#define PUSH_AT (64 * 1024)	/* queued bytes written before the flush */
+#define PUSH_AT (64 * 1024)	/* one server: queued bytes written before
+				 * the flush */
+#define RESTARTS 4		/* cluster: a batch started over after a
+				 * node was lost (failover) */
+#define YOUNG_MS 60000		/* cluster: a mapping written this recently
+				 * may not be on a replica yet */
+#define AM_RETRY 1000		/* cluster: start the operation over */
 
 struct redis {
-	redisContext *c;
+	redisContext *c;	/* one server; NULL on a cluster */
+	struct am_rc *cl;	/* a cluster (redis_cluster.c); NULL on one */
+	struct am_rc_cmd *cmd;	/* cluster: the commands queued */
+	int route;		/* cluster: the node of the next command, -1 */
+	int durable;		/* cluster: WAIT for a replica (durable=1) */
+	int wait_ms;		/* cluster: WAIT's timeout */
+	int retryable;		/* cluster: a lost node may start it over */
 	char *state_dir;	/* for the breaker; NULL without a config */
 	int dead;		/* the connection is out of sync or gone */
 	int has_getex;		/* the server knows GETEX (6.2+) */
@@ -167,10 +199,12 @@ lost(struct am_store *st)
 	struct redis *r = st->priv;
 	const char *why = r->c && r->c->err && r->c->errstr[0] ?
 	    r->c->errstr : "connection lost";
-	char buf[160];
+	char buf[420];
 
+	if (r->cl)	/* the transport said it in its words already */
+		snprintf(buf, sizeof(buf), "%s", am_rc_why(r->cl));
 	/* A socket timeout reads as EAGAIN, a connect timeout as ETIMEDOUT. */
-	if (!strcmp(why, strerror(EAGAIN)) ||
+	else if (!strcmp(why, strerror(EAGAIN)) ||
 	    !strcmp(why, strerror(ETIMEDOUT)) ||
 	    !strcmp(why, strerror(EINPROGRESS)))
 		snprintf(buf, sizeof(buf), "timed out after %d ms",
@@ -333,13 +367,29 @@ reply_slot(struct am_store *st)
 	if (r->pending >= r->caprep) {
 		size_t cap = r->caprep ? r->caprep * 2 : 64;
 		redisReply **p = am_realloc(r->rep, cap * sizeof(*p));
+		struct am_rc_cmd *c;
 
 		if (!p)
 			return nomem(st);
 		r->rep = p;
+		if (!(c = am_realloc(r->cmd, cap * sizeof(*c))))
+			return nomem(st);
+		r->cmd = c;
 		r->caprep = cap;
 	}
+	/* Where the command begins, and where it goes on a cluster. */
+	r->cmd[r->pending].off = r->out.len;
+	r->cmd[r->pending].node = r->route;
+	r->cmd[r->pending].durable = 0;
+	r->route = -1;
 	return AWSMASK_OK;
+}
+
+/* Cluster: send the next command to node (a master), not by its key. */
+static void
+route_to(struct am_store *st, int node)
+{
+	((struct redis *)st->priv)->route = node;
 }
 
 static int
@@ -358,7 +408,8 @@ queue_words(struct am_store *st, const struct words *w)
 		    am_buf_add(&r->out, "\r\n", 2) < 0)
 			return nomem(st);
 	r->pending++;
-	if (r->out.len >= PUSH_AT)
+	/* A cluster's queue is cut by node at the flush: it stays whole. */
+	if (!r->cl && r->out.len >= PUSH_AT)
 		return push(st);
 	return AWSMASK_OK;
 }
@@ -382,7 +433,16 @@ queue(struct am_store *st, const char *verb, const char *space,
 	word(&w, r->key.buf, r->key.len);
 	for (i = 0; args && i < args->n; i++)
 		word(&w, args->v[i], args->len[i]);
-	return queue_words(st, &w);
+	if ((i = queue_words(st, &w)))
+		return i;
+	/* A write a failover must not lose: what a mapping or a number
+	 * rests on. */
+	if (r->cl && strcmp(verb, "GET") && strcmp(verb, "DEL") &&
+	    strcmp(verb, "PTTL") && strcmp(verb, "HGET") &&
+	    (!strcmp(space, "mask:") || !strcmp(space, "unmask:") ||
+	    !strcmp(space, "counter:") || !strcmp(space, "meta:store")))
+		r->cmd[r->pending - 1].durable = 1;
+	return AWSMASK_OK;
 }
 
 static int
@@ -533,6 +593,75 @@ q_twin(struct am_store *st, const char *prefix, unsigned long long by)
 	return q_incrby(st, "HINCRBY", "meta:store", "", field, by);
 }
 
+static int cluster_failed(struct am_store *st, int rc);
+
+/*
+ * A cluster: the transport sends each command to its node, every
+ * pipeline out before any reply is read, and gives the replies back in
+ * order.  A node lost in a masking or unmasking batch starts the batch
+ * over (AM_RETRY) once the cluster has recovered.
+ */
+static int
+flush_cluster(struct am_store *st, size_t n)
+{
+	struct redis *r = st->priv;
+	struct nopipe np;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < n; i++)
+		r->cmd[i].len = (i + 1 < n ? r->cmd[i + 1].off : r->out.len) -
+		    r->cmd[i].off;
+	nopipe_begin(&np);
+	rc = am_rc_flush(r->cl, r->out.buf, r->cmd, n, r->rep);
+	nopipe_end(&np);
+	am_buf_reset(&r->out);
+	r->round_trips++;
+	r->nrep = n;
+	if (rc == AM_RC_OK)
+		return AWSMASK_OK;
+	replies_clear(r);
+	return cluster_failed(st, rc);
+}
+
+/* A transport failure, as the store reports it. */
+static int
+cluster_failed(struct am_store *st, int rc)
+{
+	struct redis *r = st->priv;
+
+	switch (rc) {
+	case AM_RC_NOMEM:
+		return nomem(st);
+	case AM_RC_LOST:
+		if (r->retryable)
+			return AM_RETRY;
+		return lost(st);
+	case AM_RC_REFUSED:
+		r->dead = 1;
+		return refused(st, "authentication failed: ",
+		    am_rc_refusal(r->cl));
+	case AM_RC_DOWN:
+		r->dead = 1;
+		if (r->state_dir)
+			am_breaker_fail(r->state_dir, name(st), am_store_now());
+		return am_seterr(&st->err, AWSMASK_ESTORE, "redis store "
+		    "'%s': %s", name(st), am_rc_why(r->cl));
+	case AM_RC_NOACK:
+		/* The cluster answers, it cannot vouch for the mappings:
+		 * no breaker, the next run may find the replica back (or
+		 * failed, and so out of the map). */
+		r->dead = 1;
+		return am_seterr(&st->err, AWSMASK_ESTORE, "redis store "
+		    "'%s': %s (durable=0 would not wait)", name(st),
+		    am_rc_why(r->cl));
+	default:
+		r->dead = 1;
+		return am_seterr(&st->err, AWSMASK_ESTORE, "redis store "
+		    "'%s': %s", name(st), am_rc_why(r->cl));
+	}
+}
+
 /*
  * Send what was queued and read every reply into r->rep, in order: one
  * round trip.  A lost connection fails the store; error replies are left
@@ -550,6 +679,8 @@ flush_raw(struct am_store *st)
 	r->pending = 0;
 	if (!n)
 		return AWSMASK_OK;
+	if (r->cl)
+		return flush_cluster(st, n);
 	if (redisAppendFormattedCommand(r->c, r->out.buf, r->out.len) !=
 	    REDIS_OK)
 		return nomem(st);
@@ -658,11 +789,22 @@ struct target {
 	char *path;
 	char *user, *pass;
 	int port, db;
+	/* redis-cluster://: the seeds, and the options (-1: not given). */
+	char **hosts;
+	int *ports;
+	size_t nseeds;
+	int durable, wait_ms, failover_ms;
 };
 
 static void
 target_free(struct target *t)
 {
+	size_t i;
+
+	for (i = 0; i < t->nseeds; i++)
+		am_free(t->hosts[i]);
+	am_free(t->hosts);
+	am_free(t->ports);
 	am_free(t->host);
 	am_free(t->path);
 	am_free(t->user);
@@ -734,6 +876,140 @@ pct_decode(const char *s, size_t n, char **out)
 	return 0;
 }
 
+/* user[:password]@ before `at`, %-decoded into t. */
+static int
+parse_userinfo(struct am_store *st, const char *s, const char *at,
+    struct target *t)
+{
+	const char *colon = memchr(s, ':', (size_t)(at - s));
+	int rc = pct_decode(s, (size_t)((colon ? colon : at) - s), &t->user);
+
+	if (!rc && colon)
+		rc = pct_decode(colon + 1, (size_t)(at - colon - 1), &t->pass);
+	if (rc == -1)
+		return nomem(st);
+	if (rc == -2)
+		return am_seterr(&st->err, AWSMASK_ECONFIG,
+		    "bad store URI '%s': bad %%-escape in the user or "
+		    "password", name(st));
+	return AWSMASK_OK;
+}
+
+/* host[:port] or [v6][:port] in [hp, end): a new string and the port. */
+static int
+parse_hostport(struct am_store *st, const char *hp, const char *end,
+    char **host, int *port)
+{
+	const char *colon;
+
+	if (*hp == '[') {
+		const char *rb = memchr(hp, ']', (size_t)(end - hp));
+
+		if (!rb || (rb + 1 != end && rb[1] != ':'))
+			return am_seterr(&st->err, AWSMASK_ECONFIG,
+			    "bad store URI '%s': bad [IPv6] host", name(st));
+		*host = am_strndup(hp + 1, (size_t)(rb - hp - 1));
+		colon = rb + 1 != end ? rb + 1 : NULL;
+	} else {
+		colon = memchr(hp, ':', (size_t)(end - hp));
+		*host = am_strndup(hp, (size_t)((colon ? colon : end) - hp));
+	}
+	if (!*host)
+		return nomem(st);
+	if (!**host)
+		return am_seterr(&st->err, AWSMASK_ECONFIG,
+		    "bad store URI '%s': no host", name(st));
+	if (colon && (parse_num(colon + 1, (size_t)(end - colon - 1), 65535,
+	    port) || *port == 0))
+		return am_seterr(&st->err, AWSMASK_ECONFIG,
+		    "bad store URI '%s': bad port", name(st));
+	return AWSMASK_OK;
+}
+
+/*
+ * redis-cluster://[user[:pass]@]host[:port][,host[:port]...][/][?opts]:
+ * any node of the cluster will do as a seed, the others are found.
+ * Options: durable=0|1, wait_timeout=MS, failover_timeout=MS.
+ */
+static int
+parse_cluster_uri(struct am_store *st, const char *uri, struct target *t)
+{
+	static const struct {
+		const char *name;
+		size_t off;
+		int max;
+	} opts[] = {
+		{ "durable", offsetof(struct target, durable), 1 },
+		{ "wait_timeout", offsetof(struct target, wait_ms), 3600000 },
+		{ "failover_timeout", offsetof(struct target, failover_ms),
+		    3600000 },
+	};
+	const char *s = uri + strlen("redis-cluster://"), *at, *hp, *end, *p;
+	size_t n = 1, i;
+	int rc;
+
+	t->durable = t->wait_ms = t->failover_ms = -1;
+	hp = s;
+	if ((at = strrchr(s, '@'))) {
+		if ((rc = parse_userinfo(st, s, at, t)))
+			return rc;
+		hp = at + 1;
+	}
+	end = hp + strcspn(hp, "/?");
+	for (p = hp; p < end; p++)
+		n += *p == ',';
+	if (!(t->hosts = am_calloc(n, sizeof(*t->hosts))) ||
+	    !(t->ports = am_calloc(n, sizeof(*t->ports))))
+		return nomem(st);
+	for (p = hp; p <= end; ) {
+		const char *e = memchr(p, ',', (size_t)(end - p));
+
+		if (!e)
+			e = end;
+		t->ports[t->nseeds] = 6379;
+		if (e == p)
+			return am_seterr(&st->err, AWSMASK_ECONFIG,
+			    "bad store URI '%s': no host", name(st));
+		rc = parse_hostport(st, p, e, &t->hosts[t->nseeds],
+		    &t->ports[t->nseeds]);
+		t->nseeds += t->hosts[t->nseeds] != NULL;
+		if (rc)
+			return rc;
+		p = e + 1;
+	}
+	if (*end == '/')
+		end++;
+	if (*end && *end != '?')
+		return am_seterr(&st->err, AWSMASK_ECONFIG, "bad store URI "
+		    "'%s': a cluster has no databases (expected "
+		    "redis-cluster://HOST:PORT[,HOST:PORT...][/?OPTIONS])",
+		    name(st));
+	for (p = *end ? end + 1 : end; *p; ) {
+		const char *amp = p + strcspn(p, "&"), *eq;
+		size_t len;
+
+		eq = memchr(p, '=', (size_t)(amp - p));
+		for (i = 0; eq && i < AM_ARRAY_SIZE(opts); i++) {
+			len = strlen(opts[i].name);
+			if ((size_t)(eq - p) == len &&
+			    !strncmp(p, opts[i].name, len))
+				break;
+		}
+		if (!eq || i == AM_ARRAY_SIZE(opts))
+			return am_seterr(&st->err, AWSMASK_ECONFIG, "bad store "
+			    "URI '%s': unknown option '%.*s' (durable, "
+			    "wait_timeout, failover_timeout)", name(st),
+			    (int)(eq ? eq - p : amp - p) > 40 ? 40 :
+			    (int)(eq ? eq - p : amp - p), p);
+		if (parse_num(eq + 1, (size_t)(amp - eq - 1), opts[i].max,
+		    (int *)((char *)t + opts[i].off)))
+			return am_seterr(&st->err, AWSMASK_ECONFIG, "bad store "
+			    "URI '%s': bad value of %s", name(st), opts[i].name);
+		p = *amp ? amp + 1 : amp;
+	}
+	return AWSMASK_OK;
+}
+
 /*
  * Parse uri into t.  Messages quote st->name, which store.c made with the
  * password replaced by "***": the URI itself is never echoed.
@@ -746,6 +1022,13 @@ parse_uri(struct am_store *st, const char *uri, struct target *t)
 
 	memset(t, 0, sizeof(*t));
 	t->port = 6379;
+	if (!strncasecmp(uri, "redis-cluster:", 14)) {
+		if (strncmp(uri + 14, "//", 2))
+			return am_seterr(&st->err, AWSMASK_ECONFIG, "bad store "
+			    "URI '%s': expected redis-cluster://HOST:PORT"
+			    "[,HOST:PORT...][/?OPTIONS]", name(st));
+		return parse_cluster_uri(st, uri, t);
+	}
 	if (!strncasecmp(uri, "unix:", 5)) {
 		s = uri + 5;
 		if (!strncmp(s, "//", 2))
@@ -890,6 +1173,8 @@ check_open(struct am_store *st, int auth, int select)
 	return AWSMASK_OK;
 }
 
+static int open_cluster(struct am_store *st, struct target *t);
+
 static int
 redis_open(struct am_store *st, const char *uri)
 {
@@ -903,6 +1188,7 @@ redis_open(struct am_store *st, const char *uri)
 	if (!(r = am_calloc(1, sizeof(*r))))
 		return am_seterr(&st->err, AWSMASK_ENOMEM, "out of memory");
 	st->priv = r;
+	r->route = -1;
 	if ((rc = parse_uri(st, uri, &t)))
 		goto out;
 	if (cfg && !(r->state_dir = am_config_state_dir(cfg))) {
@@ -918,6 +1204,10 @@ redis_open(struct am_store *st, const char *uri)
 		    "retry now)", name(st), age, AM_BREAKER_COOLDOWN,
 		    path ? path : "the breaker file");
 		am_free(path);
+		goto out;
+	}
+	if (t.nseeds) {
+		rc = open_cluster(st, &t);
 		goto out;
 	}
 	tv.tv_sec = timeout_ms(st) / 1000;
@@ -995,12 +1285,112 @@ out:
 	return rc;
 }
 
+/*
+ * A cluster: read the map from the seeds, connect to every master (with
+ * AUTH), and read what a single server's open reads, with INFO memory
+ * from every master: one that may evict makes the store one that may.
+ */
+static int
+open_cluster(struct am_store *st, struct target *t)
+{
+	const struct am_config *cfg = st->cfg;
+	struct redis *r = st->priv;
+	struct am_rc_opts o;
+	struct nopipe np;
+	const redisReply *id, *info;
+	int *m = NULL, rc;
+	size_t nm, i;
+
+	memset(&o, 0, sizeof(o));
+	if (!t->pass && cfg && cfg->redis_password && *cfg->redis_password &&
+	    !(t->pass = am_strdup(cfg->redis_password)))
+		return nomem(st);
+	if (!t->user && cfg && cfg->redis_user && *cfg->redis_user &&
+	    !(t->user = am_strdup(cfg->redis_user)))
+		return nomem(st);
+	o.hosts = (const char *const *)t->hosts;
+	o.ports = t->ports;
+	o.nseeds = t->nseeds;
+	o.user = t->user;
+	o.pass = t->pass;
+	o.timeout_ms = timeout_ms(st);
+	o.failover_ms = t->failover_ms >= 0 ? t->failover_ms :
+	    cfg && cfg->redis_failover_ms >= 0 ? cfg->redis_failover_ms :
+	    DEFAULT_FAILOVER_MS;
+	r->durable = t->durable >= 0 ? t->durable :
+	    cfg && cfg->redis_durable >= 0 ? cfg->redis_durable : 1;
+	r->wait_ms = t->wait_ms > 0 ? t->wait_ms :
+	    cfg && cfg->redis_wait_ms > 0 ? cfg->redis_wait_ms : timeout_ms(st);
+	if (am_rc_new(&r->cl, &o))
+		return nomem(st);
+	nopipe_begin(&np);
+	rc = am_rc_recover(r->cl);
+	nopipe_end(&np);
+	if (rc)
+		return cluster_failed(st, rc);
+	nm = am_rc_masters(r->cl, NULL, 0);
+	if (!(m = am_calloc(nm + 1, sizeof(*m))))
+		return nomem(st);
+	am_rc_masters(r->cl, m, nm);
+	{
+		struct words w = { 0 }, a = { 0 }, im = { 0 };
+
+		word_str(&w, "COMMAND");
+		word_str(&w, "INFO");
+		word_str(&w, "GETEX");
+		word_str(&a, "id");
+		word_str(&im, "INFO");
+		word_str(&im, "memory");
+		rc = queue_words(st, &w) ||
+		    queue(st, "HGET", "meta:store", "", 0, &a);
+		for (i = 0; !rc && i < nm; i++) {
+			route_to(st, m[i]);
+			rc = queue_words(st, &im);
+		}
+	}
+	if (rc) {
+		am_free(m);
+		return st->err.code ? (int)st->err.code : nomem(st);
+	}
+	if ((rc = flush_raw(st))) {
+		am_free(m);
+		return rc;
+	}
+	info = r->rep[0];
+	r->has_getex = r->getex = info->type == REDIS_REPLY_ARRAY &&
+	    info->elements == 1 &&
+	    info->element[0]->type == REDIS_REPLY_ARRAY;
+	id = r->rep[1];
+	if (id->type == REDIS_REPLY_ERROR) {
+		am_free(m);
+		return refused(st, "cannot read the store's identity: ", id);
+	}
+	if (id->type == REDIS_REPLY_STRING &&
+	    !(st->id = am_strndup(id->str, id->len))) {
+		am_free(m);
+		return nomem(st);
+	}
+	/* Eviction is checked master by master: one that may evict is
+	 * enough to lose a mapping. */
+	for (i = 0; i < nm && !st->evicting; i++)
+		read_policy(st, r->rep[2 + i]);
+	if (!st->evicting && nm)
+		read_policy(st, r->rep[2]);
+	am_free(m);
+	replies_clear(r);
+	if (r->state_dir)
+		am_breaker_ok(r->state_dir, name(st));
+	return AWSMASK_OK;
+}
+
 /* A store that failed before stays failed: its connection is unusable. */
 static int
 usable(struct am_store *st)
 {
 	struct redis *r = st->priv;
 
+	if (r && r->cl && !r->dead)
+		return AWSMASK_OK;
 	if (r && r->c && !r->c->err && !r->dead)
 		return AWSMASK_OK;
 	if (st->err.code)
@@ -1009,20 +1399,52 @@ usable(struct am_store *st)
 	    "connected", name(st));
 }
 
+/* The masters of a cluster (a new array in *m), or 1 and *m NULL for
+ * one server: the commands about a server go to each. */
+static int
+masters(struct am_store *st, int **m, size_t *nm)
+{
+	struct redis *r = st->priv;
+
+	*m = NULL;
+	*nm = 1;
+	if (!r->cl)
+		return AWSMASK_OK;
+	*nm = am_rc_masters(r->cl, NULL, 0);
+	if (!(*m = am_calloc(*nm + 1, sizeof(**m))))
+		return nomem(st);
+	am_rc_masters(r->cl, *m, *nm);
+	return AWSMASK_OK;
+}
+
+/* Queue words w to master i of m (masters()). */
+static int
+queue_to(struct am_store *st, const int *m, size_t i, const struct words *w)
+{
+	if (m)
+		route_to(st, m[i]);
+	return queue_words(st, w);
+}
+
 static int
 redis_ping(struct am_store *st)
 {
 	struct redis *r = st->priv;
 	struct words w = { 0 };
-	int rc;
+	size_t i, nm;
+	int *m, rc;
 
-	if ((rc = usable(st)))
+	if ((rc = usable(st)) || (rc = masters(st, &m, &nm)))
 		return rc;
 	word_str(&w, "PING");
-	if ((rc = queue_words(st, &w)) || (rc = flush(st)))
+	for (i = 0; i < nm && !rc; i++)
+		rc = queue_to(st, m, i, &w);
+	am_free(m);
+	if (rc || (rc = flush(st)))
 		return rc;
-	if (r->rep[0]->type != REDIS_REPLY_STATUS)
-		return unexpected(st, "PING");
+	for (i = 0; i < nm; i++)
+		if (r->rep[i]->type != REDIS_REPLY_STATUS)
+			return unexpected(st, "PING");
 	return AWSMASK_OK;
 }
 
@@ -1177,6 +1599,45 @@ stale(const struct am_store *st, const redisReply *pttl)
 }
 
 /*
+ * Cluster, durable: was the pair written (or renewed) so recently that
+ * its creator may still be waiting for a replica?  Then the masters of
+ * both its keys are made to WAIT before this batch's tokens are used
+ * (am_rc_touch): a token read from a master that dies before passing
+ * the mapping on would be printed and never unmask.
+ */
+static int
+young(const struct am_store *st, const redisReply *pttl)
+{
+	const struct redis *r = st->priv;
+	long long life = (st->ttl > 0 ? st->ttl : DEFAULT_TTL) * 1000;
+
+	if (!r->cl || !r->durable || pttl->type != REDIS_REPLY_INTEGER ||
+	    pttl->integer < 0)
+		return 0;
+	return life - pttl->integer < YOUNG_MS;
+}
+
+static void
+touch_key(struct am_store *st, const char *space, const void *k, size_t klen)
+{
+	struct redis *r = st->priv;
+
+	am_buf_reset(&r->key);
+	if (am_buf_addstr(&r->key, st->ns ? st->ns : DEFAULT_NS) < 0 ||
+	    am_buf_addstr(&r->key, space) < 0 ||
+	    am_buf_add(&r->key, k, klen) < 0)
+		return;
+	am_rc_touch(r->cl, r->key.buf, r->key.len);
+}
+
+static void
+touch_pair(struct am_store *st, const struct am_store_item *it)
+{
+	touch_key(st, "mask:", it->key, it->key_len);
+	touch_key(st, "unmask:", it->value, it->value_len);
+}
+
+/*
  * Renew a pair, `self` side first, then read the other side back: 2
  * commands with GETEX (EXPIRE self, GETEX other), 3 without (EXPIRE
  * self, EXPIRE other, GET other).  The last reply is the other side's
@@ -1294,6 +1755,8 @@ mask_round(struct am_store *st, struct slot *slot, struct lists *l,
 			l->later[nlater++] = l->hits[i];
 		} else if (stale(st, r->rep[2 * i + 1]))
 			l->renews[nrenew++] = l->hits[i];
+		else if (young(st, r->rep[2 * i + 1]))
+			touch_pair(st, s->it);
 	}
 	for (i = 0; i < ng; i++) {
 		const redisReply *c = r->rep[2 * nhit + 2 * i];
@@ -1497,6 +1960,8 @@ mask_round(struct am_store *st, struct slot *slot, struct lists *l,
 			l->later[nlater++] = l->losers[i];
 		} else if (set_value(it, rep->str, rep->len))
 			return nomem(st);
+		else if (r->cl && r->durable)
+			touch_pair(st, it);	/* the winner's, just made */
 	}
 	swap = l->todo;
 	l->todo = l->later;
@@ -1514,8 +1979,31 @@ ttl_init(struct am_store *st)
 	    st->ttl > 0 ? st->ttl : (long long)DEFAULT_TTL);
 }
 
+/*
+ * Cluster, durable: every master that took a write of a mapping (or
+ * holds a young one this batch read) has a replica acknowledge it before
+ * the tokens are handed back, so before any output uses them.
+ */
 static int
-redis_mask_many(struct am_store *st, struct am_store_item *it, size_t n)
+durable_wait(struct am_store *st)
+{
+	struct redis *r = st->priv;
+	unsigned long long before;
+	struct nopipe np;
+	int rc;
+
+	if (!r->cl || !r->durable)
+		return AWSMASK_OK;
+	before = am_rc_round_trips(r->cl);
+	nopipe_begin(&np);
+	rc = am_rc_wait(r->cl, r->wait_ms, st->ns ? st->ns : DEFAULT_NS);
+	nopipe_end(&np);
+	r->round_trips += am_rc_round_trips(r->cl) - before;
+	return rc ? cluster_failed(st, rc) : AWSMASK_OK;
+}
+
+static int
+mask_once(struct am_store *st, struct am_store_item *it, size_t n)
 {
 	struct slot *slot = NULL;
 	struct group *g = NULL;
@@ -1568,6 +2056,8 @@ redis_mask_many(struct am_store *st, struct am_store_item *it, size_t n)
 		    "or a counter behind its tokens)", name(st), ntodo, ROUNDS);
 		goto out;
 	}
+	if ((rc = durable_wait(st)))
+		goto out;
 	if (copy_duplicates(it, n, uniq, first))
 		rc = nomem(st);
 out:
@@ -1581,8 +2071,60 @@ out:
 	return rc;
 }
 
+/*
+ * Cluster: a batch that lost a node (a master killed, a failover) starts
+ * over once the map names a master for every slot again, a bounded
+ * number of times.  Every step of a batch is safe to repeat: what it
+ * half did is a counter number skipped or a half that the next batch
+ * repairs or cleanup removes, and nothing of it was handed back.
+ */
+static int
+with_restarts(struct am_store *st, struct am_store_item *it, size_t n,
+    int (*op)(struct am_store *, struct am_store_item *, size_t))
+{
+	struct redis *r = st->priv;
+	struct nopipe np;
+	int rc, k;
+
+	if (!r->cl)
+		return op(st, it, n);
+	for (k = 0;; k++) {
+		r->retryable = k < RESTARTS;
+		rc = op(st, it, n);
+		r->retryable = 0;
+		if (rc != AM_RETRY)
+			return rc;
+		am_store_items_release(it, n);
+		for (size_t i = 0; i < n; i++)
+			it[i].corrupt = 0;
+		r->pending = 0;
+		am_buf_reset(&r->out);
+		replies_clear(r);
+		nopipe_begin(&np);
+		rc = am_rc_recover(r->cl);
+		nopipe_end(&np);
+		if (rc)
+			return cluster_failed(st, rc);
+	}
+}
+
+static int
+redis_mask_many(struct am_store *st, struct am_store_item *it, size_t n)
+{
+	return with_restarts(st, it, n, mask_once);
+}
+
+static int unmask_once(struct am_store *st, struct am_store_item *it,
+    size_t n);
+
 static int
 redis_unmask_many(struct am_store *st, struct am_store_item *it, size_t n)
+{
+	return with_restarts(st, it, n, unmask_once);
+}
+
+static int
+unmask_once(struct am_store *st, struct am_store_item *it, size_t n)
 {
 	struct redis *r = st->priv;
 	size_t *mem = NULL, *uniq, *first, *hits, *renew, nu = 0, nhit = 0,
@@ -1700,6 +2242,8 @@ redis_close(struct am_store *st)
 	replies_clear(r);
 	if (r->c)
 		redisFree(r->c);
+	am_rc_free(r->cl);
+	am_free(r->cmd);
 	am_free(r->rep);
 	am_buf_free(&r->key);
 	am_buf_free(&r->out);
@@ -1811,20 +2355,24 @@ redis_info(struct am_store *st, struct am_store_info *info)
 {
 	struct redis *r = st->priv;
 	struct words w = { 0 };
-	size_t i, at;
+	size_t i, at, nm;
 	char key[64];
-	int rc;
+	int rc, *m, evicting = 0;
 
 	/* Figures of this run first, so that they are in what is read. */
-	if ((rc = redis_flush_stats(st)))
+	if ((rc = redis_flush_stats(st)) || (rc = masters(st, &m, &nm)))
 		return rc;
+	/* INFO memory, then INFO stats, of every master. */
 	word_str(&w, "INFO");
 	word_str(&w, "memory");
-	if ((rc = queue_words(st, &w)))
-		return rc;
+	for (i = 0; i < nm && !rc; i++)
+		rc = queue_to(st, m, i, &w);
 	w.v[1] = "stats";
 	w.len[1] = 5;
-	if ((rc = queue_words(st, &w)) || (rc = q_begin(st, 3)) ||
+	for (i = 0; i < nm && !rc; i++)
+		rc = queue_to(st, m, i, &w);
+	am_free(m);
+	if (rc || (rc = q_begin(st, 3)) ||
 	    (rc = q_str(st, "HGET")) ||
 	    (rc = q_arg(st, st->ns, "stats:counts", 12)) ||
 	    (rc = q_str(st, "total_mappings")))
@@ -1847,12 +2395,33 @@ redis_info(struct am_store *st, struct am_store_info *info)
 			return rc;
 	if ((rc = flush_raw(st)))
 		return rc;
-	at = 0;
-	info->used_memory = info_num(r->rep[at], "used_memory");
-	info->maxmemory = info_num(r->rep[at], "maxmemory");
-	info_str(r->rep[at], "maxmemory_policy", info->policy,
-	    sizeof(info->policy));
-	info->evicted_keys = info_num(r->rep[++at], "evicted_keys");
+	/* A cluster's memory is its masters' together; its policy the
+	 * first that may evict, or else the first master's. */
+	for (i = 0; i < nm; i++) {
+		const redisReply *mem = r->rep[i], *stat = r->rep[nm + i];
+		long long used = info_num(mem, "used_memory");
+		long long max = info_num(mem, "maxmemory");
+		long long ev = info_num(stat, "evicted_keys");
+		char pol[sizeof(info->policy)] = "";
+
+		info_str(mem, "maxmemory_policy", pol, sizeof(pol));
+		if (used >= 0)
+			info->used_memory = (info->used_memory < 0 ? 0 :
+			    info->used_memory) + used;
+		if (max >= 0)
+			info->maxmemory = (info->maxmemory < 0 ? 0 :
+			    info->maxmemory) + max;
+		if (ev >= 0)
+			info->evicted_keys = (info->evicted_keys < 0 ? 0 :
+			    info->evicted_keys) + ev;
+		if (!info->policy[0] || (!evicting && max > 0 && pol[0] &&
+		    strcmp(pol, "noeviction"))) {
+			memcpy(info->policy, pol, sizeof(pol));
+			evicting = max > 0 && pol[0] &&
+			    strcmp(pol, "noeviction");
+		}
+	}
+	at = 2 * nm - 1;
 	info->total_created = count_of(r->rep[++at]);
 	for (i = 0; i < AM_DAILY_DAYS; i++)
 		info->daily[i] = count_of(r->rep[++at]);
@@ -1872,8 +2441,9 @@ redis_info(struct am_store *st, struct am_store_info *info)
  * returned (MGET, and PTTL when last use is wanted), then the other
  * direction of each (MGET), then the PTTL of the unmask: halves found
  * orphaned.  Memory is one step's keys.  MGET takes keys of any slot on
- * one server; a Redis Cluster backend would GET key by key on each
- * master instead.
+ * one server; on a cluster the walk goes master by master (SCAN on each,
+ * the figures summed), and the values are read with a GET a key, each
+ * sent to the master of its slot, still one pipeline a step.
  */
 #define SCAN_COUNT "5000"
 #define MGET_CHUNK 500
@@ -1884,7 +2454,9 @@ struct rref {
 
 struct rscan {
 	char cursor[32];
-	int last;		/* SCAN came back to cursor 0 */
+	int last;		/* SCAN came back to 0 (on the last master) */
+	int *ms;		/* cluster: the masters, walked in turn */
+	size_t nms, mi;
 	char *match;		/* <ns, escaped>* */
 	struct am_buf buf;	/* the step's keys and values */
 	struct rref *mk, *mv, *uk, *uv;	/* mask: and unmask: keys, values */
@@ -1899,6 +2471,7 @@ rscan_free(struct rscan *x)
 {
 	if (!x)
 		return;
+	am_free(x->ms);
 	am_free(x->match);
 	am_buf_free(&x->buf);
 	am_free(x->mk);
@@ -1966,6 +2539,19 @@ q_mget(struct am_store *st, const struct rscan *x, const char *space,
 
 	snprintf(pre, sizeof(pre), "%s%s", st->ns, space);
 	*ncmd = 0;
+	if (((struct redis *)st->priv)->cl) {
+		/* A cluster: keys of many slots, so a GET each. */
+		for (i = 0; i < n; i++) {
+			if (keys[i].len == SIZE_MAX)
+				continue;
+			if ((rc = q_begin(st, 2)) || (rc = q_str(st, "GET")) ||
+			    (rc = q_arg(st, pre, at_of(x, &keys[i]),
+			    keys[i].len)))
+				return rc;
+			(*ncmd)++;
+		}
+		return AWSMASK_OK;
+	}
 	for (i = 0; i < n; i = j) {
 		for (j = i, k = 0; j < n && k < MGET_CHUNK; j++)
 			k += keys[j].len != SIZE_MAX;
@@ -2005,7 +2591,14 @@ read_mget(struct am_store *st, struct rscan *x, size_t *at,
 			eq[i] = 0;
 		if (keys[i].len == SIZE_MAX)
 			continue;
-		if (!rep || e == rep->elements) {
+		if (r->cl) {
+			/* A GET a key (q_mget()). */
+			v = r->rep[(*at)++];
+			if (v->type == REDIS_REPLY_ERROR)
+				return refused(st, NULL, v);
+			if (!is_str_or_nil(v))
+				return unexpected(st, "GET");
+		} else if (!rep || e == rep->elements) {
 			rep = r->rep[(*at)++];
 			e = 0;
 			if (rep->type != REDIS_REPLY_ARRAY)
@@ -2013,7 +2606,8 @@ read_mget(struct am_store *st, struct rscan *x, size_t *at,
 				    refused(st, NULL, rep) :
 				    unexpected(st, "MGET");
 		}
-		v = rep->element[e++];
+		if (!r->cl)
+			v = rep->element[e++];
 		if (v->type != REDIS_REPLY_STRING)
 			continue;
 		if (out && keep(st, x, v->str, v->len, &out[i]))
@@ -2043,6 +2637,8 @@ scan_keys(struct am_store *st, struct rscan *x, unsigned long long *seen)
 	size_t i, ml, ul;
 	int rc;
 
+	if (x->ms)
+		route_to(st, x->ms[x->mi]);
 	if ((rc = q_begin(st, 6)) || (rc = q_str(st, "SCAN")) ||
 	    (rc = q_str(st, x->cursor)) || (rc = q_str(st, "MATCH")) ||
 	    (rc = q_str(st, x->match)) || (rc = q_str(st, "COUNT")) ||
@@ -2057,6 +2653,10 @@ scan_keys(struct am_store *st, struct rscan *x, unsigned long long *seen)
 	memcpy(x->cursor, rep->element[0]->str, rep->element[0]->len);
 	x->cursor[rep->element[0]->len] = '\0';
 	x->last = !strcmp(x->cursor, "0");
+	if (x->last && x->ms && x->mi + 1 < x->nms) {
+		x->mi++;		/* this master done: the next */
+		x->last = 0;
+	}
 	keys = rep->element[1];
 	*seen += keys->elements;
 	if ((rc = rscan_grow(st, x, keys->elements)))
@@ -2137,10 +2737,15 @@ redis_scan(struct am_store *st, struct am_scan *sc)
 			return nomem(st);
 		}
 		x->match = am_buf_release(&m, NULL);
-		word_str(&w, "DBSIZE");
-		if ((rc = queue_words(st, &w)) || (rc = flush(st)))
+		if ((rc = masters(st, &x->ms, &x->nms)))
 			return rc;
-		sc->total = count_of(r->rep[0]);
+		word_str(&w, "DBSIZE");
+		for (i = 0; i < x->nms && !rc; i++)
+			rc = queue_to(st, x->ms, i, &w);
+		if (rc || (rc = flush(st)))
+			return rc;
+		for (i = 0; i < x->nms; i++)
+			sc->total += count_of(r->rep[i]);
 	}
 	x->ne = 0;
 	/* SCAN until a step has mapping keys, or the walk ends. */
@@ -2326,6 +2931,189 @@ q_remove(struct am_store *st, const struct am_entry *e, const char *lim,
 	return AWSMASK_OK;
 }
 
+/*
+ * On a cluster the two directions of a mapping live on different nodes,
+ * and a script touches the keys of one slot only.  So each key goes on
+ * its own, by this script: KEYS[1] is removed when it still holds
+ * ARGV[1] and has not been renewed since the cut-off (PTTL <= ARGV[2]).
+ * A pair goes mask: side first, then its unmask: side once the first
+ * went.  Why that is enough, without seeing both keys at once:
+ *
+ *  - Whoever uses a pair renews it (the masker: EXPIRE unmask:, then
+ *    GETEX mask: and a hit only when that still names the token; the
+ *    unmasker renews both), and a renewed key is never old enough for
+ *    the script.  So a run that read the pair either renewed mask:
+ *    before the script (which then leaves it) or finds mask: gone and
+ *    makes a new mapping: no token is handed out for a mapping removed.
+ *  - A repair (mask: present, unmask: gone) writes unmask: and then
+ *    reads mask: back with GETEX, which renews it: the same argument
+ *    covers a mask: half removed while it is being repaired.  Servers
+ *    before 6.2 (no GETEX) read and renew in two commands, so a cluster
+ *    of them keeps its mask: halves.
+ *  - An old unmask: key can become part of a pair only through SET NX
+ *    on it, which fails while it exists; so removing it when it is
+ *    still old and still names the same original takes no mapping away.
+ * A run stopped between the two halves of a pair leaves an orphaned
+ * unmask: key, which the next cleanup removes.
+ */
+static const char remove1_lua[] =
+	"if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end\n"
+	"local p = redis.call('PTTL', KEYS[1])\n"
+	"if p >= 0 and p > tonumber(ARGV[2]) then return 0 end\n"
+	"return redis.call('DEL', KEYS[1])\n";
+
+/* Queue the script of one key: <ns><space><k> if it holds v. */
+static int
+q_remove1(struct am_store *st, const char *space, const char *k, size_t klen,
+    const char *v, size_t vlen, const char *lim, int whole)
+{
+	struct redis *r = st->priv;
+	char pre[128];
+	int rc;
+
+	snprintf(pre, sizeof(pre), "%s%s", st->ns, space);
+	if ((rc = q_begin(st, 6)) ||
+	    (rc = q_str(st, whole ? "EVAL" : "EVALSHA")) ||
+	    (rc = q_str(st, whole ? remove1_lua : r->remove_sha)) ||
+	    (rc = q_str(st, "1")) || (rc = q_arg(st, pre, k, klen)) ||
+	    (rc = q_arg(st, NULL, v, vlen)) || (rc = q_str(st, lim)))
+		return rc;
+	return AWSMASK_OK;
+}
+
+/* SCRIPT LOAD on every master: the same script has the same SHA. */
+static int
+load_remove1(struct am_store *st)
+{
+	struct redis *r = st->priv;
+	const redisReply *rep = NULL;
+	size_t i, nm;
+	int rc, *m;
+
+	if (r->remove_sha[0])
+		return AWSMASK_OK;
+	if ((rc = masters(st, &m, &nm)))
+		return rc;
+	if (!nm) {
+		am_free(m);
+		return unexpected(st, "CLUSTER SLOTS");
+	}
+	for (i = 0; i < nm && !rc; i++) {
+		route_to(st, m[i]);
+		rc = q_begin(st, 3) || q_str(st, "SCRIPT") ||
+		    q_str(st, "LOAD") || q_str(st, remove1_lua);
+	}
+	am_free(m);
+	if (rc)
+		return st->err.code ? (int)st->err.code : nomem(st);
+	if ((rc = flush(st)))
+		return rc;
+	for (i = 0; i < nm; i++) {
+		rep = r->rep[i];
+		if (rep->type != REDIS_REPLY_STRING ||
+		    rep->len >= sizeof(r->remove_sha))
+			return unexpected(st, "SCRIPT LOAD");
+	}
+	memcpy(r->remove_sha, rep->str, rep->len);
+	r->remove_sha[rep->len] = '\0';
+	return AWSMASK_OK;
+}
+
+/*
+ * Run the script of phase `phase` (0: an entry's first key, 1: a pair's
+ * unmask: side) on the entries listed in idx[0..n); ok[k] gets whether
+ * the key went.  NOSCRIPT (a master that never saw the script: a
+ * failover, a restart) sends it whole the second time.
+ */
+static int
+remove1_run(struct am_store *st, struct am_entry *e, const size_t *idx,
+    size_t n, int phase, const char *lim, char *ok)
+{
+	struct redis *r = st->priv;
+	size_t k, *again, nagain = 0;
+	int rc = AWSMASK_OK, pass;
+
+	if (!(again = am_calloc(n + 1, sizeof(*again))))
+		return nomem(st);
+	for (k = 0; k < n; k++)
+		again[nagain++] = k;
+	for (pass = 0; pass < 2 && nagain; pass++) {
+		size_t nq = nagain;
+
+		for (k = 0; k < nq && !rc; k++) {
+			const struct am_entry *x = &e[idx[again[k]]];
+			int un = phase || x->state == AM_ENTRY_ORPHAN_UNMASK;
+
+			rc = un ? q_remove1(st, "unmask:", x->token,
+			    x->token_len, x->original, x->original_len, lim,
+			    pass) :
+			    q_remove1(st, "mask:", x->original, x->original_len,
+			    x->token, x->token_len, lim, pass);
+		}
+		if (rc || (rc = flush_raw(st)))
+			break;
+		nagain = 0;
+		for (k = 0; k < nq; k++) {
+			const redisReply *rep = r->rep[k];
+
+			if (rep->type == REDIS_REPLY_INTEGER)
+				ok[again[k]] = rep->integer > 0;
+			else if (rep->type == REDIS_REPLY_ERROR && !pass &&
+			    !strncmp(rep->str, "NOSCRIPT", 8))
+				again[nagain++] = again[k];
+			else {
+				rc = rep->type == REDIS_REPLY_ERROR ?
+				    refused(st, "cannot remove: ", rep) :
+				    unexpected(st, "EVALSHA");
+				break;
+			}
+		}
+	}
+	am_free(again);
+	return rc;
+}
+
+static int
+remove_cluster(struct am_store *st, struct am_entry *e, size_t n,
+    const char *lim)
+{
+	struct redis *r = st->priv;
+	size_t i, k, *idx, *pairs, nidx = 0, npairs = 0;
+	char *ok;
+	int rc;
+
+	if ((rc = load_remove1(st)))
+		return rc;
+	idx = am_calloc(n + 1, sizeof(*idx));
+	pairs = am_calloc(n + 1, sizeof(*pairs));
+	ok = am_calloc(n + 1, 1);
+	if (!idx || !pairs || !ok) {
+		rc = nomem(st);
+		goto out;
+	}
+	for (i = 0; i < n; i++)
+		if (e[i].state != AM_ENTRY_EXPIRED &&
+		    (e[i].state != AM_ENTRY_ORPHAN_MASK || r->has_getex))
+			idx[nidx++] = i;
+	if ((rc = remove1_run(st, e, idx, nidx, 0, lim, ok)))
+		goto out;
+	for (k = 0; k < nidx; k++) {
+		e[idx[k]].removed = ok[k];
+		if (ok[k] && e[idx[k]].state == AM_ENTRY_PAIR)
+			pairs[npairs++] = idx[k];
+	}
+	/* The unmask: sides of the pairs whose mask: side went; one that
+	 * stays (renewed meanwhile) is an orphan for the next cleanup. */
+	memset(ok, 0, n + 1);
+	if (npairs)
+		rc = remove1_run(st, e, pairs, npairs, 1, lim, ok);
+out:
+	am_free(idx);
+	am_free(pairs);
+	am_free(ok);
+	return rc;
+}
+
 static int
 redis_remove(struct am_store *st, struct am_entry *e, size_t n,
     long long used_before)
@@ -2337,12 +3125,16 @@ redis_remove(struct am_store *st, struct am_entry *e, size_t n,
 	char lim[32];
 	int rc, pass;
 
-	if ((rc = usable(st)) || (rc = load_remove(st)))
+	if ((rc = usable(st)))
 		return rc;
 	/* A key renewed at t has PTTL life - (now - t): unused since
 	 * used_before means PTTL <= life - idle. */
 	snprintf(lim, sizeof(lim), "%lld",
 	    idle > life ? -1 : (life - idle) * 1000);
+	if (r->cl)
+		return remove_cluster(st, e, n, lim);
+	if ((rc = load_remove(st)))
+		return rc;
 	if (!(again = am_calloc(n + 1, sizeof(*again))))
 		return nomem(st);
 	for (i = 0; i < n; i++)

@@ -159,9 +159,12 @@ for m in $modes; do
 	expect $m "--exclude-types completes kind names" \
 	    'awsmask --exclude-types ipv4' +ipv4-private
 	expect $m "--store completes the schemes" \
-	    'awsmask --store ' +memory: +sqlite: +redis:// +unix://
-	expect $m "-s re completes redis://" \
-	    'awsunmask -s re' +redis:// '!unix://'
+	    'awsmask --store ' +memory: +sqlite: +redis:// +redis-cluster:// \
+	    +unix://
+	expect $m "-s re completes redis:// and redis-cluster://" \
+	    'awsunmask -s re' +redis:// +redis-cluster:// '!unix://'
+	expect $m "-s redis-c completes redis-cluster://" \
+	    'awsunmask -s redis-c' +redis-cluster:// '!redis://'
 	expect $m "--store=re completes redis://" \
 	    'awsmask --store=re' +redis://
 	expect $m "--config completes file names" \

@@ -10,7 +10,8 @@
 #	cluster_stop
 #
 # Ports are picked at random in 20000-44999 with the cluster bus port
-# (port + 10000) free too.  Each node runs in the foreground of a
+# (port + 10000) free too; a node that does not answer (a port taken
+# between the check and the start) gives way to another port.  Each node runs in the foreground of a
 # background job, with no persistence, cluster-node-timeout 1000 ms (so
 # a failover takes a second or two), in its own folder under
 # $CLUSTER_DIR.  redis-cli --cluster create makes the cluster; the
@@ -38,7 +39,7 @@ cluster_start() {
 	_tries=0
 	while [ "$_i" -lt "$_n" ]; do
 		_tries=$((_tries + 1))
-		[ "$_tries" -lt 100 ] || return 1
+		[ "$_tries" -lt 100 ] || { cluster_stop; return 1; }
 		_p=$(( $(od -An -N2 -tu2 /dev/urandom | tr -d ' ') % 25000 + 20000 ))
 		case " $CLUSTER_PORTS " in *" $_p "*) continue ;; esac
 		_cluster_free "$_p" || continue
@@ -47,21 +48,33 @@ cluster_start() {
 		    --appendonly no --daemonize no --cluster-enabled yes \
 		    --cluster-config-file "$CLUSTER_DIR/$_p/nodes.conf" \
 		    --cluster-node-timeout 1000 --cluster-replica-validity-factor 0 \
+		    --repl-diskless-sync-delay 0 \
 		    --dir "$CLUSTER_DIR/$_p" --logfile "$CLUSTER_DIR/$_p/log" \
 		    >/dev/null 2>&1 &
-		echo "$! $_p" >>"$CLUSTER_DIR/pids"
+		_pid=$!
+		# Until it answers; one that cannot start (its port or bus
+		# port taken meanwhile) gives way to another port.
+		_w=0
+		until cluster_cli -p "$_p" ping 2>/dev/null | grep -q PONG; do
+			_w=$((_w + 1))
+			if [ "$_w" -ge 200 ] || ! kill -0 "$_pid" 2>/dev/null; then
+				kill -9 "$_pid" 2>/dev/null || :
+				wait "$_pid" 2>/dev/null || :
+				_pid=
+				break
+			fi
+			sleep 0.05
+		done
+		if [ -z "$_pid" ]; then
+			cat "$CLUSTER_DIR/$_p/log" >>"$CLUSTER_DIR/failed.log" 2>/dev/null
+			rm -rf "${CLUSTER_DIR:?}/$_p"
+			continue
+		fi
+		echo "$_pid $_p" >>"$CLUSTER_DIR/pids"
 		CLUSTER_PORTS="$CLUSTER_PORTS $_p"
 		_i=$((_i + 1))
 	done
 	CLUSTER_PORTS=${CLUSTER_PORTS# }
-	for _p in $CLUSTER_PORTS; do
-		_w=0
-		until cluster_cli -p "$_p" ping 2>/dev/null | grep -q PONG; do
-			_w=$((_w + 1))
-			[ "$_w" -lt 200 ] || { cluster_stop; return 1; }
-			sleep 0.05
-		done
-	done
 	_addrs=
 	for _p in $CLUSTER_PORTS; do
 		_addrs="$_addrs 127.0.0.1:$_p"
@@ -102,8 +115,14 @@ cluster_wait_ok() {
 		if [ -n "$_ok" ]; then
 			_m=$(cluster_cli -p "$_p" cluster nodes 2>/dev/null |
 			    grep -c ' master ' || :)
-			_s=$(cluster_cli -p "$_p" cluster nodes 2>/dev/null |
-			    grep -v fail | grep -c ' slave ' || :)
+			# Replicas that have synced: until then CLUSTER SLOTS
+			# (Redis 7) leaves them out and WAIT counts none.
+			_s=0
+			for _rp in $(cluster_live_ports); do
+				cluster_cli -p "$_rp" info replication 2>/dev/null |
+				    grep -q '^master_link_status:up' &&
+				    _s=$((_s + 1))
+			done
 			[ "${CLUSTER_WANT_REPLICAS:-$_m}" -le "$_s" ] && return 0
 		fi
 		_w=$((_w + 1))
