@@ -99,6 +99,9 @@ bench: all
 demo: all
 	@sh scripts/demo.sh
 
+eval: all
+	@python3 tests/corpus/eval.py
+
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR)/pkgconfig \
 		$(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
@@ -135,5 +138,5 @@ clean:
 		$(UNIT_BIN)
 	rm -rf tests/tmp bench/tmp
 
-.PHONY: all check bench demo install uninstall clean
+.PHONY: all check bench demo eval install uninstall clean
 .SECONDARY: $(LIB_OBJ) $(TOOL_BIN:=.o)

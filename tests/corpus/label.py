@@ -19,6 +19,7 @@ import os
 import re
 import sys
 
+sys.dont_write_bytecode = True      # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import corpuslib as cl  # noqa: E402
 
@@ -70,7 +71,9 @@ sales sample scripts search secondary secret secrets security server service
 session shared site source stack stage staging standard static status storage
 store stream support sync system table task team temp test testing tests
 third time token topic trail update upload user users value vault version
-video web website west work worker write writer
+video web website west work worker write writer credentials credential config
+configuration virtual state states integration integ sample samples simple
+standard standards subscription subscriptions instance instances cluster clusters
 '''.split())
 
 
@@ -223,7 +226,8 @@ def rule_ids(v, L):
         L.add(m.start(), m.end(), kind, 'form', 60)
     for pat, kind in OTHER_IDS:
         for m in re.finditer(WB + pat + WE, v):
-            L.add(m.start(), m.end(), kind, 'form', 60)
+            if b'XXX' not in m.group(0):     # j-XXXXXXXX is a placeholder
+                L.add(m.start(), m.end(), kind, 'form', 60)
     # IDs as documentation writes them: a known prefix and a body with a
     # digit or EXAMPLE that is not 8 or 17 hex (vpc-abc123, sg-1234,
     # subnet-8EXAMPLE, ami-0123456789abcdefg)
@@ -838,7 +842,7 @@ FLAG_ALIAS = {
     'table': 'tablename', 'serial-number': None, 'db-name': 'dbname',
     'db-subnet-group-name': 'dbsubnetgroupname', 'secret-access-key': 'secretaccesskey',
     'access-key-id': 'accesskeyid', 'session-token': 'sessiontoken',
-    'detector-id': 'detectorid', 'user-pool-name': 'userpoolname', 'pool-name': 'userpoolname',
+    'detector-id': 'detectorid', 'rule': 'rulename', 'rule-name': 'rulename', 'user-pool-name': 'userpoolname', 'pool-name': 'userpoolname',
 }
 
 
