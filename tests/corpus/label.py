@@ -283,7 +283,9 @@ def ip_kind(addr):
 def rule_ips(v, L):
     for m in IPV4.finditer(v):
         before = v[max(0, m.start() - 12):m.start()]
-        if re.search(rb'(?i)(version|[a-z]/|\bv)\s*$', before) and not re.search(rb'(?i)(ip|addr)[a-z]*/$', before):
+        if (re.search(rb'(?i)(version|[a-z]/|\bv)\s*$', before) or
+                re.search(rb'(?i)[a-z]-(tools|cli|sdk|agent) $', before)) \
+                and not re.search(rb'(?i)(ip|addr)[a-z]*/$', before):
             continue     # Chrome/131.0.0.0, version 1.2.3.4
         a = m.group(1).decode()
         k = ip_kind(a)
@@ -716,7 +718,7 @@ def classify_value(key, val, s, e, ctx, L, fmt_is_json=False):
         return
     if k in ('principalid', 'assumedroleid', 'federateduserid') or k == 'userid' and not re.fullmatch(rb'[0-9]{12}', val):
         m = re.fullmatch(rb'([A-Za-z0-9]{6,32})(?::(.+))?', val)
-        if m:
+        if m and not is_placeholder(m.group(1)):
             if not re.fullmatch(rb'[0-9]{12}', m.group(1)):
                 L.add(s, s + m.end(1), 'IAM_ID', ctx, 40)
             else:
