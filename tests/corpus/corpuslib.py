@@ -101,7 +101,8 @@ NAME_KINDS = {'IAM_ROLE', 'IAM_USER', 'IAM_POLICY', 'IAM_GROUP', 'IAM_SESSION',
               'LAMBDA', 'SNS_TOPIC', 'SQS_QUEUE', 'DYNAMODB_TABLE', 'ELB',
               'TARGET_GROUP', 'ECS_CLUSTER', 'ECS_SERVICE', 'ECS_TASK',
               'EKS_CLUSTER', 'STACK', 'SECRET', 'PARAM', 'LOG_GROUP', 'RDS',
-              'ARN_RESOURCE', 'RESOURCE_NAME', 'BUCKET'}
+              'ARN_RESOURCE', 'RESOURCE_NAME', 'BUCKET', 'REDSHIFT', 'ELASTICACHE',
+              'OPENSEARCH'}
 
 SKIP_NAMES = {'README.md', 'SOURCES.md', '.gitattributes'}
 

@@ -44,7 +44,10 @@ PLACEHOLDERS = {
     b'role_session_name', b'role-session-name', b'account_name', b'resource-name',
     b'resource_name', b'secret-name', b'stack-name', b'queue-name', b'topic-name',
     b'system:anonymous', b'kubernetes-admin', b'root', b'cognitoidentitycredentials',
-    b'bucket', b'function', b'your-bucket', b'my-bucket-name', b'region',
+    b'bucket', b'function', b'your-bucket', b'my-bucket-name', b'region', b'redacted',
+    # AWS managed policy names
+    b'administratoraccess', b'poweruseraccess', b'readonlyaccess', b'securityaudit',
+    b'amazons3fullaccess', b'amazonec2fullaccess', b'amazondynamodbfullaccess',
 }
 
 # AWS-owned name prefixes: AWS managed constants, not a customer's names.
@@ -156,8 +159,9 @@ class Labels:
         return sorted(taken)
 
 
-WB = rb'(?<![A-Za-z0-9_-])'
-WE = rb'(?![A-Za-z0-9_])(?!-[A-Za-z0-9])'
+# An ID may be glued to an underscore (123456789012_vpcflowlogs_..._fl-1234abcd_...)
+WB = rb'(?<![A-Za-z0-9-])'
+WE = rb'(?![A-Za-z0-9])(?!-[A-Za-z0-9])'
 
 # ---- prefixed IDs
 
@@ -201,7 +205,7 @@ OTHER_IDS = [
     (rb'db-[A-Z0-9]{26}', 'RDS'),
     (rb'cluster-[A-Z0-9]{26}', 'RDS'),
     (rb'mrk-[0-9a-f]{32}', 'KMS_KEY'),
-    (rb'(?:us|eu|ap|sa|ca|me|af|il)-[a-z]+-[0-9]_[A-Za-z0-9]{9}', 'COGNITO_POOL'),
+    (rb'(?:us|eu|ap|sa|ca|me|af|il)-[a-z]+-[0-9]_[A-Za-z0-9]{9}(?!_)', 'COGNITO_POOL'),
     (rb'(?:us|eu|ap|sa|ca|me|af|il)-[a-z]+-[0-9]:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}', 'COGNITO_POOL'),
 ]
 
@@ -516,10 +520,15 @@ def rule_hosts(v, L):
                 i -= 1
                 continue
             break
+        s3at = next((j for j, lab in enumerate(labels) if j > 0 and
+                     re.fullmatch(rb's3(?:[.-](?:website|external|dualstack|accesspoint|control))?(?:-[a-z]{2}-[a-z]+-[0-9])?', lab.lower())),
+                    None)
+        if s3at is not None and not host.lower().startswith((b'logging.', b'storage-lens.')):
+            i = s3at
         if i == 0:
             continue
         left = labels[:i]
-        kind = host_kind(labels)
+        kind = 'BUCKET' if s3at is not None and i == s3at else host_kind(labels)
         start = m.start(1) + (len(m.group(1)) - len(host))
         end = start + len(b'.'.join(left))
         ident = v[start:end]
@@ -549,6 +558,17 @@ def rule_elb_names(v, L):
 
 
 def rule_urls(v, L):
+    for m in re.finditer(rb'oidc\.eks\.[a-z0-9-]+\.amazonaws\.com(?:\.cn)?/id/([A-Za-z0-9]{16,40})', v):
+        L.add(m.start(1), m.end(1), 'EKS_CLUSTER', 'form', 78)
+    for m in re.finditer(rb'(?<![A-Za-z0-9])(?:id|ID)=([0-9a-f]{64})(?![0-9a-f])', v):
+        L.add(m.start(1), m.end(1), 'S3_CANONICAL', 'key', 45)    # --grants full=id=...
+    # bucket names of ListBuckets: <Bucket><Name>x</Name> and "Buckets": [{"Name": "x"}]
+    for m in re.finditer(rb'<Bucket>\s*<Name>([^<]+)</Name>', v):
+        L.add(m.start(1), m.end(1), 'BUCKET', 'key', 40)
+    for m in re.finditer(rb'"Buckets"\s*:\s*\[', v):
+        end = v.find(b']', m.end())
+        for q in re.finditer(rb'"Name"\s*:\s*"([^"]+)"', v[m.end():end]):
+            L.add(m.end() + q.start(1), m.end() + q.end(1), 'BUCKET', 'key', 40)
     for rx, kind in URL_RULES:
         for m in rx.finditer(v):
             if re.match(rb'/[0-9]{4}-[0-9]{2}-[0-9]{2}/', v[m.end(1):m.end(1) + 12]):
@@ -648,11 +668,11 @@ NAME_KEYS = {
     'ssoaccountid': None, 'rolearn': None, 
     'ssostarturl': None, 'mfaserial': None, 'awss3bucket': 'BUCKET', 'externalid': 'RESOURCE_ID',
     'rolesessionnames': 'IAM_SESSION', 'nodegroup': 'RESOURCE_NAME',
-    'stack': 'STACK', 'table': 'DYNAMODB_TABLE', 'function': 'LAMBDA',
+    'stack': 'STACK', 'stacksetname': 'STACK', 'table': 'DYNAMODB_TABLE', 'function': 'LAMBDA',
     'queue': 'SQS_QUEUE', 'topic': 'SNS_TOPIC', 'secretarn': None,
 }
 # keys whose value is an opaque ID worth labelling when no other rule took it
-TRANSIENT_ID_KEYS = {'id', 'prowid', 'auditid', 'cachepolicyid', 'originrequestpolicyid',
+TRANSIENT_ID_KEYS = {'id', 'runtimeid', 'prowid', 'auditid', 'cachepolicyid', 'originrequestpolicyid',
                      'responseheaderspolicyid', 'currentkeymaterialid', 'keymaterialid',
                      'handshakeid', 'createaccountrequestid', 'exampleid', 'policyidentifier',
                      'xksproxyconnectivity', 'requesttoken', 'keyidentifier', 'resolverruleid2',
@@ -753,7 +773,8 @@ def classify_value(key, val, s, e, ctx, L, fmt_is_json=False):
         if kind:
             L.add(s, e, kind, ctx, 40)     # 10-0-0-157: an address written with hyphens
         return
-    if k in CANONICAL_KEYS and re.fullmatch(rb'[0-9a-f]{32,64}', val):
+    if k in CANONICAL_KEYS and (re.fullmatch(rb'[0-9a-f]{64}', val) or
+                                k != 'id' and re.fullmatch(rb'[0-9a-f]{32,63}', val)):
         L.add(s, e, 'S3_CANONICAL', ctx, 40)
         return
     if k in NAME_KEYS:
@@ -1105,7 +1126,7 @@ def label_file(rel, review, used):
     for n, op, p in review:
         if op == 'add' and fnmatch.fnmatch(rel, p[1]):
             text = cl.unescape(p[2]).encode('utf-8')
-            for m in re.finditer(rb'(?<![A-Za-z0-9_])' + re.escape(text) + rb'(?![A-Za-z0-9_])', data):
+            for m in re.finditer(rb'(?<![A-Za-z0-9])' + re.escape(text) + rb'(?![A-Za-z0-9])', data):
                 cur.append([m.start(), m.end(), p[3], p[4], 100, None, None])
                 used.add(n)
     final = [(c[0], c[1], c[2], c[3], c[4]) for c in cur]
