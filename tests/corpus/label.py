@@ -90,8 +90,8 @@ def is_placeholder(v):
         return True       # MY_BUCKET_NAME style placeholders
     if re.match(rb'^[A-Z][A-Z0-9]*(?:[-_][A-Z0-9]+)+$', v) and re.search(rb'NAME|\bID\b|ARN|YOUR|ACCOUNT|REGION|_ID|-ID', v):
         return True       # SOURCE-BUCKET-NAME, ACCOUNT-ID
-    if v.startswith(AWS_CONST_PREFIX):
-        return True
+    if v.startswith(AWS_CONST_PREFIX) or v.startswith(b'system:'):
+        return True       # AWS's names; Kubernetes built-in users and groups
     if REGIONS.match(v):
         return True
     return False
@@ -785,8 +785,8 @@ def classify_value(key, val, s, e, ctx, L, fmt_is_json=False):
             return
         if re.match(rb'(arn:|s3://|https?://)', val) or is_placeholder(val):
             return
-        if kind == 'RESOURCE_NAME' and k == 'domainname' and b'.' in val:
-            return
+        if kind == 'RESOURCE_NAME' and re.search(rb'\.[A-Za-z]', val) and b'@' not in val:
+            return      # a host or domain name, not a resource name
         if k in ('servicename', 'service') and (b'.' in val or val.lower() in HOST_WORDS):
             return
         if norm(val) == k:
