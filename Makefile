@@ -144,6 +144,9 @@ bench: all
 demo: all
 	@sh scripts/demo.sh
 
+eval: all
+	@python3 tests/corpus/eval.py
+
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR)/pkgconfig \
 		$(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
@@ -185,5 +188,5 @@ clean:
 		awsmask.pc $(UNIT_BIN) $(FUZZ_REPLAY)
 	rm -rf tests/tmp bench/tmp fuzz/obj fuzz/bin fuzz/corpus fuzz/crashes
 
-.PHONY: all check bench demo fuzz install uninstall clean print-tools
+.PHONY: all check bench demo eval fuzz install uninstall clean print-tools
 .SECONDARY: $(LIB_OBJ) $(TOOL_BIN:=.o) $(CLI_OBJ) $(FUZZ_LIB_OBJ)
