@@ -187,6 +187,11 @@ find_resource_id(const char *p, size_t n)
 
 /* Helpers for splitters. */
 
+/* An ID of a prefix some row above knows is that row's, also when
+ * --types or --exclude-types turned the row off. */
+static int split_aws_id(const char *subj, size_t len, struct am_match *m);
+
+
 static void
 add_part(struct am_match *m, size_t s, size_t e, const char *prefix,
     const char *kind)
@@ -267,27 +272,38 @@ octets(const char *p, size_t len, char sep, int n, int *o)
 
 /*
  * Account IDs.  The pattern finds twelve digits after an AWS context: a
- * JSON key, a key=value or YAML key, a CLI flag, prose ("account
- * 123456789012", "AWS account ID: ..."), an AWSLogs/ path or Terraform's
- * "[id=123456789012]" (aws_caller_identity); right before a resource ID
- * in a table (VPC flow logs, --output text); or as a quoted element of
- * a JSON array that split_account() finds to be a list of accounts.
- * Elsewhere twelve digits are left alone.
+ * JSON key, an XML element (<ownerId>), a key=value or YAML key, also
+ * with a camel-case prefix (recipientAccountId:, eC2SecurityGroupOwnerId),
+ * a CLI flag (--account-id, --peer-owner-id, --accounts, --principal),
+ * prose ("account 123456789012", "AWS account ID: ..."), an AWSLogs/
+ * path (an organization trail's AWSLogs/o-.../ too) or Terraform's
+ * "[id=123456789012]" (aws_caller_identity); as the first field of a
+ * CloudTrail, VPC flow log or ELB log file name (<account>_CloudTrail_);
+ * right before a resource ID in a table (VPC flow logs, --output text);
+ * or as a quoted element of a JSON array that split_account() finds to
+ * be a list of accounts.  Elsewhere twelve digits are left alone.
  */
+#define ACCOUNT_KEY_SEP "[\"']?[ \\t]*[=:][ \\t]*[\"']?"
 #define ACCOUNT_PAT \
-	"(?=[\\\\\"AaOo\\[-])(?i:" Q "(?:[a-z0-9-]{1,24}:)?(?:[A-Za-z]{0,24}" \
-	"(?:OwnerId|Owner|AccountId|AccountIds|Account|AccountNumber)|UserId|" \
-	"RequesterId|PrincipalId|AWS|(?:[a-z]{1,12}[_-])?(?:account[_-]id|" \
-	"owner[_-]id))" Q "[ \\t]*:[ \\t]*\\[?[ \\t]*\\\\?\"?" \
+	"(?=[\\\\\"A-Za-z<\\[0-9-])(?i:" Q "(?:[a-z0-9-]{1,24}:)?(?:[A-Za-z0-9]{0,24}" \
+	"(?:OwnerId|Owner|AccountId|AccountIds|Account|AccountNumber|UserId)|" \
+	"RequesterId|RegistryId|PrincipalId|AWS|(?:[a-z]{1,12}[_-])?" \
+	"(?:account[_-]id|owner[_-]id))" Q "[ \\t]*:[ \\t]*\\[?[ \\t]*\\\\?\"?" \
+	"|<(?:[A-Za-z0-9]{0,24}(?:OwnerId|AccountId|AccountNumber|Account|" \
+	"RequesterId|RegistryId)|UserId)>" \
 	"|(?:(?<![A-Za-z0-9_])(?:aws[_-]?)?|(?<=sso[_-]|source[_-]|" \
-	"target[_-]|peer[_-]))(?:account[_-]?id|owner[_-]?id|" \
-	"account[_-]?number|account)[\"']?[ \\t]*[=:][ \\t]*[\"']?" \
-	"|--(?:account-id|owner-id|owners?|source-account|aws-account-id|" \
-	"account|expected-bucket-owner|owner-ids)(?:[ \\t]+|=)[\"']?" \
+	"target[_-]|peer[_-])|(?-i:(?<![A-Za-z0-9_])[a-z][A-Za-z0-9]{0,40}?" \
+	"(?<=[a-z0-9])(?=[AO])))(?:account[_-]?id|" \
+	"owner[_-]?id|account[_-]?number|account)" ACCOUNT_KEY_SEP \
+	"|(?<![A-Za-z0-9_])registry[_-]?id" ACCOUNT_KEY_SEP \
+	"|--(?:[a-z0-9]+-){0,4}(?:account-ids?|owner-ids?|owners?|accounts?|" \
+	"source-account|expected-bucket-owner|principal)(?:[ \\t]+|=)[\"']?" \
 	"|(?<![A-Za-z0-9_])account(?:[ \\t]+(?:id|number|no\\.?))?[ \\t]*" \
-	"[:#]?[ \\t]*|(?<![A-Za-z0-9_])AWSLogs/" \
+	"[:#]?[ \\t]*|(?<![A-Za-z0-9_])AWSLogs/(?:o-[a-z0-9]{10,32}/)?" \
 	"|(?<![A-Za-z0-9_])\\[id=(?=[0-9]{12}\\]))\\K[0-9]{12}(?![0-9])" \
 	"|\\\\?\"[0-9]{12}(?=\\\\?\")" \
+	"|(?<![A-Za-z0-9])[0-9]{12}(?=_(?:CloudTrail|vpcflowlogs|" \
+	"elasticloadbalancing)[_-])" \
 	"|(?<![A-Za-z0-9_.:/-])[0-9]{12}(?=[ \\t]+(?:eni|rtb|vpc|sg|subnet|i|" \
 	"vol|snap|ami|igw|acl|nat|tgw|pcx|vpce|r)-[0-9a-f]{8})"
 
@@ -433,7 +449,7 @@ split_account(const char *subj, size_t len, struct am_match *m)
 	"arn:(?<![A-Za-z0-9_]arn:)(?:aws|aws-cn|aws-us-gov|aws-iso|aws-iso-b|" \
 	"aws-iso-e|aws-iso-f|aws-eusc):(?:s3:::[A-Za-z0-9*](?:[A-Za-z0-9._*-]" \
 	"{0,61}[A-Za-z0-9*])?(?![A-Za-z0-9._*-])|[a-z0-9][a-z0-9-]{0,62}:" \
-	"(?:[a-z0-9-]{1,32}|\\*)?:(?:[0-9]{12}|aws|\\*)?:" \
+	"(?:[a-z0-9-]{1,32}|\\*)?:(?:[A-Za-z0-9_-]{1,24}|\\*)?:" \
 	"[A-Za-z0-9_/:.@+=*$-]{0,2047}[A-Za-z0-9_/*$-])"
 
 enum arn_how {
@@ -511,6 +527,12 @@ static const struct arn_rule arn_rules[] = {
 	    0 },
 	{ "ecr", "repository", H_REST, "ECR_REPO", NULL, "ECR_URI", 0 },
 	{ "s3", "accesspoint", H_SEG, "ARN", NULL, NULL, 0 },
+	{ "s3", "storage-lens", H_SEG, "ARN", NULL, NULL, 0 },
+	{ "s3", "job", H_SEG, "ARN", NULL, NULL, 0 },
+	{ "securityhub", "standards", H_NONE, NULL, NULL, NULL, 0 },
+	{ "securityhub", "ruleset", H_NONE, NULL, NULL, NULL, 0 },
+	{ "securityhub", "product", H_NONE, NULL, NULL, NULL, 0 },
+	{ "securityhub", "subscription", H_NONE, NULL, NULL, NULL, 0 },
 	{ "s3", NULL, H_S3, "BUCKET", NULL, NULL, 0 },
 	{ "execute-api", NULL, H_SEG, "API_GW", NULL, "API_GW", 0 },
 	{ "apigateway", "restapis", H_SEG, "API_GW", NULL, "API_GW", 0 },
@@ -553,6 +575,18 @@ find_arn_rule(const char *svc, size_t svclen, const char *type,
 	return bare;
 }
 
+/*
+ * Not a name in an ARN: a placeholder or AWS constant, the root user's
+ * MFA device, and a short number (key/1 in a test event).
+ */
+static int
+arn_placeholder(const char *p, size_t n)
+{
+	return am_name_placeholder(p, n) ||
+	    field_is(p, n, "root-account-mfa-device") ||
+	    (n < 4 && all_digits(p, n));
+}
+
 /* Add [s, e) as a name part, less trailing wildcards and separators. */
 static void
 add_name(const char *subj, struct am_match *m, size_t s, size_t e,
@@ -560,6 +594,8 @@ add_name(const char *subj, struct am_match *m, size_t s, size_t e,
 {
 	while (e > s && strchr("*/:", subj[e - 1]))
 		e--;
+	if (arn_placeholder(subj + s, e - s))
+		return;
 	add_part(m, s, e, prefix, kind);
 }
 
@@ -678,6 +714,28 @@ arn_cut_glued(const char *subj, struct am_match *m, size_t rs)
 	m->end = p > rs ? p : rs;
 }
 
+/*
+ * Is an ARN's account field an account?  Twelve digits, and what
+ * documents write in their place: ten or eleven digits (a digit lost),
+ * digits that end in EXAMPLE (80398EXAMPLE).  Not a placeholder (xxx,
+ * account-id, ACCOUNT): the field is kept, the resource still masked.
+ */
+static int
+arn_account(const char *p, size_t n)
+{
+	size_t i, digits = 0;
+
+	if (n < 10 || n > 12)
+		return 0;
+	for (i = 0; i < n; i++) {
+		if (isdigit((unsigned char)p[i]))
+			digits++;
+		else if (!isupper((unsigned char)p[i]))
+			return 0;
+	}
+	return digits >= 5 && isdigit((unsigned char)p[0]);
+}
+
 static int
 split_arn(const char *subj, size_t len, struct am_match *m)
 {
@@ -695,9 +753,12 @@ split_arn(const char *subj, size_t len, struct am_match *m)
 		f[i] = p++;	/* f[i]: the colon ending field i */
 	}
 	rs = f[4] + 1;
-	if (field_is(subj + f[3] + 1, f[4] - f[3] - 1, "aws"))
+	/* AWS's own: managed policies (aws), CloudFront's origin access
+	 * identities (cloudfront). */
+	if (field_is(subj + f[3] + 1, f[4] - f[3] - 1, "aws") ||
+	    field_is(subj + f[3] + 1, f[4] - f[3] - 1, "cloudfront"))
 		return 0;
-	if (f[4] - f[3] - 1 == 12)
+	if (arn_account(subj + f[3] + 1, f[4] - f[3] - 1))
 		add_part(m, f[3] + 1, f[4], "ACCOUNT", "account-id");
 	ts = rs < m->end && subj[rs] == '/' ? rs + 1 : rs;
 	te = find_any(subj, ts, m->end, "/:");
@@ -856,6 +917,36 @@ split_ecr(const char *subj, size_t len, struct am_match *m)
 	return 1;
 }
 
+/*
+ * Buckets AWS owns and publishes (CloudFormation's samples, EKS's
+ * binaries, Lambda's code store), and the S3 XML namespace's "doc":
+ * public names, not a customer's.
+ */
+static const char *const aws_bucket_prefixes[] = {
+	"cloudformation-examples", "cloudformation-templates-",
+	"awslambda-", "aws-cloudtrail-", "amazon-eks", "amazon-ssm-",
+	"aws-codedeploy-", "elasticmapreduce",
+};
+
+static int
+aws_bucket(const char *p, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < AM_ARRAY_SIZE(aws_bucket_prefixes); i++)
+		if (has_prefix(p, n, aws_bucket_prefixes[i]))
+			return 1;
+	return am_name_placeholder(p, n);
+}
+
+/* [s, e) as a BUCKET part, unless it is AWS's or a placeholder. */
+static void
+add_bucket(const char *subj, struct am_match *m, size_t s, size_t e)
+{
+	if (e > s && !aws_bucket(subj + s, e - s))
+		add_part(m, s, e, "BUCKET", NULL);
+}
+
 /* s3://bucket/key: the bucket. */
 static int
 split_s3_uri(const char *subj, size_t len, struct am_match *m)
@@ -863,7 +954,7 @@ split_s3_uri(const char *subj, size_t len, struct am_match *m)
 	size_t s = find_any(subj, m->start, m->end, "/") + 2;
 
 	(void)len;
-	add_part(m, s, find_any(subj, s, m->end, "/"), "BUCKET", NULL);
+	add_bucket(subj, m, s, find_any(subj, s, m->end, "/"));
 	m->whole_prefix = "S3_URL";
 	return m->nparts > 0;
 }
@@ -879,7 +970,9 @@ split_s3_vhost(const char *subj, size_t len, struct am_match *m)
 		if (!memcmp(subj + e, ".s3", 3) &&
 		    (subj[e + 3] == '.' || subj[e + 3] == '-'))
 			break;
-	add_part(m, m->start, e, "BUCKET", NULL);
+	/* logging.s3.amazonaws.com is S3's log delivery principal. */
+	if (!field_is(subj + m->start, e - m->start, "logging"))
+		add_bucket(subj, m, m->start, e);
 	m->whole_prefix = "S3_URL";
 	return m->nparts > 0;
 }
@@ -891,9 +984,8 @@ split_s3_path(const char *subj, size_t len, struct am_match *m)
 {
 	static const char *const marks[] = { "/buckets/", "/object/",
 	    ".com/", ".com.cn/" };
-	size_t i, s;
+	size_t i, s, e;
 
-	(void)len;
 	for (i = 0; i < AM_ARRAY_SIZE(marks); i++) {
 		size_t l = strlen(marks[i]);
 
@@ -902,8 +994,11 @@ split_s3_path(const char *subj, size_t len, struct am_match *m)
 				break;
 		if (s + l <= m->end) {
 			s += l;
-			add_part(m, s, find_any(subj, s, m->end, "/?"),
-			    "BUCKET", NULL);
+			e = find_any(subj, s, m->end, "/?");
+			/* The S3 XML namespace, s3.amazonaws.com/doc/2006-03-01/ */
+			if (!(field_is(subj + s, e - s, "doc") &&
+			    e + 3 < len && !memcmp(subj + e, "/20", 3)))
+				add_bucket(subj, m, s, e);
 			break;
 		}
 	}
@@ -1247,7 +1342,8 @@ static const struct name_rule name_keys[] = {
 	"(?i:(?<![A-Za-z0-9_-])\\\\?[\"']?" NAME_KEYS \
 	"(?:s?" Q "[ \\t]*:[ \\t]*" Q NAME_VALUE "(?=\\\\?\")" \
 	"|[\"']?[ \\t]*[:=][ \\t]*[\"']" NAME_VALUE "(?=[\"'])" \
-	"|=" NAME_VALUE "(?=[ \\t;&]|\\r|\\n|$)" \
+	"|=" NAME_VALUE "(?=[ \\t;&,}\\])]|\\r|\\n|$)" \
+	"|(?:><Name)?>" NAME_VALUE "(?=</)" \
 	"|:[ \\t]+" NAME_VALUE "(?=[ \\t]*(?:#|\\r|\\n|$))" \
 	"|[ \\t]{1,64}\\|[ \\t]{1,8}" NAME_VALUE "(?=[ \\t][ \\t|]))" \
 	"|sso_role_name[ \\t]*=[ \\t]*" NAME_VALUE \
@@ -1259,14 +1355,6 @@ static const struct name_rule name_keys[] = {
 #define TF_NAME_PAT \
 	"name(?<![A-Za-z0-9_.\"'-]name)[ \\t]{0,48}=[ \\t]{0,4}\"" NAME_VALUE \
 	"(?=\")(?:\"[ \\t]{1,4}->[ \\t]{1,4}\"" NAME_VALUE "(?=\"))?"
-
-/* Not names: JSON's and languages' nothings, and the names AWS gives
- * its own defaults (the default VPC's security group, ECS cluster and
- * DB subnet group, Athena's primary workgroup).  Masking those would
- * hide nothing, and a learnt "default" would mask the word everywhere
- * after it. */
-static const char *const not_names[] = { "null", "none", "true", "false",
-    "nil", "undefined", "default", "primary" };
 
 /*
  * Terraform resource types whose `name` argument is the AWS resource's
@@ -1490,18 +1578,6 @@ evidence_window(const char *subj, size_t len, const struct am_match *m,
 	}
 }
 
-/*
- * IAM Identity Center's predefined permission sets, named after the AWS
- * managed policies they attach: public names, and a learnt one would be
- * masked inside arn:aws:iam::aws:policy/AdministratorAccess too.
- */
-static const char *const aws_permission_sets[] = {
-	"AdministratorAccess", "Billing", "DatabaseAdministrator",
-	"DataScientist", "NetworkAdministrator", "PowerUserAccess",
-	"ReadOnlyAccess", "SecurityAudit", "SupportUser",
-	"SystemAdministrator", "ViewOnlyAccess",
-};
-
 /* The prefix of the value [vs, ve) under rule r, or NULL: not a name. */
 static const char *
 name_prefix(const char *subj, size_t len, const struct am_match *m,
@@ -1511,10 +1587,6 @@ name_prefix(const char *subj, size_t len, const struct am_match *m,
 
 	if ((r->flags & NK_NODOT) && memchr(subj + vs, '.', ve - vs))
 		return NULL;
-	if (r->flags & NK_SSO)
-		for (i = 0; i < AM_ARRAY_SIZE(aws_permission_sets); i++)
-			if (field_is(subj + vs, ve - vs, aws_permission_sets[i]))
-				return NULL;
 	if (r->flags & NK_DOMAIN) {
 		if (ve - vs < 3 || ve - vs > 28 || !islower((unsigned char)subj[vs]))
 			return NULL;
@@ -1565,7 +1637,9 @@ split_name(const char *subj, size_t len, struct am_match *m)
 		if (subj[p] != '-' && subj[p] != '_' && kl + 1 < sizeof(key))
 			key[kl++] = (char)tolower((unsigned char)subj[p]);
 	key[kl] = '\0';
-	for (vs = p; vs < m->end && strchr("\\\"' \t:=|", subj[vs]); vs++)
+	if (p + 7 <= m->end && !memcmp(subj + p, "><Name>", 7))
+		p += 6;		/* XML: <Bucket><Name>NAME</Name> */
+	for (vs = p; vs < m->end && strchr("\\\"' \t:=|>", subj[vs]); vs++)
 		;
 	if (vs >= m->end)
 		return 0;
@@ -1588,10 +1662,10 @@ split_name(const char *subj, size_t len, struct am_match *m)
 	/* An ARN or a URL is left to its own row. */
 	if (m->end < len && subj[m->end] == ':')
 		return 0;
-	for (i = 0; i < AM_ARRAY_SIZE(not_names); i++)
-		if (strlen(not_names[i]) == m->end - vs &&
-		    !strncasecmp(subj + vs, not_names[i], m->end - vs))
-			return 0;
+	if (am_name_placeholder(subj + vs, m->end - vs) ||
+	    ((!strcmp(r->prefix, "IAM_POLICY") || (r->flags & NK_SSO)) &&
+	    am_name_aws_policy(subj + vs, m->end - vs)))
+		return 0;
 	/* A number or a date is a value, never a name. */
 	for (i = vs; i < m->end && !isalpha((unsigned char)subj[i]); i++)
 		;
@@ -1611,6 +1685,176 @@ split_name(const char *subj, size_t len, struct am_match *m)
 	}
 	add_part(m, vs, m->end, prefix, NULL);
 	return m->nparts > 0;
+}
+
+/*
+ * Name tags.  A tag's Value is a resource's name when its Key is "Name",
+ * in every shape a tag is written: CLI shorthand (Key=Name,Value=web-1),
+ * JSON on one line or several, with Value before or after Key
+ * ({"Key": "Name", "Value": "web-1"}), YAML (- Key: Name / Value: web-1)
+ * and EC2's XML (<key>Name</key><value>web-1</value>).  The row matches
+ * the Value and its value; split_name_tag() looks for Key=Name in the
+ * same tag: back and ahead to the braces, brackets or parentheses around
+ * it or a blank line (in shorthand, a blank), or over the lines of the
+ * same YAML list item; at most TAG_AROUND bytes each way.
+ */
+#define TAG_AROUND	400
+#define TAG_VALUE_PAT \
+	"(?=[\\\\\"'Vv<])(?:<value>[^<\\r\\n]{1,255}(?=</value>)|" \
+	"(?<![A-Za-z0-9_-])\\\\?[\"']?[Vv]alue\\\\?[\"']?[ \\t]*" \
+	"(?:[:=][ \\t]*(?:\\\\?\"[^\"\\\\\\r\\n]{1,255}(?=\\\\?\")|" \
+	"'[^'\\r\\n]{1,255}(?='))" \
+	"|=[^\\s,}\\])\"'][^\\s,}\\])\"']{0,254}" \
+	"|:[ \\t]+[^\\s\"'#,{}\\[\\]][^\\r\\n#]{0,254}?" \
+	"(?=[ \\t]*(?:#|\\r|\\n|$))))"
+
+/* The indentation of the line that starts at ls, and whether it is a
+ * YAML list item ("  - Key: Name"). */
+static size_t
+yaml_indent(const char *subj, size_t ls, size_t end, int *item)
+{
+	size_t p = ls;
+
+	while (p < end && is_in(subj[p], " \t"))
+		p++;
+	*item = p + 1 < end && subj[p] == '-' && is_in(subj[p + 1], " \t");
+	return *item ? p + 2 - ls : p - ls;
+}
+
+/*
+ * The YAML list item around the value at `at`: back to the item's "- "
+ * line over lines of the value's indentation, ahead over the lines of
+ * the same indentation that are not items themselves; four lines at
+ * most each way.
+ */
+static void
+yaml_item(const char *subj, size_t floor, size_t ceil, size_t at,
+    size_t *lo, size_t *hi)
+{
+	size_t ls = line_start(subj, floor, at), ind, l, p;
+	int item, it, n;
+
+	ind = yaml_indent(subj, ls, at, &item);
+	*lo = ls;
+	for (n = 0; !item && n < 4 && *lo > floor; n++) {
+		l = line_start(subj, floor, *lo - 1);
+		if (yaml_indent(subj, l, *lo - 1, &it) != ind)
+			break;
+		*lo = l;
+		if (it)
+			break;
+	}
+	for (p = at; p < ceil && subj[p] != '\n'; p++)
+		;
+	*hi = p;
+	for (n = 0; n < 4 && p < ceil; n++) {
+		l = p + 1;
+		for (p = l; p < ceil && subj[p] != '\n'; p++)
+			;
+		if (yaml_indent(subj, l, p, &it) != ind || it)
+			break;
+		*hi = p;
+	}
+}
+
+/* Does [lo, hi) hold a tag key whose value is Name: Key=Name,
+ * "Key": "Name", Key: Name, <key>Name</key>? */
+static int
+has_name_key(const char *subj, size_t lo, size_t hi)
+{
+	size_t p, q;
+
+	for (p = lo; p + 3 < hi; p++) {
+		if ((p > lo && isalnum((unsigned char)subj[p - 1])) ||
+		    strncasecmp(subj + p, "key", 3) ||
+		    isalnum((unsigned char)subj[p + 3]) || subj[p + 3] == '_')
+			continue;
+		for (q = p + 3; q < hi && is_in(subj[q], "\\\"' \t"); q++)
+			;
+		if (q >= hi || !is_in(subj[q], ":=>"))
+			continue;
+		for (q++; q < hi && is_in(subj[q], "\\\"' \t"); q++)
+			;
+		if (q + 4 <= hi && !memcmp(subj + q, "Name", 4) &&
+		    (q + 4 == hi || !isalnum((unsigned char)subj[q + 4])) &&
+		    (q + 4 == hi || !is_in(subj[q + 4], "_-:.")))
+			return 1;
+	}
+	return 0;
+}
+
+/* EC2's XML: <key>Name</key> right before <value>, or right after
+ * </value>. */
+static int
+xml_name_tag(const char *subj, size_t len, struct am_match *m)
+{
+	static const char kn[] = "<key>Name</key>";
+	size_t kl = sizeof(kn) - 1, p = m->start, q = m->end + 8;
+
+	while (p > 0 && is_in(subj[p - 1], " \t\r\n"))
+		p--;
+	while (q < len && is_in(subj[q], " \t\r\n"))
+		q++;
+	if ((p >= kl && !memcmp(subj + p - kl, kn, kl)) ||
+	    (q + kl <= len && !memcmp(subj + q, kn, kl))) {
+		if (am_name_placeholder(subj + m->start + 7, m->end - m->start - 7))
+			return 0;
+		add_part(m, m->start + 7, m->end, "NAME_TAG", "resource-name");
+		return 1;
+	}
+	return 0;
+}
+
+static int
+split_name_tag(const char *subj, size_t len, struct am_match *m)
+{
+	size_t vs = m->start, ve = m->end, lo, hi, floor, ceil;
+	int shorthand, yaml;
+
+	if (subj[vs] == '<')
+		return xml_name_tag(subj, len, m);
+	while (!is_in(subj[vs], ":="))
+		vs++;
+	shorthand = subj[vs] == '=';
+	yaml = subj[vs] == ':';
+	for (vs++; vs < ve && is_in(subj[vs], " \t\\\"'"); vs++)
+		;
+	if (vs < ve && is_in(subj[vs - 1], "\"'"))
+		shorthand = yaml = 0;		/* quoted: JSON or shell */
+	while (ve > vs && is_in(subj[ve - 1], " \t"))
+		ve--;
+	/* CloudFormation's !Ref, !Sub and ${...}: not the name itself. */
+	if (ve <= vs || am_name_placeholder(subj + vs, ve - vs) ||
+	    subj[vs] == '!' || memmem(subj + vs, ve - vs, "${", 2) ||
+	    memmem(subj + vs, ve - vs, "{{", 2))
+		return 0;
+	floor = m->start > TAG_AROUND ? m->start - TAG_AROUND : 0;
+	ceil = len - m->end > TAG_AROUND ? m->end + TAG_AROUND : len;
+	if (yaml) {
+		yaml_item(subj, floor, ceil, m->start, &lo, &hi);
+		goto check;
+	}
+	for (lo = m->start; lo > floor; lo--) {
+		char c = subj[lo - 1];
+
+		if (is_in(c, "{[(}])") || (shorthand && is_in(c, " \t\n")))
+			break;
+		if (c == '\n' && lo >= 2 && subj[lo - 2] == '\n')
+			break;
+	}
+	for (hi = m->end; hi < ceil; hi++) {
+		char c = subj[hi];
+
+		if (is_in(c, "{[(}])") || (shorthand && is_in(c, " \t\r\n")))
+			break;
+		if (c == '\n' && hi + 1 < ceil && is_in(subj[hi + 1], "\r\n"))
+			break;
+	}
+check:
+	if (!has_name_key(subj, lo, m->start) && !has_name_key(subj, m->end, hi))
+		return 0;
+	add_part(m, vs, ve, "NAME_TAG", "resource-name");
+	return 1;
 }
 
 /*
@@ -1651,6 +1895,16 @@ split_elb_name_id(const char *subj, size_t len, struct am_match *m)
 	return m->nparts == 2;
 }
 
+static int
+split_aws_id(const char *subj, size_t len, struct am_match *m)
+{
+	(void)len;
+	if (find_resource_id(subj + m->start, m->end - m->start))
+		return 0;
+	add_part(m, m->start, m->end, "AWS_ID", NULL);
+	return 1;
+}
+
 #define ID_ROW(name, prefix, lit, pat, tail, desc) \
 	{ name, prefix, lit "(?<![A-Za-z0-9-]" lit ")" pat, NULL, desc, 0, \
 	    NULL },
@@ -1672,7 +1926,7 @@ const struct am_kind am_kinds[] = {
 	    "ECR registry and repository: account and repository", 0,
 	    "amazonaws" },
 	{ "s3-uri", "BUCKET",
-	    "(?=s3)(?<![A-Za-z0-9_.-])s3[an]?://" BUCKET, split_s3_uri,
+	    "(?=s3)(?<![A-Za-z0-9_.-])s3[an]?://(?!arn:)" BUCKET, split_s3_uri,
 	    "s3:// URI: the bucket (the key is kept and scanned)", 0, "s3" },
 	{ "s3-virtual-host", "BUCKET",
 	    "(?=[a-z0-9])" HL "(?!vpce-)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]"
@@ -1769,8 +2023,11 @@ const struct am_kind am_kinds[] = {
 	    "(?![A-Za-z0-9_-])|" BL "mrk-[0-9a-f]{32}" BR, NULL,
 	    "KMS key ID in context, or a multi-Region key ID", 0, NULL },
 	{ "s3-canonical-user", "S3_CANONICAL",
-	    "(?=[CcIiOo<\\\\\"'])(?:<ID>|(?i:(?<![A-Za-z0-9_])(?:canonical[_-]?user"
-	    "(?:[_-]?id)?|owner[_-]?id|id)\\\\?[\"']?[ \\t]*[:=][ \\t]*\\\\?[\"']?))"
+	    "(?=[CcIiOo<\\\\\"',-])(?:<ID>|(?i:(?<![A-Za-z0-9_])(?:canonical[_-]?user"
+	    "(?:[_-]?id)?|owner[_-]?id)\\\\?[\"']?[ \\t]*[:=][ \\t]*\\\\?[\"']?|"
+	    "(?<![A-Za-z0-9_])\\\\?[\"']?id\\\\?[\"']?[ \\t]*:[ \\t]*\\\\?[\"']?|"
+	    "(?:,|--grant-[a-z-]{1,24}[ \\t]+[\"']?)id="
+	    "|(?<![A-Za-z0-9_])[\"']?id[\"']?[ \\t]*=[ \\t]*[\"']))"
 	    "\\K[0-9a-f]{64}(?![0-9A-Za-z])", NULL,
 	    "S3 canonical user ID (64 hex) after ID, CanonicalUser or <ID>", 0,
 	    NULL },
@@ -1806,6 +2063,9 @@ const struct am_kind am_kinds[] = {
 	    TF_NAME_PAT ")", split_name,
 	    "resource name under an AWS naming key (RoleName, roleName, "
 	    "ROLE_NAME=, --role-name, GroupName, ...)", 0, NULL },
+	{ "name-tag", "NAME_TAG", TAG_VALUE_PAT, split_name_tag,
+	    "value of a Name tag, in every shape a tag is written "
+	    "(Key=Name,Value=web-1, JSON, YAML, XML)", 0, NULL },
 	{ "cognito-user-pool", "COGNITO_POOL",
 	    "(?=[a-z]{2}-)" BL REGION "_[A-Za-z0-9]{9}" BR, NULL,
 	    "Cognito user pool ID", 0, NULL },
@@ -1818,6 +2078,20 @@ const struct am_kind am_kinds[] = {
 
 	/* Resource IDs. */
 	RESOURCE_IDS(ID_ROW)
+	/*
+	 * Every other EC2-style ID (iew-, cks-, iip-assoc-, import-ami-,
+	 * ipv4pool-ec2-, tgw-mcast-domain-, ...): a lower-case prefix of one
+	 * to five hyphen-joined words, then 8 hex digits with a digit and a
+	 * letter among them, or 17; not glued to a file extension or to
+	 * more words (index-9f3c2a1b.css, web-1a2b3c4d-x2z4q), nor after a
+	 * backslash (\u0069-..., an escape in text mode).  After the
+	 * rows above, so that their IDs keep their own prefixes.
+	 */
+	{ "aws-id", "AWS_ID",
+	    "(?=[a-z])" BL "(?<!\\\\)[a-z][a-z0-9]{0,24}(?:-[a-z][a-z0-9]{0,24}){0,4}-"
+	    "(?:[0-9a-f]{17}|(?=[a-f]{0,7}[0-9])(?=[0-9]{0,7}[a-f])[0-9a-f]{8})"
+	    "(?![A-Za-z0-9_]|[.-][A-Za-z0-9])", split_aws_id, "any other EC2-style ID: <prefix>-<8 or 17 hex>", 0,
+	    NULL },
 
 	/* Addresses, after everything that contains them. */
 	{ "ipv6", "IPV6",

@@ -1,0 +1,177 @@
+#!/bin/sh
+# Detection on real-looking AWS text (issue #13): the same key and flag
+# context in every format, Name tags in every shape, EC2-style IDs of any
+# prefix, accounts in paths and mistyped ARNs, and the rule for learnt
+# names: whole words only, never short or common words, never
+# placeholders or AWS's own names.  Every case goes through the tool and
+# back through awsunmask.
+
+. "$(dirname "$0")/lib.sh"
+
+# mask IN, compare with EXPECT, check the round trip
+mask_check() {
+	test_must_exit 0 awsmask -s sqlite:store.db "$@" in >out 2>err &&
+	test_cmp expect out &&
+	test_must_exit 0 awsunmask -s sqlite:store.db out >back 2>err &&
+	test_cmp in back
+}
+
+test_expect_success 'account keys in YAML, XML, key=value and flags' '
+	cat >in <<-\EOT &&
+	recipientAccountId: "187901811700"
+	<ownerId>251839141158</ownerId>
+	"eC2SecurityGroupOwnerId": "444455556666", registryId: 123456789000
+	aws ec2 accept --peer-owner-id 210987654321 --principal 111122223333
+	"FederatedUserId": "111122223333:Bob"
+	EOT
+	cat >expect <<-\EOT &&
+	recipientAccountId: "ACCOUNT_001"
+	<ownerId>ACCOUNT_002</ownerId>
+	"eC2SecurityGroupOwnerId": "ACCOUNT_003", registryId: ACCOUNT_004
+	aws ec2 accept --peer-owner-id ACCOUNT_005 --principal ACCOUNT_006
+	"FederatedUserId": "ACCOUNT_006:Bob"
+	EOT
+	mask_check
+'
+
+test_expect_success 'accounts in log file names and organization trail paths' '
+	cat >in <<-\EOT &&
+	s3://b-1/AWSLogs/o-aa11bb22cc/234567890123/CloudTrail/us-east-1/2024/06/02/234567890123_CloudTrail_us-east-1_20240602T0000Z_x.json.gz
+	EOT
+	cat >expect <<-\EOT &&
+	s3://BUCKET_001/AWSLogs/o-aa11bb22cc/ACCOUNT_001/CloudTrail/us-east-1/2024/06/02/ACCOUNT_001_CloudTrail_us-east-1_20240602T0000Z_x.json.gz
+	EOT
+	mask_check
+'
+
+test_expect_success 'an ARN whose account lost a digit, or says EXAMPLE' '
+	cat >in <<-\EOT &&
+	arn:aws:iam::12345678012:user/division_abc/Bob
+	arn:aws:sqs:us-east-1:80398EXAMPLE:MyQueue
+	arn:aws:sts::xxx:assumed-role/Dev/jane
+	EOT
+	cat >expect <<-\EOT &&
+	arn:aws:iam::ACCOUNT_001:user/division_abc/IAM_USER_001
+	arn:aws:sqs:us-east-1:ACCOUNT_002:SQS_QUEUE_001
+	arn:aws:sts::xxx:assumed-role/IAM_ROLE_001/IAM_USER_002
+	EOT
+	mask_check
+'
+
+test_expect_success 'naming keys as XML elements and CLI shorthand' '
+	cat >in <<-\EOT &&
+	<groupName>notebook</groupName><DBInstanceIdentifier>simcoprod01</DBInstanceIdentifier>
+	<Buckets><Bucket><Name>botostats</Name></Bucket></Buckets>
+	--launch-template LaunchTemplateName=web-template,Version=1
+	EOT
+	cat >expect <<-\EOT &&
+	<groupName>GROUP_NAME_001</groupName><DBInstanceIdentifier>RDS_001</DBInstanceIdentifier>
+	<Buckets><Bucket><Name>BUCKET_001</Name></Bucket></Buckets>
+	--launch-template LaunchTemplateName=LAUNCH_TEMPLATE_001,Version=1
+	EOT
+	mask_check
+'
+
+test_expect_success 'Name tags in every shape, other tags kept' '
+	cat >in <<-\EOT &&
+	--tags Key=Name,Value=web-1 Key=Env,Value=prod
+	"Tags": [
+	    {
+	        "Value": "web-2",
+	        "Key": "Name"
+	    },
+	    {
+	        "Value": "blue",
+	        "Key": "Env"
+	    }
+	]
+	Tags:
+	  - Key: Name
+	    Value: web-3
+	  - Key: Owner
+	    Value: Alice Smith
+	<item><key>Name</key><value>web-4</value></item><item><key>Role</key><value>db</value></item>
+	  - Key: Name
+	    Value: !Sub ${AWS::StackName}-vpc
+	EOT
+	cat >expect <<-\EOT &&
+	--tags Key=Name,Value=NAME_TAG_001 Key=Env,Value=prod
+	"Tags": [
+	    {
+	        "Value": "NAME_TAG_002",
+	        "Key": "Name"
+	    },
+	    {
+	        "Value": "blue",
+	        "Key": "Env"
+	    }
+	]
+	Tags:
+	  - Key: Name
+	    Value: NAME_TAG_003
+	  - Key: Owner
+	    Value: Alice Smith
+	<item><key>Name</key><value>NAME_TAG_004</value></item><item><key>Role</key><value>db</value></item>
+	  - Key: Name
+	    Value: !Sub ${AWS::StackName}-vpc
+	EOT
+	mask_check
+'
+
+test_expect_success 'EC2-style IDs of any prefix get AWS_ID, known ones keep theirs' '
+	cat >in <<-\EOT &&
+	iew-0abcdef1234567890 iip-assoc-0db249b1f25fa24b8 ipv4pool-ec2-1234567890abcdef0
+	<kernelId>aki-98e26fa8</kernelId> vpc-0a1b2c3d
+	re-deadbeef index-9f3c2a1b.css web-1a2b3c4d-x2z4q commit 3f9c2a1b
+	EOT
+	cat >expect <<-\EOT &&
+	AWS_ID_001 AWS_ID_002 AWS_ID_003
+	<kernelId>AWS_ID_004</kernelId> VPC_001
+	re-deadbeef index-9f3c2a1b.css web-1a2b3c4d-x2z4q commit 3f9c2a1b
+	EOT
+	mask_check
+'
+
+test_expect_success 'a known prefix turned off is not taken as AWS_ID' '
+	echo "i-0abc12de34f567890 iew-0abcdef1234567890" >in &&
+	echo "i-0abc12de34f567890 AWS_ID_001" >expect &&
+	mask_check --exclude-types EC2
+'
+
+test_expect_success 'learnt names: whole words, four characters, not common words' '
+	cat >in <<-\EOT &&
+	aws iam get-user --user-name Bob
+	aws iam get-role --role-name prod
+	aws iam get-role --role-name payroll-app
+	Bob and prod stay words; payroll-app is masked, payroll-apps is not.
+	EOT
+	cat >expect <<-\EOT &&
+	aws iam get-user --user-name IAM_USER_001
+	aws iam get-role --role-name IAM_ROLE_001
+	aws iam get-role --role-name IAM_ROLE_002
+	Bob and prod stay words; IAM_ROLE_002 is masked, payroll-apps is not.
+	EOT
+	mask_check
+'
+
+test_expect_success 'placeholders and AWS names are never names' '
+	cat >in <<-\EOT &&
+	aws iam get-role --role-name example
+	"PolicyName": "AdministratorAccess", "BucketName": "MY_BUCKET_NAME"
+	arn:aws:sts::123456789012:assumed-role/AWSServiceRoleForSSO/AWS-SSO
+	arn:aws:iam::cloudfront:user/CloudFront Origin Access Identity
+	s3://cloudformation-examples-us-east-1/x "Service": "logging.s3.amazonaws.com"
+	xmlns="http://s3.amazonaws.com/doc/2006-03-01/" s3://arn:aws:s3:us-west-2:123456789012:accesspoint/ap/k
+	EOT
+	cat >expect <<-\EOT &&
+	aws iam get-role --role-name example
+	"PolicyName": "AdministratorAccess", "BucketName": "MY_BUCKET_NAME"
+	arn:aws:sts::ACCOUNT_001:assumed-role/AWSServiceRoleForSSO/AWS-SSO
+	arn:aws:iam::cloudfront:user/CloudFront Origin Access Identity
+	s3://cloudformation-examples-us-east-1/x "Service": "logging.s3.amazonaws.com"
+	xmlns="http://s3.amazonaws.com/doc/2006-03-01/" s3://arn:aws:s3:us-west-2:ACCOUNT_001:accesspoint/ARN_001/k
+	EOT
+	mask_check
+'
+
+test_done
