@@ -254,7 +254,8 @@ is_name_part(const struct awsmask *am, const char *p, size_t n,
 			return 0;
 		alpha |= (p[i] >= 'A' && p[i] <= 'Z') || (p[i] >= 'a' && p[i] <= 'z');
 	}
-	return alpha && !am_token_valid(am->prefixes, p, n);
+	return alpha && !am_token_valid(am->prefixes, p, n) &&
+	    am_name_learnable(p, n);
 }
 
 /* Bytes a bare name is made of (IAM allows \w+=,.@- ; a comma separates). */
