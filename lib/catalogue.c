@@ -461,7 +461,8 @@ enum arn_how {
 	H_ID,		/* a resource ID, tokenised like the bare ID */
 	H_S3,		/* bucket; the object key is kept */
 	H_LOG,		/* log group name, /aws/<service>/ kept */
-	H_ELB,		/* app|net|gwy/ kept, then the name */
+	H_ELB,		/* app|net|gwy/ kept, then the name and the ID */
+	H_SEGID,	/* the first segment, and an ID after it */
 	H_OIDC,		/* an EKS issuer's ID, or the whole provider */
 };
 
@@ -500,7 +501,7 @@ static const struct arn_rule arn_rules[] = {
 	    0 },
 	{ "elasticloadbalancing", "listener-rule", H_ELB, "ELB", NULL,
 	    "ELB_ARN", 0 },
-	{ "elasticloadbalancing", "targetgroup", H_SEG, "TARGET_GROUP", NULL,
+	{ "elasticloadbalancing", "targetgroup", H_SEGID, "TARGET_GROUP", NULL,
 	    "ELB_ARN", 0 },
 	{ "ecs", "task", H_PAIR, "ECS_TASK", "ECS_CLUSTER", "ECS_TASK", 0 },
 	{ "ecs", "service", H_PAIR, "ECS_SERVICE", "ECS_CLUSTER", NULL, 0 },
@@ -516,7 +517,7 @@ static const struct arn_rule arn_rules[] = {
 	{ "secretsmanager", "secret", H_REST, "SECRET", NULL, "SECRET_ARN",
 	    0 },
 	{ "ssm", "parameter", H_REST, "PARAM", NULL, "PARAM_ARN", F_AWSPUB },
-	{ "cloudformation", "stack", H_SEG, "STACK", NULL, "STACK_ID", 0 },
+	{ "cloudformation", "stack", H_SEGID, "STACK", NULL, "STACK_ID", 0 },
 	{ "rds", "db", H_SEG, "RDS", NULL, NULL, 0 },
 	{ "rds", "cluster", H_SEG, "RDS", NULL, NULL, 0 },
 	{ "logs", "log-group", H_LOG, "LOG_GROUP", NULL, "LOG_GROUP", 0 },
@@ -585,6 +586,29 @@ arn_placeholder(const char *p, size_t n)
 	return am_name_placeholder(p, n) ||
 	    field_is(p, n, "root-account-mfa-device") ||
 	    (n < 4 && all_digits(p, n));
+}
+
+/* An ID after a name in an ARN: 16 hex digits (load balancers, target
+ * groups) or a UUID (stacks), also as documents write it (xmpl). */
+static int
+opaque_id(const char *p, size_t n)
+{
+	size_t i, digits = 0;
+
+	if (n != 16 && n != 36)
+		return 0;
+	for (i = 0; i < n; i++) {
+		if (n == 36 && (i == 8 || i == 13 || i == 18 || i == 23)) {
+			if (p[i] != '-')
+				return 0;
+		} else if (isalnum((unsigned char)p[i]) &&
+		    !isupper((unsigned char)p[i])) {
+			digits += isdigit((unsigned char)p[i]) != 0;
+		} else {
+			return 0;
+		}
+	}
+	return digits > 0;
 }
 
 /* Add [s, e) as a name part, less trailing wildcards and separators. */
@@ -678,8 +702,17 @@ arn_name(const char *subj, struct am_match *m, const struct arn_rule *r,
 		    has_prefix(subj + ns, re - ns, "net/") ||
 		    has_prefix(subj + ns, re - ns, "gwy/"))
 			ns += 4;
-		add_name(subj, m, ns, find_any(subj, ns, re, "/:"), r->prefix,
-		    NULL);
+		/* FALLTHROUGH */
+	case H_SEGID:
+		/* name/ID: the name, and the ID after it (a load balancer's
+		 * or target group's 16 hex, a stack's UUID). */
+		e = find_any(subj, ns, re, "/:");
+		add_name(subj, m, ns, e, r->prefix, NULL);
+		if (e < re && subj[e] == '/') {
+			e2 = find_any(subj, e + 1, re, "/:");
+			if (opaque_id(subj + e + 1, e2 - e - 1))
+				add_part(m, e + 1, e2, r->prefix, NULL);
+		}
 		break;
 	}
 }
@@ -894,10 +927,11 @@ split_sqs_url(const char *subj, size_t len, struct am_match *m)
 			break;
 		}
 	p = find_any(subj, p, m->end, "/") + 1;
-	if (p + 13 > m->end || !all_digits(subj + p, 12))
+	e = find_any(subj, p, m->end, "/");
+	if (e >= m->end || !arn_account(subj + p, e - p))
 		return 0;
-	add_part(m, p, p + 12, "ACCOUNT", "account-id");
-	add_part(m, p + 13, m->end, "SQS_QUEUE", NULL);
+	add_part(m, p, e, "ACCOUNT", "account-id");
+	add_part(m, e + 1, m->end, "SQS_QUEUE", NULL);
 	m->whole_prefix = "SQS_QUEUE";
 	return 1;
 }
@@ -1302,6 +1336,22 @@ static const struct name_rule name_keys[] = {
 	{ "databasename", "database-name", "DB_NAME", NK_CTX, CTX_DB },
 	{ "crawlername", NULL, "GLUE_CRAWLER", 0, NULL },
 	{ "jobname", "job-name", "JOB_NAME", NK_CTX, CTX_JOB },
+	{ "s3bucket", NULL, "BUCKET", 0, NULL },
+	{ "s3bucketname", NULL, "BUCKET", 0, NULL },
+	{ "loggroup", NULL, "LOG_GROUP", 0, NULL },
+	{ "logstreamname", "log-stream-name", "RESOURCE_NAME", 0, NULL },
+	{ NULL, "username", "IAM_USER", 0, NULL },
+	{ "launchconfigurationname", "launch-configuration-name",
+	    "RESOURCE_NAME", 0, NULL },
+	{ "lifecyclehookname", "lifecycle-hook-name", "RESOURCE_NAME", 0,
+	    NULL },
+	{ "prefixlistname", "prefix-list-name", "RESOURCE_NAME", 0, NULL },
+	{ "connectionname", "connection-name", "RESOURCE_NAME", 0, NULL },
+	{ "containername", "container-name", "RESOURCE_NAME", 0, NULL },
+	{ "capacityprovidername", "capacity-provider-name", "RESOURCE_NAME",
+	    0, NULL },
+	{ "displayname", "display-name", "RESOURCE_NAME", 0, NULL },
+	{ "computername", "computer-name", "RESOURCE_NAME", 0, NULL },
 };
 
 #define NAME_BACK	2048	/* bytes looked back for evidence */
@@ -1319,15 +1369,18 @@ static const struct name_rule name_keys[] = {
 	"ecret" W "(?:Id|Name)|t(?:ate" W "Machine|ream)" W "Name|" \
 	"so_role_name)|" \
 	"C(?:luster(?:" W "(?:Name|Identifier))?|ache" W "(?:Subnet" W \
-	"Group" W "Name|Cluster" W "Id)|rawler" W "Name)|" \
+	"Group" W "Name|Cluster" W "Id)|rawler" W "Name|o(?:nnection|ntainer|" \
+	"mputer)" W "Name|apacity" W "Provider" W "Name)|" \
 	"R(?:ole" W "(?:Session" W ")?Name|e(?:pository" W "Name|" \
 	"plication" W "Group" W "Id)|ule" W "Name)|" \
-	"P(?:olicy|roject|ipeline)" W "Name|" \
+	"P(?:olicy|roject|ipeline|refix" W "List)" W "Name|" \
 	"T(?:able|opic|arget" W "Group)" W "Name|" \
 	"D(?:B" W "(?:Subnet" W "Group" W "Name|(?:Instance|Cluster)" W \
-	"Identifier)|(?:elivery" W "Stream|omain|atabase)" W "Name)|" \
-	"L(?:oad" W "Balancer|aunch" W "Template|og" W "Group)" W "Name|" \
-	"Bucket(?:" W "Name)?|User" W "Name|Function" W "Name|Key" W "Name|" \
+	"Identifier)|(?:elivery" W "Stream|omain|atabase|isplay)" W "Name)|" \
+	"L(?:oad" W "Balancer|aunch" W "(?:Template|Configuration)|og" W \
+	"(?:Group|Stream)|ifecycle" W "Hook)" W "Name|Log" W "Group|" \
+	"(?:S3" W ")?Bucket(?:" W "Name)?|User" W "Name|Function" W "Name|" \
+	"Key" W "Name|" \
 	"Queue" W "Name|Instance" W "Profile" W "Name|" \
 	"A(?:uto" W "Scaling" W "Group|lias|pplication|larm)" W "Name|" \
 	"Environment" W "Name|Group" W "Name|Job" W "Name|" \
@@ -1349,7 +1402,9 @@ static const struct name_rule name_keys[] = {
 	"|sso_role_name[ \\t]*=[ \\t]*" NAME_VALUE \
 	"(?=[ \\t]*(?:[#;]|\\r|\\n|$))" \
 	"|--[a-z]+(?:-[a-z]+){0,5}(?:[ \\t]+|=)[\"']?" \
-	NAME_VALUE "(?![A-Za-z0-9_@+=/-]|\\.[A-Za-z0-9_]))"
+	NAME_VALUE "(?![A-Za-z0-9_@+=/-]|\\.[A-Za-z0-9_])" \
+	"(?:[\"']?[ \\t]+[\"']?(?!-)" NAME_VALUE \
+	"(?![A-Za-z0-9_@+=/-]|\\.[A-Za-z0-9_])){0,3})"
 /* Terraform's `name = "..."` (and plan's `~ name = "old" -> "new"`):
  * split_tf_name() keeps only the resource types it knows. */
 #define TF_NAME_PAT \
@@ -1621,18 +1676,21 @@ name_prefix(const char *subj, size_t len, const struct am_match *m,
 	return r->prefix;
 }
 
+static void name_value(const char *subj, size_t len, struct am_match *m,
+    int flag, const struct name_rule *r, size_t vs, size_t ve);
+
 static int
 split_name(const char *subj, size_t len, struct am_match *m)
 {
 	char key[40];
-	size_t p = m->start, kl = 0, vs, i;
+	size_t p = m->start, kl = 0, vs, i, n, s0, e0, val[AM_MAX_PARTS][2];
 	const struct name_rule *r = NULL;
-	const char *prefix;
-	int flag = subj[m->start] == '-';
+	int flag = subj[m->start] == '-', plural = 0;
 
 	while (p < m->end && strchr("-\\\"'", subj[p]))
 		p++;
 	for (; p < m->end && (isalpha((unsigned char)subj[p]) ||
+	    (kl > 0 && isdigit((unsigned char)subj[p])) ||
 	    subj[p] == '-' || subj[p] == '_'); p++)
 		if (subj[p] != '-' && subj[p] != '_' && kl + 1 < sizeof(key))
 			key[kl++] = (char)tolower((unsigned char)subj[p]);
@@ -1650,41 +1708,70 @@ split_name(const char *subj, size_t len, struct am_match *m)
 		    p - m->start - 2, name_keys[i].flag) :
 		    name_keys[i].key && !strcmp(name_keys[i].key, key))
 			r = &name_keys[i];
-	/* A list in JSON: "TableNames": ["a", "b"] gives each its key. */
-	if (!r && !flag && kl > 1 && key[kl - 1] == 's') {
+	/* A list in JSON: "TableNames": ["a", "b"] gives each its key; a
+	 * plural flag (--group-names a b c) names every value after it. */
+	if (!r && kl > 1 && key[kl - 1] == 's') {
 		key[kl - 1] = '\0';
 		for (i = 0; i < AM_ARRAY_SIZE(name_keys) && !r; i++)
-			if (name_keys[i].key && !strcmp(name_keys[i].key, key))
+			if (flag ? name_keys[i].flag && field_is(subj +
+			    m->start + 2, p - m->start - 3, name_keys[i].flag) :
+			    name_keys[i].key && !strcmp(name_keys[i].key, key))
 				r = &name_keys[i];
+		plural = flag;
 	}
 	if (!r)
 		return 0;
+	for (n = 0, s0 = vs; s0 < m->end && n < AM_MAX_PARTS; n++) {
+		for (e0 = s0; e0 < m->end && !is_in(subj[e0], "\"' \t"); e0++)
+			;
+		val[n][0] = s0;
+		val[n][1] = e0;
+		if (!plural)
+			break;
+		for (s0 = e0; s0 < m->end && is_in(subj[s0], "\"' \t"); s0++)
+			;
+	}
+	if (n < AM_MAX_PARTS && !plural)
+		n++;
+	m->end = val[n - 1][1];
 	/* An ARN or a URL is left to its own row. */
-	if (m->end < len && subj[m->end] == ':')
+	if (n == 1 && m->end < len && subj[m->end] == ':')
 		return 0;
-	if (am_name_placeholder(subj + vs, m->end - vs) ||
+	for (i = 0; i < n; i++)
+		name_value(subj, len, m, flag, r, val[i][0], val[i][1]);
+	return m->nparts > 0;
+}
+
+/* One value [vs, ve) under rule r: a part, unless it is no name. */
+static void
+name_value(const char *subj, size_t len, struct am_match *m, int flag,
+    const struct name_rule *r, size_t vs, size_t ve)
+{
+	const char *prefix;
+	size_t i;
+
+	if (am_name_placeholder(subj + vs, ve - vs) ||
 	    ((!strcmp(r->prefix, "IAM_POLICY") || (r->flags & NK_SSO)) &&
-	    am_name_aws_policy(subj + vs, m->end - vs)))
-		return 0;
+	    am_name_aws_policy(subj + vs, ve - vs)))
+		return;
 	/* A number or a date is a value, never a name. */
-	for (i = vs; i < m->end && !isalpha((unsigned char)subj[i]); i++)
+	for (i = vs; i < ve && !isalpha((unsigned char)subj[i]); i++)
 		;
-	if (i == m->end)
-		return 0;
-	if (!(prefix = name_prefix(subj, len, m, flag, r, vs, m->end)))
-		return 0;
+	if (i == ve)
+		return;
+	if (!(prefix = name_prefix(subj, len, m, flag, r, vs, ve)))
+		return;
 	if (!strcmp(prefix, "LOG_GROUP"))
-		vs = log_name_start(subj, vs, m->end);
+		vs = log_name_start(subj, vs, ve);
 	else if ((r->flags & NK_PARAM) && subj[vs] == '/')
 		vs++;
 	else if ((r->flags & NK_ALIAS) &&
-	    has_prefix(subj + vs, m->end - vs, "alias/")) {
+	    has_prefix(subj + vs, ve - vs, "alias/")) {
 		vs += 6;
-		if (has_prefix(subj + vs, m->end - vs, "aws/"))
-			return 0;
+		if (has_prefix(subj + vs, ve - vs, "aws/"))
+			return;
 	}
-	add_part(m, vs, m->end, prefix, NULL);
-	return m->nparts > 0;
+	add_part(m, vs, ve, prefix, NULL);
 }
 
 /*
@@ -1918,7 +2005,7 @@ const struct am_kind am_kinds[] = {
 	    "(?=https?://|sqs\\.|queue\\.|[a-z]{2}-)" HL "(?:https?://)?"
 	    "(?:sqs\\." REGION AWSCOM "|(?:" REGION "\\.)?queue"
 	    "\\.amazonaws\\.com)"
-	    "/[0-9]{12}/[A-Za-z0-9_-]{1,80}(?:\\.fifo)?" BR, split_sqs_url,
+	    "/[0-9][0-9A-Z]{9,11}/[A-Za-z0-9_-]{1,80}(?:\\.fifo)?" BR, split_sqs_url,
 	    "SQS queue URL: account and queue name", 0, "amazonaws" },
 	{ "ecr-registry", "ECR_URI",
 	    "(?=[0-9])" HL "[0-9]{12}\\.dkr\\.ecr(?:-fips)?\\." REGION AWSCOM
@@ -1995,7 +2082,7 @@ const struct am_kind am_kinds[] = {
 	{ "secret-access-key", "SECRET_KEY",
 	    "(?=[AaSs])(?i:(?<![A-Za-z0-9])(?:aws[_-]?)?secret[_-]?"
 	    "(?:access[_-]?)?key\\\\?[\"']?[ \\t]*[:=][ \\t]*\\\\?[\"']?)"
-	    "\\K[A-Za-z0-9/+=]{40}(?![A-Za-z0-9/+=])", NULL,
+	    "\\K[A-Za-z0-9/+=]{30,60}(?![A-Za-z0-9/+=])", NULL,
 	    "secret access key after its key name", 0, NULL },
 	{ "session-token", "SESSION_TOKEN",
 	    "(?=[AaSsXx])(?i:(?<![A-Za-z0-9])(?:aws[_-]?)?(?:session|security)"

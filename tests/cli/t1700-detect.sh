@@ -174,4 +174,48 @@ test_expect_success 'placeholders and AWS names are never names' '
 	mask_check
 '
 
+test_expect_success 'plural flags name every value, singular ones the first' '
+	cat >in <<-\EOT &&
+	aws autoscaling describe-auto-scaling-groups --auto-scaling-group-names "group1" "group2" "group3"
+	aws iam get-role --role-name web-role and more words
+	EOT
+	cat >expect <<-\EOT &&
+	aws autoscaling describe-auto-scaling-groups --auto-scaling-group-names "ASG_001" "ASG_002" "ASG_003"
+	aws iam get-role --role-name IAM_ROLE_001 and more words
+	EOT
+	mask_check
+'
+
+test_expect_success 'more naming keys: hooks, prefix lists, containers, S3Bucket' '
+	cat >in <<-\EOT &&
+	"LifecycleHookName": "my-launch-hook", "PrefixListName": "vpc-cidrs"
+	"S3BucketName": "trail-logs-1", S3Bucket=my-import-bucket,S3Key=x
+	"containerName": "simple-demo", <DisplayName>mtd@amazon.com</DisplayName>
+	--launch-configuration-name my-lc --username monty
+	EOT
+	cat >expect <<-\EOT &&
+	"LifecycleHookName": "RESOURCE_NAME_001", "PrefixListName": "RESOURCE_NAME_002"
+	"S3BucketName": "BUCKET_001", S3Bucket=BUCKET_002,S3Key=x
+	"containerName": "RESOURCE_NAME_003", <DisplayName>RESOURCE_NAME_004</DisplayName>
+	--launch-configuration-name RESOURCE_NAME_005 --username IAM_USER_001
+	EOT
+	mask_check
+'
+
+test_expect_success 'the ID after a load balancer, target group or stack name' '
+	cat >in <<-\EOT &&
+	arn:aws:elasticloadbalancing:us-west-2:123456789012:targetgroup/my-targets/943f017f100becff
+	arn:aws:cloudformation:us-east-1:123456789012:stack/my-stack/d0a825a0-e4cd-11ee-b9fb-061c69e99204
+	https://queue.amazonaws.com/80398EXAMPLE/MyQueue
+	"SecretAccessKey": "9drTJvcXLB89EXAMPLELB8923FB892xMFI",
+	EOT
+	cat >expect <<-\EOT &&
+	arn:aws:elasticloadbalancing:us-west-2:ACCOUNT_001:targetgroup/TARGET_GROUP_001/TARGET_GROUP_002
+	arn:aws:cloudformation:us-east-1:ACCOUNT_001:stack/STACK_001/STACK_002
+	https://queue.amazonaws.com/ACCOUNT_002/SQS_QUEUE_001
+	"SecretAccessKey": "SECRET_KEY_001",
+	EOT
+	mask_check
+'
+
 test_done

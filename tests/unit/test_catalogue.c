@@ -78,11 +78,11 @@ static const struct example positives[] = {
 	{ "arn", "arn:aws:elasticloadbalancing:us-east-1:123456789012:"
 	    "loadbalancer/app/my-alb/50dc6c495c0c9188",
 	    "arn:aws:elasticloadbalancing:us-east-1:ACCOUNT:"
-	    "loadbalancer/app/ELB/50dc6c495c0c9188" },
+	    "loadbalancer/app/ELB/ELB" },
 	{ "arn", "arn:aws:elasticloadbalancing:us-east-1:123456789012:"
 	    "targetgroup/my-tg/73e2d6bc24d8a067",
 	    "arn:aws:elasticloadbalancing:us-east-1:ACCOUNT:"
-	    "targetgroup/TARGET_GROUP/73e2d6bc24d8a067" },
+	    "targetgroup/TARGET_GROUP/TARGET_GROUP" },
 	{ "arn", "arn:aws:ecs:us-east-1:123456789012:task/prod/"
 	    "0123456789abcdef0123456789abcdef",
 	    "arn:aws:ecs:us-east-1:ACCOUNT:task/ECS_CLUSTER/ECS_TASK" },
@@ -110,7 +110,7 @@ static const struct example positives[] = {
 	{ "arn", "arn:aws:cloudformation:us-east-1:123456789012:stack/my-stack/"
 	    "1c2fa620-982a-11e3-aff7-50e2416294e0",
 	    "arn:aws:cloudformation:us-east-1:ACCOUNT:stack/STACK/"
-	    "1c2fa620-982a-11e3-aff7-50e2416294e0" },
+	    "STACK" },
 	{ "arn", "arn:aws:rds:us-east-1:123456789012:db:mydb",
 	    "arn:aws:rds:us-east-1:ACCOUNT:db:RDS" },
 	{ "arn", "arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/"
@@ -721,6 +721,17 @@ static const struct example positives[] = {
 	    "<Bucket><Name>BUCKET</Name><CreationDate>" },
 	{ "resource-name", "LaunchTemplateName=my-template,Version='$Latest'",
 	    "LaunchTemplateName=LAUNCH_TEMPLATE,Version='$Latest'" },
+	{ "resource-name", "--auto-scaling-group-names \"g-1\" \"g-2\" \"g-3\"",
+	    "--auto-scaling-group-names \"ASG\" \"ASG\" \"ASG\"" },
+	{ "resource-name", "--role-name web-role and more words",
+	    "--role-name IAM_ROLE and more words" },
+	{ "resource-name", "\"LifecycleHookName\": \"my-hook\",",
+	    "\"LifecycleHookName\": \"RESOURCE_NAME\"," },
+	{ "resource-name", "\"S3BucketName\": \"trail-logs\"",
+	    "\"S3BucketName\": \"BUCKET\"" },
+	{ "resource-name", "--username monty", "--username IAM_USER" },
+	{ "sqs-url", "https://queue.amazonaws.com/80398EXAMPLE/MyQueue",
+	    "https://queue.amazonaws.com/ACCOUNT/SQS_QUEUE" },
 	{ "name-tag", "Tags=[{Key=Name,Value=web-1},{Key=Env,Value=prod}]",
 	    "Tags=[{Key=Name,Value=NAME_TAG},{Key=Env,Value=prod}]" },
 	{ "name-tag", "--tags Key=Name,Value=web-2 Key=Stack,Value=production",
@@ -827,7 +838,8 @@ static const struct negative negatives[] = {
 	{ "secret-access-key", "aws_secret_access_key = short" },
 	{ "secret-access-key", "commit 3f786850e387550fdab836ed7e6dc881de23001b" },
 	{ "secret-access-key", "aws_secret_access_key = "
-	    "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEYX" },
+	    "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEYwJalrXUtnFEMI/K7MDENG/bP" },
+	{ "secret-access-key", "secret_key = not-a-key-at-all-but-words" },
 	{ "session-token", "aws_session_token = short" },
 	{ "session-token", "the session token expired" },
 	{ "session-token", "SessionToken: " },
@@ -1077,6 +1089,8 @@ static const struct negative negatives[] = {
 	{ "resource-name", "\"PolicyName\": \"AmazonS3FullAccess\"" },
 	{ "resource-name", "\"BucketName\": \"MY_BUCKET_NAME\"" },
 	{ "resource-name", "<Name>foo</Name>" },
+	{ "resource-name", "      INDEX_NAME:   products-v3" },
+	{ "resource-name", "--role-names example user" },
 	{ "name-tag", "{\"Key\": \"Env\", \"Value\": \"prod\"}" },
 	{ "name-tag", "Tags:\n  - Key: Name\n    Value: !Sub ${AWS::StackName}-vpc\n" },
 	{ "name-tag", "  - Key: Owner\n    Value: Alice Smith\n  - Key: Names\n" },
