@@ -51,6 +51,9 @@
 #define UUID	"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 #define REGION	"[a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]{2,12}-[0-9]{1,2}"
 #define AWSCOM	"\\.amazonaws\\.com(?:\\.cn)?"
+/* What joins a key and its value: JSON's and YAML's ':', '=', an XML
+ * element's '>', and the quotes around either. */
+#define KEY_SEP "\\\\?[\"']?(?:>|[ \\t]*[:=][ \\t]*\\\\?[\"']?)"
 /* JSON quote, also when the JSON sits escaped inside a JSON string. */
 #define Q	"\\\\?\""
 /* An S3 bucket (legacy names allowed upper case and '_').  URLs stop at
@@ -1117,11 +1120,53 @@ is_netmask(const int *o)
 	return o[0] == 255 && (~v & (~v + 1)) == 0;
 }
 
+/*
+ * Is the address at start the value of a key that holds addresses
+ * ("sourceIPAddress": "1.2.3.4", srcaddr=, <privateIpAddress>, CidrIp:)?
+ * Then it is one whatever its numbers.
+ */
+static int
+after_address_key(const char *subj, size_t start)
+{
+	static const char *const ends[] = { "ip", "ips", "ipaddress",
+	    "ipaddresses", "ipaddr", "addr", "address", "addresses", "cidr",
+	    "cidrblock", "cidrip", "cidrs" };
+	char key[48];
+	size_t p = start, kl = 0, i, l;
+	int sep = 0;
+
+	while (p > 0 && start - p < 8 && is_in(subj[p - 1], "\\\"' \t:=>")) {
+		sep |= is_in(subj[p - 1], ":=>");
+		p--;
+	}
+	if (!sep)
+		return 0;
+	while (p > 0 && kl + 1 < sizeof(key) &&
+	    (isalnum((unsigned char)subj[p - 1]) || is_in(subj[p - 1], "_-"))) {
+		if (isalnum((unsigned char)subj[p - 1]))
+			key[kl++] = (char)tolower((unsigned char)subj[p - 1]);
+		p--;
+	}
+	key[kl] = '\0';
+	for (i = 0; i < kl / 2; i++) {		/* read backwards: reverse */
+		char c = key[i];
+
+		key[i] = key[kl - 1 - i];
+		key[kl - 1 - i] = c;
+	}
+	for (i = 0; i < AM_ARRAY_SIZE(ends); i++) {
+		l = strlen(ends[i]);
+		if (kl >= l && !strcmp(key + kl - l, ends[i]))
+			return 1;
+	}
+	return 0;
+}
+
 static int
 split_ipv4(const char *subj, size_t len, struct am_match *m)
 {
 	size_t e = find_any(subj, m->start, m->end, "/"), i;
-	int o[4], priv;
+	int o[4], priv, keyed;
 
 	(void)len;
 	if (!octets(subj + m->start, e - m->start, '.', 4, o))
@@ -1137,6 +1182,9 @@ split_ipv4(const char *subj, size_t len, struct am_match *m)
 	priv = o[0] == 10 || (o[0] == 172 && o[1] >= 16 && o[1] <= 31) ||
 	    (o[0] == 192 && o[1] == 168) ||
 	    (o[0] == 100 && o[1] >= 64 && o[1] <= 127);
+	/* Under an address key the exceptions below (versions, section
+	 * numbers, OIDs) do not apply: 1.2.3.4 there is an address. */
+	keyed = after_address_key(subj, m->start);
 	/*
 	 * A product's version (User-Agent: "Chrome/122.0.0.0", "OPR/107.0.0.0")
 	 * is a valid quad more often than one would think.  After a product
@@ -1147,17 +1195,18 @@ split_ipv4(const char *subj, size_t len, struct am_match *m)
 	 * address in 16,384 does).  Private addresses are masked whatever
 	 * precedes them: "host/10.0.0.1" never leaks.
 	 */
-	if (!priv && e == m->end && after_product(subj, m->start) &&
+	if (!priv && !keyed && e == m->end && after_product(subj, m->start) &&
 	    ((o[2] == 0 && o[3] == 0) ||
 	    (o[1] == 0 && o[2] < 32 && o[3] < 32)))
 		return 0;
 	/* Section numbers, OIDs and four-part versions (4.20.7.1, 2.5.4.10,
 	 * 3.6.23.1) are small numbers; a random public address has all of
 	 * its last three octets below 32 one time in 500. */
-	if (!priv && o[0] < 50 && o[1] < 32 && o[2] < 32 && o[3] < 32)
+	if (!priv && !keyed && o[0] < 50 && o[1] < 32 && o[2] < 32 &&
+	    o[3] < 32)
 		return 0;
 	/* ASN.1 object IDs start with arc 0, 1 or 2 (2.5.4.43). */
-	if (o[0] <= 2 && o[1] < 10)
+	if (!keyed && o[0] <= 2 && o[1] < 10)
 		return 0;
 	/* The ipv4-private row exists to make PRIVATE_IP a known prefix and
 	 * to allow --types ipv4-private alone; it only ever sees private
@@ -1678,6 +1727,7 @@ name_prefix(const char *subj, size_t len, const struct am_match *m,
 
 static void name_value(const char *subj, size_t len, struct am_match *m,
     int flag, const struct name_rule *r, size_t vs, size_t ve);
+static int split_keyed_id(const char *subj, size_t len, struct am_match *m);
 
 static int
 split_name(const char *subj, size_t len, struct am_match *m)
@@ -1720,7 +1770,9 @@ split_name(const char *subj, size_t len, struct am_match *m)
 		plural = flag;
 	}
 	if (!r)
-		return 0;
+		return flag && p - m->start > 4 && (has_prefix(subj + p - 3, 3,
+		    "-id") || has_prefix(subj + p - 4, 4, "-ids")) ?
+		    split_keyed_id(subj, len, m) : 0;
 	for (n = 0, s0 = vs; s0 < m->end && n < AM_MAX_PARTS; n++) {
 		for (e0 = s0; e0 < m->end && !is_in(subj[e0], "\"' \t"); e0++)
 			;
@@ -1992,6 +2044,80 @@ split_aws_id(const char *subj, size_t len, struct am_match *m)
 	return 1;
 }
 
+/*
+ * Under a key or flag that says it holds an ID (VpcId, "ImageId",
+ * <groupId>, image_id:, --instance-ids), a value of a known prefix is
+ * that kind's ID whatever the shape of its tail, as documents write
+ * them (vpc-1234567890abcdefg, tgw-0bf0bffefaEXAMPLE, sg-1234): three
+ * to 24 letters or digits, one digit at least.  A prefix no kind knows
+ * is left to the aws-id row's strict form (RequestId: req-12345 is no
+ * resource).  In free text only the strict form is an ID.  A plural
+ * flag gives up to four; a flag reaches here through split_name(),
+ * whose row matches every --flag first.
+ */
+#define KEYED_ID_VALUE \
+	"[a-z][a-z0-9]{0,24}(?:-[a-z][a-z0-9]{0,24}){0,4}-[0-9A-Za-z]{3,24}" \
+	"(?![A-Za-z0-9_-])"
+#define KEYED_ID_PAT \
+	"(?:\\\\?\"(?:[A-Za-z][A-Za-z0-9]{0,40}(?:Id|ID)|[a-z][a-z0-9_]{0,40}_id)s?" \
+	"\\\\?\"[ \\t]*:[ \\t]*\\\\?\"" \
+	"|<[A-Za-z][A-Za-z0-9]{0,40}(?:Id|ID)>" \
+	"|(?<![A-Za-z0-9_-])(?:[A-Za-z][A-Za-z0-9]{0,40}(?:Id|ID)|" \
+	"[a-z][a-z0-9_]{0,40}_id)[\"']?[ \\t]*[:=][ \\t]*[\"']?" \
+	")" KEYED_ID_VALUE
+
+/* Does [p, p+n) hold a digit? */
+static int
+has_digit(const char *p, size_t n)
+{
+	while (n--)
+		if (isdigit((unsigned char)*p++))
+			return 1;
+	return 0;
+}
+
+static int
+split_keyed_id(const char *subj, size_t len, struct am_match *m)
+{
+	size_t p = m->start, s, e, i, l = 0;
+	int plural;
+
+	(void)len;
+	/* Past the key: the first value starts after its separator. */
+	if (subj[p] == '-') {
+		e = find_any(subj, p, m->end, " \t=");
+		plural = subj[e - 1] == 's';
+		p = e;
+	} else {
+		plural = 0;
+		p = find_any(subj, p + 1, m->end, ":=>");
+	}
+	while (p < m->end && m->nparts < AM_MAX_PARTS) {
+		while (p < m->end && is_in(subj[p], ":=>\\\"' \t"))
+			p++;
+		s = p;
+		while (p < m->end && !is_in(subj[p], "\\\"' \t"))
+			p++;
+		e = p;
+		for (i = 0; i < AM_ARRAY_SIZE(resource_ids); i++) {
+			l = strlen(resource_ids[i].lit);
+			if (e - s > l && !memcmp(subj + s, resource_ids[i].lit, l))
+				break;
+		}
+		if (i < AM_ARRAY_SIZE(resource_ids) &&
+		    has_digit(subj + s + l, e - s - l) &&
+		    find_any(subj, s + l, e, "-") == e)
+			add_part(m, s, e, resource_ids[i].prefix,
+			    resource_ids[i].kind);
+		if (!plural)
+			break;
+	}
+	if (!m->nparts)
+		return 0;
+	m->end = m->parts[m->nparts - 1].end;
+	return 1;
+}
+
 #define ID_ROW(name, prefix, lit, pat, tail, desc) \
 	{ name, prefix, lit "(?<![A-Za-z0-9-]" lit ")" pat, NULL, desc, 0, \
 	    NULL },
@@ -2102,6 +2228,25 @@ const struct am_kind am_kinds[] = {
 	/* Identifiers recognised by their context. */
 	{ "account-id", "ACCOUNT", ACCOUNT_PAT, split_account,
 	    "12-digit account ID in AWS context", 0, NULL },
+	/*
+	 * Under a key that names the kind, access key IDs and IAM unique IDs
+	 * are taken by their shape alone, whatever their length
+	 * (AIDAI23HXS3EXAMPLE, ASIAFFA5AFEC02FFCD8ED, "principalId":
+	 * "AROAEXAMPLE:session"): 12 to 32 upper-case letters or digits.
+	 */
+	{ "keyed-access-key", "ACCESS_KEY",
+	    "(?=[AaSs\\\\\"'<])(?i:(?:<|\\\\?[\"']?)(?<![A-Za-z0-9])(?:aws[_-]?)?"
+	    "access[_-]?key(?:[_-]?id)?" KEY_SEP ")"
+	    "\\K(?=[A-Z0-9]{0,31}[A-Z])[A-Z0-9]{12,32}"
+	    "(?![A-Za-z0-9/+=])", NULL,
+	    "access key ID of any length under an access key's key", 0, NULL },
+	{ "keyed-iam-id", "IAM_ID",
+	    "(?=[PpUuAa\\\\\"'<])(?i:(?:<|\\\\?[\"']?)(?<![A-Za-z0-9])(?:principal"
+	    "|user|assumed[_-]?role)[_-]?id" KEY_SEP ")"
+	    "\\K(?=[A-Z0-9]{0,31}[A-Z])[A-Z0-9]{12,32}"
+	    "(?::[A-Za-z0-9_+=.@-]{0,63}[A-Za-z0-9_+=@-])?(?![A-Za-z0-9])",
+	    split_iam_id, "IAM unique ID of any length under principalId, "
+	    "userId or AssumedRoleId, and the session name after it", 0, NULL },
 	{ "kms-key-id", "KMS_KEY",
 	    "(?=[KkMm\\\\\"-])(?:(?<![A-Za-z0-9_])key/|(?i:" Q
 	    "[A-Za-z]{0,24}KeyId" Q "[ \\t]*:[ \\t]*" Q "|--(?:kms-)?key-id"
@@ -2150,6 +2295,9 @@ const struct am_kind am_kinds[] = {
 	    TF_NAME_PAT ")", split_name,
 	    "resource name under an AWS naming key (RoleName, roleName, "
 	    "ROLE_NAME=, --role-name, GroupName, ...)", 0, NULL },
+	{ "keyed-id", "AWS_ID", KEYED_ID_PAT, split_keyed_id,
+	    "EC2-style ID of any tail under a key or flag that says ID "
+	    "(VpcId, <groupId>, --image-ids)", 0, NULL },
 	{ "name-tag", "NAME_TAG", TAG_VALUE_PAT, split_name_tag,
 	    "value of a Name tag, in every shape a tag is written "
 	    "(Key=Name,Value=web-1, JSON, YAML, XML)", 0, NULL },

@@ -218,4 +218,32 @@ test_expect_success 'the ID after a load balancer, target group or stack name' '
 	mask_check
 '
 
+test_expect_success 'IDs of any tail under a key or flag that says ID' '
+	cat >in <<-\EOT &&
+	"ImageId": "ami-0123456789abcdefg", <groupId>sg-abc1234</groupId>, vpc_id: vpc-abc123
+	aws ec2 describe-images --image-ids ami-1234567890EXAMPLE ami-0abcdef1234567890
+	--transit-gateway-id tgw-0bf0bffefaEXAMPLE --secret-id my-secret-1
+	"RequestId": "req-12345", free text vpc-abc123x stays
+	EOT
+	cat >expect <<-\EOT &&
+	"ImageId": "AMI_001", <groupId>SG_001</groupId>, vpc_id: VPC_001
+	aws ec2 describe-images --image-ids AMI_002 AMI_003
+	--transit-gateway-id TGW_001 --secret-id SECRET_001
+	"RequestId": "req-12345", free text vpc-abc123x stays
+	EOT
+	mask_check
+'
+
+test_expect_success 'relaxed credentials and any address under a key naming them' '
+	cat >in <<-\EOT &&
+	"accessKey": "ANEXAMPLEOFACCESSKEY", "principalId": "ARORJ4ULULLE0EEJAAKDO:alan"
+	"sourceIPAddress": "1.2.3.4", srcaddr=5.6.7.8 Chrome/131.0.0.0
+	EOT
+	cat >expect <<-\EOT &&
+	"accessKey": "ACCESS_KEY_001", "principalId": "IAM_ID_001:IAM_USER_001"
+	"sourceIPAddress": "PUBLIC_IP_001", srcaddr=PUBLIC_IP_002 Chrome/131.0.0.0
+	EOT
+	mask_check
+'
+
 test_done
