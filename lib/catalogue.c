@@ -305,6 +305,7 @@ octets(const char *p, size_t len, char sep, int n, int *o)
 	"[:#]?[ \\t]*|(?<![A-Za-z0-9_])AWSLogs/(?:o-[a-z0-9]{10,32}/)?" \
 	"|(?<![A-Za-z0-9_])\\[id=(?=[0-9]{12}\\]))\\K[0-9]{12}(?![0-9])" \
 	"|\\\\?\"[0-9]{12}(?=\\\\?\")" \
+	"|(?<=eni-[0-9a-f]{17} |eni-[0-9a-f]{8} )[0-9]{12}(?= )" \
 	"|(?<![A-Za-z0-9])[0-9]{12}(?=_(?:CloudTrail|vpcflowlogs|" \
 	"elasticloadbalancing)[_-])" \
 	"|(?<![A-Za-z0-9_.:/-])[0-9]{12}(?=[ \\t]+(?:eni|rtb|vpc|sg|subnet|i|" \
@@ -449,8 +450,8 @@ split_account(const char *subj, size_t len, struct am_match *m)
  * the object key is kept and scanned like any text (it may hold IDs).
  */
 #define ARN_PAT \
-	"arn:(?<![A-Za-z0-9_]arn:)(?:aws|aws-cn|aws-us-gov|aws-iso|aws-iso-b|" \
-	"aws-iso-e|aws-iso-f|aws-eusc):(?:s3:::[A-Za-z0-9*](?:[A-Za-z0-9._*-]" \
+	"(?:arn:(?<![A-Za-z0-9_]arn:)(?:aws|aws-cn|aws-us-gov|aws-iso|aws-iso-b|" \
+	"aws-iso-e|aws-iso-f|aws-eusc):|\\{arn-aws\\})(?:s3:::[A-Za-z0-9*](?:[A-Za-z0-9._*-]" \
 	"{0,61}[A-Za-z0-9*])?(?![A-Za-z0-9._*-])|[a-z0-9][a-z0-9-]{0,62}:" \
 	"(?:[a-z0-9-]{1,32}|\\*)?:(?:[A-Za-z0-9_-]{1,24}|\\*)?:" \
 	"[A-Za-z0-9_/:.@+=*$-]{0,2047}[A-Za-z0-9_/*$-])"
@@ -780,7 +781,15 @@ split_arn(const char *subj, size_t len, struct am_match *m)
 	int typed;
 
 	(void)len;
-	for (i = 0; i < 5; i++) {
+	/* {arn-aws}, the AWS documentation's AsciiDoc attribute, stands
+	 * for "arn:aws:": its '}' ends the partition. */
+	i = 0;
+	if (subj[p] == '{') {
+		f[1] = p + 8;
+		p += 9;
+		i = 2;
+	}
+	for (; i < 5; i++) {
 		p = find_any(subj, p, m->end, ":");
 		if (i == 4 && p < m->end)
 			arn_cut_glued(subj, m, p + 1);
@@ -2013,7 +2022,7 @@ split_iam_id(const char *subj, size_t len, struct am_match *m)
 	if (c + 1 < m->end) {
 		if ((id = find_resource_id(subj + c + 1, m->end - c - 1)))
 			add_part(m, c + 1, m->end, id->prefix, id->kind);
-		else
+		else if (!am_name_placeholder(subj + c + 1, m->end - c - 1))
 			add_part(m, c + 1, m->end, "IAM_USER", NULL);
 	}
 	return 1;
@@ -2126,7 +2135,7 @@ const struct am_kind am_kinds[] = {
 	/* Structured forms first: they contain the bare kinds below. */
 	{ "arn", "ARN", ARN_PAT, split_arn,
 	    "ARN: account and resource name masked, the rest kept", 0,
-	    "arn:" },
+	    "arn:|{arn-aws}" },
 	{ "sqs-url", "SQS_QUEUE",
 	    "(?=https?://|sqs\\.|queue\\.|[a-z]{2}-)" HL "(?:https?://)?"
 	    "(?:sqs\\." REGION AWSCOM "|(?:" REGION "\\.)?queue"

@@ -70,7 +70,7 @@ static const char *const common_words[] = {
  * case; compared without regard to case, and '-' and '_' alike.
  */
 static const char *const placeholders[] = {
-	"account", "account_id", "bucket", "bucket_name", "bucketname",
+	"account", "account_id", "account_name", "bucket", "bucket_name", "bucketname",
 	"default", "example", "false", "function", "kubernetes-admin",
 	"name", "nil", "none",
 	"null", "primary", "resource", "role", "role_name",

@@ -246,4 +246,16 @@ test_expect_success 'relaxed credentials and any address under a key naming them
 	mask_check
 '
 
+test_expect_success 'AsciiDoc {arn-aws} ARNs and the account after a flow log interface' '
+	cat >in <<-\EOT &&
+	    rolearn: {arn-aws}iam::111122223333:role/my-node-role
+	3 eni-1235b8ca123456789 123456789010 IPv4 52.213.180.42
+	EOT
+	cat >expect <<-\EOT &&
+	    rolearn: {arn-aws}iam::ACCOUNT_001:role/IAM_ROLE_001
+	3 ENI_001 ACCOUNT_002 IPv4 PUBLIC_IP_001
+	EOT
+	mask_check
+'
+
 test_done
