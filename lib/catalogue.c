@@ -2257,10 +2257,11 @@ const struct am_kind am_kinds[] = {
 	    split_iam_id, "IAM unique ID of any length under principalId, "
 	    "userId or AssumedRoleId, and the session name after it", 0, NULL },
 	{ "kms-key-id", "KMS_KEY",
-	    "(?=[KkMm\\\\\"-])(?:(?<![A-Za-z0-9_])key/|(?i:" Q
+	    "(?=[KkMm<\\\\\"-])(?:(?<![A-Za-z0-9_])key/|(?i:" Q
 	    "[A-Za-z]{0,24}KeyId" Q "[ \\t]*:[ \\t]*" Q "|--(?:kms-)?key-id"
-	    "(?:[ \\t]+|=)[\"']?|(?<![A-Za-z0-9_])(?:kms[_-]?)?key[_-]?id"
-	    "[ \\t]*[=:][ \\t]*[\"']?))\\K(?:" UUID "|mrk-[0-9a-f]{32})"
+	    "(?:[ \\t]+|=)[\"']?|(?<![A-Za-z0-9_])(?:kms[_-]?(?:master[_-]?)?)?"
+	    "key[_-]?id[ \\t]*[=:][ \\t]*[\"']?|<(?:[A-Za-z]{0,24})KeyId>))"
+	    "\\K(?:" UUID "|mrk-[0-9a-f]{32})"
 	    "(?![A-Za-z0-9_-])|" BL "mrk-[0-9a-f]{32}" BR, NULL,
 	    "KMS key ID in context, or a multi-Region key ID", 0, NULL },
 	{ "s3-canonical-user", "S3_CANONICAL",
@@ -2273,9 +2274,10 @@ const struct am_kind am_kinds[] = {
 	    "S3 canonical user ID (64 hex) after ID, CanonicalUser or <ID>", 0,
 	    NULL },
 	{ "route53-zone", "ROUTE53_ZONE",
-	    "(?=[Hh\\\\\"-])(?:(?<![A-Za-z0-9_])hostedzone/|(?i:" Q
-	    "HostedZoneId" Q "[ \\t]*:[ \\t]*" Q "|--hosted-zone-id"
-	    "(?:[ \\t]+|=)[\"']?|(?<![A-Za-z0-9_])HostedZoneId=)"
+	    "(?=[Hh<\\\\\"-])(?:(?<![A-Za-z0-9_])hostedzone/|(?i:" Q
+	    "HostedZoneId" Q "[ \\t]*:[ \\t]*" Q
+	    "|--hosted-zone-id(?:[ \\t]+|=)[\"']?|(?<![A-Za-z0-9_])"
+	    "HostedZoneId[\"']?[ \\t]*[=:][ \\t]*[\"']?|<HostedZoneId>)"
 	    "(?:/hostedzone/)?)\\KZ[A-Z0-9]{8,32}(?![A-Za-z0-9_])", NULL,
 	    "Route 53 hosted zone ID in context", 0, NULL },
 	{ "cloudfront-distribution", "CF_DIST",

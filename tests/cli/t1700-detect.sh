@@ -258,4 +258,16 @@ test_expect_success 'AsciiDoc {arn-aws} ARNs and the account after a flow log in
 	mask_check
 '
 
+test_expect_success 'KMS keys and hosted zones under every spelling of their key' '
+	cat >in <<-\EOT &&
+	SSEType=KMS,KMSMasterKeyId=abcd1234-abcd-1234-a123-ab1234a1b234
+	HostedZoneId: Z2P70J7EXAMPLE, <HostedZoneId>Z1D633PJN98FT9</HostedZoneId>
+	EOT
+	cat >expect <<-\EOT &&
+	SSEType=KMS,KMSMasterKeyId=KMS_KEY_001
+	HostedZoneId: ROUTE53_ZONE_001, <HostedZoneId>ROUTE53_ZONE_002</HostedZoneId>
+	EOT
+	mask_check
+'
+
 test_done
