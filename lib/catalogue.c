@@ -2006,6 +2006,66 @@ check:
 }
 
 /*
+ * Names the prose calls out: "a role named ``Test-Role``", "the table
+ * called `GameScores`", "bucket named *my-logs*".  A resource noun, then
+ * "named" or "called", then the name in Markdown, reStructuredText or
+ * AsciiDoc code or emphasis, or quotes.  The noun picks the prefix.
+ */
+#define PROSE_NOUNS \
+	"(?:user|table|cluster|bucket|role|trail|stream|group|function|" \
+	"index|topic|service|policy|alias|queue|secret|stack|repository|" \
+	"distribution|database|domain|key[ \\t]pair|instance|pipeline|" \
+	"workgroup|rule|alarm|parameter)"
+#define PROSE_NAME_PAT \
+	"(?i:(?<![A-Za-z0-9_-])" PROSE_NOUNS "s?[ \\t]+(?:named|called)[ \\t]+)" \
+	"(?:``|[`*\"'])[A-Za-z0-9_](?:[A-Za-z0-9_.@+=/-]{0,126}" \
+	"[A-Za-z0-9_])?(?=``|[`*\"'])"
+
+struct prose_noun {
+	const char *noun;
+	const char *prefix;
+};
+
+static const struct prose_noun prose_nouns[] = {
+	{ "user", "IAM_USER" }, { "table", "DYNAMODB_TABLE" },
+	{ "bucket", "BUCKET" }, { "role", "IAM_ROLE" },
+	{ "function", "LAMBDA" }, { "topic", "SNS_TOPIC" },
+	{ "policy", "IAM_POLICY" }, { "alias", "KMS_ALIAS" },
+	{ "queue", "SQS_QUEUE" }, { "secret", "SECRET" },
+	{ "stack", "STACK" }, { "repository", "ECR_REPO" },
+	{ "group", "GROUP_NAME" }, { "parameter", "PARAM" },
+};
+
+static int
+split_prose_name(const char *subj, size_t len, struct am_match *m)
+{
+	size_t p = m->start, ne, vs, i;
+	const char *prefix = "RESOURCE_NAME";
+
+	(void)len;
+	for (ne = p; ne < m->end && isalpha((unsigned char)subj[ne]); ne++)
+		;
+	if (ne > p && (subj[ne - 1] | 0x20) == 's' && ne - p > 4)
+		ne--;		/* users, tables: the noun */
+	for (i = 0; i < AM_ARRAY_SIZE(prose_nouns); i++)
+		if (ne - p == strlen(prose_nouns[i].noun) &&
+		    !strncasecmp(subj + p, prose_nouns[i].noun, ne - p))
+			prefix = prose_nouns[i].prefix;
+	for (vs = m->end; vs > m->start && !is_in(subj[vs - 1], "`*\"'"); vs--)
+		;
+	/* Prose is the weakest context: a file, a number, a placeholder, a
+	 * short or common word (a cluster named ``prod``, a parameter
+	 * named 'code') or an AWS managed policy is left alone. */
+	if (vs >= m->end || !am_name_learnable(subj + vs, m->end - vs) ||
+	    all_digits(subj + vs, m->end - vs) ||
+	    (!strcmp(prefix, "IAM_POLICY") &&
+	    am_name_aws_policy(subj + vs, m->end - vs)))
+		return 0;
+	add_part(m, vs, m->end, prefix, "resource-name");
+	return 1;
+}
+
+/*
  * AROA...:name is a role session's principal ID (CloudTrail principalId,
  * sts get-caller-identity's UserId, aws:userid): the unique ID, then the
  * session name, a name like the one an assumed-role ARN ends with.  EC2
@@ -2309,6 +2369,9 @@ const struct am_kind am_kinds[] = {
 	{ "keyed-id", "AWS_ID", KEYED_ID_PAT, split_keyed_id,
 	    "EC2-style ID of any tail under a key or flag that says ID "
 	    "(VpcId, <groupId>, --image-ids)", 0, NULL },
+	{ "prose-name", "RESOURCE_NAME", PROSE_NAME_PAT, split_prose_name,
+	    "name the prose calls out: a role named ``Test-Role``", 0,
+	    NULL },
 	{ "name-tag", "NAME_TAG", TAG_VALUE_PAT, split_name_tag,
 	    "value of a Name tag, in every shape a tag is written "
 	    "(Key=Name,Value=web-1, JSON, YAML, XML)", 0, NULL },

@@ -270,4 +270,16 @@ test_expect_success 'KMS keys and hosted zones under every spelling of their key
 	mask_check
 '
 
+test_expect_success 'names the prose calls out, and later their bare words' '
+	cat >in <<-\EOT &&
+	This example creates a role named ``Test-Role``; the file called ``ebs.json`` stays.
+	Then Test-Role gets a policy.
+	EOT
+	cat >expect <<-\EOT &&
+	This example creates a role named ``IAM_ROLE_001``; the file called ``ebs.json`` stays.
+	Then IAM_ROLE_001 gets a policy.
+	EOT
+	mask_check
+'
+
 test_done
