@@ -288,15 +288,14 @@ octets(const char *p, size_t len, char sep, int n, int *o)
  */
 #define ACCOUNT_KEY_SEP "[\"']?[ \\t]*[=:][ \\t]*[\"']?"
 #define ACCOUNT_PAT \
-	"(?=[\\\\\"A-Za-z<\\[0-9-])(?i:" Q "(?:[a-z0-9-]{1,24}:)?(?:[A-Za-z0-9]{0,24}" \
+	"(?=[\\\\\"AaOoRr<\\[0-9-])(?i:" Q "(?:[a-z0-9-]{1,24}:)?(?:[A-Za-z0-9]{0,24}" \
 	"(?:OwnerId|Owner|AccountId|AccountIds|Account|AccountNumber|UserId)|" \
 	"RequesterId|RegistryId|PrincipalId|AWS|(?:[a-z]{1,12}[_-])?" \
 	"(?:account[_-]id|owner[_-]id))" Q "[ \\t]*:[ \\t]*\\[?[ \\t]*\\\\?\"?" \
 	"|<(?:[A-Za-z0-9]{0,24}(?:OwnerId|AccountId|AccountNumber|Account|" \
 	"RequesterId|RegistryId)|UserId)>" \
 	"|(?:(?<![A-Za-z0-9_])(?:aws[_-]?)?|(?<=sso[_-]|source[_-]|" \
-	"target[_-]|peer[_-])|(?-i:(?<![A-Za-z0-9_])[a-z][A-Za-z0-9]{0,40}?" \
-	"(?<=[a-z0-9])(?=[AO])))(?:account[_-]?id|" \
+	"target[_-]|peer[_-]))(?:account[_-]?id|" \
 	"owner[_-]?id|account[_-]?number|account)" ACCOUNT_KEY_SEP \
 	"|(?<![A-Za-z0-9_])registry[_-]?id" ACCOUNT_KEY_SEP \
 	"|--(?:[a-z0-9]+-){0,4}(?:account-ids?|owner-ids?|owners?|accounts?|" \
@@ -310,6 +309,17 @@ octets(const char *p, size_t len, char sep, int n, int *o)
 	"elasticloadbalancing)[_-])" \
 	"|(?<![A-Za-z0-9_.:/-])[0-9]{12}(?=[ \\t]+(?:eni|rtb|vpc|sg|subnet|i|" \
 	"vol|snap|ami|igw|acl|nat|tgw|pcx|vpce|r)-[0-9a-f]{8})"
+
+/*
+ * A YAML or key=value key with a camel-case prefix (recipientAccountId:,
+ * eC2SecurityGroupOwnerId=): a row of its own, so that the account row
+ * above is not tried at every word; the key is read whole and then
+ * checked for its ending, without backtracking.
+ */
+#define ACCOUNT_CAMEL_PAT \
+	"(?=[a-z])(?<![A-Za-z0-9_])[a-z][A-Za-z0-9]{0,40}+(?<=[a-z0-9]AccountId|" \
+	"[a-z0-9]OwnerId|[a-z0-9]AccountNumber|[a-z0-9]Account)" \
+	ACCOUNT_KEY_SEP "\\K[0-9]{12}(?![0-9])"
 
 /* Is c one of the bytes of set (never NUL)? */
 static int
@@ -2131,8 +2141,8 @@ split_aws_id(const char *subj, size_t len, struct am_match *m)
 	"(?:\\\\?\"(?:[A-Za-z][A-Za-z0-9]{0,40}(?:Id|ID)|[a-z][a-z0-9_]{0,40}_id)s?" \
 	"\\\\?\"[ \\t]*:[ \\t]*\\\\?\"" \
 	"|<[A-Za-z][A-Za-z0-9]{0,40}(?:Id|ID)>" \
-	"|(?<![A-Za-z0-9_-])(?:[A-Za-z][A-Za-z0-9]{0,40}(?:Id|ID)|" \
-	"[a-z][a-z0-9_]{0,40}_id)[\"']?[ \\t]*[:=][ \\t]*[\"']?" \
+	"|(?<![A-Za-z0-9_-])(?:[A-Za-z][A-Za-z0-9]{0,40}+(?<=Id|ID)|" \
+	"[a-z][a-z0-9_]{0,40}+(?<=_id))[\"']?[ \\t]*[:=][ \\t]*[\"']?" \
 	")" KEYED_ID_VALUE
 
 /* Does [p, p+n) hold a digit? */
@@ -2316,6 +2326,9 @@ const struct am_kind am_kinds[] = {
 	    "(?::[A-Za-z0-9_+=.@-]{0,63}[A-Za-z0-9_+=@-])?(?![A-Za-z0-9])",
 	    split_iam_id, "IAM unique ID of any length under principalId, "
 	    "userId or AssumedRoleId, and the session name after it", 0, NULL },
+	{ "account-key", "ACCOUNT", ACCOUNT_CAMEL_PAT, NULL,
+	    "12-digit account ID under a camel-case account key "
+	    "(recipientAccountId: ...)", 0, NULL },
 	{ "kms-key-id", "KMS_KEY",
 	    "(?=[KkMm<\\\\\"-])(?:(?<![A-Za-z0-9_])key/|(?i:" Q
 	    "[A-Za-z]{0,24}KeyId" Q "[ \\t]*:[ \\t]*" Q "|--(?:kms-)?key-id"
