@@ -279,9 +279,10 @@ octets(const char *p, size_t len, char sep, int n, int *o)
  * with a camel-case prefix (recipientAccountId:, eC2SecurityGroupOwnerId),
  * a CLI flag (--account-id, --peer-owner-id, --accounts, --principal),
  * prose ("account 123456789012", "AWS account ID: ..."), an AWSLogs/
- * path (an organization trail's AWSLogs/o-.../ too) or Terraform's
- * "[id=123456789012]" (aws_caller_identity); as the first field of a
- * CloudTrail, VPC flow log or ELB log file name (<account>_CloudTrail_);
+ * path or Terraform's "[id=123456789012]" (aws_caller_identity); as
+ * the first field of a CloudTrail, VPC flow log or ELB log file name
+ * (<account>_CloudTrail_) and the folder before CloudTrail/ (an
+ * organization trail's AWSLogs/o-.../<account>/CloudTrail/);
  * right before a resource ID in a table (VPC flow logs, --output text);
  * or as a quoted element of a JSON array that split_account() finds to
  * be a list of accounts.  Elsewhere twelve digits are left alone.
@@ -301,12 +302,12 @@ octets(const char *p, size_t len, char sep, int n, int *o)
 	"|--(?:[a-z0-9]+-){0,4}(?:account-ids?|owner-ids?|owners?|accounts?|" \
 	"source-account|expected-bucket-owner|principal)(?:[ \\t]+|=)[\"']?" \
 	"|(?<![A-Za-z0-9_])account(?:[ \\t]+(?:id|number|no\\.?))?[ \\t]*" \
-	"[:#]?[ \\t]*|(?<![A-Za-z0-9_])AWSLogs/(?:o-[a-z0-9]{10,32}/)?" \
+	"[:#]?[ \\t]*|(?<![A-Za-z0-9_])AWSLogs/" \
 	"|(?<![A-Za-z0-9_])\\[id=(?=[0-9]{12}\\]))\\K[0-9]{12}(?![0-9])" \
 	"|\\\\?\"[0-9]{12}(?=\\\\?\")" \
 	"|(?<=eni-[0-9a-f]{17} |eni-[0-9a-f]{8} )[0-9]{12}(?= )" \
-	"|(?<![A-Za-z0-9])[0-9]{12}(?=_(?:CloudTrail|vpcflowlogs|" \
-	"elasticloadbalancing)[_-])" \
+	"|(?<![A-Za-z0-9])[0-9]{12}(?=[_/](?:CloudTrail|vpcflowlogs|" \
+	"elasticloadbalancing)[_/-])" \
 	"|(?<![A-Za-z0-9_.:/-])[0-9]{12}(?=[ \\t]+(?:eni|rtb|vpc|sg|subnet|i|" \
 	"vol|snap|ami|igw|acl|nat|tgw|pcx|vpce|r)-[0-9a-f]{8})"
 
@@ -2338,10 +2339,10 @@ const struct am_kind am_kinds[] = {
 	    "(?![A-Za-z0-9_-])|" BL "mrk-[0-9a-f]{32}" BR, NULL,
 	    "KMS key ID in context, or a multi-Region key ID", 0, NULL },
 	{ "s3-canonical-user", "S3_CANONICAL",
-	    "(?=[CcIiOo<\\\\\"',-])(?:<ID>|(?i:(?<![A-Za-z0-9_])(?:canonical[_-]?user"
+	    "(?=[CcIiOo<\\\\\"',=-])(?:<ID>|(?i:(?<![A-Za-z0-9_])(?:canonical[_-]?user"
 	    "(?:[_-]?id)?|owner[_-]?id)\\\\?[\"']?[ \\t]*[:=][ \\t]*\\\\?[\"']?|"
 	    "(?<![A-Za-z0-9_])\\\\?[\"']?id\\\\?[\"']?[ \\t]*:[ \\t]*\\\\?[\"']?|"
-	    "(?:,|--grant-[a-z-]{1,24}[ \\t]+[\"']?)id="
+	    "(?:[,=]|--grant-[a-z-]{1,24}[ \\t]+[\"']?)id="
 	    "|(?<![A-Za-z0-9_])[\"']?id[\"']?[ \\t]*=[ \\t]*[\"']))"
 	    "\\K[0-9a-f]{64}(?![0-9A-Za-z])", NULL,
 	    "S3 canonical user ID (64 hex) after ID, CanonicalUser or <ID>", 0,

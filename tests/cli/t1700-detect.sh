@@ -39,7 +39,7 @@ test_expect_success 'accounts in log file names and organization trail paths' '
 	s3://b-1/AWSLogs/o-aa11bb22cc/234567890123/CloudTrail/us-east-1/2024/06/02/234567890123_CloudTrail_us-east-1_20240602T0000Z_x.json.gz
 	EOT
 	cat >expect <<-\EOT &&
-	s3://BUCKET_001/AWSLogs/o-aa11bb22cc/ACCOUNT_001/CloudTrail/us-east-1/2024/06/02/ACCOUNT_001_CloudTrail_us-east-1_20240602T0000Z_x.json.gz
+	s3://BUCKET_001/AWSLogs/ORG_001/ACCOUNT_001/CloudTrail/us-east-1/2024/06/02/ACCOUNT_001_CloudTrail_us-east-1_20240602T0000Z_x.json.gz
 	EOT
 	mask_check
 '

@@ -811,6 +811,9 @@ static const struct example positives[] = {
 	{ "aws-id", "(ipv4pool-ec2-1234567890abcdef0)", "(AWS_ID)" },
 	{ "aws-id", "<kernelId>aki-98e26fa8</kernelId>",
 	    "<kernelId>AWS_ID</kernelId>" },
+	{ "s3-canonical-user", "--grants read=uri=x full=id=79a59df900b949e55d96a1e698fbac"
+	    "edfd6e09d98eacf8f8d5218e7cd47ef2be",
+	    "--grants read=uri=x full=id=S3_CANONICAL" },
 	{ "s3-canonical-user", "--grant-read id=79a59df900b949e55d96a1e698fbac"
 	    "edfd6e09d98eacf8f8d5218e7cd47ef2be",
 	    "--grant-read id=S3_CANONICAL" },
@@ -1234,6 +1237,8 @@ static const struct example overlaps[] = {
 	    "https://oidc.eks.us-west-2.amazonaws.com/id/EKS_CLUSTER" },
 	{ NULL, "\"logGroupName\": \"/aws/lambda/my-func\" /aws/lambda/my-func",
 	    "\"logGroupName\": \"/aws/lambda/LOG_GROUP\" /aws/lambda/LOG_GROUP" },
+	{ NULL, "AWSLogs/o-aa11bb22cc/234567890123/CloudTrail/x",
+	    "AWSLogs/ORG/ACCOUNT/CloudTrail/x" },
 };
 
 /* --no-preserve-structure: the whole ARN, URL or host is one token. */
