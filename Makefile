@@ -67,7 +67,7 @@ LIB_HDR = $(wildcard lib/*.h) lib/gen/scandata.h
 # The generator of lib/gen/scandata.c and the objects it links: the
 # catalogue and the token grammar it compiles and analyses.
 SCANGEN = lib/gen/scangen
-SCANGEN_OBJ = lib/catalogue.o lib/token.o lib/prefixes.o lib/util.o \
+SCANGEN_OBJ = lib/catalogue.o lib/names.o lib/token.o lib/prefixes.o lib/util.o \
 	lib/scanfp.o
 # The one list of tools: the build, install and uninstall, `make check`
 # (tests/check-options.sh, t9000-usage.sh and the completion tests read
@@ -164,6 +164,9 @@ bench: all
 demo: all
 	@sh scripts/demo.sh
 
+eval: all
+	@python3 tests/corpus/eval.py
+
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR)/pkgconfig \
 		$(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
@@ -206,6 +209,6 @@ clean:
 		lib/gen/scandata.c lib/gen/scandata.c+
 	rm -rf tests/tmp bench/tmp fuzz/obj fuzz/bin fuzz/corpus fuzz/crashes
 
-.PHONY: all check bench demo fuzz install uninstall clean print-tools
+.PHONY: all check bench demo eval fuzz install uninstall clean print-tools
 .SECONDARY: $(LIB_OBJ) $(TOOL_BIN:=.o) $(CLI_OBJ) $(FUZZ_LIB_OBJ) \
 	lib/gen/scandata.c

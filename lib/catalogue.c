@@ -51,6 +51,9 @@
 #define UUID	"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 #define REGION	"[a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]{2,12}-[0-9]{1,2}"
 #define AWSCOM	"\\.amazonaws\\.com(?:\\.cn)?"
+/* What joins a key and its value: JSON's and YAML's ':', '=', an XML
+ * element's '>', and the quotes around either. */
+#define KEY_SEP "\\\\?[\"']?(?:>|[ \\t]*[:=][ \\t]*\\\\?[\"']?)"
 /* JSON quote, also when the JSON sits escaped inside a JSON string. */
 #define Q	"\\\\?\""
 /* An S3 bucket (legacy names allowed upper case and '_').  URLs stop at
@@ -187,6 +190,11 @@ find_resource_id(const char *p, size_t n)
 
 /* Helpers for splitters. */
 
+/* An ID of a prefix some row above knows is that row's, also when
+ * --types or --exclude-types turned the row off. */
+static int split_aws_id(const char *subj, size_t len, struct am_match *m);
+
+
 static void
 add_part(struct am_match *m, size_t s, size_t e, const char *prefix,
     const char *kind)
@@ -267,29 +275,52 @@ octets(const char *p, size_t len, char sep, int n, int *o)
 
 /*
  * Account IDs.  The pattern finds twelve digits after an AWS context: a
- * JSON key, a key=value or YAML key, a CLI flag, prose ("account
- * 123456789012", "AWS account ID: ..."), an AWSLogs/ path or Terraform's
- * "[id=123456789012]" (aws_caller_identity); right before a resource ID
- * in a table (VPC flow logs, --output text); or as a quoted element of
- * a JSON array that split_account() finds to be a list of accounts.
- * Elsewhere twelve digits are left alone.
+ * JSON key, an XML element (<ownerId>), a key=value or YAML key, also
+ * with a camel-case prefix (recipientAccountId:, eC2SecurityGroupOwnerId),
+ * a CLI flag (--account-id, --peer-owner-id, --accounts, --principal),
+ * prose ("account 123456789012", "AWS account ID: ..."), an AWSLogs/
+ * path or Terraform's "[id=123456789012]" (aws_caller_identity); as
+ * the first field of a CloudTrail, VPC flow log or ELB log file name
+ * (<account>_CloudTrail_) and the folder before CloudTrail/ (an
+ * organization trail's AWSLogs/o-.../<account>/CloudTrail/);
+ * right before a resource ID in a table (VPC flow logs, --output text);
+ * or as a quoted element of a JSON array that split_account() finds to
+ * be a list of accounts.  Elsewhere twelve digits are left alone.
  */
+#define ACCOUNT_KEY_SEP "[\"']?[ \\t]*[=:][ \\t]*[\"']?"
 #define ACCOUNT_PAT \
-	"(?=[\\\\\"AaOo\\[-])(?i:" Q "(?:[a-z0-9-]{1,24}:)?(?:[A-Za-z]{0,24}" \
-	"(?:OwnerId|Owner|AccountId|AccountIds|Account|AccountNumber)|UserId|" \
-	"RequesterId|PrincipalId|AWS|(?:[a-z]{1,12}[_-])?(?:account[_-]id|" \
-	"owner[_-]id))" Q "[ \\t]*:[ \\t]*\\[?[ \\t]*\\\\?\"?" \
+	"(?=[\\\\\"AaOoRr<\\[0-9-])(?i:" Q "(?:[a-z0-9-]{1,24}:)?(?:[A-Za-z0-9]{0,24}" \
+	"(?:OwnerId|Owner|AccountId|AccountIds|Account|AccountNumber|UserId)|" \
+	"RequesterId|RegistryId|PrincipalId|AWS|(?:[a-z]{1,12}[_-])?" \
+	"(?:account[_-]id|owner[_-]id))" Q "[ \\t]*:[ \\t]*\\[?[ \\t]*\\\\?\"?" \
+	"|<(?:[A-Za-z0-9]{0,24}(?:OwnerId|AccountId|AccountNumber|Account|" \
+	"RequesterId|RegistryId)|UserId)>" \
 	"|(?:(?<![A-Za-z0-9_])(?:aws[_-]?)?|(?<=sso[_-]|source[_-]|" \
-	"target[_-]|peer[_-]))(?:account[_-]?id|owner[_-]?id|" \
-	"account[_-]?number|account)[\"']?[ \\t]*[=:][ \\t]*[\"']?" \
-	"|--(?:account-id|owner-id|owners?|source-account|aws-account-id|" \
-	"account|expected-bucket-owner|owner-ids)(?:[ \\t]+|=)[\"']?" \
+	"target[_-]|peer[_-]))(?:account[_-]?id|" \
+	"owner[_-]?id|account[_-]?number|account)" ACCOUNT_KEY_SEP \
+	"|(?<![A-Za-z0-9_])registry[_-]?id" ACCOUNT_KEY_SEP \
+	"|--(?:[a-z0-9]+-){0,4}(?:account-ids?|owner-ids?|owners?|accounts?|" \
+	"source-account|expected-bucket-owner|principal)(?:[ \\t]+|=)[\"']?" \
 	"|(?<![A-Za-z0-9_])account(?:[ \\t]+(?:id|number|no\\.?))?[ \\t]*" \
 	"[:#]?[ \\t]*|(?<![A-Za-z0-9_])AWSLogs/" \
 	"|(?<![A-Za-z0-9_])\\[id=(?=[0-9]{12}\\]))\\K[0-9]{12}(?![0-9])" \
 	"|\\\\?\"[0-9]{12}(?=\\\\?\")" \
+	"|(?<=eni-[0-9a-f]{17} |eni-[0-9a-f]{8} )[0-9]{12}(?= )" \
+	"|(?<![A-Za-z0-9])[0-9]{12}(?=[_/](?:CloudTrail|vpcflowlogs|" \
+	"elasticloadbalancing)[_/-])" \
 	"|(?<![A-Za-z0-9_.:/-])[0-9]{12}(?=[ \\t]+(?:eni|rtb|vpc|sg|subnet|i|" \
 	"vol|snap|ami|igw|acl|nat|tgw|pcx|vpce|r)-[0-9a-f]{8})"
+
+/*
+ * A YAML or key=value key with a camel-case prefix (recipientAccountId:,
+ * eC2SecurityGroupOwnerId=): a row of its own, so that the account row
+ * above is not tried at every word; the key is read whole and then
+ * checked for its ending, without backtracking.
+ */
+#define ACCOUNT_CAMEL_PAT \
+	"(?=[a-z])(?<![A-Za-z0-9_])[a-z][A-Za-z0-9]{0,40}+(?<=[a-z0-9]AccountId|" \
+	"[a-z0-9]OwnerId|[a-z0-9]AccountNumber|[a-z0-9]Account)" \
+	ACCOUNT_KEY_SEP "\\K[0-9]{12}(?![0-9])"
 
 /* Is c one of the bytes of set (never NUL)? */
 static int
@@ -430,10 +461,10 @@ split_account(const char *subj, size_t len, struct am_match *m)
  * the object key is kept and scanned like any text (it may hold IDs).
  */
 #define ARN_PAT \
-	"arn:(?<![A-Za-z0-9_]arn:)(?:aws|aws-cn|aws-us-gov|aws-iso|aws-iso-b|" \
-	"aws-iso-e|aws-iso-f|aws-eusc):(?:s3:::[A-Za-z0-9*](?:[A-Za-z0-9._*-]" \
+	"(?:arn:(?<![A-Za-z0-9_]arn:)(?:aws|aws-cn|aws-us-gov|aws-iso|aws-iso-b|" \
+	"aws-iso-e|aws-iso-f|aws-eusc):|\\{arn-aws\\})(?:s3:::[A-Za-z0-9*](?:[A-Za-z0-9._*-]" \
 	"{0,61}[A-Za-z0-9*])?(?![A-Za-z0-9._*-])|[a-z0-9][a-z0-9-]{0,62}:" \
-	"(?:[a-z0-9-]{1,32}|\\*)?:(?:[0-9]{12}|aws|\\*)?:" \
+	"(?:[a-z0-9-]{1,32}|\\*)?:(?:[A-Za-z0-9_-]{1,24}|\\*)?:" \
 	"[A-Za-z0-9_/:.@+=*$-]{0,2047}[A-Za-z0-9_/*$-])"
 
 enum arn_how {
@@ -445,7 +476,8 @@ enum arn_how {
 	H_ID,		/* a resource ID, tokenised like the bare ID */
 	H_S3,		/* bucket; the object key is kept */
 	H_LOG,		/* log group name, /aws/<service>/ kept */
-	H_ELB,		/* app|net|gwy/ kept, then the name */
+	H_ELB,		/* app|net|gwy/ kept, then the name and the ID */
+	H_SEGID,	/* the first segment, and an ID after it */
 	H_OIDC,		/* an EKS issuer's ID, or the whole provider */
 };
 
@@ -484,7 +516,7 @@ static const struct arn_rule arn_rules[] = {
 	    0 },
 	{ "elasticloadbalancing", "listener-rule", H_ELB, "ELB", NULL,
 	    "ELB_ARN", 0 },
-	{ "elasticloadbalancing", "targetgroup", H_SEG, "TARGET_GROUP", NULL,
+	{ "elasticloadbalancing", "targetgroup", H_SEGID, "TARGET_GROUP", NULL,
 	    "ELB_ARN", 0 },
 	{ "ecs", "task", H_PAIR, "ECS_TASK", "ECS_CLUSTER", "ECS_TASK", 0 },
 	{ "ecs", "service", H_PAIR, "ECS_SERVICE", "ECS_CLUSTER", NULL, 0 },
@@ -500,7 +532,7 @@ static const struct arn_rule arn_rules[] = {
 	{ "secretsmanager", "secret", H_REST, "SECRET", NULL, "SECRET_ARN",
 	    0 },
 	{ "ssm", "parameter", H_REST, "PARAM", NULL, "PARAM_ARN", F_AWSPUB },
-	{ "cloudformation", "stack", H_SEG, "STACK", NULL, "STACK_ID", 0 },
+	{ "cloudformation", "stack", H_SEGID, "STACK", NULL, "STACK_ID", 0 },
 	{ "rds", "db", H_SEG, "RDS", NULL, NULL, 0 },
 	{ "rds", "cluster", H_SEG, "RDS", NULL, NULL, 0 },
 	{ "logs", "log-group", H_LOG, "LOG_GROUP", NULL, "LOG_GROUP", 0 },
@@ -511,6 +543,12 @@ static const struct arn_rule arn_rules[] = {
 	    0 },
 	{ "ecr", "repository", H_REST, "ECR_REPO", NULL, "ECR_URI", 0 },
 	{ "s3", "accesspoint", H_SEG, "ARN", NULL, NULL, 0 },
+	{ "s3", "storage-lens", H_SEG, "ARN", NULL, NULL, 0 },
+	{ "s3", "job", H_SEG, "ARN", NULL, NULL, 0 },
+	{ "securityhub", "standards", H_NONE, NULL, NULL, NULL, 0 },
+	{ "securityhub", "ruleset", H_NONE, NULL, NULL, NULL, 0 },
+	{ "securityhub", "product", H_NONE, NULL, NULL, NULL, 0 },
+	{ "securityhub", "subscription", H_NONE, NULL, NULL, NULL, 0 },
 	{ "s3", NULL, H_S3, "BUCKET", NULL, NULL, 0 },
 	{ "execute-api", NULL, H_SEG, "API_GW", NULL, "API_GW", 0 },
 	{ "apigateway", "restapis", H_SEG, "API_GW", NULL, "API_GW", 0 },
@@ -553,6 +591,41 @@ find_arn_rule(const char *svc, size_t svclen, const char *type,
 	return bare;
 }
 
+/*
+ * Not a name in an ARN: a placeholder or AWS constant, the root user's
+ * MFA device, and a short number (key/1 in a test event).
+ */
+static int
+arn_placeholder(const char *p, size_t n)
+{
+	return am_name_placeholder(p, n) ||
+	    field_is(p, n, "root-account-mfa-device") ||
+	    (n < 4 && all_digits(p, n));
+}
+
+/* An ID after a name in an ARN: 16 hex digits (load balancers, target
+ * groups) or a UUID (stacks), also as documents write it (xmpl). */
+static int
+opaque_id(const char *p, size_t n)
+{
+	size_t i, digits = 0;
+
+	if (n != 16 && n != 36)
+		return 0;
+	for (i = 0; i < n; i++) {
+		if (n == 36 && (i == 8 || i == 13 || i == 18 || i == 23)) {
+			if (p[i] != '-')
+				return 0;
+		} else if (isalnum((unsigned char)p[i]) &&
+		    !isupper((unsigned char)p[i])) {
+			digits += isdigit((unsigned char)p[i]) != 0;
+		} else {
+			return 0;
+		}
+	}
+	return digits > 0;
+}
+
 /* Add [s, e) as a name part, less trailing wildcards and separators. */
 static void
 add_name(const char *subj, struct am_match *m, size_t s, size_t e,
@@ -560,6 +633,8 @@ add_name(const char *subj, struct am_match *m, size_t s, size_t e,
 {
 	while (e > s && strchr("*/:", subj[e - 1]))
 		e--;
+	if (arn_placeholder(subj + s, e - s))
+		return;
 	add_part(m, s, e, prefix, kind);
 }
 
@@ -642,8 +717,17 @@ arn_name(const char *subj, struct am_match *m, const struct arn_rule *r,
 		    has_prefix(subj + ns, re - ns, "net/") ||
 		    has_prefix(subj + ns, re - ns, "gwy/"))
 			ns += 4;
-		add_name(subj, m, ns, find_any(subj, ns, re, "/:"), r->prefix,
-		    NULL);
+		/* FALLTHROUGH */
+	case H_SEGID:
+		/* name/ID: the name, and the ID after it (a load balancer's
+		 * or target group's 16 hex, a stack's UUID). */
+		e = find_any(subj, ns, re, "/:");
+		add_name(subj, m, ns, e, r->prefix, NULL);
+		if (e < re && subj[e] == '/') {
+			e2 = find_any(subj, e + 1, re, "/:");
+			if (opaque_id(subj + e + 1, e2 - e - 1))
+				add_part(m, e + 1, e2, r->prefix, NULL);
+		}
 		break;
 	}
 }
@@ -678,6 +762,28 @@ arn_cut_glued(const char *subj, struct am_match *m, size_t rs)
 	m->end = p > rs ? p : rs;
 }
 
+/*
+ * Is an ARN's account field an account?  Twelve digits, and what
+ * documents write in their place: ten or eleven digits (a digit lost),
+ * digits that end in EXAMPLE (80398EXAMPLE).  Not a placeholder (xxx,
+ * account-id, ACCOUNT): the field is kept, the resource still masked.
+ */
+static int
+arn_account(const char *p, size_t n)
+{
+	size_t i, digits = 0;
+
+	if (n < 10 || n > 12)
+		return 0;
+	for (i = 0; i < n; i++) {
+		if (isdigit((unsigned char)p[i]))
+			digits++;
+		else if (!isupper((unsigned char)p[i]))
+			return 0;
+	}
+	return digits >= 5 && isdigit((unsigned char)p[0]);
+}
+
 static int
 split_arn(const char *subj, size_t len, struct am_match *m)
 {
@@ -686,7 +792,15 @@ split_arn(const char *subj, size_t len, struct am_match *m)
 	int typed;
 
 	(void)len;
-	for (i = 0; i < 5; i++) {
+	/* {arn-aws}, the AWS documentation's AsciiDoc attribute, stands
+	 * for "arn:aws:": its '}' ends the partition. */
+	i = 0;
+	if (subj[p] == '{') {
+		f[1] = p + 8;
+		p += 9;
+		i = 2;
+	}
+	for (; i < 5; i++) {
 		p = find_any(subj, p, m->end, ":");
 		if (i == 4 && p < m->end)
 			arn_cut_glued(subj, m, p + 1);
@@ -695,9 +809,12 @@ split_arn(const char *subj, size_t len, struct am_match *m)
 		f[i] = p++;	/* f[i]: the colon ending field i */
 	}
 	rs = f[4] + 1;
-	if (field_is(subj + f[3] + 1, f[4] - f[3] - 1, "aws"))
+	/* AWS's own: managed policies (aws), CloudFront's origin access
+	 * identities (cloudfront). */
+	if (field_is(subj + f[3] + 1, f[4] - f[3] - 1, "aws") ||
+	    field_is(subj + f[3] + 1, f[4] - f[3] - 1, "cloudfront"))
 		return 0;
-	if (f[4] - f[3] - 1 == 12)
+	if (arn_account(subj + f[3] + 1, f[4] - f[3] - 1))
 		add_part(m, f[3] + 1, f[4], "ACCOUNT", "account-id");
 	ts = rs < m->end && subj[rs] == '/' ? rs + 1 : rs;
 	te = find_any(subj, ts, m->end, "/:");
@@ -833,10 +950,11 @@ split_sqs_url(const char *subj, size_t len, struct am_match *m)
 			break;
 		}
 	p = find_any(subj, p, m->end, "/") + 1;
-	if (p + 13 > m->end || !all_digits(subj + p, 12))
+	e = find_any(subj, p, m->end, "/");
+	if (e >= m->end || !arn_account(subj + p, e - p))
 		return 0;
-	add_part(m, p, p + 12, "ACCOUNT", "account-id");
-	add_part(m, p + 13, m->end, "SQS_QUEUE", NULL);
+	add_part(m, p, e, "ACCOUNT", "account-id");
+	add_part(m, e + 1, m->end, "SQS_QUEUE", NULL);
 	m->whole_prefix = "SQS_QUEUE";
 	return 1;
 }
@@ -856,6 +974,36 @@ split_ecr(const char *subj, size_t len, struct am_match *m)
 	return 1;
 }
 
+/*
+ * Buckets AWS owns and publishes (CloudFormation's samples, EKS's
+ * binaries, Lambda's code store), and the S3 XML namespace's "doc":
+ * public names, not a customer's.
+ */
+static const char *const aws_bucket_prefixes[] = {
+	"cloudformation-examples", "cloudformation-templates-",
+	"awslambda-", "aws-cloudtrail-", "amazon-eks", "amazon-ssm-",
+	"aws-codedeploy-", "elasticmapreduce",
+};
+
+static int
+aws_bucket(const char *p, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < AM_ARRAY_SIZE(aws_bucket_prefixes); i++)
+		if (has_prefix(p, n, aws_bucket_prefixes[i]))
+			return 1;
+	return am_name_placeholder(p, n);
+}
+
+/* [s, e) as a BUCKET part, unless it is AWS's or a placeholder. */
+static void
+add_bucket(const char *subj, struct am_match *m, size_t s, size_t e)
+{
+	if (e > s && !aws_bucket(subj + s, e - s))
+		add_part(m, s, e, "BUCKET", NULL);
+}
+
 /* s3://bucket/key: the bucket. */
 static int
 split_s3_uri(const char *subj, size_t len, struct am_match *m)
@@ -863,7 +1011,7 @@ split_s3_uri(const char *subj, size_t len, struct am_match *m)
 	size_t s = find_any(subj, m->start, m->end, "/") + 2;
 
 	(void)len;
-	add_part(m, s, find_any(subj, s, m->end, "/"), "BUCKET", NULL);
+	add_bucket(subj, m, s, find_any(subj, s, m->end, "/"));
 	m->whole_prefix = "S3_URL";
 	return m->nparts > 0;
 }
@@ -879,7 +1027,9 @@ split_s3_vhost(const char *subj, size_t len, struct am_match *m)
 		if (!memcmp(subj + e, ".s3", 3) &&
 		    (subj[e + 3] == '.' || subj[e + 3] == '-'))
 			break;
-	add_part(m, m->start, e, "BUCKET", NULL);
+	/* logging.s3.amazonaws.com is S3's log delivery principal. */
+	if (!field_is(subj + m->start, e - m->start, "logging"))
+		add_bucket(subj, m, m->start, e);
 	m->whole_prefix = "S3_URL";
 	return m->nparts > 0;
 }
@@ -891,9 +1041,8 @@ split_s3_path(const char *subj, size_t len, struct am_match *m)
 {
 	static const char *const marks[] = { "/buckets/", "/object/",
 	    ".com/", ".com.cn/" };
-	size_t i, s;
+	size_t i, s, e;
 
-	(void)len;
 	for (i = 0; i < AM_ARRAY_SIZE(marks); i++) {
 		size_t l = strlen(marks[i]);
 
@@ -902,8 +1051,11 @@ split_s3_path(const char *subj, size_t len, struct am_match *m)
 				break;
 		if (s + l <= m->end) {
 			s += l;
-			add_part(m, s, find_any(subj, s, m->end, "/?"),
-			    "BUCKET", NULL);
+			e = find_any(subj, s, m->end, "/?");
+			/* The S3 XML namespace, s3.amazonaws.com/doc/2006-03-01/ */
+			if (!(field_is(subj + s, e - s, "doc") &&
+			    e + 3 < len && !memcmp(subj + e, "/20", 3)))
+				add_bucket(subj, m, s, e);
 			break;
 		}
 	}
@@ -988,11 +1140,53 @@ is_netmask(const int *o)
 	return o[0] == 255 && (~v & (~v + 1)) == 0;
 }
 
+/*
+ * Is the address at start the value of a key that holds addresses
+ * ("sourceIPAddress": "1.2.3.4", srcaddr=, <privateIpAddress>, CidrIp:)?
+ * Then it is one whatever its numbers.
+ */
+static int
+after_address_key(const char *subj, size_t start)
+{
+	static const char *const ends[] = { "ip", "ips", "ipaddress",
+	    "ipaddresses", "ipaddr", "addr", "address", "addresses", "cidr",
+	    "cidrblock", "cidrip", "cidrs" };
+	char key[48];
+	size_t p = start, kl = 0, i, l;
+	int sep = 0;
+
+	while (p > 0 && start - p < 8 && is_in(subj[p - 1], "\\\"' \t:=>")) {
+		sep |= is_in(subj[p - 1], ":=>");
+		p--;
+	}
+	if (!sep)
+		return 0;
+	while (p > 0 && kl + 1 < sizeof(key) &&
+	    (isalnum((unsigned char)subj[p - 1]) || is_in(subj[p - 1], "_-"))) {
+		if (isalnum((unsigned char)subj[p - 1]))
+			key[kl++] = (char)tolower((unsigned char)subj[p - 1]);
+		p--;
+	}
+	key[kl] = '\0';
+	for (i = 0; i < kl / 2; i++) {		/* read backwards: reverse */
+		char c = key[i];
+
+		key[i] = key[kl - 1 - i];
+		key[kl - 1 - i] = c;
+	}
+	for (i = 0; i < AM_ARRAY_SIZE(ends); i++) {
+		l = strlen(ends[i]);
+		if (kl >= l && !strcmp(key + kl - l, ends[i]))
+			return 1;
+	}
+	return 0;
+}
+
 static int
 split_ipv4(const char *subj, size_t len, struct am_match *m)
 {
 	size_t e = find_any(subj, m->start, m->end, "/"), i;
-	int o[4], priv;
+	int o[4], priv, keyed;
 
 	(void)len;
 	if (!octets(subj + m->start, e - m->start, '.', 4, o))
@@ -1008,6 +1202,9 @@ split_ipv4(const char *subj, size_t len, struct am_match *m)
 	priv = o[0] == 10 || (o[0] == 172 && o[1] >= 16 && o[1] <= 31) ||
 	    (o[0] == 192 && o[1] == 168) ||
 	    (o[0] == 100 && o[1] >= 64 && o[1] <= 127);
+	/* Under an address key the exceptions below (versions, section
+	 * numbers, OIDs) do not apply: 1.2.3.4 there is an address. */
+	keyed = after_address_key(subj, m->start);
 	/*
 	 * A product's version (User-Agent: "Chrome/122.0.0.0", "OPR/107.0.0.0")
 	 * is a valid quad more often than one would think.  After a product
@@ -1018,17 +1215,18 @@ split_ipv4(const char *subj, size_t len, struct am_match *m)
 	 * address in 16,384 does).  Private addresses are masked whatever
 	 * precedes them: "host/10.0.0.1" never leaks.
 	 */
-	if (!priv && e == m->end && after_product(subj, m->start) &&
+	if (!priv && !keyed && e == m->end && after_product(subj, m->start) &&
 	    ((o[2] == 0 && o[3] == 0) ||
 	    (o[1] == 0 && o[2] < 32 && o[3] < 32)))
 		return 0;
 	/* Section numbers, OIDs and four-part versions (4.20.7.1, 2.5.4.10,
 	 * 3.6.23.1) are small numbers; a random public address has all of
 	 * its last three octets below 32 one time in 500. */
-	if (!priv && o[0] < 50 && o[1] < 32 && o[2] < 32 && o[3] < 32)
+	if (!priv && !keyed && o[0] < 50 && o[1] < 32 && o[2] < 32 &&
+	    o[3] < 32)
 		return 0;
 	/* ASN.1 object IDs start with arc 0, 1 or 2 (2.5.4.43). */
-	if (o[0] <= 2 && o[1] < 10)
+	if (!keyed && o[0] <= 2 && o[1] < 10)
 		return 0;
 	/* The ipv4-private row exists to make PRIVATE_IP a known prefix and
 	 * to allow --types ipv4-private alone; it only ever sees private
@@ -1207,6 +1405,22 @@ static const struct name_rule name_keys[] = {
 	{ "databasename", "database-name", "DB_NAME", NK_CTX, CTX_DB },
 	{ "crawlername", NULL, "GLUE_CRAWLER", 0, NULL },
 	{ "jobname", "job-name", "JOB_NAME", NK_CTX, CTX_JOB },
+	{ "s3bucket", NULL, "BUCKET", 0, NULL },
+	{ "s3bucketname", NULL, "BUCKET", 0, NULL },
+	{ "loggroup", NULL, "LOG_GROUP", 0, NULL },
+	{ "logstreamname", "log-stream-name", "RESOURCE_NAME", 0, NULL },
+	{ NULL, "username", "IAM_USER", 0, NULL },
+	{ "launchconfigurationname", "launch-configuration-name",
+	    "RESOURCE_NAME", 0, NULL },
+	{ "lifecyclehookname", "lifecycle-hook-name", "RESOURCE_NAME", 0,
+	    NULL },
+	{ "prefixlistname", "prefix-list-name", "RESOURCE_NAME", 0, NULL },
+	{ "connectionname", "connection-name", "RESOURCE_NAME", 0, NULL },
+	{ "containername", "container-name", "RESOURCE_NAME", 0, NULL },
+	{ "capacityprovidername", "capacity-provider-name", "RESOURCE_NAME",
+	    0, NULL },
+	{ "displayname", "display-name", "RESOURCE_NAME", 0, NULL },
+	{ "computername", "computer-name", "RESOURCE_NAME", 0, NULL },
 };
 
 #define NAME_BACK	2048	/* bytes looked back for evidence */
@@ -1224,15 +1438,18 @@ static const struct name_rule name_keys[] = {
 	"ecret" W "(?:Id|Name)|t(?:ate" W "Machine|ream)" W "Name|" \
 	"so_role_name)|" \
 	"C(?:luster(?:" W "(?:Name|Identifier))?|ache" W "(?:Subnet" W \
-	"Group" W "Name|Cluster" W "Id)|rawler" W "Name)|" \
+	"Group" W "Name|Cluster" W "Id)|rawler" W "Name|o(?:nnection|ntainer|" \
+	"mputer)" W "Name|apacity" W "Provider" W "Name)|" \
 	"R(?:ole" W "(?:Session" W ")?Name|e(?:pository" W "Name|" \
 	"plication" W "Group" W "Id)|ule" W "Name)|" \
-	"P(?:olicy|roject|ipeline)" W "Name|" \
+	"P(?:olicy|roject|ipeline|refix" W "List)" W "Name|" \
 	"T(?:able|opic|arget" W "Group)" W "Name|" \
 	"D(?:B" W "(?:Subnet" W "Group" W "Name|(?:Instance|Cluster)" W \
-	"Identifier)|(?:elivery" W "Stream|omain|atabase)" W "Name)|" \
-	"L(?:oad" W "Balancer|aunch" W "Template|og" W "Group)" W "Name|" \
-	"Bucket(?:" W "Name)?|User" W "Name|Function" W "Name|Key" W "Name|" \
+	"Identifier)|(?:elivery" W "Stream|omain|atabase|isplay)" W "Name)|" \
+	"L(?:oad" W "Balancer|aunch" W "(?:Template|Configuration)|og" W \
+	"(?:Group|Stream)|ifecycle" W "Hook)" W "Name|Log" W "Group|" \
+	"(?:S3" W ")?Bucket(?:" W "Name)?|User" W "Name|Function" W "Name|" \
+	"Key" W "Name|" \
 	"Queue" W "Name|Instance" W "Profile" W "Name|" \
 	"A(?:uto" W "Scaling" W "Group|lias|pplication|larm)" W "Name|" \
 	"Environment" W "Name|Group" W "Name|Job" W "Name|" \
@@ -1247,26 +1464,21 @@ static const struct name_rule name_keys[] = {
 	"(?i:(?<![A-Za-z0-9_-])\\\\?[\"']?" NAME_KEYS \
 	"(?:s?" Q "[ \\t]*:[ \\t]*" Q NAME_VALUE "(?=\\\\?\")" \
 	"|[\"']?[ \\t]*[:=][ \\t]*[\"']" NAME_VALUE "(?=[\"'])" \
-	"|=" NAME_VALUE "(?=[ \\t;&]|\\r|\\n|$)" \
+	"|=" NAME_VALUE "(?=[ \\t;&,}\\])]|\\r|\\n|$)" \
+	"|(?:><Name)?>" NAME_VALUE "(?=</)" \
 	"|:[ \\t]+" NAME_VALUE "(?=[ \\t]*(?:#|\\r|\\n|$))" \
 	"|[ \\t]{1,64}\\|[ \\t]{1,8}" NAME_VALUE "(?=[ \\t][ \\t|]))" \
 	"|sso_role_name[ \\t]*=[ \\t]*" NAME_VALUE \
 	"(?=[ \\t]*(?:[#;]|\\r|\\n|$))" \
 	"|--[a-z]+(?:-[a-z]+){0,5}(?:[ \\t]+|=)[\"']?" \
-	NAME_VALUE "(?![A-Za-z0-9_@+=/-]|\\.[A-Za-z0-9_]))"
+	NAME_VALUE "(?![A-Za-z0-9_@+=/-]|\\.[A-Za-z0-9_])" \
+	"(?:[\"']?[ \\t]+[\"']?(?!-)" NAME_VALUE \
+	"(?![A-Za-z0-9_@+=/-]|\\.[A-Za-z0-9_])){0,3})"
 /* Terraform's `name = "..."` (and plan's `~ name = "old" -> "new"`):
  * split_tf_name() keeps only the resource types it knows. */
 #define TF_NAME_PAT \
 	"name(?<![A-Za-z0-9_.\"'-]name)[ \\t]{0,48}=[ \\t]{0,4}\"" NAME_VALUE \
 	"(?=\")(?:\"[ \\t]{1,4}->[ \\t]{1,4}\"" NAME_VALUE "(?=\"))?"
-
-/* Not names: JSON's and languages' nothings, and the names AWS gives
- * its own defaults (the default VPC's security group, ECS cluster and
- * DB subnet group, Athena's primary workgroup).  Masking those would
- * hide nothing, and a learnt "default" would mask the word everywhere
- * after it. */
-static const char *const not_names[] = { "null", "none", "true", "false",
-    "nil", "undefined", "default", "primary" };
 
 /*
  * Terraform resource types whose `name` argument is the AWS resource's
@@ -1490,18 +1702,6 @@ evidence_window(const char *subj, size_t len, const struct am_match *m,
 	}
 }
 
-/*
- * IAM Identity Center's predefined permission sets, named after the AWS
- * managed policies they attach: public names, and a learnt one would be
- * masked inside arn:aws:iam::aws:policy/AdministratorAccess too.
- */
-static const char *const aws_permission_sets[] = {
-	"AdministratorAccess", "Billing", "DatabaseAdministrator",
-	"DataScientist", "NetworkAdministrator", "PowerUserAccess",
-	"ReadOnlyAccess", "SecurityAudit", "SupportUser",
-	"SystemAdministrator", "ViewOnlyAccess",
-};
-
 /* The prefix of the value [vs, ve) under rule r, or NULL: not a name. */
 static const char *
 name_prefix(const char *subj, size_t len, const struct am_match *m,
@@ -1511,10 +1711,6 @@ name_prefix(const char *subj, size_t len, const struct am_match *m,
 
 	if ((r->flags & NK_NODOT) && memchr(subj + vs, '.', ve - vs))
 		return NULL;
-	if (r->flags & NK_SSO)
-		for (i = 0; i < AM_ARRAY_SIZE(aws_permission_sets); i++)
-			if (field_is(subj + vs, ve - vs, aws_permission_sets[i]))
-				return NULL;
 	if (r->flags & NK_DOMAIN) {
 		if (ve - vs < 3 || ve - vs > 28 || !islower((unsigned char)subj[vs]))
 			return NULL;
@@ -1549,23 +1745,29 @@ name_prefix(const char *subj, size_t len, const struct am_match *m,
 	return r->prefix;
 }
 
+static void name_value(const char *subj, size_t len, struct am_match *m,
+    int flag, const struct name_rule *r, size_t vs, size_t ve);
+static int split_keyed_id(const char *subj, size_t len, struct am_match *m);
+
 static int
 split_name(const char *subj, size_t len, struct am_match *m)
 {
 	char key[40];
-	size_t p = m->start, kl = 0, vs, i;
+	size_t p = m->start, kl = 0, vs, i, n, s0, e0, val[AM_MAX_PARTS][2];
 	const struct name_rule *r = NULL;
-	const char *prefix;
-	int flag = subj[m->start] == '-';
+	int flag = subj[m->start] == '-', plural = 0;
 
 	while (p < m->end && strchr("-\\\"'", subj[p]))
 		p++;
 	for (; p < m->end && (isalpha((unsigned char)subj[p]) ||
+	    (kl > 0 && isdigit((unsigned char)subj[p])) ||
 	    subj[p] == '-' || subj[p] == '_'); p++)
 		if (subj[p] != '-' && subj[p] != '_' && kl + 1 < sizeof(key))
 			key[kl++] = (char)tolower((unsigned char)subj[p]);
 	key[kl] = '\0';
-	for (vs = p; vs < m->end && strchr("\\\"' \t:=|", subj[vs]); vs++)
+	if (p + 7 <= m->end && !memcmp(subj + p, "><Name>", 7))
+		p += 6;		/* XML: <Bucket><Name>NAME</Name> */
+	for (vs = p; vs < m->end && strchr("\\\"' \t:=|>", subj[vs]); vs++)
 		;
 	if (vs >= m->end)
 		return 0;
@@ -1576,41 +1778,302 @@ split_name(const char *subj, size_t len, struct am_match *m)
 		    p - m->start - 2, name_keys[i].flag) :
 		    name_keys[i].key && !strcmp(name_keys[i].key, key))
 			r = &name_keys[i];
-	/* A list in JSON: "TableNames": ["a", "b"] gives each its key. */
-	if (!r && !flag && kl > 1 && key[kl - 1] == 's') {
+	/* A list in JSON: "TableNames": ["a", "b"] gives each its key; a
+	 * plural flag (--group-names a b c) names every value after it. */
+	if (!r && kl > 1 && key[kl - 1] == 's') {
 		key[kl - 1] = '\0';
 		for (i = 0; i < AM_ARRAY_SIZE(name_keys) && !r; i++)
-			if (name_keys[i].key && !strcmp(name_keys[i].key, key))
+			if (flag ? name_keys[i].flag && field_is(subj +
+			    m->start + 2, p - m->start - 3, name_keys[i].flag) :
+			    name_keys[i].key && !strcmp(name_keys[i].key, key))
 				r = &name_keys[i];
+		plural = flag;
 	}
 	if (!r)
-		return 0;
+		return flag && p - m->start > 4 && (has_prefix(subj + p - 3, 3,
+		    "-id") || has_prefix(subj + p - 4, 4, "-ids")) ?
+		    split_keyed_id(subj, len, m) : 0;
+	for (n = 0, s0 = vs; s0 < m->end && n < AM_MAX_PARTS; n++) {
+		for (e0 = s0; e0 < m->end && !is_in(subj[e0], "\"' \t"); e0++)
+			;
+		val[n][0] = s0;
+		val[n][1] = e0;
+		if (!plural)
+			break;
+		for (s0 = e0; s0 < m->end && is_in(subj[s0], "\"' \t"); s0++)
+			;
+	}
+	if (n < AM_MAX_PARTS && !plural)
+		n++;
+	m->end = val[n - 1][1];
 	/* An ARN or a URL is left to its own row. */
-	if (m->end < len && subj[m->end] == ':')
+	if (n == 1 && m->end < len && subj[m->end] == ':')
 		return 0;
-	for (i = 0; i < AM_ARRAY_SIZE(not_names); i++)
-		if (strlen(not_names[i]) == m->end - vs &&
-		    !strncasecmp(subj + vs, not_names[i], m->end - vs))
-			return 0;
+	for (i = 0; i < n; i++)
+		name_value(subj, len, m, flag, r, val[i][0], val[i][1]);
+	return m->nparts > 0;
+}
+
+/* One value [vs, ve) under rule r: a part, unless it is no name. */
+static void
+name_value(const char *subj, size_t len, struct am_match *m, int flag,
+    const struct name_rule *r, size_t vs, size_t ve)
+{
+	const char *prefix;
+	size_t i;
+
+	if (am_name_placeholder(subj + vs, ve - vs) ||
+	    ((!strcmp(r->prefix, "IAM_POLICY") || (r->flags & NK_SSO)) &&
+	    am_name_aws_policy(subj + vs, ve - vs)))
+		return;
 	/* A number or a date is a value, never a name. */
-	for (i = vs; i < m->end && !isalpha((unsigned char)subj[i]); i++)
+	for (i = vs; i < ve && !isalpha((unsigned char)subj[i]); i++)
 		;
-	if (i == m->end)
-		return 0;
-	if (!(prefix = name_prefix(subj, len, m, flag, r, vs, m->end)))
-		return 0;
+	if (i == ve)
+		return;
+	if (!(prefix = name_prefix(subj, len, m, flag, r, vs, ve)))
+		return;
 	if (!strcmp(prefix, "LOG_GROUP"))
-		vs = log_name_start(subj, vs, m->end);
+		vs = log_name_start(subj, vs, ve);
 	else if ((r->flags & NK_PARAM) && subj[vs] == '/')
 		vs++;
 	else if ((r->flags & NK_ALIAS) &&
-	    has_prefix(subj + vs, m->end - vs, "alias/")) {
+	    has_prefix(subj + vs, ve - vs, "alias/")) {
 		vs += 6;
-		if (has_prefix(subj + vs, m->end - vs, "aws/"))
-			return 0;
+		if (has_prefix(subj + vs, ve - vs, "aws/"))
+			return;
 	}
-	add_part(m, vs, m->end, prefix, NULL);
-	return m->nparts > 0;
+	add_part(m, vs, ve, prefix, NULL);
+}
+
+/*
+ * Name tags.  A tag's Value is a resource's name when its Key is "Name",
+ * in every shape a tag is written: CLI shorthand (Key=Name,Value=web-1),
+ * JSON on one line or several, with Value before or after Key
+ * ({"Key": "Name", "Value": "web-1"}), YAML (- Key: Name / Value: web-1)
+ * and EC2's XML (<key>Name</key><value>web-1</value>).  The row matches
+ * the Value and its value; split_name_tag() looks for Key=Name in the
+ * same tag: back and ahead to the braces, brackets or parentheses around
+ * it or a blank line (in shorthand, a blank), or over the lines of the
+ * same YAML list item; at most TAG_AROUND bytes each way.
+ */
+#define TAG_AROUND	400
+#define TAG_VALUE_PAT \
+	"(?=[\\\\\"'Vv<])(?:<value>[^<\\r\\n]{1,255}(?=</value>)|" \
+	"(?<![A-Za-z0-9_-])\\\\?[\"']?[Vv]alue\\\\?[\"']?[ \\t]*" \
+	"(?:[:=][ \\t]*(?:\\\\?\"[^\"\\\\\\r\\n]{1,255}(?=\\\\?\")|" \
+	"'[^'\\r\\n]{1,255}(?='))" \
+	"|=[^\\s,}\\])\"'][^\\s,}\\])\"']{0,254}" \
+	"|:[ \\t]+[^\\s\"'#,{}\\[\\]][^\\r\\n#]{0,254}?" \
+	"(?=[ \\t]*(?:#|\\r|\\n|$))))"
+
+/* The indentation of the line that starts at ls, and whether it is a
+ * YAML list item ("  - Key: Name"). */
+static size_t
+yaml_indent(const char *subj, size_t ls, size_t end, int *item)
+{
+	size_t p = ls;
+
+	while (p < end && is_in(subj[p], " \t"))
+		p++;
+	*item = p + 1 < end && subj[p] == '-' && is_in(subj[p + 1], " \t");
+	return *item ? p + 2 - ls : p - ls;
+}
+
+/*
+ * The YAML list item around the value at `at`: back to the item's "- "
+ * line over lines of the value's indentation, ahead over the lines of
+ * the same indentation that are not items themselves; four lines at
+ * most each way.
+ */
+static void
+yaml_item(const char *subj, size_t floor, size_t ceil, size_t at,
+    size_t *lo, size_t *hi)
+{
+	size_t ls = line_start(subj, floor, at), ind, l, p;
+	int item, it, n;
+
+	ind = yaml_indent(subj, ls, at, &item);
+	*lo = ls;
+	for (n = 0; !item && n < 4 && *lo > floor; n++) {
+		l = line_start(subj, floor, *lo - 1);
+		if (yaml_indent(subj, l, *lo - 1, &it) != ind)
+			break;
+		*lo = l;
+		if (it)
+			break;
+	}
+	for (p = at; p < ceil && subj[p] != '\n'; p++)
+		;
+	*hi = p;
+	for (n = 0; n < 4 && p < ceil; n++) {
+		l = p + 1;
+		for (p = l; p < ceil && subj[p] != '\n'; p++)
+			;
+		if (yaml_indent(subj, l, p, &it) != ind || it)
+			break;
+		*hi = p;
+	}
+}
+
+/* Does [lo, hi) hold a tag key whose value is Name: Key=Name,
+ * "Key": "Name", Key: Name, <key>Name</key>? */
+static int
+has_name_key(const char *subj, size_t lo, size_t hi)
+{
+	size_t p, q;
+
+	for (p = lo; p + 3 < hi; p++) {
+		if ((p > lo && isalnum((unsigned char)subj[p - 1])) ||
+		    strncasecmp(subj + p, "key", 3) ||
+		    isalnum((unsigned char)subj[p + 3]) || subj[p + 3] == '_')
+			continue;
+		for (q = p + 3; q < hi && is_in(subj[q], "\\\"' \t"); q++)
+			;
+		if (q >= hi || !is_in(subj[q], ":=>"))
+			continue;
+		for (q++; q < hi && is_in(subj[q], "\\\"' \t"); q++)
+			;
+		if (q + 4 <= hi && !memcmp(subj + q, "Name", 4) &&
+		    (q + 4 == hi || !isalnum((unsigned char)subj[q + 4])) &&
+		    (q + 4 == hi || !is_in(subj[q + 4], "_-:.")))
+			return 1;
+	}
+	return 0;
+}
+
+/* EC2's XML: <key>Name</key> right before <value>, or right after
+ * </value>. */
+static int
+xml_name_tag(const char *subj, size_t len, struct am_match *m)
+{
+	static const char kn[] = "<key>Name</key>";
+	size_t kl = sizeof(kn) - 1, p = m->start, q = m->end + 8;
+
+	while (p > 0 && is_in(subj[p - 1], " \t\r\n"))
+		p--;
+	while (q < len && is_in(subj[q], " \t\r\n"))
+		q++;
+	if ((p >= kl && !memcmp(subj + p - kl, kn, kl)) ||
+	    (q + kl <= len && !memcmp(subj + q, kn, kl))) {
+		if (am_name_placeholder(subj + m->start + 7, m->end - m->start - 7))
+			return 0;
+		add_part(m, m->start + 7, m->end, "NAME_TAG", "resource-name");
+		return 1;
+	}
+	return 0;
+}
+
+static int
+split_name_tag(const char *subj, size_t len, struct am_match *m)
+{
+	size_t vs = m->start, ve = m->end, lo, hi, floor, ceil;
+	int shorthand, yaml;
+
+	if (subj[vs] == '<')
+		return xml_name_tag(subj, len, m);
+	while (!is_in(subj[vs], ":="))
+		vs++;
+	shorthand = subj[vs] == '=';
+	yaml = subj[vs] == ':';
+	for (vs++; vs < ve && is_in(subj[vs], " \t\\\"'"); vs++)
+		;
+	if (vs < ve && is_in(subj[vs - 1], "\"'"))
+		shorthand = yaml = 0;		/* quoted: JSON or shell */
+	while (ve > vs && is_in(subj[ve - 1], " \t"))
+		ve--;
+	/* CloudFormation's !Ref, !Sub and ${...}: not the name itself. */
+	if (ve <= vs || am_name_placeholder(subj + vs, ve - vs) ||
+	    subj[vs] == '!' || memmem(subj + vs, ve - vs, "${", 2) ||
+	    memmem(subj + vs, ve - vs, "{{", 2))
+		return 0;
+	floor = m->start > TAG_AROUND ? m->start - TAG_AROUND : 0;
+	ceil = len - m->end > TAG_AROUND ? m->end + TAG_AROUND : len;
+	if (yaml) {
+		yaml_item(subj, floor, ceil, m->start, &lo, &hi);
+		goto check;
+	}
+	for (lo = m->start; lo > floor; lo--) {
+		char c = subj[lo - 1];
+
+		if (is_in(c, "{[(}])") || (shorthand && is_in(c, " \t\n")))
+			break;
+		if (c == '\n' && lo >= 2 && subj[lo - 2] == '\n')
+			break;
+	}
+	for (hi = m->end; hi < ceil; hi++) {
+		char c = subj[hi];
+
+		if (is_in(c, "{[(}])") || (shorthand && is_in(c, " \t\r\n")))
+			break;
+		if (c == '\n' && hi + 1 < ceil && is_in(subj[hi + 1], "\r\n"))
+			break;
+	}
+check:
+	if (!has_name_key(subj, lo, m->start) && !has_name_key(subj, m->end, hi))
+		return 0;
+	add_part(m, vs, ve, "NAME_TAG", "resource-name");
+	return 1;
+}
+
+/*
+ * Names the prose calls out: "a role named ``Test-Role``", "the table
+ * called `GameScores`", "bucket named *my-logs*".  A resource noun, then
+ * "named" or "called", then the name in Markdown, reStructuredText or
+ * AsciiDoc code or emphasis, or quotes.  The noun picks the prefix.
+ */
+#define PROSE_NOUNS \
+	"(?:user|table|cluster|bucket|role|trail|stream|group|function|" \
+	"index|topic|service|policy|alias|queue|secret|stack|repository|" \
+	"distribution|database|domain|key[ \\t]pair|instance|pipeline|" \
+	"workgroup|rule|alarm|parameter)"
+#define PROSE_NAME_PAT \
+	"(?i:(?<![A-Za-z0-9_-])" PROSE_NOUNS "s?[ \\t]+(?:named|called)[ \\t]+)" \
+	"(?:``|[`*\"'])[A-Za-z0-9_](?:[A-Za-z0-9_.@+=/-]{0,126}" \
+	"[A-Za-z0-9_])?(?=``|[`*\"'])"
+
+struct prose_noun {
+	const char *noun;
+	const char *prefix;
+};
+
+static const struct prose_noun prose_nouns[] = {
+	{ "user", "IAM_USER" }, { "table", "DYNAMODB_TABLE" },
+	{ "bucket", "BUCKET" }, { "role", "IAM_ROLE" },
+	{ "function", "LAMBDA" }, { "topic", "SNS_TOPIC" },
+	{ "policy", "IAM_POLICY" }, { "alias", "KMS_ALIAS" },
+	{ "queue", "SQS_QUEUE" }, { "secret", "SECRET" },
+	{ "stack", "STACK" }, { "repository", "ECR_REPO" },
+	{ "group", "GROUP_NAME" }, { "parameter", "PARAM" },
+};
+
+static int
+split_prose_name(const char *subj, size_t len, struct am_match *m)
+{
+	size_t p = m->start, ne, vs, i;
+	const char *prefix = "RESOURCE_NAME";
+
+	(void)len;
+	for (ne = p; ne < m->end && isalpha((unsigned char)subj[ne]); ne++)
+		;
+	if (ne > p && (subj[ne - 1] | 0x20) == 's' && ne - p > 4)
+		ne--;		/* users, tables: the noun */
+	for (i = 0; i < AM_ARRAY_SIZE(prose_nouns); i++)
+		if (ne - p == strlen(prose_nouns[i].noun) &&
+		    !strncasecmp(subj + p, prose_nouns[i].noun, ne - p))
+			prefix = prose_nouns[i].prefix;
+	for (vs = m->end; vs > m->start && !is_in(subj[vs - 1], "`*\"'"); vs--)
+		;
+	/* Prose is the weakest context: a file, a number, a placeholder, a
+	 * short or common word (a cluster named ``prod``, a parameter
+	 * named 'code') or an AWS managed policy is left alone. */
+	if (vs >= m->end || !am_name_learnable(subj + vs, m->end - vs) ||
+	    all_digits(subj + vs, m->end - vs) ||
+	    (!strcmp(prefix, "IAM_POLICY") &&
+	    am_name_aws_policy(subj + vs, m->end - vs)))
+		return 0;
+	add_part(m, vs, m->end, prefix, "resource-name");
+	return 1;
 }
 
 /*
@@ -1630,7 +2093,7 @@ split_iam_id(const char *subj, size_t len, struct am_match *m)
 	if (c + 1 < m->end) {
 		if ((id = find_resource_id(subj + c + 1, m->end - c - 1)))
 			add_part(m, c + 1, m->end, id->prefix, id->kind);
-		else
+		else if (!am_name_placeholder(subj + c + 1, m->end - c - 1))
 			add_part(m, c + 1, m->end, "IAM_USER", NULL);
 	}
 	return 1;
@@ -1651,6 +2114,90 @@ split_elb_name_id(const char *subj, size_t len, struct am_match *m)
 	return m->nparts == 2;
 }
 
+static int
+split_aws_id(const char *subj, size_t len, struct am_match *m)
+{
+	(void)len;
+	if (find_resource_id(subj + m->start, m->end - m->start))
+		return 0;
+	add_part(m, m->start, m->end, "AWS_ID", NULL);
+	return 1;
+}
+
+/*
+ * Under a key or flag that says it holds an ID (VpcId, "ImageId",
+ * <groupId>, image_id:, --instance-ids), a value of a known prefix is
+ * that kind's ID whatever the shape of its tail, as documents write
+ * them (vpc-1234567890abcdefg, tgw-0bf0bffefaEXAMPLE, sg-1234): three
+ * to 24 letters or digits, one digit at least.  A prefix no kind knows
+ * is left to the aws-id row's strict form (RequestId: req-12345 is no
+ * resource).  In free text only the strict form is an ID.  A plural
+ * flag gives up to four; a flag reaches here through split_name(),
+ * whose row matches every --flag first.
+ */
+#define KEYED_ID_VALUE \
+	"[a-z][a-z0-9]{0,24}(?:-[a-z][a-z0-9]{0,24}){0,4}-[0-9A-Za-z]{3,24}" \
+	"(?![A-Za-z0-9_-])"
+#define KEYED_ID_PAT \
+	"(?:\\\\?\"(?:[A-Za-z][A-Za-z0-9]{0,40}(?:Id|ID)|[a-z][a-z0-9_]{0,40}_id)s?" \
+	"\\\\?\"[ \\t]*:[ \\t]*\\\\?\"" \
+	"|<[A-Za-z][A-Za-z0-9]{0,40}(?:Id|ID)>" \
+	"|(?<![A-Za-z0-9_-])(?:[A-Za-z][A-Za-z0-9]{0,40}+(?<=Id|ID)|" \
+	"[a-z][a-z0-9_]{0,40}+(?<=_id))[\"']?[ \\t]*[:=][ \\t]*[\"']?" \
+	")" KEYED_ID_VALUE
+
+/* Does [p, p+n) hold a digit? */
+static int
+has_digit(const char *p, size_t n)
+{
+	while (n--)
+		if (isdigit((unsigned char)*p++))
+			return 1;
+	return 0;
+}
+
+static int
+split_keyed_id(const char *subj, size_t len, struct am_match *m)
+{
+	size_t p = m->start, s, e, i, l = 0;
+	int plural;
+
+	(void)len;
+	/* Past the key: the first value starts after its separator. */
+	if (subj[p] == '-') {
+		e = find_any(subj, p, m->end, " \t=");
+		plural = subj[e - 1] == 's';
+		p = e;
+	} else {
+		plural = 0;
+		p = find_any(subj, p + 1, m->end, ":=>");
+	}
+	while (p < m->end && m->nparts < AM_MAX_PARTS) {
+		while (p < m->end && is_in(subj[p], ":=>\\\"' \t"))
+			p++;
+		s = p;
+		while (p < m->end && !is_in(subj[p], "\\\"' \t"))
+			p++;
+		e = p;
+		for (i = 0; i < AM_ARRAY_SIZE(resource_ids); i++) {
+			l = strlen(resource_ids[i].lit);
+			if (e - s > l && !memcmp(subj + s, resource_ids[i].lit, l))
+				break;
+		}
+		if (i < AM_ARRAY_SIZE(resource_ids) &&
+		    has_digit(subj + s + l, e - s - l) &&
+		    find_any(subj, s + l, e, "-") == e)
+			add_part(m, s, e, resource_ids[i].prefix,
+			    resource_ids[i].kind);
+		if (!plural)
+			break;
+	}
+	if (!m->nparts)
+		return 0;
+	m->end = m->parts[m->nparts - 1].end;
+	return 1;
+}
+
 #define ID_ROW(name, prefix, lit, pat, tail, desc) \
 	{ name, prefix, lit "(?<![A-Za-z0-9-]" lit ")" pat, NULL, desc, 0, \
 	    NULL },
@@ -1659,12 +2206,12 @@ const struct am_kind am_kinds[] = {
 	/* Structured forms first: they contain the bare kinds below. */
 	{ "arn", "ARN", ARN_PAT, split_arn,
 	    "ARN: account and resource name masked, the rest kept", 0,
-	    "arn:" },
+	    "arn:|{arn-aws}" },
 	{ "sqs-url", "SQS_QUEUE",
 	    "(?=https?://|sqs\\.|queue\\.|[a-z]{2}-)" HL "(?:https?://)?"
 	    "(?:sqs\\." REGION AWSCOM "|(?:" REGION "\\.)?queue"
 	    "\\.amazonaws\\.com)"
-	    "/[0-9]{12}/[A-Za-z0-9_-]{1,80}(?:\\.fifo)?" BR, split_sqs_url,
+	    "/[0-9][0-9A-Z]{9,11}/[A-Za-z0-9_-]{1,80}(?:\\.fifo)?" BR, split_sqs_url,
 	    "SQS queue URL: account and queue name", 0, "amazonaws" },
 	{ "ecr-registry", "ECR_URI",
 	    "(?=[0-9])" HL "[0-9]{12}\\.dkr\\.ecr(?:-fips)?\\." REGION AWSCOM
@@ -1672,7 +2219,7 @@ const struct am_kind am_kinds[] = {
 	    "ECR registry and repository: account and repository", 0,
 	    "amazonaws" },
 	{ "s3-uri", "BUCKET",
-	    "(?=s3)(?<![A-Za-z0-9_.-])s3[an]?://" BUCKET, split_s3_uri,
+	    "(?=s3)(?<![A-Za-z0-9_.-])s3[an]?://(?!arn:)" BUCKET, split_s3_uri,
 	    "s3:// URI: the bucket (the key is kept and scanned)", 0, "s3" },
 	{ "s3-virtual-host", "BUCKET",
 	    "(?=[a-z0-9])" HL "(?!vpce-)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]"
@@ -1741,7 +2288,7 @@ const struct am_kind am_kinds[] = {
 	{ "secret-access-key", "SECRET_KEY",
 	    "(?=[AaSs])(?i:(?<![A-Za-z0-9])(?:aws[_-]?)?secret[_-]?"
 	    "(?:access[_-]?)?key\\\\?[\"']?[ \\t]*[:=][ \\t]*\\\\?[\"']?)"
-	    "\\K[A-Za-z0-9/+=]{40}(?![A-Za-z0-9/+=])", NULL,
+	    "\\K[A-Za-z0-9/+=]{30,60}(?![A-Za-z0-9/+=])", NULL,
 	    "secret access key after its key name", 0, NULL },
 	{ "session-token", "SESSION_TOKEN",
 	    "(?=[AaSsXx])(?i:(?<![A-Za-z0-9])(?:aws[_-]?)?(?:session|security)"
@@ -1761,23 +2308,50 @@ const struct am_kind am_kinds[] = {
 	/* Identifiers recognised by their context. */
 	{ "account-id", "ACCOUNT", ACCOUNT_PAT, split_account,
 	    "12-digit account ID in AWS context", 0, NULL },
+	/*
+	 * Under a key that names the kind, access key IDs and IAM unique IDs
+	 * are taken by their shape alone, whatever their length
+	 * (AIDAI23HXS3EXAMPLE, ASIAFFA5AFEC02FFCD8ED, "principalId":
+	 * "AROAEXAMPLE:session"): 12 to 32 upper-case letters or digits.
+	 */
+	{ "keyed-access-key", "ACCESS_KEY",
+	    "(?=[AaSs\\\\\"'<])(?i:(?:<|\\\\?[\"']?)(?<![A-Za-z0-9])(?:aws[_-]?)?"
+	    "access[_-]?key(?:[_-]?id)?" KEY_SEP ")"
+	    "\\K(?=[A-Z0-9]{0,31}[A-Z])[A-Z0-9]{12,32}"
+	    "(?![A-Za-z0-9/+=])", NULL,
+	    "access key ID of any length under an access key's key", 0, NULL },
+	{ "keyed-iam-id", "IAM_ID",
+	    "(?=[PpUuAa\\\\\"'<])(?i:(?:<|\\\\?[\"']?)(?<![A-Za-z0-9])(?:principal"
+	    "|user|assumed[_-]?role)[_-]?id" KEY_SEP ")"
+	    "\\K(?=[A-Z0-9]{0,31}[A-Z])[A-Z0-9]{12,32}"
+	    "(?::[A-Za-z0-9_+=.@-]{0,63}[A-Za-z0-9_+=@-])?(?![A-Za-z0-9])",
+	    split_iam_id, "IAM unique ID of any length under principalId, "
+	    "userId or AssumedRoleId, and the session name after it", 0, NULL },
+	{ "account-key", "ACCOUNT", ACCOUNT_CAMEL_PAT, NULL,
+	    "12-digit account ID under a camel-case account key "
+	    "(recipientAccountId: ...)", 0, NULL },
 	{ "kms-key-id", "KMS_KEY",
-	    "(?=[KkMm\\\\\"-])(?:(?<![A-Za-z0-9_])key/|(?i:" Q
+	    "(?=[KkMm<\\\\\"-])(?:(?<![A-Za-z0-9_])key/|(?i:" Q
 	    "[A-Za-z]{0,24}KeyId" Q "[ \\t]*:[ \\t]*" Q "|--(?:kms-)?key-id"
-	    "(?:[ \\t]+|=)[\"']?|(?<![A-Za-z0-9_])(?:kms[_-]?)?key[_-]?id"
-	    "[ \\t]*[=:][ \\t]*[\"']?))\\K(?:" UUID "|mrk-[0-9a-f]{32})"
+	    "(?:[ \\t]+|=)[\"']?|(?<![A-Za-z0-9_])(?:kms[_-]?(?:master[_-]?)?)?"
+	    "key[_-]?id[ \\t]*[=:][ \\t]*[\"']?|<(?:[A-Za-z]{0,24})KeyId>))"
+	    "\\K(?:" UUID "|mrk-[0-9a-f]{32})"
 	    "(?![A-Za-z0-9_-])|" BL "mrk-[0-9a-f]{32}" BR, NULL,
 	    "KMS key ID in context, or a multi-Region key ID", 0, NULL },
 	{ "s3-canonical-user", "S3_CANONICAL",
-	    "(?=[CcIiOo<\\\\\"'])(?:<ID>|(?i:(?<![A-Za-z0-9_])(?:canonical[_-]?user"
-	    "(?:[_-]?id)?|owner[_-]?id|id)\\\\?[\"']?[ \\t]*[:=][ \\t]*\\\\?[\"']?))"
+	    "(?=[CcIiOo<\\\\\"',=-])(?:<ID>|(?i:(?<![A-Za-z0-9_])(?:canonical[_-]?user"
+	    "(?:[_-]?id)?|owner[_-]?id)\\\\?[\"']?[ \\t]*[:=][ \\t]*\\\\?[\"']?|"
+	    "(?<![A-Za-z0-9_])\\\\?[\"']?id\\\\?[\"']?[ \\t]*:[ \\t]*\\\\?[\"']?|"
+	    "(?:[,=]|--grant-[a-z-]{1,24}[ \\t]+[\"']?)id="
+	    "|(?<![A-Za-z0-9_])[\"']?id[\"']?[ \\t]*=[ \\t]*[\"']))"
 	    "\\K[0-9a-f]{64}(?![0-9A-Za-z])", NULL,
 	    "S3 canonical user ID (64 hex) after ID, CanonicalUser or <ID>", 0,
 	    NULL },
 	{ "route53-zone", "ROUTE53_ZONE",
-	    "(?=[Hh\\\\\"-])(?:(?<![A-Za-z0-9_])hostedzone/|(?i:" Q
-	    "HostedZoneId" Q "[ \\t]*:[ \\t]*" Q "|--hosted-zone-id"
-	    "(?:[ \\t]+|=)[\"']?|(?<![A-Za-z0-9_])HostedZoneId=)"
+	    "(?=[Hh<\\\\\"-])(?:(?<![A-Za-z0-9_])hostedzone/|(?i:" Q
+	    "HostedZoneId" Q "[ \\t]*:[ \\t]*" Q
+	    "|--hosted-zone-id(?:[ \\t]+|=)[\"']?|(?<![A-Za-z0-9_])"
+	    "HostedZoneId[\"']?[ \\t]*[=:][ \\t]*[\"']?|<HostedZoneId>)"
 	    "(?:/hostedzone/)?)\\KZ[A-Z0-9]{8,32}(?![A-Za-z0-9_])", NULL,
 	    "Route 53 hosted zone ID in context", 0, NULL },
 	{ "cloudfront-distribution", "CF_DIST",
@@ -1806,6 +2380,15 @@ const struct am_kind am_kinds[] = {
 	    TF_NAME_PAT ")", split_name,
 	    "resource name under an AWS naming key (RoleName, roleName, "
 	    "ROLE_NAME=, --role-name, GroupName, ...)", 0, NULL },
+	{ "keyed-id", "AWS_ID", KEYED_ID_PAT, split_keyed_id,
+	    "EC2-style ID of any tail under a key or flag that says ID "
+	    "(VpcId, <groupId>, --image-ids)", 0, NULL },
+	{ "prose-name", "RESOURCE_NAME", PROSE_NAME_PAT, split_prose_name,
+	    "name the prose calls out: a role named ``Test-Role``", 0,
+	    NULL },
+	{ "name-tag", "NAME_TAG", TAG_VALUE_PAT, split_name_tag,
+	    "value of a Name tag, in every shape a tag is written "
+	    "(Key=Name,Value=web-1, JSON, YAML, XML)", 0, NULL },
 	{ "cognito-user-pool", "COGNITO_POOL",
 	    "(?=[a-z]{2}-)" BL REGION "_[A-Za-z0-9]{9}" BR, NULL,
 	    "Cognito user pool ID", 0, NULL },
@@ -1818,6 +2401,20 @@ const struct am_kind am_kinds[] = {
 
 	/* Resource IDs. */
 	RESOURCE_IDS(ID_ROW)
+	/*
+	 * Every other EC2-style ID (iew-, cks-, iip-assoc-, import-ami-,
+	 * ipv4pool-ec2-, tgw-mcast-domain-, ...): a lower-case prefix of one
+	 * to five hyphen-joined words, then 8 hex digits with a digit and a
+	 * letter among them, or 17; not glued to a file extension or to
+	 * more words (index-9f3c2a1b.css, web-1a2b3c4d-x2z4q), nor after a
+	 * backslash (\u0069-..., an escape in text mode).  After the
+	 * rows above, so that their IDs keep their own prefixes.
+	 */
+	{ "aws-id", "AWS_ID",
+	    "(?=[a-z])" BL "(?<!\\\\)[a-z][a-z0-9]{0,24}(?:-[a-z][a-z0-9]{0,24}){0,4}-"
+	    "(?:[0-9a-f]{17}|(?=[a-f]{0,7}[0-9])(?=[0-9]{0,7}[a-f])[0-9a-f]{8})"
+	    "(?![A-Za-z0-9_]|[.-][A-Za-z0-9])", split_aws_id, "any other EC2-style ID: <prefix>-<8 or 17 hex>", 0,
+	    NULL },
 
 	/* Addresses, after everything that contains them. */
 	{ "ipv6", "IPV6",

@@ -249,6 +249,15 @@ struct am_kind {
 extern const struct am_kind am_kinds[];
 extern const size_t am_nkinds;
 /*
+ * Names (names.c): a placeholder or AWS constant is never a name; a
+ * name a context found is masked at its later bare occurrences only
+ * when it has AM_LEARN_MIN characters or more and is not a common word.
+ */
+#define AM_LEARN_MIN 4
+int am_name_placeholder(const char *p, size_t n);
+int am_name_learnable(const char *p, size_t n);
+int am_name_aws_policy(const char *p, size_t n);	/* AmazonS3FullAccess */
+/*
  * Custom kinds (config key `patterns`): rows like the catalogue's, with
  * no splitter, no needles and no look-behind of their own.  The scanner
  * tries them before the catalogue at the same start, each on its own

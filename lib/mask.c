@@ -163,8 +163,10 @@ is_name_part(const struct awsmask *am, const char *p, size_t n,
 			return 0;
 		alpha |= (p[i] >= 'A' && p[i] <= 'Z') || (p[i] >= 'a' && p[i] <= 'z');
 	}
-	/* Nor one made of tokens (masked text, met again). */
-	return alpha && token_runs((struct awsmask *)am, p, n, RUNS_SHAPE) < 0;
+	/* Nor one made of tokens (masked text, met again), nor one never
+	 * learnt (placeholders, AWS's own names: names.c). */
+	return alpha && token_runs((struct awsmask *)am, p, n, RUNS_SHAPE) < 0 &&
+	    am_name_learnable(p, n);
 }
 
 /* Bytes a bare name is made of (IAM allows \w+=,.@- ; a comma separates). */
