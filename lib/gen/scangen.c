@@ -718,7 +718,16 @@ strip_lookbehinds(const char *p)
 }
 
 static pcre2_match_data *gate_md;
-static long nprobes;
+static pcre2_match_context *gate_mc;
+static long nprobes, nlimited;
+
+/*
+ * A partial match may not cost more than this many steps of PCRE2's
+ * matcher: past it, the answer is "possible", which only keeps a row in
+ * (never rules one out), and the build stays a second long whatever the
+ * catalogue's patterns do when cut short.
+ */
+#define PROBE_LIMIT 2000
 
 /* Can re match at a position where the text starts with s[0..n)? */
 static int
@@ -727,7 +736,11 @@ possible(const pcre2_code *re, const unsigned char *s, size_t n)
 	int rc;
 
 	nprobes++;
-	rc = pcre2_match(re, s, n, 0, PCRE2_PARTIAL_HARD, gate_md, NULL);
+	rc = pcre2_match(re, s, n, 0, PCRE2_PARTIAL_HARD, gate_md, gate_mc);
+	if (rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT) {
+		nlimited++;
+		return 1;
+	}
 	if (rc < 0 && rc != PCRE2_ERROR_NOMATCH && rc != PCRE2_ERROR_PARTIAL)
 		die("partial matching failed");
 	return rc != PCRE2_ERROR_NOMATCH;
@@ -1185,6 +1198,10 @@ main(void)
 	if (nrows > AM_SCAN_WORDS * 64)
 		die("more rows than AM_SCAN_WORDS holds");
 	gate_md = pcre2_match_data_create(1, NULL);
+	gate_mc = pcre2_match_context_create(NULL);
+	if (!gate_mc)
+		die("out of memory");
+	pcre2_set_match_limit(gate_mc, PROBE_LIMIT);
 	if (!gate_md)
 		die("out of memory");
 	/*
@@ -1195,6 +1212,7 @@ main(void)
 		const char *pat = row_pattern(r);
 		long before = nprobes;
 		size_t first = nbranch, n;
+		int pass = 0;
 		/*
 		 * A row with needles is tried only where its needle is in
 		 * reach (scanner.c): three bytes of it are plenty.
@@ -1227,7 +1245,10 @@ main(void)
 			for (i = first; i < nbranch; i++)
 				if (rdfa[i].depth < depth)
 					break;
-			if (i == nbranch || n > 1)
+			/* Deep enough, split already, or a row that does not
+			 * split: what we have is the row's automaton (a
+			 * shallower one only rules out less). */
+			if (i == nbranch || n > 1 || pass++)
 				break;
 			dag_free(&rdfa[first].g);
 			pcre2_code_free(rdfa[first].gate);
