@@ -208,6 +208,29 @@ add_part(struct am_match *m, size_t s, size_t e, const char *prefix,
 	m->nparts++;
 }
 
+/*
+ * Is [p, p + n) shaped like one of our tokens (PREFIX_NNN)?  Such a field
+ * of a structure (an ARN's account, an EKS issuer's ID) is masked text
+ * met again, or text that must be masked as a literal: either way it is
+ * a part of its own, which the masker keeps when the store issued it.
+ */
+static int
+token_shaped(const char *p, size_t n)
+{
+	size_t i = n;
+
+	while (i > 0 && isdigit((unsigned char)p[i - 1]))
+		i--;
+	if (n - i < 3 || i < 2 || p[i - 1] != '_' ||
+	    !isupper((unsigned char)p[0]))
+		return 0;
+	while (--i > 0)
+		if (!isupper((unsigned char)p[i - 1]) &&
+		    !isdigit((unsigned char)p[i - 1]) && p[i - 1] != '_')
+			return 0;
+	return 1;
+}
+
 /* First offset in [s, e) holding one of the bytes of set, or e. */
 static size_t
 find_any(const char *subj, size_t s, size_t e, const char *set)
@@ -705,7 +728,8 @@ arn_name(const char *subj, struct am_match *m, const struct arn_rule *r,
 		e = re;
 		while (e > ns && subj[e - 1] != '/')
 			e--;
-		if (re - e == 32 && e - ns > 4 &&
+		if ((re - e == 32 || token_shaped(subj + e, re - e)) &&
+		    e - ns > 4 &&
 		    has_prefix(subj + e - 4, 4, "/id/") &&
 		    has_prefix(subj + ns, re - ns, "oidc.eks."))
 			add_part(m, e, re, r->prefix, NULL);
@@ -816,6 +840,8 @@ split_arn(const char *subj, size_t len, struct am_match *m)
 		return 0;
 	if (arn_account(subj + f[3] + 1, f[4] - f[3] - 1))
 		add_part(m, f[3] + 1, f[4], "ACCOUNT", "account-id");
+	else if (token_shaped(subj + f[3] + 1, f[4] - f[3] - 1))
+		add_part(m, f[3] + 1, f[4], "LITERAL", "token-literal");
 	ts = rs < m->end && subj[rs] == '/' ? rs + 1 : rs;
 	te = find_any(subj, ts, m->end, "/:");
 	typed = te < m->end;

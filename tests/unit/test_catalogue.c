@@ -161,6 +161,17 @@ static const struct example positives[] = {
 	{ "arn", "arn:aws:iam::123456789012:oidc-provider/"
 	    "token.actions.githubusercontent.com",
 	    "arn:aws:iam::ACCOUNT:oidc-provider/ARN" },
+	/*
+	 * Masked text met again: a token in the account field or as the
+	 * issuer's ID is a part of its own (kept when the store issued it),
+	 * never swallowed into a name or left unmasked as a literal.
+	 */
+	{ "arn", "arn:aws:iam::ACCOUNT_001:role/Admin",
+	    "arn:aws:iam::LITERAL:role/IAM_ROLE" },
+	{ "arn", "arn:aws:iam::ACCOUNT_001:oidc-provider/oidc.eks.us-west-2."
+	    "amazonaws.com/id/EKS_CLUSTER_002",
+	    "arn:aws:iam::LITERAL:oidc-provider/oidc.eks.us-west-2."
+	    "amazonaws.com/id/EKS_CLUSTER" },
 
 	/* URLs and hostnames */
 	{ "sqs-url", "https://sqs.us-east-1.amazonaws.com/123456789012/orders",
