@@ -104,10 +104,13 @@ test_expect_success 'identifier-rich text round-trips; no original in the masked
 	test_must_be_empty in.err2
 '
 
+# As text: random bytes that begin with '{' or '[' (one byte in 128 at
+# n = 1) are a truncated JSON document to --format auto, exit 65.
 test_expect_success 'random bytes round-trip (1 B .. 1 MB)' '
 	for n in 1 100 4095 4096 4097 65535 65536 65537 1048576; do
 		head -c $n /dev/urandom >r$n &&
-		roundtrip r$n || return 1
+		(AWSMASK_FORMAT=text && export AWSMASK_FORMAT &&
+		    roundtrip r$n) || return 1
 	done
 '
 
