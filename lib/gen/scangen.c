@@ -1376,8 +1376,9 @@ main(void)
 	    "};\n", (unsigned long long)am_scan_fingerprint(), nrows, maxdepth,
 	    nblocks, nstates, root);
 	fprintf(stderr, "scangen: %zu rows in %zu branches, depth %d, %d classes "
-	    "(%d merged), %zu states, %zu labels, %ld partial matches, %zu "
-	    "product steps\n", nrows, nbranch, maxdepth, joint.ncls, nblocks,
-	    nstates, nlabels, probes_rows, memo.n);
+	    "(%d merged), %zu states, %zu labels, %ld partial matches (%ld "
+	    "at the match limit), %zu product steps\n", nrows, nbranch,
+	    maxdepth, joint.ncls, nblocks, nstates, nlabels, probes_rows,
+	    nlimited, memo.n);
 	return 0;
 }
