@@ -65,10 +65,13 @@ LIB_SRC = $(sort $(wildcard lib/*.c)) lib/gen/scandata.c
 LIB_OBJ = $(LIB_SRC:.c=.o)
 LIB_HDR = $(wildcard lib/*.h) lib/gen/scandata.h
 # The generator of lib/gen/scandata.c and the objects it links: the
-# catalogue and the token grammar it compiles and analyses.
+# catalogue (the kinds table of kinds.c and the splitters it names) and
+# the token grammar it compiles and analyses.
 SCANGEN = lib/gen/scangen
-SCANGEN_OBJ = lib/catalogue.o lib/names.o lib/token.o lib/prefixes.o lib/util.o \
-	lib/scanfp.o
+CATALOGUE_OBJ = lib/kinds.o lib/detect.o lib/accounts.o lib/arn.o \
+	lib/hosts.o lib/ip.o lib/naming.o lib/tags.o lib/ids.o
+SCANGEN_OBJ = $(CATALOGUE_OBJ) lib/names.o lib/token.o lib/prefixes.o \
+	lib/util.o lib/scanfp.o
 # The one list of tools: the build, install and uninstall, `make check`
 # (tests/check-options.sh, t9000-usage.sh and the completion tests read
 # it through `make -s print-tools` or this line) all take it from here.

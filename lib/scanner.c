@@ -31,7 +31,7 @@
  *     was, and also at a start from which the next needle cannot be
  *     reached through host and URL bytes: the catalogue's rule is that
  *     between a match's start and its first needle there are only bytes
- *     of [A-Za-z0-9._:/-] (catalogue.c).  Without this, in a CloudTrail
+ *     of [A-Za-z0-9._:/-] (kinds.c).  Without this, in a CloudTrail
  *     line every word would try the ten host-name rows, since every
  *     line says "ec2.amazonaws.com".
  *
@@ -836,7 +836,7 @@ static const unsigned char alnum[256] = {
 
 /*
  * The bytes a needle row's match may hold before its first needle: host
- * names and URLs (catalogue.c's rule for rows with needles).
+ * names and URLs (kinds.c's rule for rows with needles).
  */
 static const unsigned char hostbyte[256] = {
 	['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1,

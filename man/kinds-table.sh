@@ -11,12 +11,12 @@
 #	-c	check only: change nothing; exit 1, with a diff on stderr,
 #		when the page's table is not what would be generated
 #	-l	print the kinds as --list-types prints them, and exit
-#	-f	read the kinds from lib/catalogue.c even when the tool works
+#	-f	read the kinds from lib/kinds.c even when the tool works
 #
 # The tool is $AWSMASK (default cmd/awsmask beside this folder), run with
 # -C /dev/null and without AWSMASK_TYPES or AWSMASK_EXCLUDE_TYPES so that
 # "enabled" means "on by default".  When it is not built, or --list-types
-# fails, the kinds come from a crude parse of lib/catalogue.c's am_kinds[]
+# fails, the kinds come from a crude parse of lib/kinds.c's am_kinds[]
 # rows (string literals, {...} rows and X-macro lists such as
 # RESOURCE_IDS(ID_ROW)); `-l -f` and `-l` should print the same lines.
 #
@@ -37,7 +37,7 @@ done
 shift $((OPTIND - 1))
 page=${1:-$root/man/awsmask.1}
 tool=${AWSMASK:-$root/cmd/awsmask}
-catalogue=$root/lib/catalogue.c
+catalogue=$root/lib/kinds.c
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/kinds-table.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
@@ -315,7 +315,7 @@ kinds() {
 			return
 		fi
 		echo "$me: '$tool --list-types' failed; reading" \
-		    "lib/catalogue.c instead" >&2
+		    "lib/kinds.c instead" >&2
 	fi
 	from_catalogue
 }

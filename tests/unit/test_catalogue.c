@@ -1,8 +1,9 @@
 /*
- * Unit tests for lib/catalogue.c: every kind's precision and recall,
- * driven by tables.  An example names one kind, enables only that kind
- * in a scanner, and gives the line with each identifying part replaced
- * by its token prefix ("arn:aws:iam::ACCOUNT:role/IAM_ROLE"); a negative
+ * Unit tests for the catalogue (lib/kinds.c and the splitters it names):
+ * every kind's precision and recall, driven by tables.  An example names
+ * one kind, enables only that kind in a scanner, and gives the line with
+ * each identifying part replaced by its token prefix
+ * ("arn:aws:iam::ACCOUNT:role/IAM_ROLE"); a negative
  * example must give no match at all.  Then the kinds together: overlaps,
  * the precision corpus, and --no-preserve-structure's whole tokens.
  */
