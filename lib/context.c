@@ -2,7 +2,7 @@
  * context.c - struct awsmask: the compiled catalogue, the lazily opened
  * store and the per-process caches that make repeated identifiers free.
  */
-#include "mask.h"
+#include "context.h"
 #include "breaker.h"
 
 #include <stdlib.h>
@@ -99,7 +99,8 @@ awsmask_free(struct awsmask *am)
 	am_map_free(am->rcache);
 	am_map_free(am->pending);
 	am_map_free(am->prefixes);
-	am_token_re_free(am);
+	if (am->token_re)
+		am->token_re_free(am->token_re);
 	am_map_free(am->learned);
 	am_free(am->parts);
 	am_free(am->items);

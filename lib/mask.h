@@ -1,10 +1,13 @@
 /*
- * mask.h - the context shared by context.c and mask.c.  Not installed.
+ * mask.h - what the window processors (mask.c, unmask.c, jsonmode.c),
+ * what they share (window.c) and the stream layer (stream.c) say to
+ * each other.  The context they all work in is context.h.  Not
+ * installed.
  */
 #ifndef AM_MASK_H
 #define AM_MASK_H
 
-#include "internal.h"
+#include "context.h"
 
 #define CACHE_MAX 100000		/* cache entries before a restart */
 
@@ -18,57 +21,6 @@ struct am_mpart {
 	size_t item;		/* index into items when tok was a miss */
 };
 
-struct awsmask {
-	const struct am_config *cfg;	/* borrowed */
-	struct am_scanner *sc;
-	struct am_store *store;		/* NULL until the first identifier */
-	struct am_map *cache;		/* original -> token */
-	struct am_map *rcache;		/* token -> original */
-	struct am_map *pending;		/* per block: key -> item index */
-	struct am_map *prefixes;	/* every prefix a token may have */
-	void *token_re;			/* pcre2 state for unmasking */
-	/*
-	 * Names learnt from context (an ARN's resource name, a RoleName
-	 * value) are masked at their bare occurrences too: name -> the
-	 * prefix its part had, and a mask of the lengths they come in.
-	 */
-	struct am_map *learned;
-	int input_format;		/* what the last input was read as */
-	awsmask_report_fn *report;
-	void *report_arg;
-	uint64_t learned_lens;
-	uint64_t learned_pairs[1024];	/* their first two bytes, as bits */
-	int reference;			/* the slow paths, for tests */
-	struct am_mpart *parts;
-	size_t nparts, aparts;
-	struct am_store_item *items;
-	size_t nitems, aitems;
-	struct am_buf out;
-	/*
-	 * For awsmask-claude (claude.c): a format the next calls use
-	 * whatever the configuration says (0: the configuration's), and
-	 * whether a scan takes a token the store issued, written exactly,
-	 * for what it is rather than for an identifier (am_drop_issued).
-	 */
-	int format_force;
-	int scan_issued_ok;
-	struct awsmask_counts counts;
-	/*
-	 * Processing figures for the store (internal.h): this context's
-	 * totals, what the store has been given of them, and where the
-	 * call in progress began.
-	 */
-	struct am_proc proc, proc_given;
-	struct {
-		int dir;		/* enum am_dir, or -1 between calls */
-		struct awsmask_counts counts;
-		long long cpu_us;
-	} call;
-	long long cache_born;		/* when the caches were last emptied */
-	struct am_admin *admin;		/* awsmask_stats()'s results */
-	char *warning, *warning_taken;
-	struct am_error err;
-};
 
 struct am_stream {
 	char *buf;
@@ -87,8 +39,7 @@ struct am_stream {
 typedef int process_fn(struct awsmask *am, struct am_stream *s,
     size_t limit, size_t *done, void *arg);
 
-/* What a stream is for, and the callbacks it reports through. */
-enum am_dir { AM_DIR_MASK, AM_DIR_SCAN, AM_DIR_UNMASK };
+/* The callbacks a stream reports through. */
 struct am_callbacks {
 	awsmask_found_fn *found;
 	awsmask_unknown_fn *unknown;
@@ -104,7 +55,7 @@ void am_report_found(const struct am_callbacks *cb, const struct am_mpart *p,
 #define AM_CONTEXT 256	/* look-behind kept before a window's hist */
 #define AM_STREAM_BLOCK (256 * 1024)	/* input gathered before processing */
 
-/* mask.c: the pieces the window processors share. */
+/* window.c: the pieces the window processors share. */
 /* Read up to cap bytes (one read's worth when line buffered). */
 ssize_t am_read_block(int fd, char *buf, size_t cap, unsigned flags,
     int *eof);
@@ -152,7 +103,6 @@ int am_json_process_buffer(struct awsmask *am, const char *in, size_t len,
  */
 void am_set_reference(struct awsmask *am, int on);
 
-int am_store_ensure(struct awsmask *am);
 
 /*
  * Drop from am->parts (found in buf) the parts that are, whole, tokens
@@ -186,21 +136,6 @@ int am_unstream_feed(struct awsmask *am, struct am_unstream *u,
     const char *p, size_t n, int final, struct am_buf *out,
     awsmask_unknown_fn *unknown, void *arg);
 void am_unstream_release(struct am_unstream *u);
-/* Move the store's notes into the context's warning, for the tool. */
-void am_store_take_warning(struct awsmask *am);
-/*
- * Processing figures: a public mask or unmask call is bracketed by
- * begin and end; sync hands the store what it has not had yet, just
- * before a batch (and when the context is freed).
- */
-void am_proc_begin(struct awsmask *am, enum am_dir dir);
-void am_proc_end(struct awsmask *am);
-void am_proc_sync(struct awsmask *am);
-/* Empty the caches once they are am_store_cache_life() old, so that a
- * mapping in use reaches the store that often (internal.h). */
-void am_caches_age(struct awsmask *am);
-void am_admin_free(struct am_admin *a);
 int am_token_re_ensure(struct awsmask *am);
-void am_token_re_free(struct awsmask *am);
 
 #endif

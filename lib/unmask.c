@@ -39,18 +39,16 @@ struct token_re {
 	struct am_buf keys;	/* this window's canonical tokens */
 };
 
-void
-am_token_re_free(struct awsmask *am)
+/* am->token_re_free: context.c frees the grammar through it. */
+static void
+token_re_free(void *p)
 {
-	struct token_re *t = am->token_re;
+	struct token_re *t = p;
 
-	if (!t)
-		return;
 	pcre2_match_data_free(t->md);
 	pcre2_code_free(t->re);
 	am_buf_free(&t->keys);
 	am_free(t);
-	am->token_re = NULL;
 }
 
 /* The build's token grammar, tolerant or exact; NULL when it cannot be. */
@@ -102,6 +100,7 @@ am_token_re_ensure(struct awsmask *am)
 	}
 	t->md = pcre2_match_data_create_from_pattern(t->re, NULL);
 	am->token_re = t;
+	am->token_re_free = token_re_free;
 	if (!t->md)
 		return am_seterr(&am->err, AWSMASK_ENOMEM, "out of memory");
 	return AWSMASK_OK;
