@@ -1,6 +1,7 @@
 /*
- * Unit tests for lib/mask.c and lib/context.c: the streams, their block
- * boundaries, fail-secure behaviour, scanning and unmasking.
+ * Unit tests for the streams (lib/stream.c, lib/mask.c, lib/window.c,
+ * lib/unmask.c): their block boundaries, fail-secure behaviour,
+ * scanning and unmasking.  lib/context.c has tests of its own.
  */
 #include <stdarg.h>
 #include <stddef.h>
