@@ -1701,17 +1701,16 @@ renewed(redisReply *const *rp, int per, const char *want, size_t n)
  * Step 1's reads: GET <ns>mask:<original> for the slots idx[0..n).  One
  * server takes them as MGETs of MGET_CHUNK keys, which cost Redis about
  * half as much as a GET a key; a cluster, whose keys lie on many slots,
- * as a GET each.  *ncmd gets the number of commands queued.
+ * as a GET each.  got_mask() finds each key's reply.
  */
 static int
 q_get_masks(struct am_store *st, const struct slot *slot, const size_t *idx,
-    size_t n, size_t *ncmd)
+    size_t n)
 {
 	struct redis *r = st->priv;
 	size_t i, j;
 	int rc;
 
-	*ncmd = 0;
 	if (r->cl) {
 		for (i = 0; i < n; i++) {
 			const struct am_store_item *it = slot[idx[i]].it;
@@ -1719,7 +1718,6 @@ q_get_masks(struct am_store *st, const struct slot *slot, const size_t *idx,
 			if ((rc = q_get(st, "mask:", it->key, it->key_len)))
 				return rc;
 		}
-		*ncmd = n;
 		return AWSMASK_OK;
 	}
 	am_buf_reset(&r->key);
@@ -1737,7 +1735,6 @@ q_get_masks(struct am_store *st, const struct slot *slot, const size_t *idx,
 			if ((rc = q_arg(st, r->key.buf, it->key, it->key_len)))
 				return rc;
 		}
-		(*ncmd)++;
 		if ((rc = q_end(st)))
 			return rc;
 	}
@@ -1772,11 +1769,11 @@ mask_round(struct am_store *st, struct slot *slot, struct lists *l,
 	struct redis *r = st->priv;
 	size_t i, nhit = 0, nmiss = 0, nlater = 0, nrepair = 0, nclaim = 0,
 	    nlost = 0, ncreated = 0, ng = 0, nrenew = 0, nproc = 0, nundo = 0,
-	    nget, at, *swap;
+	    at, *swap;
 	int rc, per = 0, rpr, digest = st->token_style == AM_TOKEN_DIGEST;
 
 	/* 1. Who is mapped already? */
-	if ((rc = q_get_masks(st, slot, l->todo, *ntodo, &nget)))
+	if ((rc = q_get_masks(st, slot, l->todo, *ntodo)))
 		return rc;
 	if (first && (rc = q_proc(st, &nproc)))
 		return rc;
