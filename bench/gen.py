@@ -10,6 +10,9 @@ usage: gen.py MEGABYTES [DISTINCT] > file
        gen.py redis-mappings N NS TTL OLD | redis-cli --pipe
                                             (N mappings; half used OLD s ago)
        gen.py string MEGABYTES > file       (one document, one huge string)
+       gen.py set-pairs FILE NS TTL | redis-cli --pipe
+                                            (a new mapping a line of FILE,
+                                             as awsmask writes one)
 """
 import random
 import sys
@@ -115,6 +118,29 @@ def redis_mappings(n, ns, ttl, old):
     out.write("".join(chunk))
 
 
+def set_pairs(path, ns, ttl):
+    """RESP for redis-cli --pipe: the two writes awsmask makes for a new
+    identifier, SET unmask:<token> NX EX and SET mask:<original> NX EX,
+    for every line of path: what Redis itself needs to take them."""
+    out = sys.stdout
+    chunk = []
+    ex = str(ttl)
+    with open(path) as f:
+        for i, line in enumerate(f, 1):
+            orig = line.rstrip("\n")
+            tok = "TOKEN_%07d" % i
+            for key, val in (("unmask:" + tok, orig), ("mask:" + orig, tok)):
+                words = ("SET", ns + key, val, "NX", "EX", ex)
+                parts = ["*%d\r\n" % len(words)]
+                for w in words:
+                    parts.append("$%d\r\n%s\r\n" % (len(w.encode()), w))
+                chunk.append("".join(parts))
+            if len(chunk) >= 20000:
+                out.write("".join(chunk))
+                chunk = []
+    out.write("".join(chunk))
+
+
 def one_string(mb):
     """{"Blob": "..."}: one string of about mb megabytes, identifiers and
     escapes throughout, written piece by piece."""
@@ -133,6 +159,9 @@ def main():
     if len(sys.argv) > 5 and sys.argv[1] == "redis-mappings":
         redis_mappings(int(sys.argv[2]), sys.argv[3], int(sys.argv[4]),
                        int(sys.argv[5]))
+        return
+    if len(sys.argv) > 4 and sys.argv[1] == "set-pairs":
+        set_pairs(sys.argv[2], sys.argv[3], int(sys.argv[4]))
         return
     if len(sys.argv) > 2 and sys.argv[1] == "string":
         one_string(float(sys.argv[2]))

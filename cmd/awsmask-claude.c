@@ -237,7 +237,7 @@ main(int argc, char **argv)
 	size_t inlen;
 	int ch, rc;
 
-	setlocale(LC_ALL, "");
+	setlocale(LC_MESSAGES, "");
 	cli_init(argv[0]);
 	memset(&o, 0, sizeof(o));
 	o.stream = -1;

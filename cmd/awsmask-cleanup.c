@@ -112,7 +112,7 @@ main(int argc, char **argv)
 	struct opts o;
 	int ch, rc;
 
-	setlocale(LC_ALL, "");
+	setlocale(LC_MESSAGES, "");
 	cli_init(argv[0]);
 	memset(&o, 0, sizeof(o));
 #define SET(key, value) \

@@ -663,7 +663,7 @@ main(int argc, char **argv)
 	struct cli_output out;
 	int ch, rc = EXIT_OK, i;
 
-	setlocale(LC_ALL, "");
+	setlocale(LC_MESSAGES, "");
 	cli_init(argv[0]);
 	memset(&o, 0, sizeof(o));
 #define SET(key, value) \

@@ -185,7 +185,7 @@ main(int argc, char **argv)
 	FILE *tmp = NULL;
 	int ch, rc = EXIT_OK, i, outfd = STDOUT_FILENO;
 
-	setlocale(LC_ALL, "");
+	setlocale(LC_MESSAGES, "");
 	cli_init(argv[0]);
 	memset(&o, 0, sizeof(o));
 #define SET(key, value) \

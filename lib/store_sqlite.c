@@ -221,6 +221,23 @@ nomem(struct am_store *st)
 	return am_seterr(&st->err, AWSMASK_ENOMEM, "out of memory");
 }
 
+/*
+ * Statement i, prepared at its first use: a run compiles only the SQL it
+ * runs (awsunmask never the writes of masking).  NULL when SQLite
+ * refuses it; its reason is then SQLite's last error, which the caller
+ * records (sq_fail(), or abort_batch() for a step that fails).
+ */
+static sqlite3_stmt *
+stmt(struct am_store *st, int i)
+{
+	struct sq *s = st->priv;
+
+	if (!s->stmt[i] && sqlite3_prepare_v3(s->db, sql[i], -1,
+	    SQLITE_PREPARE_PERSISTENT, &s->stmt[i], NULL) != SQLITE_OK)
+		s->stmt[i] = NULL;
+	return s->stmt[i];
+}
+
 /* Pause a little, longer each try, before retrying a busy database. */
 static void
 backoff(int try)
@@ -483,15 +500,15 @@ static int step(sqlite3_stmt *stmt, char **out, size_t *outlen, long long *n,
 static int
 read_id(struct am_store *st)
 {
-	struct sq *s = st->priv;
+	sqlite3_stmt *q = stmt(st, S_META_GET);
 	int mem = 0, got;
 	size_t len;
 
-	if (!s->stmt[S_META_GET])
-		return AWSMASK_OK;
+	if (!q)
+		return sq_fail(st);
 	am_free(st->id);
 	st->id = NULL;
-	got = step(s->stmt[S_META_GET], &st->id, &len, NULL, &mem);
+	got = step(q, &st->id, &len, NULL, &mem);
 	if (got < 0)
 		return mem ? nomem(st) : sq_fail(st);
 	return AWSMASK_OK;
@@ -569,7 +586,7 @@ sq_open(struct am_store *st, const char *uri)
 	static const char *const ro[] = { "?mode=ro", "?immutable=1" };
 	struct sq *s;
 	size_t k;
-	int rc, i;
+	int rc;
 
 	if (!(s = am_calloc(1, sizeof(*s))))
 		return nomem(st);
@@ -587,11 +604,6 @@ sq_open(struct am_store *st, const char *uri)
 	}
 	if (rc)
 		return rc;
-	for (i = 0; i < NSTMT; i++) {
-		if (sqlite3_prepare_v3(s->db, sql[i], -1,
-		    SQLITE_PREPARE_PERSISTENT, &s->stmt[i], NULL) != SQLITE_OK)
-			return sq_fail(st);
-	}
 	return read_id(st);
 }
 
@@ -709,10 +721,11 @@ step(sqlite3_stmt *stmt, char **out, size_t *outlen, long long *n,
 static int
 begin(struct am_store *st, int write)
 {
-	struct sq *s = st->priv;
-	sqlite3_stmt *b = s->stmt[write ? S_BEGIN_WRITE : S_BEGIN];
+	sqlite3_stmt *b = stmt(st, write ? S_BEGIN_WRITE : S_BEGIN);
 	int try, rc = SQLITE_BUSY;
 
+	if (!b)
+		return sq_fail(st);
 	for (try = 0; try < BUSY_TRIES; try++) {
 		rc = sqlite3_step(b);
 		sqlite3_reset(b);
@@ -740,8 +753,13 @@ abort_batch(struct am_store *st, int mem)
 	for (i = 0; i < NSTMT; i++)
 		sqlite3_reset(s->stmt[i]);
 	if (!sqlite3_get_autocommit(s->db)) {
-		sqlite3_step(s->stmt[S_ROLLBACK]);
-		sqlite3_reset(s->stmt[S_ROLLBACK]);
+		sqlite3_stmt *q = stmt(st, S_ROLLBACK);
+
+		if (q) {
+			sqlite3_step(q);
+			sqlite3_reset(q);
+		} else
+			sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 	}
 	return rc;
 }
@@ -750,10 +768,13 @@ static int
 commit(struct am_store *st)
 {
 	struct sq *s = st->priv;
+	sqlite3_stmt *q = stmt(st, S_COMMIT);
 	int rc;
 
-	rc = sqlite3_step(s->stmt[S_COMMIT]);
-	sqlite3_reset(s->stmt[S_COMMIT]);
+	if (!q)
+		return abort_batch(st, 0);
+	rc = sqlite3_step(q);
+	sqlite3_reset(q);
 	if (rc != SQLITE_DONE)
 		return abort_batch(st, 0);
 	/* (Read transactions change nothing: they leave it as it is.) */
@@ -765,10 +786,12 @@ commit(struct am_store *st)
 
 /* Add `by` to the statistics row `name`.  0, or -1 (see step()). */
 static int
-stat_add(struct sq *s, const char *name, long long by, int *mem)
+stat_add(struct am_store *st, const char *name, long long by, int *mem)
 {
-	sqlite3_stmt *q = s->stmt[S_STAT];
+	sqlite3_stmt *q = stmt(st, S_STAT);
 
+	if (!q)
+		return -1;
 	sqlite3_bind_text(q, 1, name, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(q, 2, by);
 	return step(q, NULL, NULL, NULL, mem) < 0 ? -1 : 0;
@@ -779,7 +802,6 @@ stat_add(struct sq *s, const char *name, long long by, int *mem)
 static int
 proc_write(struct am_store *st, int *mem)
 {
-	struct sq *s = st->priv;
 	char name[64];
 	size_t i;
 
@@ -790,7 +812,7 @@ proc_write(struct am_store *st, int *mem)
 			continue;
 		snprintf(name, sizeof(name), "processing:%s",
 		    am_proc_fields[i].name);
-		if (stat_add(s, name, (long long)v, mem))
+		if (stat_add(st, name, (long long)v, mem))
 			return -1;
 	}
 	return 0;
@@ -838,6 +860,8 @@ lookup(struct am_store *st, sqlite3_stmt *q, struct am_store_item *it,
 	int rc;
 
 	*row = 0;
+	if (!q)
+		return -1;
 	if (q == ((struct sq *)st->priv)->stmt[S_LOOKUP])
 		sqlite3_bind_blob(q, 1, it->key, (int)it->key_len,
 		    SQLITE_STATIC);
@@ -884,8 +908,10 @@ static int
 touch(struct am_store *st, const char *original, size_t len, long long now,
     int *mem)
 {
-	sqlite3_stmt *q = ((struct sq *)st->priv)->stmt[S_TOUCH];
+	sqlite3_stmt *q = stmt(st, S_TOUCH);
 
+	if (!q)
+		return -1;
 	sqlite3_bind_blob(q, 1, original, (int)len, SQLITE_STATIC);
 	sqlite3_bind_int64(q, 2, expiry(st, now));
 	sqlite3_bind_int64(q, 3, now);
@@ -921,10 +947,12 @@ static int
 digest_token(struct am_store *st, const struct am_store_item *m, char *tok,
     size_t size, int *mem)
 {
-	sqlite3_stmt *q = ((struct sq *)st->priv)->stmt[S_TAKEN];
+	sqlite3_stmt *q = stmt(st, S_TAKEN);
 	unsigned attempt;
 	int tlen, taken;
 
+	if (!q)
+		return -1;
 	for (attempt = 0; attempt < DIGEST_TRIES; attempt++) {
 		tlen = am_store_digest_token(st, m->prefix, m->key, m->key_len,
 		    attempt, tok, size);
@@ -950,7 +978,6 @@ static int
 create(struct am_store *st, struct am_store_item *it, const size_t *miss,
     size_t nmiss, long long now, int *mem)
 {
-	struct sq *s = st->priv;
 	struct group *g;
 	size_t i, ng = 0, *grp;
 	char tok[64], day[32];
@@ -969,9 +996,11 @@ create(struct am_store *st, struct am_store_item *it, const size_t *miss,
 		g[grp[i]].count++;
 	}
 	for (i = 0; i < ng; i++) {
-		sqlite3_stmt *q = s->stmt[S_COUNT];
+		sqlite3_stmt *q = stmt(st, S_COUNT);
 		long long last = 0;
 
+		if (!q)
+			goto out;
 		sqlite3_bind_text(q, 1, g[i].name, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(q, 2, g[i].count);
 		if (step(q, NULL, NULL, &last, mem) <= 0)
@@ -980,8 +1009,10 @@ create(struct am_store *st, struct am_store_item *it, const size_t *miss,
 	}
 	for (i = 0; i < nmiss; i++) {
 		struct am_store_item *m = &it[miss[i]];
-		sqlite3_stmt *q = s->stmt[S_INSERT];
+		sqlite3_stmt *q = stmt(st, S_INSERT);
 
+		if (!q)
+			goto out;
 		if (st->token_style == AM_TOKEN_DIGEST) {
 			if ((tlen = digest_token(st, m, tok, sizeof(tok),
 			    mem)) < 0) {
@@ -1019,11 +1050,11 @@ create(struct am_store *st, struct am_store_item *it, const size_t *miss,
 	}
 	memcpy(day, "daily:", 6);
 	am_store_day(now, day + 6);
-	if (stat_add(s, "total_mappings", (long long)nmiss, mem) ||
-	    stat_add(s, day, (long long)nmiss, mem))
+	if (stat_add(st, "total_mappings", (long long)nmiss, mem) ||
+	    stat_add(st, day, (long long)nmiss, mem))
 		goto out;
 	for (i = 0; i < ng; i++)
-		if (stat_add(s, g[i].name, g[i].count, mem))
+		if (stat_add(st, g[i].name, g[i].count, mem))
 			goto out;
 	rc = 0;
 out:
@@ -1052,7 +1083,7 @@ mask_write(struct am_store *st, struct am_store_item *it, size_t *todo,
 	for (i = 0; i < ntodo; i++) {
 		struct am_store_item *m = &it[todo[i]];
 
-		r = lookup(st, s->stmt[S_LOOKUP], m, now, &row, &mem);
+		r = lookup(st, stmt(st, S_LOOKUP), m, now, &row, &mem);
 		if (r < 0)
 			goto fail;
 		if (r == STALE && touch(st, m->key, m->key_len, now, &mem))
@@ -1061,8 +1092,10 @@ mask_write(struct am_store *st, struct am_store_item *it, size_t *todo,
 			continue;
 		if (row) {
 			/* Expired: its token dies with it. */
-			sqlite3_stmt *q = s->stmt[S_DROP];
+			sqlite3_stmt *q = stmt(st, S_DROP);
 
+			if (!q)
+				goto fail;
 			sqlite3_bind_blob(q, 1, m->key, (int)m->key_len,
 			    SQLITE_STATIC);
 			if (step(q, NULL, NULL, NULL, &mem) < 0)
@@ -1152,7 +1185,7 @@ sq_mask_many(struct am_store *st, struct am_store_item *it, size_t n)
 		if ((rc = begin(st, 0)))
 			return rc;
 		for (i = 0; i < n; i++) {
-			r = lookup(st, s->stmt[S_LOOKUP], &it[i], now, &row,
+			r = lookup(st, stmt(st, S_LOOKUP), &it[i], now, &row,
 			    &mem);
 			if (r < 0)
 				return abort_batch(st, mem);
@@ -1203,7 +1236,7 @@ sq_unmask_many(struct am_store *st, struct am_store_item *it, size_t n)
 	if ((rc = scratch(st, n)) || (rc = begin(st, 0)))
 		return rc;
 	for (i = 0; i < n; i++) {
-		r = lookup(st, s->stmt[S_UNMASK], &it[i], now, &row, &mem);
+		r = lookup(st, stmt(st, S_UNMASK), &it[i], now, &row, &mem);
 		if (r < 0)
 			return abort_batch(st, mem);
 		if (r == STALE && !s->readonly)
@@ -1227,7 +1260,7 @@ sq_unmask_many(struct am_store *st, struct am_store_item *it, size_t n)
 		again.key = m->key;
 		again.key_len = m->key_len;
 		again.value = (char *)"";	/* the value is not wanted */
-		r = lookup(st, s->stmt[S_UNMASK], &again, now, &row, &mem);
+		r = lookup(st, stmt(st, S_UNMASK), &again, now, &row, &mem);
 		if (r < 0 || (r == STALE && touch(st, m->value, m->value_len,
 		    now, &mem))) {
 			abort_batch(st, mem);
@@ -1509,13 +1542,11 @@ sq_check(struct am_store *st, const char *uri)
 static int
 sq_meta_init(struct am_store *st, const char *id)
 {
-	struct sq *s = st->priv;
-	sqlite3_stmt *q = s->stmt[S_META_INIT];
+	sqlite3_stmt *q = stmt(st, S_META_INIT);
 	int rc, mem = 0;
 
 	if (!q)
-		return am_seterr(&st->err, AWSMASK_ESTORE, "sqlite store '%s': "
-		    "attempt to write a readonly database", s->path);
+		return sq_fail(st);
 	if ((rc = begin(st, 1)))
 		return rc;
 	sqlite3_bind_text(q, 1, id, -1, SQLITE_STATIC);
@@ -1531,11 +1562,12 @@ static int
 sq_counters_raise(struct am_store *st, const char *const *prefix,
     const unsigned long long *min, size_t n)
 {
-	struct sq *s = st->priv;
-	sqlite3_stmt *q = s->stmt[S_RAISE];
+	sqlite3_stmt *q = stmt(st, S_RAISE);
 	size_t i;
 	int rc, mem = 0;
 
+	if (!q)
+		return sq_fail(st);
 	if ((rc = begin(st, 1)))
 		return rc;
 	for (i = 0; i < n; i++) {

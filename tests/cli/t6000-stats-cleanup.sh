@@ -325,4 +325,25 @@ test_expect_success 'a store that cannot be opened: exit 69, a clear message' '
 	test_grep "unknown store .nope:." err
 '
 
+# A locale that writes 0,5 for 0.5 (built here: Debian ships only C).
+# The tools take only the language of messages from the locale, so the
+# numbers of --json and --prometheus stay what their formats require.
+if test_have localedef && [ -d /usr/share/i18n/locales ] &&
+    mkdir -p "$WORK/locales" &&
+    localedef -i de_DE -f UTF-8 "$WORK/locales/de_DE.UTF-8" >/dev/null 2>&1
+then
+	test_expect_success 'a decimal-comma locale: JSON and Prometheus numbers stay numbers' '
+		ids 3 >in &&
+		test_must_exit 0 awsmask in >/dev/null &&
+		LOCPATH=$WORK/locales LC_ALL=de_DE.UTF-8 awsmask-stats --json >st &&
+		json st "j[\"store\"][\"latency_ms\"] >= 0" >/dev/null &&
+		LOCPATH=$WORK/locales LC_ALL=de_DE.UTF-8 awsmask-stats \
+		    --prometheus >prom &&
+		test_grep "^awsmask_cpu_seconds_total{direction=\"mask\"} [0-9]*\.[0-9]*$" prom &&
+		! grep "[0-9],[0-9]" prom
+	'
+else
+	test_skip 'a decimal-comma locale' 'no localedef or locale sources'
+fi
+
 test_done

@@ -743,6 +743,35 @@ test_sqlite_rollback(void **state)
 	am_store_close(st);
 }
 
+/*
+ * Statements are prepared at their first use.  One that SQLite refuses
+ * then (its table gone since the store was opened) fails that batch
+ * with SQLite's reason and hands no token back; reads that need no
+ * such statement still work until then, and the failure sticks.
+ */
+static void
+test_sqlite_first_use(void **state)
+{
+	struct fixture *fx = *state;
+	struct am_store *st = open_store(fx);
+	char tok[64];
+
+	assert_string_equal(mask_ok(st, "i-1", "EC2"), "EC2_001");
+	am_store_close(st);
+	st = open_store(fx);
+	exec_sql(fx->path, "DROP TABLE counters");
+	assert_unmasks_to(st, "EC2_001", "i-1");
+	assert_int_equal(mask1(st, "i-secret", 8, "EC2", tok, sizeof(tok)),
+	    AWSMASK_ESTORE);
+	assert_non_null(strstr(st->err.msg, "counters"));
+	assert_null(strstr(st->err.msg, "secret"));
+	assert_int_equal(mask1(st, "i-other", 7, "EC2", tok, sizeof(tok)),
+	    AWSMASK_ESTORE);
+	am_store_close(st);
+	assert_int_equal(query_int(fx->path, "SELECT count(*) FROM mappings"),
+	    1);
+}
+
 static void
 test_sqlite_bad_files(void **state)
 {
@@ -1317,6 +1346,7 @@ main(void)
 		SQLITE(test_sqlite_modes),
 		SQLITE(test_sqlite_persist),
 		SQLITE(test_sqlite_rollback),
+		SQLITE(test_sqlite_first_use),
 		SQLITE(test_sqlite_bad_files),
 		SQLITE(test_sqlite_readonly),
 		SQLITE(test_sqlite_processes),
