@@ -115,7 +115,8 @@ has_digit(const char *p, size_t n)
  *
  *  - under bare "id" (API examples' slugs, records of every kind), nor
  *    under a key whose last word before "Id" names something transient
- *    (KINDS.md): requests, events, messages, traces, versions, ... --
+ *    (KINDS.md): requests, events, messages, traces, versions, tool
+ *    uses and files of an API call (tool_use_id, file_id), ... --
  *    a request ID points at no lasting resource, and masking the
  *    hundreds of them in a CloudTrail log would cost readability for
  *    nothing; nor under CloudFormation's logical IDs (the template's
@@ -131,14 +132,14 @@ has_digit(const char *p, size_t n)
  *    reference (vpc_id = aws_vpc.main.id).
  */
 static const char *const id_key_not[] = {
-	"account", "activity", "audit", "build", "change", "command",
+	"account", "activity", "audit", "build", "call", "change", "command",
 	"commit", "container", "correlation", "device", "event", "execution",
-	"finding", "image", "insight", "invalidation", "invocation",
-	"material", "message", "nonce", "offering", "operation", "owner",
-	"parent", "policy", "principal", "process", "product", "query",
-	"record", "req", "request", "revision", "row", "runtime", "sequence",
-	"shard", "source", "span", "thread", "trace", "transaction", "type",
-	"upload", "user", "version",
+	"file", "finding", "image", "insight", "invalidation", "invocation",
+	"material", "message", "msg", "nonce", "offering", "operation",
+	"owner", "parent", "policy", "principal", "process", "product",
+	"query", "record", "req", "request", "revision", "row", "run",
+	"runtime", "sequence", "shard", "source", "span", "thread", "trace",
+	"transaction", "type", "upload", "use", "user", "version",
 };
 
 /*

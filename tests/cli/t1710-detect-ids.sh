@@ -70,6 +70,7 @@ test_expect_success 'transient IDs, bare id, constants and references stay' '
 	cat >in <<-\EOT &&
 	{"RequestId": "7a62c49f-347e-4fc4-9331-6e8eEXAMPLE", "eventID": "3fcfb182-98f8-4744-bd45-10a395ab61cb"}
 	{"traceId": "5c34e93e4dea0086f9763ac0", "spanId": "00f067aa0ba902b7"}
+	{"tool_use_id": "toolu_01A09q90qw90lq917835lq9", "file_id": "file_011CNha8iCJcU1wXNR6q4V8w"}
 	"VersionId": "3HL4kqtJlcpXroDTDmJrmSpXd3dIbrHY", "id": "to-assume-a-role-1480532402212"
 	AvailabilityZoneId: use1-az2
 	<ZoneId>us-east-1a</ZoneId>

@@ -1237,6 +1237,8 @@ static const struct negative negatives[] = {
 	{ "keyed-id", "\"container_id\": \"8e1f0a2b3c4d\", \"user_id\": "
 	    "\"u1234567\"" },
 	{ "keyed-id", "\"LogicalResourceId\": \"MyEC2Instance1\"" },
+	{ "keyed-id", "{\"tool_use_id\": \"toolu_01A09q90qw90lq917835lq9\", "
+	    "\"file_id\": \"file_011CNha8iCJcU1wXNR6q4V8w\"}" },
 	{ "keyed-id", "\"SnapshotId\": \"2024-01-15T10-30\", \"BuildId\": "
 	    "\"v1-2-30\"" },
 	{ "keyed-id", "\"DbId\": \"default\", \"TaskId\": \"abc12\", "
