@@ -403,6 +403,12 @@ am_split_keyed_id(const char *subj, size_t len, struct am_match *m)
 		    subj[ke] == '_'); ke++)
 			;
 		p = am_find_any(subj, p + 1, m->end, ":=>");
+		for (s = p + 1; s < m->end && am_is_in(subj[s], " \t"); s++)
+			;
+		if (s < m->end && subj[s] == '[') {
+			plural = 1;	/* "DetectorIds": ["a", "b"] */
+			sep = "\\\"' \t,[";
+		}
 	}
 	opaque = opaque_id_key(subj + ks, ke - ks);
 	while (p < m->end && m->nparts < AM_MAX_PARTS) {

@@ -200,14 +200,18 @@
  * "EXAMPLE" (igw-fEXAMPLE); a UUID kind's tail may hold its hyphens
  * (sfr-73fbd2ce-aa30-494c-8788-1cee4EXAMPLE).  Any other value is
  * weighed by opaque_id_prefix() (ids.c).  The values of a CLI filter on
- * an ID (Name=volume-id,Values=a,b) are read the same way.  A plural
- * flag or a filter gives up to four; a flag reaches here through
- * am_split_name(), whose row matches every --flag first.
+ * an ID (Name=volume-id,Values=a,b) and the elements of a JSON list
+ * on the key's line ("DetectorIds": ["a", "b"]) are read the same way.
+ * A plural flag, a filter or a list gives up to four; a flag reaches
+ * here through am_split_name(), whose row matches every --flag first.
  */
 #define KEYED_ID_VALUE \
 	"[A-Za-z0-9][A-Za-z0-9_-]{2,127}(?![A-Za-z0-9_-])"
 #define KEYED_ID_PAT \
-	"(?:\\\\?\"(?:[A-Za-z][A-Za-z0-9]{0,40}(?:Id|ID)|" \
+	"\\\\?\"(?:[A-Za-z][A-Za-z0-9]{0,40}(?:Id|ID)|[a-z][a-z0-9_]{0,40}_u?id)" \
+	"s\\\\?\"[ \\t]*:[ \\t]*\\[[ \\t]*\\\\?\"" KEYED_ID_VALUE \
+	"(?:\\\\?\"[ \\t]*,[ \\t]*\\\\?\"" KEYED_ID_VALUE "){0,3}" \
+	"|(?:\\\\?\"(?:[A-Za-z][A-Za-z0-9]{0,40}(?:Id|ID)|" \
 	"[a-z][a-z0-9_]{0,40}_u?id)s?" \
 	"\\\\?\"[ \\t]*:[ \\t]*\\\\?\"" \
 	"|<[A-Za-z][A-Za-z0-9]{0,40}(?:Id|ID)>" \

@@ -21,6 +21,7 @@ mask_check() {
 test_expect_success 'opaque IDs under ID keys in JSON, YAML, key=value and XML' '
 	cat >in <<-\EOT &&
 	{"DetectorId": "d4b040365221be2b54a6264dcexample", "apiId": "gy415nuibc"}
+	{"DetectorIds": ["12abc34d567e8fa901bc2d34eexample", "b6b992d6d2f48e64bc59180bfexample"]}
 	    TableId: a1b2c3d4-5678-90ab-cdef-EXAMPLE11111
 	backup_job_id = 0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0
 	<EnvironmentId>e-icsgecu3wf</EnvironmentId>
@@ -29,10 +30,11 @@ test_expect_success 'opaque IDs under ID keys in JSON, YAML, key=value and XML' 
 	EOT
 	cat >expect <<-\EOT &&
 	{"DetectorId": "RESOURCE_ID_001", "apiId": "RESOURCE_ID_002"}
-	    TableId: RESOURCE_ID_003
-	backup_job_id = RESOURCE_ID_004
-	<EnvironmentId>RESOURCE_ID_005</EnvironmentId>
-	Starting session with SessionId: RESOURCE_ID_006
+	{"DetectorIds": ["RESOURCE_ID_003", "RESOURCE_ID_004"]}
+	    TableId: RESOURCE_ID_005
+	backup_job_id = RESOURCE_ID_006
+	<EnvironmentId>RESOURCE_ID_007</EnvironmentId>
+	Starting session with SessionId: RESOURCE_ID_008
 	"AssociationId": "AWS_ID_001"
 	EOT
 	mask_check

@@ -770,6 +770,10 @@ static const struct example positives[] = {
 	{ "keyed-id", "{\"resourceId\": \"roq9wj\", \"apiId\": \"gy415nuibc\"}",
 	    "{\"resourceId\": \"RESOURCE_ID\", \"apiId\": \"RESOURCE_ID\"}" },
 	{ "keyed-id", "\"ExternalId\": \"123456\"", "\"ExternalId\": \"RESOURCE_ID\"" },
+	{ "keyed-id", "\"DetectorIds\": [\"12abc34d567e8fa901bc2d34eexample\", "
+	    "\"b6b992d6d2f48e64bc59180bfexample\"], \"x\": [\"a1b2c3d4e5\"]",
+	    "\"DetectorIds\": [\"RESOURCE_ID\", \"RESOURCE_ID\"], "
+	    "\"x\": [\"a1b2c3d4e5\"]" },
 	{ "keyed-id", "\"AssociationId\": \"vpc-cidr-assoc-062c64cfafEXAMPLE\"",
 	    "\"AssociationId\": \"AWS_ID\"" },
 	{ "keyed-id", "--filters Name=volume-id,Values=049df61146c4d7901,vol-1a2b",
@@ -1237,6 +1241,7 @@ static const struct negative negatives[] = {
 	{ "keyed-id", "\"container_id\": \"8e1f0a2b3c4d\", \"user_id\": "
 	    "\"u1234567\"" },
 	{ "keyed-id", "\"LogicalResourceId\": \"MyEC2Instance1\"" },
+	{ "keyed-id", "\"RequestIds\": [\"aaa111bbb222\", \"ccc333ddd444\"]" },
 	{ "keyed-id", "{\"tool_use_id\": \"toolu_01A09q90qw90lq917835lq9\", "
 	    "\"file_id\": \"file_011CNha8iCJcU1wXNR6q4V8w\"}" },
 	{ "keyed-id", "\"SnapshotId\": \"2024-01-15T10-30\", \"BuildId\": "
