@@ -113,6 +113,7 @@ static const struct arn_rule arn_rules[] = {
 	{ "securityhub", "ruleset", H_NONE, NULL, NULL, NULL, 0 },
 	{ "securityhub", "product", H_NONE, NULL, NULL, NULL, 0 },
 	{ "securityhub", "subscription", H_NONE, NULL, NULL, NULL, 0 },
+	{ "securityhub", "control", H_NONE, NULL, NULL, NULL, 0 },
 	{ "s3", NULL, H_S3, "BUCKET", NULL, NULL, 0 },
 	{ "execute-api", NULL, H_SEG, "API_GW", NULL, "API_GW", 0 },
 	{ "apigateway", "restapis", H_SEG, "API_GW", NULL, "API_GW", 0 },

@@ -1,12 +1,14 @@
 /*
  * ids.c - IDs by their shape: IAM unique IDs and their session names,
  * load balancer name/ID pairs, EC2-style IDs of any prefix, IDs under a
- * key or flag that says ID, and text shaped like one of our tokens.
+ * key or flag that says ID (and opaque IDs there), VPC endpoint DNS
+ * labels, and text shaped like one of our tokens.
  */
 #include "detect.h"
 
-#include <string.h>
 #include <ctype.h>
+#include <string.h>
+#include <strings.h>
 
 /*
  * A token, in any form awsunmask would restore: the whole of it, less
@@ -59,13 +61,34 @@ am_split_elb_name_id(const char *subj, size_t len, struct am_match *m)
 	return m->nparts == 2;
 }
 
-/* An ID of a prefix some row above knows is that row's, also when
- * --types or --exclude-types turned the row off. */
+/*
+ * vpce-0f89a33420c1931d7-bluzidnv.elasticloadbalancing.us-east-1.vpce.
+ * amazonaws.com: the endpoint's ID, a part like the bare ID's, and the
+ * label AWS made for it.
+ */
+int
+am_split_vpce_dns(const char *subj, size_t len, struct am_match *m)
+{
+	(void)subj;
+	(void)len;
+	am_match_add(m, m->start, m->start + 22, "VPCE", "vpc-endpoint");
+	am_match_add(m, m->start + 23, m->end, "VPCE", "vpc-endpoint-dns");
+	return 1;
+}
+
+/*
+ * An ID of a prefix some row above knows is that row's, also when
+ * --types or --exclude-types turned the row off.  Security Hub names the
+ * AWS Config rules it creates for its controls securityhub-<control>-
+ * <suffix> (securityhub-lambda-inside-vpc-0e904a3b): AWS's names, not
+ * an EC2-style ID.
+ */
 int
 am_split_aws_id(const char *subj, size_t len, struct am_match *m)
 {
 	(void)len;
-	if (am_find_resource_id(subj + m->start, m->end - m->start))
+	if (am_find_resource_id(subj + m->start, m->end - m->start) ||
+	    am_has_prefix(subj + m->start, m->end - m->start, "securityhub-"))
 		return 0;
 	am_match_add(m, m->start, m->end, "AWS_ID", NULL);
 	return 1;
@@ -81,40 +104,327 @@ has_digit(const char *p, size_t n)
 	return 0;
 }
 
+/*
+ * Opaque IDs (issue #13).  Under a key that says it holds an ID, a value
+ * no prefix explains is still an identifier when it is opaque: 6 to 128
+ * letters, digits, '-' and '_', a letter and a digit among them
+ * (GuardDuty's DetectorId, DynamoDB's TableId, CloudFormation's
+ * PhysicalResourceId, API Gateway's apiId, Session Manager's SessionId):
+ * RESOURCE_ID, or AWS_ID when it has the shape of an EC2-style ID of a
+ * prefix no row knows (vpc-cidr-assoc-062c64cfafEXAMPLE).  Not:
+ *
+ *  - under bare "id" (API examples' slugs, records of every kind), nor
+ *    under a key whose last word before "Id" names something transient
+ *    (KINDS.md): requests, events, messages, traces, versions, tool
+ *    uses and files of an API call (tool_use_id, file_id), ... --
+ *    a request ID points at no lasting resource, and masking the
+ *    hundreds of them in a CloudTrail log would cost readability for
+ *    nothing; nor under CloudFormation's logical IDs (the template's
+ *    own names);
+ *  - under the keys other rows read (accounts, owners, users,
+ *    principals): their rows decide, and a user_id outside AWS is an
+ *    application's;
+ *  - a value another row knows by its shape (an IAM unique ID, a Cognito
+ *    user pool, ip-10-0-0-1): refused, so that the scan finds it there;
+ *  - AWS constants that hold digits (regions, zones, zone IDs such as
+ *    use1-az2), placeholders, numbers, dates and versions;
+ *  - a value that runs on as an ARN, a path, a host name or a Terraform
+ *    reference (vpc_id = aws_vpc.main.id).
+ */
+static const char *const id_key_not[] = {
+	"account", "activity", "audit", "build", "call", "change", "command",
+	"commit", "container", "correlation", "device", "event", "execution",
+	"file", "finding", "image", "insight", "invalidation", "invocation",
+	"material", "message", "msg", "nonce", "offering", "operation",
+	"owner", "parent", "policy", "principal", "process", "product",
+	"query", "record", "req", "request", "revision", "row", "run",
+	"runtime", "sequence", "shard", "source", "span", "thread", "trace",
+	"transaction", "type", "upload", "use", "user", "version",
+};
+
+/*
+ * May the key [k, k+n) (VpcId, backup_job_id, detector-ids) hold an
+ * opaque ID?  Its last word before Id decides: "IAMCertificateId" ->
+ * certificate, "configRuleId" -> rule, "p_row_id" -> row.  0: no; 1:
+ * yes; 2: an STS external ID (ExternalId, --external-id), a secret the
+ * role's owner shares with a third party: any value is one, digits too.
+ */
+static int
+opaque_id_key(const char *k, size_t n)
+{
+	char w[32];
+	size_t e = n, i, j;
+
+	if (e > 1 && k[e - 1] == 's' && (k[e - 2] == 'd' || k[e - 2] == 'D'))
+		e--;			/* --instance-ids, "SubnetIds" */
+	if (e < 2 || (k[e - 1] != 'd' && k[e - 1] != 'D'))
+		return 0;
+	e -= 2;
+	if (e > 0 && (k[e - 1] == 'u' || k[e - 1] == 'U') &&
+	    e > 1 && (k[e - 2] == '_' || k[e - 2] == '-'))
+		e--;			/* instance_uid */
+	while (e > 0 && (k[e - 1] == '_' || k[e - 1] == '-'))
+		e--;
+	if (e == 0)
+		return 0;		/* bare id */
+	if (e >= 7 && !strncasecmp(k, "logical", 7))
+		return 0;		/* LogicalResourceId */
+	i = e;
+	if (am_find_any(k, 0, e, "_-") < e) {
+		while (i > 0 && k[i - 1] != '_' && k[i - 1] != '-')
+			i--;
+	} else if (isupper((unsigned char)k[e - 1])) {
+		while (i > 0 && isupper((unsigned char)k[i - 1]))
+			i--;		/* HostVPCId: VPC */
+	} else {
+		while (i > 0 && !isupper((unsigned char)k[i - 1]))
+			i--;
+		if (i > 0)
+			i--;		/* its capital */
+	}
+	if (e - i >= sizeof(w))
+		return 1;
+	for (j = 0; i < e; i++, j++)
+		w[j] = (char)tolower((unsigned char)k[i]);
+	w[j] = '\0';
+	for (i = 0; i < AM_ARRAY_SIZE(id_key_not); i++)
+		if (!strcmp(w, id_key_not[i]))
+			return 0;
+	return strcmp(w, "external") ? 1 : 2;
+}
+
+/* The length of the AWS region at p ("us-gov-west-1"), or 0. */
+static size_t
+region_len(const char *p, size_t n)
+{
+	size_t i = 0, l;
+
+	if (n < 9 || !islower((unsigned char)p[0]) ||
+	    !islower((unsigned char)p[1]) || p[2] != '-')
+		return 0;
+	i = 3;
+	if (n > i + 4 && !memcmp(p + i, "gov-", 4))
+		i += 4;
+	else if (n > i + 4 && !memcmp(p + i, "iso", 3)) {
+		i += 3;
+		if (i < n && islower((unsigned char)p[i]))
+			i++;
+		if (i >= n || p[i++] != '-')
+			return 0;
+	}
+	for (l = 0; i < n && islower((unsigned char)p[i]); i++, l++)
+		;
+	if (l < 2 || l > 12 || i >= n || p[i++] != '-')
+		return 0;
+	for (l = 0; i < n && isdigit((unsigned char)p[i]) && l < 2; i++, l++)
+		;
+	return l ? i : 0;
+}
+
+/* An EC2-style ID of any prefix: lower-case words, each starting with
+ * a letter, '-', then 17 letters or digits with a digit, 8 hex digits
+ * with a digit and a letter, or hex and EXAMPLE
+ * (tgw-mcast-domain-0c9e29e2a7EXAMPLE). */
+static int
+ec2_style_id(const char *p, size_t n)
+{
+	size_t t = n, i, tl, hex = 0, dig = 0;
+
+	while (t > 0 && p[t - 1] != '-')
+		t--;
+	if (t < 2)
+		return 0;
+	for (i = 0; i < t; i++)
+		if ((!islower((unsigned char)p[i]) &&
+		    !isdigit((unsigned char)p[i]) && p[i] != '-') ||
+		    ((i == 0 || p[i - 1] == '-') && !islower((unsigned char)p[i])))
+			return 0;	/* each word starts with a letter */
+	tl = n - t;
+	if (tl > 7 && (!memcmp(p + n - 7, "EXAMPLE", 7) ||
+	    !memcmp(p + n - 7, "example", 7)))
+		tl -= 7;
+	for (i = t; i < t + tl; i++) {
+		hex += isxdigit((unsigned char)p[i]) &&
+		    !isupper((unsigned char)p[i]);
+		dig += isdigit((unsigned char)p[i]) != 0;
+	}
+	if (tl < n - t)		/* EXAMPLE */
+		return hex == tl && tl >= 1 && tl <= 10;
+	if (tl == 17) {
+		for (i = t; i < n; i++)
+			if (!islower((unsigned char)p[i]) &&
+			    !isdigit((unsigned char)p[i]))
+				return 0;
+		return dig > 0;
+	}
+	return tl == 8 && hex == 8 && dig > 0 && dig < 8;
+}
+
+/* An IAM unique ID or access key ID as its rows find them bare. */
+static int
+iam_shaped(const char *p, size_t n)
+{
+	static const char *const ids[] = { "ROA", "IDA", "IPA", "NPA", "NVA",
+	    "PKA", "GPA", "BIA", "CCA", "SCA", "AGA" };
+	size_t i;
+
+	if ((n != 20 && n != 21) || p[0] != 'A')
+		return 0;
+	for (i = 1; i < n; i++)
+		if (!isupper((unsigned char)p[i]) &&
+		    !isdigit((unsigned char)p[i]))
+			return 0;
+	if (n == 20 && (!memcmp(p + 1, "KIA", 3) || !memcmp(p + 1, "SIA", 3)))
+		return 1;
+	for (i = 0; i < AM_ARRAY_SIZE(ids); i++)
+		if (!memcmp(p + 1, ids[i], 3))
+			return 1;
+	return 0;
+}
+
+/* The prefix of an opaque ID at [s, e) under an ID key (how: what
+ * opaque_id_key() said of it), or NULL. */
+static const char *
+opaque_id_prefix(const char *subj, size_t len, size_t s, size_t e, int how)
+{
+	const char *p = subj + s;
+	size_t n = e - s, i, alpha = 0, digit = 0, r;
+
+	if (how == 2 && n >= 4 && n <= 128 && !am_name_placeholder(p, n) &&
+	    am_find_any(p, 0, n, ".:/@+=") == n &&
+	    (e + 1 >= len || !am_is_in(subj[e], ".:/@+=") ||
+	    !isalnum((unsigned char)subj[e + 1])))
+		return "RESOURCE_ID";
+	if (n < 6 || n > 128)
+		return NULL;
+	for (i = 0; i < n; i++) {
+		if (isdigit((unsigned char)p[i]))
+			digit++;
+		else if (isalpha((unsigned char)p[i]))
+			alpha++;
+		else if (p[i] != '-' && p[i] != '_')
+			return NULL;
+	}
+	if (!alpha || !digit || am_name_placeholder(p, n))
+		return NULL;
+	/* It runs on: an ARN, a path, a host, an e-mail, a reference. */
+	if (e + 1 < len && am_is_in(subj[e], ".:/@+=") &&
+	    isalnum((unsigned char)subj[e + 1]))
+		return NULL;
+	/* Constants: a region or zone (us-east-1a), a zone ID (use1-az2),
+	 * a version (v1-2-0), a date (2024-01-15T10, 20240115T103000Z). */
+	r = region_len(p, n);
+	if (r && (r == n || (r + 1 == n && islower((unsigned char)p[r]))))
+		return NULL;
+	for (i = 0; i < n && islower((unsigned char)p[i]); i++)
+		;
+	if (i >= 3 && i <= 5 && i + 1 < n && isdigit((unsigned char)p[i]) &&
+	    (r = i + 1 + (i + 2 < n && isdigit((unsigned char)p[i + 1]))) &&
+	    n > r + 3 && !memcmp(p + r, "-az", 3) && am_all_digits(p + r + 3,
+	    n - r - 3))
+		return NULL;
+	if ((p[0] == 'v' || p[0] == 'V') && alpha == 1)
+		return NULL;
+	if (n >= 10 && am_all_digits(p, 4) && ((p[4] == '-' &&
+	    am_all_digits(p + 5, 2) && p[7] == '-' && am_all_digits(p + 8, 2)) ||
+	    (am_all_digits(p, 8) && p[8] == 'T')))
+		return NULL;
+	/* Known to another row by its shape: let it have it. */
+	r = region_len(p, n);
+	if (r && r < n && p[r] == '_')
+		return NULL;		/* Cognito user pool */
+	if (am_has_prefix(p, n, "ip-")) {
+		for (i = 3; i < n && (isdigit((unsigned char)p[i]) ||
+		    p[i] == '-'); i++)
+			;
+		if (i == n)
+			return NULL;	/* ip-10-0-0-1 */
+	}
+	if (iam_shaped(p, n))
+		return NULL;
+	return ec2_style_id(p, n) ? "AWS_ID" : "RESOURCE_ID";
+}
+
+/* The row of the known prefix that [s, e) is an ID of, under an ID
+ * key, or NULL. */
+static const struct resource_id *
+keyed_known_id(const char *subj, size_t s, size_t e)
+{
+	const struct resource_id *r;
+	size_t i, l, t;
+
+	for (i = 0; i < am_nresource_ids; i++) {
+		r = &am_resource_ids[i];
+		l = strlen(r->lit);
+		if (e - s > l && !memcmp(subj + s, r->lit, l))
+			break;
+	}
+	if (i == am_nresource_ids)
+		return NULL;
+	t = e - s - l;
+	if (strchr(r->chars, '-'))	/* a UUID: its hyphens are its own */
+		return t >= r->min && t <= r->max + 7 ? r : NULL;
+	if (t < 3 || t > 24 || am_find_any(subj, s + l, e, "-") < e)
+		return NULL;
+	if (has_digit(subj + s + l, t) || (t > 7 &&
+	    (!memcmp(subj + e - 7, "EXAMPLE", 7) ||
+	    !memcmp(subj + e - 7, "example", 7))))
+		return r;
+	return NULL;
+}
+
 int
 am_split_keyed_id(const char *subj, size_t len, struct am_match *m)
 {
-	size_t p = m->start, s, e, i, l = 0;
-	int plural;
+	const struct resource_id *r;
+	const char *prefix;
+	size_t p = m->start, ks, ke, s, e;
+	const char *sep = "\\\"' \t";
+	int plural, opaque;
 
-	(void)len;
-	/* Past the key: the first value starts after its separator. */
-	if (subj[p] == '-') {
-		e = am_find_any(subj, p, m->end, " \t=");
+	/* The key, and past it: the first value starts after its
+	 * separator. */
+	if (am_has_prefix(subj + p, m->end - p, "Name=")) {
+		ks = p + 5;
+		ke = am_find_any(subj, ks, m->end, ",");
+		p = ke + 8;		/* ,Values= */
+		plural = 1;
+		sep = ",";
+	} else if (subj[p] == '-') {
+		ks = p + 2;
+		ke = e = am_find_any(subj, p, m->end, " \t=");
 		plural = subj[e - 1] == 's';
 		p = e;
 	} else {
 		plural = 0;
+		for (ks = p; ks < m->end && am_is_in(subj[ks], "\\\"'<"); ks++)
+			;
+		for (ke = ks; ke < m->end && (isalnum((unsigned char)subj[ke]) ||
+		    subj[ke] == '_'); ke++)
+			;
 		p = am_find_any(subj, p + 1, m->end, ":=>");
+		for (s = p + 1; s < m->end && am_is_in(subj[s], " \t"); s++)
+			;
+		if (s < m->end && subj[s] == '[') {
+			plural = 1;	/* "DetectorIds": ["a", "b"] */
+			sep = "\\\"' \t,[";
+		}
 	}
+	opaque = opaque_id_key(subj + ks, ke - ks);
 	while (p < m->end && m->nparts < AM_MAX_PARTS) {
-		while (p < m->end && am_is_in(subj[p], ":=>\\\"' \t"))
+		while (p < m->end && (am_is_in(subj[p], ":=>\\\"' \t") ||
+		    am_is_in(subj[p], sep)))
 			p++;
 		s = p;
-		while (p < m->end && !am_is_in(subj[p], "\\\"' \t"))
+		while (p < m->end && !am_is_in(subj[p], sep))
 			p++;
 		e = p;
-		for (i = 0; i < am_nresource_ids; i++) {
-			l = strlen(am_resource_ids[i].lit);
-			if (e - s > l &&
-			    !memcmp(subj + s, am_resource_ids[i].lit, l))
-				break;
-		}
-		if (i < am_nresource_ids &&
-		    has_digit(subj + s + l, e - s - l) &&
-		    am_find_any(subj, s + l, e, "-") == e)
-			am_match_add(m, s, e, am_resource_ids[i].prefix,
-			    am_resource_ids[i].kind);
+		if ((r = keyed_known_id(subj, s, e)))
+			am_match_add(m, s, e, r->prefix, r->kind);
+		else if (opaque &&
+		    (prefix = opaque_id_prefix(subj, len, s, e, opaque)))
+			am_match_add(m, s, e, prefix, *prefix == 'R' ?
+			    "resource-id" : "aws-id");
 		if (!plural)
 			break;
 	}

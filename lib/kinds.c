@@ -340,8 +340,9 @@ const struct am_kind am_kinds[] = {
 	    "resource name under an AWS naming key (RoleName, roleName, "
 	    "ROLE_NAME=, --role-name, GroupName, ...)", 0, NULL },
 	{ "keyed-id", "AWS_ID", KEYED_ID_PAT, am_split_keyed_id,
-	    "EC2-style ID of any tail under a key or flag that says ID "
-	    "(VpcId, <groupId>, --image-ids)", 0, NULL },
+	    "ID under a key, flag or filter that says ID (VpcId, <groupId>, "
+	    "--image-ids, Name=vpc-id,Values=): EC2-style of any tail, or "
+	    "opaque (DetectorId, TableId): RESOURCE_ID", 0, NULL },
 	{ "prose-name", "RESOURCE_NAME", PROSE_NAME_PAT, am_split_prose_name,
 	    "name the prose calls out: a role named ``Test-Role``", 0,
 	    NULL },
@@ -357,6 +358,13 @@ const struct am_kind am_kinds[] = {
 	    "ip-(?<![A-Za-z0-9_.-]ip-)[0-9]{1,3}(?:-[0-9]{1,3}){3}"
 	    "(?![A-Za-z0-9_]|[.-][0-9])",
 	    am_split_host_label, "EC2 host label ip-10-0-1-23", 0, "ip-" },
+
+	/* A VPC endpoint's DNS name: its ID, then a label of its own. */
+	{ "vpc-endpoint-dns", "VPCE",
+	    "vpce-(?<![A-Za-z0-9-]vpce-)[0-9a-f]{17}-[a-z0-9]{8}"
+	    "(?=[.-][a-z0-9])", am_split_vpce_dns,
+	    "VPC endpoint DNS name vpce-ID-label.*: the ID and the label", 0,
+	    "vpce-" },
 
 	/* Resource IDs. */
 	RESOURCE_IDS(ID_ROW)

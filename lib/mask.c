@@ -71,9 +71,10 @@ token_runs(struct awsmask *am, const char *s, size_t n, int what)
 
 /*
  * Learnt names.  A part is a name when the scanner knew it only from its
- * context: the resource of an ARN or the value of a naming key.  IDs and
- * addresses need no learning (the scanner finds them bare), nor do
- * account numbers (a bare twelve-digit number is not one).
+ * context: the resource of an ARN, the value of a naming key, or an
+ * opaque ID under an ID key (resource-id: no shape finds it bare).
+ * Prefixed IDs and addresses need no learning (the scanner finds them
+ * bare), nor do account numbers (a bare twelve-digit number is not one).
  */
 #define LEARN_MAX 65536			/* names before learning stops */
 
@@ -85,7 +86,8 @@ is_name_part(const struct awsmask *am, const char *p, size_t n,
 	int alpha = 0;
 
 	if (n < 3 || n > 256 || !strcmp(part->prefix, "ACCOUNT") ||
-	    (strcmp(part->kind, "arn") && strcmp(part->kind, "resource-name")))
+	    (strcmp(part->kind, "arn") && strcmp(part->kind, "resource-name") &&
+	    strcmp(part->kind, "resource-id")))
 		return 0;
 	for (i = 0; i < n; i++) {
 		if (p[i] == '\n' || p[i] == '\r')

@@ -71,7 +71,7 @@ static const char *const common_words[] = {
  */
 static const char *const placeholders[] = {
 	"account", "account_id", "account_name", "bucket", "bucket_name", "bucketname",
-	"default", "example", "false", "function", "kubernetes-admin",
+	"cognitoidentitycredentials", "default", "example", "false", "function", "kubernetes-admin",
 	"name", "nil", "none",
 	"null", "primary", "resource", "role", "role_name",
 	"role_session_name", "root", "session_name", "true", "undefined",

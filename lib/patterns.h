@@ -17,12 +17,21 @@
 #define HL	"(?<![A-Za-z0-9_.-])"
 #define HR	"(?![A-Za-z0-9_-]|\\.[A-Za-z0-9])"
 /* Eight hex digits, at least one of them a digit so that no English word
- * qualifies (i-deadbeef), or seventeen. */
+ * qualifies (i-deadbeef), or seventeen.  Documents write IDs of a known
+ * prefix in two more shapes, taken too: 17 letters or digits with a
+ * digit among them (i-1234567890abcdefg, i-abcdefg1234567890), and hex
+ * digits ending in EXAMPLE to the length of an ID (ami-1234567890EXAMPLE,
+ * sg-05cd7b25d6example, igw-fEXAMPLE).  Neither is a word: the first has
+ * a digit and exactly 17 characters, the second ends in EXAMPLE. */
 /* A resource ID may touch an '_' (backup_i-0abc..._2026.tar): snake_case
  * around an ID does not make it less of one. */
 #define IDR	"(?![A-Za-z0-9])"
-#define HEX	"(?:[0-9a-f]{17}|(?=[a-f]{0,7}[0-9])[0-9a-f]{8})" IDR
-#define HEX17	"[0-9a-f]{17}" IDR
+#define EXAMPLE	"(?:EXAMPLE|example)"
+#define DOC17	"[0-9a-f]{17}|(?=[a-z]{0,16}[0-9])[0-9a-z]{17}|[0-9a-f]{10}" \
+	EXAMPLE
+#define HEX	"(?:" DOC17 "|(?=[a-f]{0,7}[0-9])[0-9a-f]{8}|[0-9a-f]" EXAMPLE ")" \
+	IDR
+#define HEX17	"(?:" DOC17 ")" IDR
 #define UUID	"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 #define REGION	"[a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]{2,12}-[0-9]{1,2}"
 #define AWSCOM	"\\.amazonaws\\.com(?:\\.cn)?"
@@ -184,24 +193,32 @@
 
 /*
  * Under a key or flag that says it holds an ID (VpcId, "ImageId",
- * <groupId>, image_id:, --instance-ids), a value of a known prefix is
- * that kind's ID whatever the shape of its tail, as documents write
- * them (vpc-1234567890abcdefg, tgw-0bf0bffefaEXAMPLE, sg-1234): three
- * to 24 letters or digits, one digit at least.  A prefix no kind knows
- * is left to the aws-id row's strict form (RequestId: req-12345 is no
- * resource).  In free text only the strict form is an ID.  A plural
- * flag gives up to four; a flag reaches here through am_split_name(),
- * whose row matches every --flag first.
+ * <groupId>, image_id:, instance_uid:, --instance-ids), a value of a
+ * known prefix is that kind's ID whatever the shape of its tail, as
+ * documents write them (vpc-1234567890abcdefg, tgw-0bf0bffefaEXAMPLE,
+ * sg-1234): three to 24 letters or digits, one digit at least, or
+ * "EXAMPLE" (igw-fEXAMPLE); a UUID kind's tail may hold its hyphens
+ * (sfr-73fbd2ce-aa30-494c-8788-1cee4EXAMPLE).  Any other value is
+ * weighed by opaque_id_prefix() (ids.c).  The values of a CLI filter on
+ * an ID (Name=volume-id,Values=a,b) and the elements of a JSON list
+ * on the key's line ("DetectorIds": ["a", "b"]) are read the same way.
+ * A plural flag, a filter or a list gives up to four; a flag reaches
+ * here through am_split_name(), whose row matches every --flag first.
  */
 #define KEYED_ID_VALUE \
-	"[a-z][a-z0-9]{0,24}(?:-[a-z][a-z0-9]{0,24}){0,4}-[0-9A-Za-z]{3,24}" \
-	"(?![A-Za-z0-9_-])"
+	"[A-Za-z0-9][A-Za-z0-9_-]{2,127}(?![A-Za-z0-9_-])"
 #define KEYED_ID_PAT \
-	"(?:\\\\?\"(?:[A-Za-z][A-Za-z0-9]{0,40}(?:Id|ID)|[a-z][a-z0-9_]{0,40}_id)s?" \
+	"\\\\?\"(?:[A-Za-z][A-Za-z0-9]{0,40}(?:Id|ID)|[a-z][a-z0-9_]{0,40}_u?id)" \
+	"s\\\\?\"[ \\t]*:[ \\t]*\\[[ \\t]*\\\\?\"" KEYED_ID_VALUE \
+	"(?:\\\\?\"[ \\t]*,[ \\t]*\\\\?\"" KEYED_ID_VALUE "){0,3}" \
+	"|(?:\\\\?\"(?:[A-Za-z][A-Za-z0-9]{0,40}(?:Id|ID)|" \
+	"[a-z][a-z0-9_]{0,40}_u?id)s?" \
 	"\\\\?\"[ \\t]*:[ \\t]*\\\\?\"" \
 	"|<[A-Za-z][A-Za-z0-9]{0,40}(?:Id|ID)>" \
 	"|(?<![A-Za-z0-9_-])(?:[A-Za-z][A-Za-z0-9]{0,40}+(?<=Id|ID)|" \
-	"[a-z][a-z0-9_]{0,40}+(?<=_id))[\"']?[ \\t]*[:=][ \\t]*[\"']?" \
-	")" KEYED_ID_VALUE
+	"[a-z][a-z0-9_]{0,40}+(?<=_id|_uid))[\"']?[ \\t]*[:=][ \\t]*[\"']?" \
+	")" KEYED_ID_VALUE \
+	"|(?<![A-Za-z0-9_-])Name=(?:[a-z0-9]{1,24}-){1,4}ids?,Values=" \
+	KEYED_ID_VALUE "(?:," KEYED_ID_VALUE "){0,3}"
 
 #endif /* AM_PATTERNS_H */

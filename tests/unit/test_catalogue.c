@@ -754,6 +754,56 @@ static const struct example positives[] = {
 	{ "keyed-id", "vpc_id: vpc-abc123", "vpc_id: VPC" },
 	{ "keyed-id", "\"AttachmentId\": \"eni-attach-1234567890abcdefg\"",
 	    "\"AttachmentId\": \"ENI\"" },
+	/* Opaque IDs under an ID key, in every format (issue #13). */
+	{ "keyed-id", "\"DetectorId\": \"12abc34d567e8fa901bc2d34eexample\",",
+	    "\"DetectorId\": \"RESOURCE_ID\"," },
+	{ "keyed-id", "    TableId: a1b2c3d4-5678-90ab-cdef-EXAMPLE11111",
+	    "    TableId: RESOURCE_ID" },
+	{ "keyed-id", "backup_job_id = 0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0",
+	    "backup_job_id = RESOURCE_ID" },
+	{ "keyed-id", "<EnvironmentId>e-icsgecu3wf</EnvironmentId>",
+	    "<EnvironmentId>RESOURCE_ID</EnvironmentId>" },
+	{ "keyed-id", "Starting session with SessionId: Jane-Roe-07a16060613c408b5",
+	    "Starting session with SessionId: RESOURCE_ID" },
+	{ "keyed-id", "\"PhysicalResourceId\": \"my-function-SEZV4XMPL4S5\"",
+	    "\"PhysicalResourceId\": \"RESOURCE_ID\"" },
+	{ "keyed-id", "{\"resourceId\": \"roq9wj\", \"apiId\": \"gy415nuibc\"}",
+	    "{\"resourceId\": \"RESOURCE_ID\", \"apiId\": \"RESOURCE_ID\"}" },
+	{ "keyed-id", "\"ExternalId\": \"123456\"", "\"ExternalId\": \"RESOURCE_ID\"" },
+	{ "keyed-id", "\"DetectorIds\": [\"12abc34d567e8fa901bc2d34eexample\", "
+	    "\"b6b992d6d2f48e64bc59180bfexample\"], \"x\": [\"a1b2c3d4e5\"]",
+	    "\"DetectorIds\": [\"RESOURCE_ID\", \"RESOURCE_ID\"], "
+	    "\"x\": [\"a1b2c3d4e5\"]" },
+	{ "keyed-id", "\"AssociationId\": \"vpc-cidr-assoc-062c64cfafEXAMPLE\"",
+	    "\"AssociationId\": \"AWS_ID\"" },
+	{ "keyed-id", "--filters Name=volume-id,Values=049df61146c4d7901,vol-1a2b",
+	    "--filters Name=volume-id,Values=RESOURCE_ID,EBS_VOL" },
+	{ "keyed-id", "\"instance_uid\": \"i-0abc234\", \"vpc_uid\": \"vpc-abc123\"",
+	    "\"instance_uid\": \"EC2\", \"vpc_uid\": \"VPC\"" },
+	{ "keyed-id", "\"SpotFleetRequestId\": \"sfr-73fbd2ce-aa30-494c-8788-1cee4EXAMPLE\"",
+	    "\"SpotFleetRequestId\": \"SPOT\"" },
+	{ "keyed-id", "\"GatewayId\": \"igw-fEXAMPLE\",",
+	    "\"GatewayId\": \"IGW\"," },
+	{ "resource-name", "--detector-id 12abc34d567e8fa901bc2d34eexample \\",
+	    "--detector-id RESOURCE_ID \\" },
+	{ "resource-name", "--vpc-subnet-ids subnetgroup1 subnetgroup2",
+	    "--vpc-subnet-ids RESOURCE_ID RESOURCE_ID" },
+	{ "resource-name", "aws sts assume-role --external-id 987654321",
+	    "aws sts assume-role --external-id RESOURCE_ID" },
+	/* Documents' shapes of known prefixes, in free text. */
+	{ "ec2-instance", "see i-1234567890abcdefg and i-abcdefg1234567890.",
+	    "see EC2 and EC2." },
+	{ "ami", "ami-1234567890EXAMPLE", "AMI" },
+	{ "security-group", "\"sg-05cd7b25d6example\"", "\"SG\"" },
+	{ "internet-gateway", "igw-fEXAMPLE igw-c0a643a9", "IGW IGW" },
+	{ "vpc-endpoint-dns", "vpce-0f89a33420c1931d7-bluzidnv.elasticloadbalancing"
+	    ".us-east-1.vpce.amazonaws.com",
+	    "VPCE-VPCE.elasticloadbalancing.us-east-1.vpce.amazonaws.com" },
+	{ "vpc-endpoint-dns", "\"vpce-0f89a33420c1931d7-bluzidnv-us-east-1b.ec2"
+	    ".us-east-1.vpce.amazonaws.com\"",
+	    "\"VPCE-VPCE-us-east-1b.ec2.us-east-1.vpce.amazonaws.com\"" },
+	{ "vpc-endpoint-dns", "*.vpce-0123456789abcdef0-a1b2c3d4.s3.us-east-1.vpce"
+	    ".amazonaws.com", "*.VPCE-VPCE.s3.us-east-1.vpce.amazonaws.com" },
 	{ "resource-name", "--transit-gateway-id tgw-0bf0bffefaEXAMPLE \\",
 	    "--transit-gateway-id TGW \\" },
 	{ "resource-name", "--image-ids ami-1234567890EXAMPLE ami-0abc",
@@ -1177,6 +1227,36 @@ static const struct negative negatives[] = {
 	{ "ipv4", "Chrome/131.0.0.0 and section 4.20.7.1" },
 	{ "keyed-id", "\"valid\": \"x-1234\", \"Id\": \"o-exampleorgid\"" },
 	{ "keyed-id", "\"VpcId\": \"vpc-abcdefgh\"" },
+	/* Transient IDs, bare "id", constants, references: no opaque ID. */
+	{ "keyed-id", "\"RequestId\": \"7a62c49f-347e-4fc4-9331-6e8eEXAMPLE\"" },
+	{ "keyed-id", "\"eventID\": \"3fcfb182-98f8-4744-bd45-10a395ab61cb\"" },
+	{ "keyed-id", "{\"traceId\": \"5c34e93e4dea0086f9763ac0\", "
+	    "\"spanId\": \"00f067aa0ba902b7\"}" },
+	{ "keyed-id", "\"id\": \"to-assume-a-role-1480532402212\"" },
+	{ "keyed-id", "\"AvailabilityZoneId\": \"use1-az2\", \"ZoneId\": "
+	    "\"us-east-1a\", \"RegionId\": \"us-gov-west-1\"" },
+	{ "keyed-id", "vpc_id = aws_vpc.main2.id\nsubnet_id = module.vpc1.x" },
+	{ "keyed-id", "\"VersionId\": \"3HL4kqtJlcpXroDTDmJrmSpXd3dIbrHY\"" },
+	{ "keyed-id", "commit_id: 3f786850e387550fdab836ed7e6dc881de23001b" },
+	{ "keyed-id", "\"container_id\": \"8e1f0a2b3c4d\", \"user_id\": "
+	    "\"u1234567\"" },
+	{ "keyed-id", "\"LogicalResourceId\": \"MyEC2Instance1\"" },
+	{ "keyed-id", "\"RequestIds\": [\"aaa111bbb222\", \"ccc333ddd444\"]" },
+	{ "keyed-id", "{\"tool_use_id\": \"toolu_01A09q90qw90lq917835lq9\", "
+	    "\"file_id\": \"file_011CNha8iCJcU1wXNR6q4V8w\"}" },
+	{ "keyed-id", "\"SnapshotId\": \"2024-01-15T10-30\", \"BuildId\": "
+	    "\"v1-2-30\"" },
+	{ "keyed-id", "\"DbId\": \"default\", \"TaskId\": \"abc12\", "
+	    "\"ExternalId\": \"example\"" },
+	{ "keyed-id", "\"KeyId\": \"alias/my-key1\", \"RoleId\": "
+	    "\"arn:aws:iam::123456789012:role/r1\"" },
+	{ "vpc-endpoint-dns", "vpce-0f89a33420c1931d7 vpce-0f89a33420c1931d7-bluzidnv" },
+	{ "vpc-endpoint-dns", "xvpce-0f89a33420c1931d7-bluzidnv.x" },
+	{ "vpc-endpoint-dns", "vpce-0f89a33420c1931d7-short.x vpce-0f89a3-bluzidnv.x" },
+	{ "ec2-instance", "i-abcdefghijklmnopq i-1234567890abcdefgh i-0123ABCDEFabcdef0" },
+	{ "security-group", "sg-1percent sg-EXAMPLE sg-12EXAMPLE" },
+	{ "key-pair", "key-abcdefghijklmnopq key-value1" },
+	{ "aws-id", "\"name\": \"securityhub-lambda-inside-vpc-0e904a3b\"" },
 	{ "resource-name", "--request-id req-12345" },
 	{ "resource-name", "--role-names example user" },
 	{ "name-tag", "{\"Key\": \"Env\", \"Value\": \"prod\"}" },
@@ -1190,6 +1270,8 @@ static const struct negative negatives[] = {
 	{ "s3-canonical-user", "containerd: id=3f9c2a1b7e6d5c4b3a29180716f5e4d3c2b1a0f9e8d7c6b5a4938271605f4e3d ns=moby" },
 	{ "s3-path-url", "xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"" },
 	{ "s3-virtual-host", "\"Service\": \"logging.s3.amazonaws.com\"" },
+	{ "s3-virtual-host", "[\"storage-lens.s3.amazonaws.com\", "
+	    "\"batchoperations.s3.amazonaws.com\"]" },
 };
 
 /* With every default kind: the structured forms win over what they hold. */
@@ -1216,7 +1298,24 @@ static const struct example overlaps[] = {
 	    "\"FunctionName\": \"arn:aws:lambda:us-east-1:ACCOUNT:function:"
 	    "LAMBDA\"" },
 	{ NULL, "vpce-0123456789abcdef0-abcdefgh.s3.us-east-1.vpce.amazonaws.com",
-	    "VPCE-abcdefgh.s3.us-east-1.vpce.amazonaws.com" },
+	    "VPCE-VPCE.s3.us-east-1.vpce.amazonaws.com" },
+	/* An ID key's value that another row knows by its shape is that
+	 * row's. */
+	{ NULL, "{\"GroupId\": \"AGPAABCDEFGHIJKLMNOP\", \"UserPoolId\": "
+	    "\"eu-west-1_AbC123xYz\", \"NodeId\": \"ip-10-0-1-23\"}",
+	    "{\"GroupId\": \"IAM_ID\", \"UserPoolId\": \"COGNITO_POOL\", "
+	    "\"NodeId\": \"EC2_HOST\"}" },
+	{ NULL, "\"OwnerId\": \"79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8"
+	    "f8d5218e7cd47ef2be\", \"PrivateIpId\": \"10.0.0.1\"",
+	    "\"OwnerId\": \"S3_CANONICAL\", \"PrivateIpId\": \"PRIVATE_IP\"" },
+	{ NULL, "\"KeyId\": \"arn:aws:kms:us-east-1:123456789012:key/k1\"",
+	    "\"KeyId\": \"arn:aws:kms:us-east-1:ACCOUNT:key/KMS_KEY\"" },
+	{ NULL, "\"callerId\": \"AROA7ZJZYVRE7C3DUXHH6:CognitoIdentityCredentials\"",
+	    "\"callerId\": \"IAM_ID:CognitoIdentityCredentials\"" },
+	{ NULL, "arn:aws:securityhub:us-west-1:123456789012:control/pci-dss/v/"
+	    "3.2.1/PCI.Lambda.2",
+	    "arn:aws:securityhub:us-west-1:ACCOUNT:control/pci-dss/v/3.2.1/"
+	    "PCI.Lambda.2" },
 	{ NULL, "fs-12345678.efs.us-east-1.amazonaws.com",
 	    "EFS.efs.us-east-1.amazonaws.com" },
 	{ NULL, "s3://my-bucket/logs/i-0123456789abcdef0.gz",
