@@ -97,6 +97,33 @@ int am_json_process_buffer(struct awsmask *am, const char *in, size_t len,
     int format, enum am_dir dir, const struct am_callbacks *cb);
 
 /*
+ * jsonmode.c: a JSON section of an input read with --format auto, for
+ * automode.c (see there).
+ */
+struct am_jsec;
+int am_jsec_new(struct awsmask *am, enum am_dir dir, int outfd,
+    const struct am_callbacks *cb, unsigned long long off,
+    unsigned long long line, struct am_jsec **out);
+int am_jsec_feed(struct am_jsec *x, const char *p, size_t n, int eof,
+    unsigned long long *lc, int *failed);
+unsigned long long am_jsec_error(const struct am_jsec *x, const char **msg);
+unsigned long long am_jsec_values(const struct am_jsec *x);
+void am_jsec_free(struct am_jsec *x);
+
+/*
+ * automode.c: --format auto, decided per document: text, with JSON
+ * sections where a line opens a JSON value.  process is the text
+ * processor for dir.
+ */
+int am_auto_process_fd(struct awsmask *am, int infd, int outfd,
+    unsigned flags, enum am_dir dir, const struct am_callbacks *cb,
+    process_fn *process);
+int am_auto_process_buffer(struct awsmask *am, const char *in, size_t len,
+    enum am_dir dir, const struct am_callbacks *cb, process_fn *process);
+/* The format wanted for the next input: AWSMASK_FORMAT_AUTO or forced. */
+int am_json_wanted_format(const struct awsmask *am);
+
+/*
  * For the differential test: the scanner's reference path, and plain
  * byte-by-byte searches for learnt names and tokens, instead of the fast
  * ones.
