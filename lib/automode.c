@@ -326,7 +326,8 @@ json_step(struct au *a)
 		const char *msg;
 		unsigned long long at = am_jsec_error(a->js, &msg);
 
-		if (a->overflow || lc < s->base + s->hist) {
+		if (lc < s->base + s->hist) {
+			/* Its input is gone: it cannot be read again. */
 			rc = am_seterr(&a->am->err, AWSMASK_EDATA, "%s", msg);
 			a->am->err.code = AWSMASK_OK;	/* this input's */
 			section_end(a);
