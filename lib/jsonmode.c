@@ -63,6 +63,8 @@ struct jm {
 	struct jm_str *strs;
 	size_t nstrs, astrs;
 	struct am_buf key;		/* the last object key, across blocks */
+	int new_record;			/* a top-level value began since the
+					 * last entry */
 	struct am_buf pair;		/* a "Name"/"Key" value awaiting "Value" */
 	size_t pair_depth;
 	int have_pair;
@@ -165,6 +167,16 @@ add_entry(struct jm *jm, const struct am_json_seg *seg, const char *key,
 	}
 	if (!key_context_ok(key, key_len))
 		key_len = 0;
+	/*
+	 * Top-level values (NDJSON records) are kept apart by a line with a
+	 * record separator (RS, as in RFC 7464), where the evidence of a
+	 * naming key stops: another record's is not this one's.
+	 */
+	if (jm->new_record) {
+		jm->new_record = 0;
+		if (v->len && am_buf_add(v, "\n\x1e", 2) < 0)
+			return -1;
+	}
 	/* One grow, then the bytes: most strings are a few bytes long. */
 	if (len > SIZE_MAX - key_len - 8 ||
 	    am_buf_grow(v, key_len + len + 8) < 0)
@@ -296,6 +308,23 @@ add_cont(struct jm *jm, const struct am_json_seg *seg)
 	if (!(seg->piece & AM_JSON_PIECE_MORE))
 		rc |= am_buf_add(&jm->v, "\"", 1);
 	return rc;
+}
+
+/* Does raw segment g reach the top level, between two values? */
+static int
+reaches_top(const struct am_json_seg *g)
+{
+	size_t d = g->depth, i;
+
+	for (i = 0; d && i < g->raw_len; i++) {
+		char c = g->raw[i];
+
+		if (c == '}' || c == ']')
+			d--;
+		else if (c == '{' || c == '[')
+			d++;
+	}
+	return !d;
 }
 
 /* A byte that continues a number: digits, '.', 'e', 'E'. */
@@ -990,8 +1019,12 @@ jm_block(struct jm *jm, const char *p, size_t n, int eof)
 		    (memchr(g->raw, '{', g->raw_len) ||
 		    memchr(g->raw, '}', g->raw_len)))
 			jm->have_pair = 0;
-		if (g->type != AM_JSON_STRING)
+		if (g->type == AM_JSON_STRING && !g->depth)
+			jm->new_record = 1;	/* a top-level string */
+		if (g->type != AM_JSON_STRING) {
 			r = jm->dir != AM_DIR_UNMASK ? add_numbers(jm, g) : 0;
+			jm->new_record |= reaches_top(g);
+		}
 		else if (g->piece & AM_JSON_PIECE_CONT)
 			r = add_cont(jm, g);
 		else

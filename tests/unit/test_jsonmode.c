@@ -789,6 +789,39 @@ test_auto_fallback_reports(void **state)
 	awsmask_config_free(cfg);
 }
 
+/*
+ * A naming key's evidence is looked for in its own record: an ECS event
+ * makes its "service" a name, not the serviceName of the tracing span
+ * on the next line, nor, in one document, of another top-level value.
+ */
+static void
+test_evidence_per_record(void **state)
+{
+	static const char *const formats[] = { "auto", "ndjson" };
+	const char *in = "{\"eventSource\": \"ecs.amazonaws.com\", "
+	    "\"requestParameters\": {\"service\": \"orders-api\"}}\n"
+	    "{\"serviceName\": \"checkout\", \"n\": 1}\n"
+	    "[{\"eventSource\": \"ecs.amazonaws.com\"}, "
+	    "{\"service\": \"billing-api\"}] \"x\" {\"service\": \"payments\"}\n";
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < AM_ARRAY_SIZE(formats); i++) {
+		struct awsmask_config *cfg;
+		struct awsmask *am = context(&cfg, formats[i]);
+		char *out = mask(am, in, 0);
+
+		assert_null(strstr(out, "orders-api"));
+		assert_non_null(strstr(out, "\"checkout\""));
+		/* Elements of one value share its evidence. */
+		assert_null(strstr(out, "billing-api"));
+		assert_non_null(strstr(out, "\"payments\""));
+		free(out);
+		awsmask_free(am);
+		awsmask_config_free(cfg);
+	}
+}
+
 int
 main(void)
 {
@@ -798,6 +831,7 @@ main(void)
 		cmocka_unit_test(test_auto),
 		cmocka_unit_test(test_auto_per_document),
 		cmocka_unit_test(test_auto_fallback_reports),
+		cmocka_unit_test(test_evidence_per_record),
 		cmocka_unit_test(test_format_json_is_one_value),
 		cmocka_unit_test(test_name_value_pairs),
 		cmocka_unit_test(test_numbers),
