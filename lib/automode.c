@@ -37,6 +37,7 @@
 #define MARGIN (AM_MAX_MATCH + AM_CONTEXT) /* unfinished tail of a long line */
 #define RAW_MAX (2 * 1024 * 1024)	/* a section's input kept to re-read */
 #define TRY_MAX 4096			/* bytes a section start is tried on */
+#define PRE_MAX 2048			/* text before a section, as context */
 #define CAP_MAX (RAW_MAX + BLOCK + MARGIN + 2 * READ_MAX + AM_CONTEXT)
 
 struct au {
@@ -56,6 +57,7 @@ struct au {
 	int overflow;			/* js's input before hist is gone */
 	int saw_text, saw_json;
 	unsigned long long values;
+	unsigned long long ahead;	/* names learnt from the input up to */
 };
 
 /* JSON's whitespace, and a byte that may go on a number. */
@@ -132,11 +134,11 @@ au_grow(struct au *a)
 	return AWSMASK_OK;
 }
 
-/* As stream.c: drop what is finished, keeping AM_CONTEXT bytes of it. */
+/* As stream.c: drop what is finished, keeping ctx bytes of it. */
 static void
-au_shift(struct am_stream *s, size_t done)
+au_shift_ctx(struct am_stream *s, size_t done, size_t ctx)
 {
-	size_t keep = done > AM_CONTEXT ? done - AM_CONTEXT : 0;
+	size_t keep = done > ctx ? done - ctx : 0;
 
 	s->line += am_count_lines(s->buf + s->hist, done - s->hist);
 	if (keep) {
@@ -145,6 +147,48 @@ au_shift(struct am_stream *s, size_t done)
 		s->base += keep;
 	}
 	s->hist = done - keep;
+}
+
+static void
+au_shift(struct am_stream *s, size_t done)
+{
+	au_shift_ctx(s, done, AM_CONTEXT);
+}
+
+/*
+ * Read as one text, a block learns the names its contexts teach before
+ * any of it is masked, so a name is masked also where it comes before
+ * the context that tells (a --trail-name before the trail's ARN in the
+ * output below it).  A text window cut short by a JSON section would not
+ * see what comes after: learn from the rest of the buffer first, as
+ * text, once per byte.
+ */
+static int
+learn_ahead(struct au *a, size_t from)
+{
+	struct am_stream v = a->s;
+	size_t lim, done;
+	const char *nl;
+	int rc;
+
+	if (a->dir == AM_DIR_UNMASK)
+		return AWSMASK_OK;
+	if (a->ahead > v.base + from)
+		from = (size_t)(a->ahead - v.base);
+	if (from >= v.len)
+		return AWSMASK_OK;
+	lim = v.len;
+	if (!v.eof && (nl = memrchr(v.buf + from, '\n', v.len - from)))
+		lim = (size_t)(nl - v.buf) + 1;
+	else if (!v.eof)
+		return AWSMASK_OK;
+	v.hist = from;
+	v.grow = 0;
+	v.outfd = -1;
+	rc = am_scan_window(a->am, &v, lim, &done);
+	a->am->nparts = 0;
+	a->ahead = v.base + lim;
+	return rc;
 }
 
 /* As stream.c: where the next text window ends. */
@@ -255,8 +299,10 @@ text_step(struct au *a)
 	if (limit > s->hist) {
 		c = next_section(a, limit);
 		if (c == s->hist) {
+			size_t pre = c > PRE_MAX ? PRE_MAX : c;
+
 			rc = am_jsec_new(a->am, a->dir, s->outfd, a->cb,
-			    s->base + c, s->line, &a->js);
+			    s->base + c, s->line, s->buf + c - pre, pre, &a->js);
 			if (rc)
 				return -rc;
 			a->fed = s->base + c;
@@ -265,6 +311,8 @@ text_step(struct au *a)
 		}
 		for (i = s->hist; !a->saw_text && i < c; i++)
 			a->saw_text = !is_ws(s->buf[i]);
+		if (c < limit && (rc = learn_ahead(a, c)))
+			return -rc;
 		rc = a->process(a->am, s, c, &done, (void *)a->cb);
 		if (rc == AWSMASK_OK)
 			rc = flush_out(a);
@@ -272,7 +320,8 @@ text_step(struct au *a)
 			rc = au_grow(a);
 		if (rc)
 			return -rc;
-		au_shift(s, done);
+		/* Before a section, keep what it takes as context. */
+		au_shift_ctx(s, done, c < limit ? PRE_MAX : AM_CONTEXT);
 	}
 	return s->eof && s->hist >= s->len ? DONE : GO_ON;
 }

@@ -65,6 +65,7 @@ struct jm {
 	struct am_buf key;		/* the last object key, across blocks */
 	int new_record;			/* a top-level value began since the
 					 * last entry */
+	struct am_buf pre;		/* text before the section: context */
 	struct am_buf pair;		/* a "Name"/"Key" value awaiting "Value" */
 	size_t pair_depth;
 	int have_pair;
@@ -174,7 +175,7 @@ add_entry(struct jm *jm, const struct am_json_seg *seg, const char *key,
 	 */
 	if (jm->new_record) {
 		jm->new_record = 0;
-		if (v->len && am_buf_add(v, "\n\x1e", 2) < 0)
+		if (v->len > jm->hist && am_buf_add(v, "\n\x1e", 2) < 0)
 			return -1;
 	}
 	/* One grow, then the bytes: most strings are a few bytes long. */
@@ -1011,6 +1012,14 @@ jm_block(struct jm *jm, const char *p, size_t n, int eof)
 	jm->marked = 0;
 	jm->hist = 0;
 	jm->open = 0;
+	if (jm->pre.len) {
+		/* The text before an auto section: look-behind for evidence. */
+		if (am_buf_add(&jm->v, jm->pre.buf, jm->pre.len) < 0 ||
+		    am_buf_add(&jm->v, "\n", 1) < 0)
+			return am_seterr(&am->err, AWSMASK_ENOMEM, "out of memory");
+		jm->hist = jm->v.len;
+		am_buf_free(&jm->pre);
+	}
 	for (i = 0; i < nsegs && segs[i].off < upto; i++) {
 		const struct am_json_seg *g = &segs[i];
 		int r;
@@ -1118,6 +1127,7 @@ jm_free(struct jm *jm)
 	am_buf_free(&jm->cseg_raw);
 	am_buf_free(&jm->cseg_text);
 	am_buf_free(&jm->notetok);
+	am_buf_free(&jm->pre);
 	am_free(jm->notes);
 	am_free(jm->strs);
 	if (jm->spill >= 0)
@@ -1232,6 +1242,7 @@ am_json_process_buffer(struct awsmask *am, const char *in, size_t len,
  * A JSON section of an input read with --format auto (automode.c): it
  * starts at stream offset off, at the start of line `line`, and its
  * output goes to outfd (or collects in am->out after what is there).
+ * pre is the text before it, context for the evidence of its names.
  */
 struct am_jsec {
 	struct jm jm;
@@ -1240,7 +1251,8 @@ struct am_jsec {
 int
 am_jsec_new(struct awsmask *am, enum am_dir dir, int outfd,
     const struct am_callbacks *cb, unsigned long long off,
-    unsigned long long line, struct am_jsec **out)
+    unsigned long long line, const char *pre, size_t prelen,
+    struct am_jsec **out)
 {
 	struct am_jsec *x;
 	int rc;
@@ -1258,6 +1270,11 @@ am_jsec_new(struct awsmask *am, enum am_dir dir, int outfd,
 	x->jm.cb = cb;
 	x->jm.autom = 1;
 	x->jm.mark = outfd < 0 ? am->out.len : 0;
+	x->jm.pre = (struct am_buf)AM_BUF_INIT;
+	if (prelen && am_buf_add(&x->jm.pre, pre, prelen) < 0) {
+		am_jsec_free(x);
+		return am_seterr(&am->err, AWSMASK_ENOMEM, "out of memory");
+	}
 	*out = x;
 	return AWSMASK_OK;
 }

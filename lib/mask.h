@@ -103,7 +103,8 @@ int am_json_process_buffer(struct awsmask *am, const char *in, size_t len,
 struct am_jsec;
 int am_jsec_new(struct awsmask *am, enum am_dir dir, int outfd,
     const struct am_callbacks *cb, unsigned long long off,
-    unsigned long long line, struct am_jsec **out);
+    unsigned long long line, const char *pre, size_t prelen,
+    struct am_jsec **out);
 int am_jsec_feed(struct am_jsec *x, const char *p, size_t n, int eof,
     unsigned long long *lc, int *failed);
 unsigned long long am_jsec_error(const struct am_jsec *x, const char **msg);

@@ -117,6 +117,41 @@ test_expect_success 'lone brackets are text: exit 0, output as input' '
 	done
 '
 
+test_expect_success 'a name before the document that teaches it is masked too' '
+	cat >in <<-\EOF &&
+	aws cloudtrail get-event-selectors --trail-name Trail1
+	Output:
+	{
+	  "TrailARN": "arn:aws:cloudtrail:us-east-1:123456789012:trail/Trail1"
+	}
+	EOF
+	test_must_exit 0 awsmask -s memory: in >out 2>err &&
+	cat >expect <<-\EOF &&
+	aws cloudtrail get-event-selectors --trail-name ARN_001
+	Output:
+	{
+	  "TrailARN": "arn:aws:cloudtrail:us-east-1:ACCOUNT_001:trail/ARN_001"
+	}
+	EOF
+	test_cmp expect out
+'
+
+test_expect_success 'the command before a document is evidence for its keys' '
+	cat >in <<-\EOF &&
+	aws ecs create-service --cli-input-json file://svc.json
+	{
+	  "cluster": "mycluster",
+	  "serviceName": "web-svc"
+	}
+	EOF
+	test_must_exit 0 awsmask -s memory: in >out 2>err &&
+	test_grep -F "\"cluster\": \"ECS_CLUSTER_001\"" out &&
+	test_grep -F "\"serviceName\": \"ECS_SERVICE_001\"" out &&
+	sed 1d in >alone &&
+	test_must_exit 0 awsmask -s memory: alone >out 2>err &&
+	test_cmp alone out
+'
+
 # One value longer than what is kept to read it again (2 MB).
 cat >"$WORK/gen.py" <<\EOF
 import sys
