@@ -69,6 +69,9 @@ struct jm {
 	struct am_buf pair;		/* a "Name"/"Key" value awaiting "Value" */
 	size_t pair_depth;
 	int have_pair;
+	int pair_tag;			/* the pair is a tag's "Key": "Name" */
+	int obj_edge;			/* an object began or ended since the
+					 * last entry */
 	/*
 	 * The tail of a string's last piece, not yet written: its text
 	 * (after chist bytes of look-behind) and raw bytes, from stream
@@ -178,6 +181,13 @@ add_entry(struct jm *jm, const struct am_json_seg *seg, const char *key,
 		if (v->len > jm->hist && am_buf_add(v, "\n\x1e", 2) < 0)
 			return -1;
 	}
+	/* A blank line between objects, where a tag's Key is looked for
+	 * no further (tags.c): another tag's is not this one's. */
+	if (jm->obj_edge) {
+		jm->obj_edge = 0;
+		if (v->len > jm->hist && am_buf_add(v, "\n", 1) < 0)
+			return -1;
+	}
 	/* One grow, then the bytes: most strings are a few bytes long. */
 	if (len > SIZE_MAX - key_len - 8 ||
 	    am_buf_grow(v, key_len + len + 8) < 0)
@@ -241,14 +251,20 @@ add_str(struct jm *jm, const struct am_json_seg *seg)
 	if (k && (key_is(k, kl, "name") || key_is(k, kl, "key"))) {
 		jm->have_pair = key_context_ok(seg->text, seg->text_len);
 		jm->pair_depth = seg->depth;
+		jm->pair_tag = key_is(k, kl, "key") && seg->text_len == 4 &&
+		    !memcmp(seg->text, "Name", 4);
 		am_buf_reset(&jm->pair);
 		if (jm->have_pair &&
 		    am_buf_add(&jm->pair, seg->text, seg->text_len) < 0)
 			return -1;
 	} else if (k && key_is(k, kl, "value") && jm->have_pair &&
 	    seg->depth == jm->pair_depth) {
-		k = jm->pair.buf;
-		kl = jm->pair.len;
+		/* A Name tag stays "Value" after its "Key": "Name", which
+		 * the tag kind reads as text does (tags.c). */
+		if (!jm->pair_tag) {
+			k = jm->pair.buf;
+			kl = jm->pair.len;
+		}
 		jm->have_pair = 0;
 	}
 	return add_entry(jm, seg, k, kl, seg->text, seg->text_len);
@@ -1024,10 +1040,9 @@ jm_block(struct jm *jm, const char *p, size_t n, int eof)
 		const struct am_json_seg *g = &segs[i];
 		int r;
 
-		if (g->type == AM_JSON_RAW && jm->have_pair &&
-		    (memchr(g->raw, '{', g->raw_len) ||
+		if (g->type == AM_JSON_RAW && (memchr(g->raw, '{', g->raw_len) ||
 		    memchr(g->raw, '}', g->raw_len)))
-			jm->have_pair = 0;
+			jm->have_pair = 0, jm->obj_edge = 1;
 		if (g->type == AM_JSON_STRING && !g->depth)
 			jm->new_record = 1;	/* a top-level string */
 		if (g->type != AM_JSON_STRING) {

@@ -822,6 +822,39 @@ test_evidence_per_record(void **state)
 	}
 }
 
+/*
+ * A Name tag read as JSON: its Key before or after its Value, over one
+ * line or several; another tag's Key (the next object) is not its Key.
+ */
+static void
+test_name_tags(void **state)
+{
+	static const char *const formats[] = { "auto", "ndjson" };
+	const char *in = "{\"Tags\": [{\"Key\": \"Name\", \"Value\": \"web-1\"}, "
+	    "{\"Key\": \"env\", \"Value\": \"blue-x\"}]}\n"
+	    "{\"Tags\": [\n {\"Value\": \"Test\",\n  \"Key\": \"Stack\"},\n"
+	    " {\"Value\": \"db-7\",\n  \"Key\": \"Name\"}]}\n"
+	    "{\"Dimensions\": [{\"Name\": \"AutoScalingGroupName\", "
+	    "\"Value\": \"web-asg\"}]}\n";
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < AM_ARRAY_SIZE(formats); i++) {
+		struct awsmask_config *cfg;
+		struct awsmask *am = context(&cfg, formats[i]);
+		char *out = mask(am, in, 0);
+
+		assert_null(strstr(out, "web-1"));
+		assert_null(strstr(out, "db-7"));
+		assert_null(strstr(out, "web-asg"));
+		assert_non_null(strstr(out, "\"blue-x\""));
+		assert_non_null(strstr(out, "\"Test\""));
+		free(out);
+		awsmask_free(am);
+		awsmask_config_free(cfg);
+	}
+}
+
 int
 main(void)
 {
@@ -832,6 +865,7 @@ main(void)
 		cmocka_unit_test(test_auto_per_document),
 		cmocka_unit_test(test_auto_fallback_reports),
 		cmocka_unit_test(test_evidence_per_record),
+		cmocka_unit_test(test_name_tags),
 		cmocka_unit_test(test_format_json_is_one_value),
 		cmocka_unit_test(test_name_value_pairs),
 		cmocka_unit_test(test_numbers),
