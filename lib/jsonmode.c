@@ -507,6 +507,8 @@ notes_flush(struct jm *jm, unsigned long long upto)
 	struct awsmask *am = jm->am;
 	size_t i;
 
+	if (!jm->nnotes)
+		return;
 	for (i = 0; i < jm->nnotes && jm->notes[i].off < upto; i++) {
 		const struct jm_note *n = &jm->notes[i];
 		struct am_mpart p;

@@ -1,8 +1,10 @@
 /*
  * mask.h - what the window processors (mask.c, unmask.c, jsonmode.c),
- * what they share (window.c) and the stream layer (stream.c) say to
- * each other.  The context they all work in is context.h.  Not
- * installed.
+ * what they share (window.c), the per-document driver of --format auto
+ * (automode.c) and the stream layer (stream.c) say to each other.  The
+ * calls go one way: stream -> automode -> jsonmode -> {mask, unmask} ->
+ * window (automode also drives the text processors).  The context they
+ * all work in is context.h.  Not installed.
  */
 #ifndef AM_MASK_H
 #define AM_MASK_H
