@@ -353,6 +353,7 @@ json_step(struct au *a)
 				/* Too long to read again: commit to JSON. */
 				a->overflow = 1;
 				au_shift(s, fi);
+				am_jsec_commit_notes(a->js);
 				return GO_ON;
 			}
 			if ((rc = au_grow(a)))
@@ -399,6 +400,7 @@ json_step(struct au *a)
 		a->overflow = 0;
 	} else if (a->overflow) {
 		au_shift(s, (size_t)(a->fed - s->base));
+		am_jsec_commit_notes(a->js);
 	}
 	return GO_ON;
 }

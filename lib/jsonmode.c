@@ -1340,6 +1340,18 @@ am_jsec_error(const struct am_jsec *x, const char **msg)
 	return am_json_error_offset(x->jm.j);
 }
 
+/*
+ * The section can no longer be read again (its input is gone): what it
+ * found cannot be taken back either, so it goes out now, and the notes
+ * of a long document do not pile up.
+ */
+void
+am_jsec_commit_notes(struct am_jsec *x)
+{
+	notes_flush(&x->jm, ULLONG_MAX);
+	x->jm.held_ids = 0;
+}
+
 unsigned long long
 am_jsec_values(const struct am_jsec *x)
 {

@@ -111,6 +111,7 @@ int am_jsec_feed(struct am_jsec *x, const char *p, size_t n, int eof,
     unsigned long long *lc, int *failed);
 unsigned long long am_jsec_error(const struct am_jsec *x, const char **msg);
 unsigned long long am_jsec_values(const struct am_jsec *x);
+void am_jsec_commit_notes(struct am_jsec *x);
 void am_jsec_free(struct am_jsec *x);
 
 /*

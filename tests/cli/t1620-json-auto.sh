@@ -186,4 +186,29 @@ test_expect_success 'a document over 2 MB, then text: both masked' '
 	test_grep ! "i-0000" out
 '
 
+if grep -q __asan_init "$AWSMASK_TEST_ROOT/cmd/awsmask" 2>/dev/null; then
+	test_skip '--check on a 16 MB document in bounded memory' 'ASan build'
+elif ! /usr/bin/time -f %M true >/dev/null 2>&1; then
+	test_skip '--check on a 16 MB document in bounded memory' 'no GNU time'
+else
+	# What a section found waits for its output to be committed; once
+	# the section is too long to read again, it goes out at once.
+	test_expect_success '--check on a 16 MB document in bounded memory' '
+		python3 -c "
+import sys
+w = sys.stdout.write
+w(\"[\\n\")
+for k in range(16 * 1024 * 1024 // 60):
+    w(\"{\\\"InstanceId\\\":\\\"i-%017x\\\",\\\"n\\\":\\\"pad\\\"},\\n\" % (k % 5000))
+w(\"{}]\\n\")" >in.json &&
+		test_grep -F "{\"InstanceId\":\"i-00000000000000001\",\"n\":\"pad\"}," in.json &&
+		/usr/bin/time -o rss -f %M awsmask --check -s memory: in.json >out 2>err ||
+		test $? = 1 &&
+		test_grep "^awsmask: 279620 identifiers found" err &&
+		kb=$(tail -n 1 rss) &&
+		echo "peak RSS $kb KB" >&4 &&
+		test "$kb" -lt 24000
+	'
+fi
+
 test_done
