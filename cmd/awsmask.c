@@ -70,7 +70,7 @@ static const char usage_text[] =
 "  -c, --check              scan only: report identifiers, exit 1 if any\n"
 "  -C, --config FILE        read FILE instead of the configuration files\n"
 "  --exclude-types TYPES    kinds (names or prefixes) to leave alone\n"
-"  --format FORMAT          input format: auto, text, json or ndjson (auto)\n"
+"  --format FORMAT          auto (default; per document), text, json or ndjson\n"
 "  -h, --help               print this help and exit\n"
 "  --line-buffered          write every line at once\n"
 "  --list-types             print the identifier kinds and exit\n"

@@ -40,7 +40,7 @@ static const char usage_text[] =
 "usage: awsunmask [-qvV] [-C file] [-s uri] [options] [file ...]\n"
 "  -C, --config FILE        read FILE instead of the configuration files\n"
 "  --exact                  restore tokens only as written (not ec2-001)\n"
-"  --format FORMAT          input format: auto, text, json or ndjson (auto)\n"
+"  --format FORMAT          auto (default; per document), text, json or ndjson\n"
 "  -h, --help               print this help and exit\n"
 "  --line-buffered          write every line at once\n"
 "  --namespace PREFIX       prefix of the Redis keys (default aws:)\n"

@@ -292,7 +292,9 @@ cli_input_done(struct awsmask *am, const char *name, int rc, int verbose)
 
 	if (w && !cli_quiet)
 		cli_warn("warning: %s", w);
-	if (verbose)
+	if (verbose && awsmask_input_format(am) == AWSMASK_FORMAT_AUTO)
+		cli_warn("%s: read as text and json", name);	/* a mix */
+	else if (verbose)
 		cli_warn("%s: read as %s", name,
 		    awsmask_format_name(awsmask_input_format(am)));
 	if (rc == AWSMASK_EIO && strstr(awsmask_errstr(am), "read error")) {

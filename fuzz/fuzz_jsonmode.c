@@ -1,5 +1,6 @@
 /*
- * fuzz_jsonmode.c - masking JSON and NDJSON: it must succeed or fail
+ * fuzz_jsonmode.c - masking JSON and NDJSON (and --format auto's mix of
+ * text and JSON sections): it must succeed or fail
  * cleanly (exit 65's code), and what it writes must unmask to the input
  * byte for byte when the input has no escapes and no bare number that
  * could be an account (those come back as the same JSON value, not the
@@ -38,7 +39,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size < 1)
 		return 0;
-	am = fuzz_context(data[0] & 1 ? "ndjson" : "json");
+	/* The first byte picks the format: auto too, which reads text and
+	 * JSON sections of one input each its own way. */
+	am = fuzz_context(data[0] & 1 ? "ndjson" : data[0] & 2 ? "auto" :
+	    "json");
 	rc = awsmask_mask_buffer(am, (const char *)data + 1, size - 1,
 	    &masked, &mlen);
 	if (rc == AWSMASK_OK && plain(data + 1, size - 1) &&

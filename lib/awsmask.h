@@ -78,9 +78,9 @@ const char *awsmask_config_warning(const struct awsmask_config *cfg);
 const char *awsmask_config_store_name(const struct awsmask_config *cfg);
 
 /*
- * Input formats (the "format" key).  AUTO reads the start of each input:
- * JSON when it opens with '{' or '[' and parses as a sequence of JSON
- * values, text otherwise.  In the JSON formats identifiers are looked
+ * Input formats (the "format" key).  AUTO decides per document: an
+ * input is text, and a line that opens with '{' or '[' (after blanks)
+ * starts JSON, read as such for as long as it parses.  In the JSON formats identifiers are looked
  * for inside string literals, escapes decoded, with the member key as
  * context; JSON is one value, NDJSON any number of them.
  */
@@ -173,8 +173,9 @@ int awsmask_unmask_buffer(struct awsmask *am, const char *in, size_t len,
     char **out, size_t *outlen, awsmask_unknown_fn *fn, void *arg);
 
 /*
- * The format the last input was read as: AUTO resolved to TEXT, JSON
- * (one value so far) or NDJSON (more than one); for --verbose.
+ * The format the last input was read as, for --verbose: TEXT, JSON (one
+ * value) or NDJSON (more than one), or, when --format auto read part of
+ * it as text and part as JSON, AUTO.
  */
 int awsmask_input_format(const struct awsmask *am);
 

@@ -71,6 +71,9 @@ struct am_json {
 	 * current line and the offset where it starts. */
 	unsigned long long off, line, line_start;
 	unsigned long long complete, nvalues;
+	/* Just after the last newline read between top-level values; where
+	 * the last error is (its byte, or the end for a truncation). */
+	unsigned long long line_complete, err_off;
 	int need_ws;		/* SEQ: a top-level scalar just ended */
 
 	size_t depth, max_depth;
@@ -294,6 +297,26 @@ am_json_complete_offset(const struct am_json *j)
 }
 
 unsigned long long
+am_json_line_complete_offset(const struct am_json *j)
+{
+	return j->line_complete;
+}
+
+unsigned long long
+am_json_error_offset(const struct am_json *j)
+{
+	return j->err_off;
+}
+
+void
+am_json_set_origin(struct am_json *j, unsigned long long off,
+    unsigned long long line)
+{
+	j->off = j->line_start = j->complete = j->line_complete = off;
+	j->line = line;
+}
+
+unsigned long long
 am_json_values(const struct am_json *j)
 {
 	return j->nvalues;
@@ -312,6 +335,7 @@ report(struct am_json *j, struct am_error *err)
 static int
 bad_at(struct am_json *j, struct am_error *err, size_t i, const char *what)
 {
+	j->err_off = j->off + i;
 	am_seterr(&j->err, AWSMASK_EDATA,
 	    "invalid JSON at line %llu, column %llu: %s", j->line,
 	    j->off + i - j->line_start + 1, what);
@@ -846,6 +870,7 @@ truncated(struct am_json *j, struct am_error *err)
 		    "unterminated array";
 		break;
 	}
+	j->err_off = j->off;
 	am_seterr(&j->err, AWSMASK_EDATA,
 	    "truncated JSON at line %llu, column %llu: %s", j->line,
 	    j->off - j->line_start + 1, what);
@@ -986,6 +1011,8 @@ am_json_feed(struct am_json *j, const char *p, size_t n, int eof,
 				if (s[i] == '\n') {
 					j->line++;
 					j->line_start = j->off + i + 1;
+					if (st == S_TOP || st == S_TOP_END)
+						j->line_complete = j->line_start;
 				}
 				if (++i == n)
 					goto end;

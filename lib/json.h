@@ -160,6 +160,23 @@ int am_json_feed(struct am_json *j, const char *p, size_t n, int eof,
  * offset should be written.
  */
 unsigned long long am_json_complete_offset(const struct am_json *j);
+/*
+ * The stream offset just after the last newline read between top-level
+ * values (the start of the stream, or its origin, before one): every
+ * line before it holds only whole values.  Per-document format choice
+ * (automode.c) commits JSON there, and reads what follows as text when
+ * the JSON goes wrong.
+ */
+unsigned long long am_json_line_complete_offset(const struct am_json *j);
+/* After an AWSMASK_EDATA: the stream offset of the offending byte, or of
+ * the end for a truncation. */
+unsigned long long am_json_error_offset(const struct am_json *j);
+/*
+ * Before the first feed: the stream starts at offset off, at the start
+ * of line `line`, as seen by segments, messages and the offsets above.
+ */
+void am_json_set_origin(struct am_json *j, unsigned long long off,
+    unsigned long long line);
 /* How many top-level values have been completed. */
 unsigned long long am_json_values(const struct am_json *j);
 

@@ -63,9 +63,15 @@ struct jm {
 	struct jm_str *strs;
 	size_t nstrs, astrs;
 	struct am_buf key;		/* the last object key, across blocks */
+	int new_record;			/* a top-level value began since the
+					 * last entry */
+	struct am_buf pre;		/* text before the section: context */
 	struct am_buf pair;		/* a "Name"/"Key" value awaiting "Value" */
 	size_t pair_depth;
 	int have_pair;
+	int pair_tag;			/* the pair is a tag's "Key": "Name" */
+	int obj_edge;			/* an object began or ended since the
+					 * last entry */
 	/*
 	 * The tail of a string's last piece, not yet written: its text
 	 * (after chist bytes of look-behind) and raw bytes, from stream
@@ -90,6 +96,28 @@ struct jm {
 	size_t mark;			/* am->out before here is complete */
 	int spill;			/* held output past HOLD_MAX, or -1 */
 	const struct am_callbacks *cb;
+	/*
+	 * A section of an input read with --format auto (automode.c):
+	 * output is committed at line ends between values, not at every
+	 * value's end; on bad JSON what is held is dropped, not an error,
+	 * and the caller reads the rest as text.  So the identifiers
+	 * counted, and what --report and --check say, wait for their output
+	 * to be committed too (notes), and go with it.
+	 */
+	int autom;
+	int failed;			/* bad JSON: what is held was dropped */
+	struct am_error jerr;		/* the tokenizer's message then */
+	unsigned long long held_ids;	/* counted, not yet committed */
+	struct jm_note *notes;
+	size_t nnotes, anotes;
+	struct am_buf notetok;		/* the notes' tokens, end to end */
+};
+
+/* A report (masking) or finding (scanning) that waits for its output. */
+struct jm_note {
+	const char *kind, *prefix;
+	size_t tok, toklen;		/* in notetok */
+	unsigned long long off, len, line;
 };
 
 /* JSON's whitespace. */
@@ -143,6 +171,23 @@ add_entry(struct jm *jm, const struct am_json_seg *seg, const char *key,
 	}
 	if (!key_context_ok(key, key_len))
 		key_len = 0;
+	/*
+	 * Top-level values (NDJSON records) are kept apart by a line with a
+	 * record separator (RS, as in RFC 7464), where the evidence of a
+	 * naming key stops: another record's is not this one's.
+	 */
+	if (jm->new_record) {
+		jm->new_record = 0;
+		if (v->len > jm->hist && am_buf_add(v, "\n\x1e", 2) < 0)
+			return -1;
+	}
+	/* A blank line between objects, where a tag's Key is looked for
+	 * no further (tags.c): another tag's is not this one's. */
+	if (jm->obj_edge) {
+		jm->obj_edge = 0;
+		if (v->len > jm->hist && am_buf_add(v, "\n", 1) < 0)
+			return -1;
+	}
 	/* One grow, then the bytes: most strings are a few bytes long. */
 	if (len > SIZE_MAX - key_len - 8 ||
 	    am_buf_grow(v, key_len + len + 8) < 0)
@@ -206,14 +251,20 @@ add_str(struct jm *jm, const struct am_json_seg *seg)
 	if (k && (key_is(k, kl, "name") || key_is(k, kl, "key"))) {
 		jm->have_pair = key_context_ok(seg->text, seg->text_len);
 		jm->pair_depth = seg->depth;
+		jm->pair_tag = key_is(k, kl, "key") && seg->text_len == 4 &&
+		    !memcmp(seg->text, "Name", 4);
 		am_buf_reset(&jm->pair);
 		if (jm->have_pair &&
 		    am_buf_add(&jm->pair, seg->text, seg->text_len) < 0)
 			return -1;
 	} else if (k && key_is(k, kl, "value") && jm->have_pair &&
 	    seg->depth == jm->pair_depth) {
-		k = jm->pair.buf;
-		kl = jm->pair.len;
+		/* A Name tag stays "Value" after its "Key": "Name", which
+		 * the tag kind reads as text does (tags.c). */
+		if (!jm->pair_tag) {
+			k = jm->pair.buf;
+			kl = jm->pair.len;
+		}
 		jm->have_pair = 0;
 	}
 	return add_entry(jm, seg, k, kl, seg->text, seg->text_len);
@@ -274,6 +325,23 @@ add_cont(struct jm *jm, const struct am_json_seg *seg)
 	if (!(seg->piece & AM_JSON_PIECE_MORE))
 		rc |= am_buf_add(&jm->v, "\"", 1);
 	return rc;
+}
+
+/* Does raw segment g reach the top level, between two values? */
+static int
+reaches_top(const struct am_json_seg *g)
+{
+	size_t d = g->depth, i;
+
+	for (i = 0; d && i < g->raw_len; i++) {
+		char c = g->raw[i];
+
+		if (c == '}' || c == ']')
+			d--;
+		else if (c == '{' || c == '[')
+			d++;
+	}
+	return !d;
 }
 
 /* A byte that continues a number: digits, '.', 'e', 'E'. */
@@ -393,6 +461,75 @@ add_escaped(struct awsmask *am, const char *p, size_t n)
 	return AWSMASK_OK;
 }
 
+/* Report now, or, in an auto section, when the output is committed. */
+static int
+note(struct jm *jm, const struct am_mpart *p, unsigned long long line,
+    unsigned long long off, unsigned long long len)
+{
+	struct awsmask *am = jm->am;
+	struct jm_note *n;
+
+	if (!jm->autom) {
+		if (jm->dir == AM_DIR_SCAN)
+			am_report_found(jm->cb, p, line, off, len);
+		else
+			am->report(am->report_arg, p->kind, p->tok, p->toklen, off,
+			    len);
+		return AWSMASK_OK;
+	}
+	if (jm->nnotes == jm->anotes) {
+		size_t k = jm->anotes ? jm->anotes * 2 : 64;
+		struct jm_note *nn = am_realloc(jm->notes, k * sizeof(*nn));
+
+		if (!nn)
+			return am_seterr(&am->err, AWSMASK_ENOMEM, "out of memory");
+		jm->notes = nn;
+		jm->anotes = k;
+	}
+	n = &jm->notes[jm->nnotes];
+	n->kind = p->kind;
+	n->prefix = p->prefix;
+	n->tok = jm->notetok.len;
+	n->toklen = jm->dir == AM_DIR_SCAN ? 0 : p->toklen;
+	n->off = off;
+	n->len = len;
+	n->line = line;
+	if (n->toklen && am_buf_add(&jm->notetok, p->tok, p->toklen) < 0)
+		return am_seterr(&am->err, AWSMASK_ENOMEM, "out of memory");
+	jm->nnotes++;
+	return AWSMASK_OK;
+}
+
+/* Give out the notes before stream offset upto, in order. */
+static void
+notes_flush(struct jm *jm, unsigned long long upto)
+{
+	struct awsmask *am = jm->am;
+	size_t i;
+
+	if (!jm->nnotes)
+		return;
+	for (i = 0; i < jm->nnotes && jm->notes[i].off < upto; i++) {
+		const struct jm_note *n = &jm->notes[i];
+		struct am_mpart p;
+
+		memset(&p, 0, sizeof(p));
+		p.kind = n->kind;
+		p.prefix = n->prefix;
+		if (jm->dir == AM_DIR_SCAN) {
+			am_report_found(jm->cb, &p, n->line, n->off, n->len);
+			am->counts.identifiers++;
+		} else if (am->report) {
+			am->report(am->report_arg, n->kind, jm->notetok.buf +
+			    n->tok, n->toklen, n->off, n->len);
+		}
+	}
+	memmove(jm->notes, jm->notes + i, (jm->nnotes - i) * sizeof(*jm->notes));
+	jm->nnotes -= i;
+	if (!jm->nnotes)
+		am_buf_reset(&jm->notetok);
+}
+
 /*
  * Write one string literal with the parts [first, last) replaced.  The
  * bytes between replacements are the literal's own when the part edges
@@ -474,13 +611,13 @@ emit_string(struct jm *jm, const struct jm_str *st, size_t first,
 				off = seg->off + rstart[k];
 				len = rend[k] - rstart[k];
 			}
-			am->report(am->report_arg, p->kind, p->tok, p->toklen, off,
-			    len);
+			if ((rc = note(jm, p, seg->line, off, len)))
+				break;
 		}
 	}
 	if (rstart != rbuf)
 		am_free(rstart);
-	return AWSMASK_OK;
+	return rc;
 }
 
 /* The parts of string st: [*first, *last).  A part across a string's
@@ -550,6 +687,8 @@ set_mark(struct jm *jm)
 
 	jm->mark = jm->am->out.len;
 	jm->marked = 1;
+	jm->held_ids = 0;
+	notes_flush(jm, ULLONG_MAX);
 	return rc;
 }
 
@@ -585,10 +724,10 @@ emit_raw(struct jm *jm, const struct am_json_seg *seg, size_t from,
 			rc |= am_buf_add(&am->out, t + d, p->start - st->vstart - d);
 			rc |= am_buf_add(&am->out, p->tok, p->toklen);
 			d = p->end - st->vstart;
-			if (am->report && jm->dir == AM_DIR_MASK)
-				am->report(am->report_arg, p->kind, p->tok,
-				    p->toklen, seg->off + st->rawoff +
-				    (p->start - st->vstart), p->end - p->start);
+			if (am->report && jm->dir == AM_DIR_MASK &&
+			    note(jm, p, seg->line, seg->off + st->rawoff +
+			    (p->start - st->vstart), p->end - p->start))
+				return am->err.code;
 		}
 		rc |= am_buf_add(&am->out, t + d, n - d);
 		rc |= am_buf_add(&am->out, "\"", 1);
@@ -625,7 +764,7 @@ emit_segs(struct jm *jm, const struct am_json_seg *segs, size_t nsegs,
 
 				if ((rc = emit_raw(jm, seg, 0, cut, &s, &pi)))
 					return rc;
-				if (upto == complete) {
+				if (upto == complete && !jm->autom) {
 					/* A line's newline goes with it. */
 					size_t ws = cut;
 
@@ -636,8 +775,11 @@ emit_segs(struct jm *jm, const struct am_json_seg *segs, size_t nsegs,
 						return rc;
 					break;
 				}
-				if ((rc = set_mark(jm)) ||
-				    (rc = emit_raw(jm, seg, cut, n, &s, &pi)))
+				if ((rc = set_mark(jm)))
+					return rc;
+				if (upto == complete)
+					break;
+				if ((rc = emit_raw(jm, seg, cut, n, &s, &pi)))
 					return rc;
 			} else if ((rc = emit_raw(jm, seg, 0, n, &s, &pi))) {
 				return rc;
@@ -647,8 +789,10 @@ emit_segs(struct jm *jm, const struct am_json_seg *segs, size_t nsegs,
 
 			if ((rc = parts_of(jm, st, &pi, &first, &last)))
 				return rc;
-			if (jm->dir == AM_DIR_MASK)
+			if (jm->dir == AM_DIR_MASK) {
 				am->counts.identifiers += last - first;
+				jm->held_ids += last - first;
+			}
 			if (first == last)
 				rc = out_raw(jm, st->seg->raw, st->rawlen);
 			else if (!(rc = out_flush(jm)))
@@ -694,9 +838,15 @@ report_found(struct jm *jm)
 			/* A number's RAW segment may start lines earlier. */
 			line = st->seg->line + (st->number ? am_count_lines(
 			    st->seg->raw, (size_t)(off - st->seg->off)) : 0);
+			if (jm->autom) {
+				if ((rc = note(jm, p, line, off, len)))
+					return rc;
+				continue;
+			}
 			am_report_found(jm->cb, p, line, off, len);
 		}
-		am->counts.identifiers += last - first;
+		if (!jm->autom)
+			am->counts.identifiers += last - first;
 	}
 	return AWSMASK_OK;
 }
@@ -771,7 +921,7 @@ commit(struct jm *jm, int all)
 
 	if (!all && !jm->marked)
 		goto hold;
-	while (m < am->out.len && is_ws(am->out.buf[m]))
+	while (!jm->autom && m < am->out.len && is_ws(am->out.buf[m]))
 		m++;
 	jm->mark = m;
 	if (jm->outfd < 0 || jm->dir == AM_DIR_SCAN)
@@ -792,8 +942,10 @@ commit(struct jm *jm, int all)
 	}
 hold:
 	/* Before the next block's output could take the buffer past
-	 * HOLD_MAX: it doubles as it grows. */
-	if (am->out.len > HOLD_MAX - 2 * BLOCK)
+	 * HOLD_MAX: it doubles as it grows.  (Output to a buffer is all
+	 * held there, to its end.) */
+	if (jm->outfd >= 0 && jm->dir != AM_DIR_SCAN &&
+	    am->out.len > HOLD_MAX - 2 * BLOCK)
 		return spill_held(jm);
 	return AWSMASK_OK;
 }
@@ -868,7 +1020,8 @@ jm_block(struct jm *jm, const char *p, size_t n, int eof)
 	jrc = am_json_feed(jm->j, p, n, eof, &segs, &nsegs, &jerr);
 	if (jrc && jrc != AWSMASK_EDATA)
 		return am_seterr(&am->err, jrc, "%s", jerr.msg);
-	complete = am_json_complete_offset(jm->j);
+	complete = jm->autom ? am_json_line_complete_offset(jm->j) :
+	    am_json_complete_offset(jm->j);
 	if (jrc)
 		upto = complete;
 
@@ -877,16 +1030,27 @@ jm_block(struct jm *jm, const char *p, size_t n, int eof)
 	jm->marked = 0;
 	jm->hist = 0;
 	jm->open = 0;
+	if (jm->pre.len) {
+		/* The text before an auto section: look-behind for evidence. */
+		if (am_buf_add(&jm->v, jm->pre.buf, jm->pre.len) < 0 ||
+		    am_buf_add(&jm->v, "\n", 1) < 0)
+			return am_seterr(&am->err, AWSMASK_ENOMEM, "out of memory");
+		jm->hist = jm->v.len;
+		am_buf_free(&jm->pre);
+	}
 	for (i = 0; i < nsegs && segs[i].off < upto; i++) {
 		const struct am_json_seg *g = &segs[i];
 		int r;
 
-		if (g->type == AM_JSON_RAW && jm->have_pair &&
-		    (memchr(g->raw, '{', g->raw_len) ||
+		if (g->type == AM_JSON_RAW && (memchr(g->raw, '{', g->raw_len) ||
 		    memchr(g->raw, '}', g->raw_len)))
-			jm->have_pair = 0;
-		if (g->type != AM_JSON_STRING)
+			jm->have_pair = 0, jm->obj_edge = 1;
+		if (g->type == AM_JSON_STRING && !g->depth)
+			jm->new_record = 1;	/* a top-level string */
+		if (g->type != AM_JSON_STRING) {
 			r = jm->dir != AM_DIR_UNMASK ? add_numbers(jm, g) : 0;
+			jm->new_record |= reaches_top(g);
+		}
 		else if (g->piece & AM_JSON_PIECE_CONT)
 			r = add_cont(jm, g);
 		else
@@ -933,8 +1097,17 @@ jm_block(struct jm *jm, const char *p, size_t n, int eof)
 		rc = jm->dir == AM_DIR_SCAN ? report_found(jm) :
 		    emit_segs(jm, segs, nsegs, complete, upto);
 	am_release_items(am);
+	if (rc == AWSMASK_OK && jm->autom && jm->dir == AM_DIR_SCAN)
+		notes_flush(jm, eof && !jrc ? ULLONG_MAX : complete);
 	if (rc == AWSMASK_OK)
 		rc = commit(jm, eof && !jrc);
+	if (rc == AWSMASK_OK && jm->autom && eof && !jrc)
+		notes_flush(jm, ULLONG_MAX);
+	if (rc == AWSMASK_OK && jrc && jm->autom) {
+		jm->failed = 1;
+		jm->jerr = jerr;
+		return AWSMASK_OK;
+	}
 	if (rc == AWSMASK_OK && jrc)
 		rc = am_seterr(&am->err, AWSMASK_EDATA, "%s", jerr.msg);
 	return rc;
@@ -970,6 +1143,9 @@ jm_free(struct jm *jm)
 	am_buf_free(&jm->craw);
 	am_buf_free(&jm->cseg_raw);
 	am_buf_free(&jm->cseg_text);
+	am_buf_free(&jm->notetok);
+	am_buf_free(&jm->pre);
+	am_free(jm->notes);
 	am_free(jm->strs);
 	if (jm->spill >= 0)
 		close(jm->spill);
@@ -990,45 +1166,21 @@ jm_fini(struct jm *jm)
 		am_buf_reset(&am->out);
 }
 
-/*
- * Does this start of an input look like JSON?  It must open with '{' or
- * '[' and parse as a sequence of values as far as it goes.
- */
-static int
-looks_like_json(const char *p, size_t n)
+/* The format wanted for the next input: AUTO, or the one forced. */
+int
+am_json_wanted_format(const struct awsmask *am)
 {
-	struct am_json *j;
-	struct am_error err = { AWSMASK_OK, "" };
-	const struct am_json_seg *segs;
-	size_t i, nsegs;
-	int rc;
-
-	for (i = 0; i < n && is_ws(p[i]); i++)
-		;
-	if (i == n || (p[i] != '{' && p[i] != '['))
-		return 0;
-	if (am_json_new(&j, AM_JSON_SEQ, &err))
-		return 0;
-	rc = am_json_feed(j, p, n, 0, &segs, &nsegs, &err);
-	am_json_free(j);
-	return rc == AWSMASK_OK;
+	return am->format_force ? am->format_force : am->cfg->format;
 }
 
-/* The format to read an input as, from its start; noted for -v. */
+/* The format to read an input as (not AUTO: automode.c decides per
+ * document); noted for -v. */
 int
 am_json_choose_format(struct awsmask *am, const char *p, size_t n)
 {
-	int format = am->format_force ? am->format_force : am->cfg->format;
-
-	if (format == AWSMASK_FORMAT_AUTO) {
-		format = looks_like_json(p, n) ? AWSMASK_FORMAT_NDJSON :
-		    AWSMASK_FORMAT_TEXT;
-		am->input_format = format == AWSMASK_FORMAT_TEXT ?
-		    AWSMASK_FORMAT_TEXT : AWSMASK_FORMAT_JSON;
-	} else {
-		am->input_format = format;
-	}
-	return format;
+	(void)p;
+	(void)n;
+	return am->input_format = am_json_wanted_format(am);
 }
 
 /*
@@ -1101,4 +1253,116 @@ am_json_process_buffer(struct awsmask *am, const char *in, size_t len,
 	if (rc == AWSMASK_EDATA)
 		am->err.code = AWSMASK_OK;
 	return rc;
+}
+
+/*
+ * A JSON section of an input read with --format auto (automode.c): it
+ * starts at stream offset off, at the start of line `line`, and its
+ * output goes to outfd (or collects in am->out after what is there).
+ * pre is the text before it, context for the evidence of its names.
+ */
+struct am_jsec {
+	struct jm jm;
+};
+
+int
+am_jsec_new(struct awsmask *am, enum am_dir dir, int outfd,
+    const struct am_callbacks *cb, unsigned long long off,
+    unsigned long long line, const char *pre, size_t prelen,
+    struct am_jsec **out)
+{
+	struct am_jsec *x;
+	int rc;
+
+	*out = NULL;
+	if (!(x = am_calloc(1, sizeof(*x))))
+		return am_seterr(&am->err, AWSMASK_ENOMEM, "out of memory");
+	if ((rc = jm_init(&x->jm, am, dir, AWSMASK_FORMAT_NDJSON, outfd))) {
+		jm_free(&x->jm);
+		am_free(x);
+		return rc;
+	}
+	am_json_set_piece(x->jm.j, BLOCK);
+	am_json_set_origin(x->jm.j, off, line);
+	x->jm.cb = cb;
+	x->jm.autom = 1;
+	x->jm.mark = outfd < 0 ? am->out.len : 0;
+	x->jm.pre = (struct am_buf)AM_BUF_INIT;
+	if (prelen && am_buf_add(&x->jm.pre, pre, prelen) < 0) {
+		am_jsec_free(x);
+		return am_seterr(&am->err, AWSMASK_ENOMEM, "out of memory");
+	}
+	*out = x;
+	return AWSMASK_OK;
+}
+
+/*
+ * Feed the next n bytes (eof: the last).  *failed is set when they are
+ * not JSON: everything before *lc (the line-complete offset, see json.h)
+ * has been written, what came after it was dropped, and the caller reads
+ * on from *lc as text.
+ */
+int
+am_jsec_feed(struct am_jsec *x, const char *p, size_t n, int eof,
+    unsigned long long *lc, int *failed)
+{
+	struct jm *jm = &x->jm;
+	struct awsmask *am = jm->am;
+	int rc = jm_block(jm, p, n, eof);
+
+	*lc = am_json_line_complete_offset(jm->j);
+	*failed = jm->failed;
+	if (rc || !jm->failed)
+		return rc;
+	/* Drop what is held: the text that replaces it is read again. */
+	am->counts.identifiers -= jm->held_ids;
+	jm->held_ids = 0;
+	jm->nnotes = 0;
+	if (jm->outfd < 0) {
+		am->out.len = jm->mark;
+		if (am->out.buf)
+			am->out.buf[am->out.len] = '\0';
+	} else {
+		am_buf_reset(&am->out);
+		if (jm->spill >= 0 && (ftruncate(jm->spill, 0) < 0 ||
+		    lseek(jm->spill, 0, SEEK_SET) < 0))
+			return am_seterr_errno(&am->err, AWSMASK_EIO,
+			    "cannot drop held output");
+	}
+	return AWSMASK_OK;
+}
+
+/* The offset of what made the section fail, and the tokenizer's message. */
+unsigned long long
+am_jsec_error(const struct am_jsec *x, const char **msg)
+{
+	*msg = x->jm.jerr.msg;
+	return am_json_error_offset(x->jm.j);
+}
+
+/*
+ * The section can no longer be read again (its input is gone): what it
+ * found cannot be taken back either, so it goes out now, and the notes
+ * of a long document do not pile up.
+ */
+void
+am_jsec_commit_notes(struct am_jsec *x)
+{
+	notes_flush(&x->jm, ULLONG_MAX);
+	x->jm.held_ids = 0;
+}
+
+unsigned long long
+am_jsec_values(const struct am_jsec *x)
+{
+	return am_json_values(x->jm.j);
+}
+
+void
+am_jsec_free(struct am_jsec *x)
+{
+	if (!x)
+		return;
+	jm_free(&x->jm);
+	am_free(x);
 }

@@ -1,8 +1,10 @@
 /*
  * mask.h - what the window processors (mask.c, unmask.c, jsonmode.c),
- * what they share (window.c) and the stream layer (stream.c) say to
- * each other.  The context they all work in is context.h.  Not
- * installed.
+ * what they share (window.c), the per-document driver of --format auto
+ * (automode.c) and the stream layer (stream.c) say to each other.  The
+ * calls go one way: stream -> automode -> jsonmode -> {mask, unmask} ->
+ * window (automode also drives the text processors).  The context they
+ * all work in is context.h.  Not installed.
  */
 #ifndef AM_MASK_H
 #define AM_MASK_H
@@ -95,6 +97,35 @@ int am_json_process_fd(struct awsmask *am, char *buf, size_t have, int eof,
     const struct am_callbacks *cb);
 int am_json_process_buffer(struct awsmask *am, const char *in, size_t len,
     int format, enum am_dir dir, const struct am_callbacks *cb);
+
+/*
+ * jsonmode.c: a JSON section of an input read with --format auto, for
+ * automode.c (see there).
+ */
+struct am_jsec;
+int am_jsec_new(struct awsmask *am, enum am_dir dir, int outfd,
+    const struct am_callbacks *cb, unsigned long long off,
+    unsigned long long line, const char *pre, size_t prelen,
+    struct am_jsec **out);
+int am_jsec_feed(struct am_jsec *x, const char *p, size_t n, int eof,
+    unsigned long long *lc, int *failed);
+unsigned long long am_jsec_error(const struct am_jsec *x, const char **msg);
+unsigned long long am_jsec_values(const struct am_jsec *x);
+void am_jsec_commit_notes(struct am_jsec *x);
+void am_jsec_free(struct am_jsec *x);
+
+/*
+ * automode.c: --format auto, decided per document: text, with JSON
+ * sections where a line opens a JSON value.  process is the text
+ * processor for dir.
+ */
+int am_auto_process_fd(struct awsmask *am, int infd, int outfd,
+    unsigned flags, enum am_dir dir, const struct am_callbacks *cb,
+    process_fn *process);
+int am_auto_process_buffer(struct awsmask *am, const char *in, size_t len,
+    enum am_dir dir, const struct am_callbacks *cb, process_fn *process);
+/* The format wanted for the next input: AWSMASK_FORMAT_AUTO or forced. */
+int am_json_wanted_format(const struct awsmask *am);
 
 /*
  * For the differential test: the scanner's reference path, and plain

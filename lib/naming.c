@@ -340,7 +340,8 @@ nearer(long da, long db)
  * The text a name's evidence is looked for in: a flag's command line,
  * with its backslash-continued lines; a compact JSON object's line (a
  * CloudTrail event per line: the neighbours' evidence is not this
- * one's); else NAME_BACK bytes before the match and NAME_AHEAD after.
+ * one's); else NAME_BACK bytes before the match and NAME_AHEAD after,
+ * within its record when JSON mode marked records.
  */
 static void
 evidence_window(const char *subj, size_t len, const struct am_match *m,
@@ -362,8 +363,13 @@ evidence_window(const char *subj, size_t len, const struct am_match *m,
 		*lo = ls;
 		*hi = p;
 	} else {
-		*lo = floor;
-		*hi = ceil;
+		/* JSON read as JSON keeps its records apart with a record
+		 * separator (RS, 0x1e; jsonmode.c): evidence stays inside. */
+		const char *rs = memrchr(subj + floor, 0x1e, m->start - floor);
+		const char *re = memchr(subj + m->end, 0x1e, ceil - m->end);
+
+		*lo = rs ? (size_t)(rs - subj) + 1 : floor;
+		*hi = re ? (size_t)(re - subj) : ceil;
 	}
 }
 

@@ -1,7 +1,7 @@
 /*
  * stream.c - the streams: masking, scanning and unmasking an input, the
  * top of the library's stream layers.  Here are the public entry points,
- * the choice of format (from the input's first block) and the block
+ * the choice of format (--format auto goes to automode.c) and the block
  * driver of text.  Below them: the JSON processor (jsonmode.c) and the
  * window processors of text (mask.c, unmask.c), none of which calls back
  * up here.
@@ -197,8 +197,8 @@ static process_fn *const text_process[] = {
 };
 
 /*
- * Mask, scan or unmask what infd holds, as text or as JSON: its first
- * block decides which.
+ * Mask, scan or unmask what infd holds, as text or as JSON, or with
+ * --format auto per document (automode.c).
  */
 static int
 run_fd(struct awsmask *am, int infd, int outfd, unsigned flags,
@@ -210,6 +210,9 @@ run_fd(struct awsmask *am, int infd, int outfd, unsigned flags,
 
 	if (am->err.code)
 		return am->err.code;
+	if (am_json_wanted_format(am) == AWSMASK_FORMAT_AUTO)
+		return am_auto_process_fd(am, infd, outfd, flags, dir, cb,
+		    text_process[dir]);
 	buf = am_malloc(BLOCK);
 	if (!buf)
 		return am_seterr(&am->err, AWSMASK_ENOMEM, "out of memory");
@@ -244,6 +247,9 @@ run_buffer(struct awsmask *am, const char *in, size_t len, enum am_dir dir,
 		return am->err.code;
 	if (!in && len)
 		return AWSMASK_EINVAL;
+	if (am_json_wanted_format(am) == AWSMASK_FORMAT_AUTO)
+		return am_auto_process_buffer(am, in, len, dir, cb,
+		    text_process[dir]);
 	format = am_json_choose_format(am, in, len);
 	if (format == AWSMASK_FORMAT_TEXT)
 		return run_text_buffer(am, in, len, text_process[dir],

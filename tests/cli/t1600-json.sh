@@ -282,7 +282,7 @@ test_expect_success 'more than 1,000,000 levels: a clear error, exit 65, nothing
 
 test_expect_success 'a truncated document: exit 65, line and column, nothing out' '
 	printf "{\"a\": \"i-0123456789abcdef0\",\n \"b\": [1, 2,\n  \"vpc-0a1b2c3d4e5f67890\"" >in.json &&
-	test_must_exit 65 awsmask in.json >out 2>err &&
+	test_must_exit 65 awsmask --format json in.json >out 2>err &&
 	test_must_be_empty out &&
 	test_line_count = 1 err &&
 	test_grep "^awsmask: in.json: truncated JSON at line 3, column [0-9]+: " err &&
@@ -313,7 +313,7 @@ test_expect_success 'NDJSON with a bad line: the complete lines before it, exit 
 
 test_expect_success 'NDJSON cut in its last line: the lines before, exit 65' '
 	printf "{\"a\":\"i-0123456789abcdef0\"}\n{\"b\":\"vpc-0a1b2c3d4e5f67890" >in &&
-	test_must_exit 65 awsmask -s memory: in >out 2>err &&
+	test_must_exit 65 awsmask -s memory: --format ndjson in >out 2>err &&
 	printf "{\"a\":\"EC2_001\"}\n" >expect &&
 	jck strip-same expect out &&
 	test_grep "^awsmask: in: truncated JSON at line 2, column [0-9]+: unterminated string$" err &&
@@ -321,13 +321,30 @@ test_expect_success 'NDJSON cut in its last line: the lines before, exit 65' '
 	test_no_leak orig out err
 '
 
-test_expect_success 'auto: a bad line after the first block is still an error' '
+test_expect_success 'ndjson: a bad line after the first block is an error' '
 	gen ndjson-then-bad >in &&
-	test_must_exit 65 awsmask -s memory: in >out 2>err &&
+	test_must_exit 65 awsmask -s memory: --format ndjson in >out 2>err &&
 	jck seq out 8000 &&
 	test_grep "^awsmask: in: invalid JSON at line 8001, column [0-9]+: " err &&
 	printf "%s\n" vpc-0a1b2c3d4e5f67890 subnet-0123456789abcdef0 >orig &&
 	test_no_leak orig out
+'
+
+test_expect_success 'auto: a bad line after the first block is text, then JSON again' '
+	gen ndjson-then-bad >in &&
+	test_must_exit 0 awsmask -v in >out 2>err &&
+	test_grep -F "read as text and json" err &&
+	test_line_count = 8002 out &&
+	head -n 8000 out >json &&
+	jck seq json 8000 &&
+	sed -n 8001p out >bad &&
+	test_grep "^\\{\"n\":-1,\"id\":\"VPC_001\", oops\\}$" bad &&
+	sed -n 8002p out >last &&
+	test_grep "^\\{\"n\":-2,\"id\":\"SUBNET_001\"\\}$" last &&
+	printf "%s\n" vpc-0a1b2c3d4e5f67890 subnet-0123456789abcdef0 >orig &&
+	test_no_leak orig out &&
+	test_must_exit 0 awsunmask out >back 2>err &&
+	test_cmp in back
 '
 
 test_expect_success 'auto: JSON-like input bad in its first block is read as text' '

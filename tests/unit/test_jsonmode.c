@@ -103,18 +103,30 @@ test_auto(void **state)
 	free(out);
 	out = mask(am, "{\"a\": \"" ID1 "\"}\n{\"b\": 2}\n", 0);
 	assert_string_equal(out, "{\"a\": \"EC2_001\"}\n{\"b\": 2}\n");
+	assert_int_equal(awsmask_input_format(am), AWSMASK_FORMAT_NDJSON);
 	free(out);
-	/* Valid so far, then broken: an error, not text. */
+	/* Valid, then broken: the broken line is text. */
+	out = mask(am, "[\"" ID1 "\"]\n[", 0);
+	assert_string_equal(out, "[\"EC2_001\"]\n[");
+	assert_int_equal(awsmask_input_format(am), AWSMASK_FORMAT_AUTO);
+	free(out);
+	out = mask(am, "plain " ID2 "\n", 0);
+	assert_string_equal(out, "plain VPC_001\n");
+	free(out);
+	/* Forced, the same input is an error, which does not stick. */
+	assert_int_equal(awsmask_config_set(cfg, "format", "ndjson"), 0);
+	awsmask_free(am);
+	assert_int_equal(awsmask_new(cfg, &am), 0);
 	out = mask(am, "[\"" ID1 "\"]\n[", AWSMASK_EDATA);
 	assert_null(out);
 	assert_non_null(strstr(awsmask_errstr(am), "line 2, column 2"));
-	/* An error of the input does not stick to the context. */
-	out = mask(am, "plain " ID2 "\n", 0);
-	assert_string_equal(out, "plain VPC_001\n");
+	out = mask(am, "[\"" ID2 "\"]\n", 0);
+	assert_string_equal(out, "[\"VPC_001\"]\n");
 	free(out);
 	awsmask_free(am);
 	awsmask_config_free(cfg);
 }
+
 
 static void
 test_format_json_is_one_value(void **state)
@@ -646,6 +658,203 @@ test_unmask_escapes(void **state)
 	awsmask_config_free(cfg);
 }
 
+/*
+ * --format auto decides per document.  Each case: the input, what it
+ * masks to, and what -v says.  An identifier written \u0069-... is
+ * found only when its part is read as JSON, and "t-admin" is a name only
+ * under a JSON RoleName key (text knows it too, but not across lines).
+ */
+#define ESC1 "\\u0069-0123456789abcdef0"
+static const struct {
+	const char *in, *want;
+	int format;
+} auto_cases[] = {
+	/* A JSON document, then text. */
+	{ "{\"a\": \"" ESC1 "\"}\nand then " ID2 " in text\n",
+	  "{\"a\": \"EC2_001\"}\nand then VPC_001 in text\n",
+	  AWSMASK_FORMAT_AUTO },
+	/* Text, then a document over many lines. */
+	{ "$ aws ec2 describe-instances\n{\n  \"Reservations\": [\n    {\n"
+	  "      \"InstanceId\": \"" ESC1 "\"\n    }\n  ]\n}\n",
+	  "$ aws ec2 describe-instances\n{\n  \"Reservations\": [\n    {\n"
+	  "      \"InstanceId\": \"EC2_001\"\n    }\n  ]\n}\n",
+	  AWSMASK_FORMAT_AUTO },
+	/* NDJSON records inside a log, the last line without a newline. */
+	{ "10:00 start " ID2 "\n{\"a\": \"" ESC1 "\"}\n[INFO] x\n"
+	  "  [\"" ESC1 "\"]\n10:01 end",
+	  "10:00 start VPC_001\n{\"a\": \"EC2_001\"}\n[INFO] x\n"
+	  "  [\"EC2_001\"]\n10:01 end", AWSMASK_FORMAT_AUTO },
+	/* A value and text on one line: the line is text. */
+	{ "{\"a\": 1} " ID2 "\n", "{\"a\": 1} VPC_001\n",
+	  AWSMASK_FORMAT_TEXT },
+	/* A number that starts a log line after JSON is no JSON. */
+	{ "{\"a\": \"" ESC1 "\"}\n2026 " ID2 "\n",
+	  "{\"a\": \"EC2_001\"}\n2026 VPC_001\n", AWSMASK_FORMAT_AUTO },
+	/* Truncated: all text, the escaped ID left as text leaves it. */
+	{ "{\"a\": \"" ID1 "\",\n \"b\": [1, 2,\n  \"" ID2 "\"",
+	  "{\"a\": \"EC2_001\",\n \"b\": [1, 2,\n  \"VPC_001\"",
+	  AWSMASK_FORMAT_TEXT },
+	/* Bad deep inside: the document up to the bad line is text. */
+	{ "{\n \"a\": \"" ID1 "\",\n \"b\": oops,\n \"c\": \"" ID2
+	  "\"\n}\n{\"d\": \"" ESC1 "\"}\n",
+	  "{\n \"a\": \"EC2_001\",\n \"b\": oops,\n \"c\": \"VPC_001\""
+	  "\n}\n{\"d\": \"EC2_001\"}\n", AWSMASK_FORMAT_AUTO },
+	/* Lone brackets are text. */
+	{ "[", "[", AWSMASK_FORMAT_TEXT },
+	{ "{", "{", AWSMASK_FORMAT_TEXT },
+	{ "[\n", "[\n", AWSMASK_FORMAT_TEXT },
+	{ "  {\n\n", "  {\n\n", AWSMASK_FORMAT_TEXT },
+	{ "[\n[\n{\n", "[\n[\n{\n", AWSMASK_FORMAT_TEXT },
+	{ "x\n{\n", "x\n{\n", AWSMASK_FORMAT_TEXT },
+	/* Blanks around a document: still one JSON document. */
+	{ "\n  \n{\"a\": \"" ESC1 "\"}\n\n", "\n  \n{\"a\": \"EC2_001\"}\n\n",
+	  AWSMASK_FORMAT_JSON },
+	{ "", "", AWSMASK_FORMAT_TEXT },
+};
+
+static void
+test_auto_per_document(void **state)
+{
+	struct awsmask_config *cfg;
+	struct awsmask *am;
+	size_t i, n;
+	char *out;
+
+	(void)state;
+	for (i = 0; i < AM_ARRAY_SIZE(auto_cases); i++) {
+		const char *in = auto_cases[i].in;
+
+		print_message("# case %zu\n", i);
+		am = context(&cfg, NULL);
+		out = mask(am, in, 0);
+		assert_string_equal(out, auto_cases[i].want);
+		assert_int_equal(awsmask_input_format(am),
+		    auto_cases[i].format);
+		free(out);
+		/* The fd path cuts it the same way. */
+		assert_int_equal(mask_fd(am, in, strlen(in), &out, &n), 0);
+		assert_string_equal(out, auto_cases[i].want);
+		free(out);
+		/* And unmasking it, read the same way, gives it back, but
+		 * for the escapes written anew. */
+		assert_int_equal(awsmask_unmask_buffer(am, auto_cases[i].want,
+		    strlen(auto_cases[i].want), &out, &n, NULL, NULL), 0);
+		assert_null(strstr(out, "EC2_0"));
+		assert_null(strstr(out, "VPC_0"));
+		free(out);
+		awsmask_free(am);
+		awsmask_config_free(cfg);
+	}
+}
+
+/*
+ * A section that goes wrong: what it found is reported once, by the
+ * text that reads it again, at the right lines; and what was counted
+ * for it is taken back.
+ */
+static void
+test_auto_fallback_reports(void **state)
+{
+	struct awsmask_config *cfg;
+	struct awsmask *am = context(&cfg, NULL);
+	const char *in = "{\"a\": \"" ID1 "\"}\n{\"b\": \"" ID2 "\",\n"
+	    " \"c\": tru}\nend\n";
+	struct found f = { AM_BUF_INIT };
+	struct awsmask_counts c;
+	char *out;
+	size_t n;
+
+	(void)state;
+	memset(&c, 0, sizeof(c));
+	assert_int_equal(awsmask_scan_buffer(am, in, strlen(in), on_found, &f),
+	    0);
+	assert_string_equal(f.b.buf, "ec2-instance EC2 1 7\n"
+	    "vpc VPC 2 36\n");
+	am_buf_reset(&f.b);
+	assert_int_equal(scan_fd(am, in, strlen(in), &f), 0);
+	assert_string_equal(f.b.buf, "ec2-instance EC2 1 7\n"
+	    "vpc VPC 2 36\n");
+	am_buf_reset(&f.b);
+	awsmask_set_report(am, on_report_buf, &f);
+	assert_int_equal(mask_fd(am, in, strlen(in), &out, &n), 0);
+	assert_string_equal(out, "{\"a\": \"EC2_001\"}\n{\"b\": \"VPC_001\",\n"
+	    " \"c\": tru}\nend\n");
+	free(out);
+	assert_string_equal(f.b.buf, "ec2-instance EC2_001 7 19\n"
+	    "vpc VPC_001 36 21\n");
+	awsmask_get_counts(am, &c);
+	assert_int_equal(c.identifiers, 2 + 2 + 2);
+	am_buf_free(&f.b);
+	awsmask_free(am);
+	awsmask_config_free(cfg);
+}
+
+/*
+ * A naming key's evidence is looked for in its own record: an ECS event
+ * makes its "service" a name, not the serviceName of the tracing span
+ * on the next line, nor, in one document, of another top-level value.
+ */
+static void
+test_evidence_per_record(void **state)
+{
+	static const char *const formats[] = { "auto", "ndjson" };
+	const char *in = "{\"eventSource\": \"ecs.amazonaws.com\", "
+	    "\"requestParameters\": {\"service\": \"orders-api\"}}\n"
+	    "{\"serviceName\": \"checkout\", \"n\": 1}\n"
+	    "[{\"eventSource\": \"ecs.amazonaws.com\"}, "
+	    "{\"service\": \"billing-api\"}] \"x\" {\"service\": \"payments\"}\n";
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < AM_ARRAY_SIZE(formats); i++) {
+		struct awsmask_config *cfg;
+		struct awsmask *am = context(&cfg, formats[i]);
+		char *out = mask(am, in, 0);
+
+		assert_null(strstr(out, "orders-api"));
+		assert_non_null(strstr(out, "\"checkout\""));
+		/* Elements of one value share its evidence. */
+		assert_null(strstr(out, "billing-api"));
+		assert_non_null(strstr(out, "\"payments\""));
+		free(out);
+		awsmask_free(am);
+		awsmask_config_free(cfg);
+	}
+}
+
+/*
+ * A Name tag read as JSON: its Key before or after its Value, over one
+ * line or several; another tag's Key (the next object) is not its Key.
+ */
+static void
+test_name_tags(void **state)
+{
+	static const char *const formats[] = { "auto", "ndjson" };
+	const char *in = "{\"Tags\": [{\"Key\": \"Name\", \"Value\": \"web-1\"}, "
+	    "{\"Key\": \"env\", \"Value\": \"blue-x\"}]}\n"
+	    "{\"Tags\": [\n {\"Value\": \"Test\",\n  \"Key\": \"Stack\"},\n"
+	    " {\"Value\": \"db-7\",\n  \"Key\": \"Name\"}]}\n"
+	    "{\"Dimensions\": [{\"Name\": \"AutoScalingGroupName\", "
+	    "\"Value\": \"web-asg\"}]}\n";
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < AM_ARRAY_SIZE(formats); i++) {
+		struct awsmask_config *cfg;
+		struct awsmask *am = context(&cfg, formats[i]);
+		char *out = mask(am, in, 0);
+
+		assert_null(strstr(out, "web-1"));
+		assert_null(strstr(out, "db-7"));
+		assert_null(strstr(out, "web-asg"));
+		assert_non_null(strstr(out, "\"blue-x\""));
+		assert_non_null(strstr(out, "\"Test\""));
+		free(out);
+		awsmask_free(am);
+		awsmask_config_free(cfg);
+	}
+}
+
 int
 main(void)
 {
@@ -653,6 +862,10 @@ main(void)
 		cmocka_unit_test(test_format_names),
 		cmocka_unit_test(test_escapes_and_bytes),
 		cmocka_unit_test(test_auto),
+		cmocka_unit_test(test_auto_per_document),
+		cmocka_unit_test(test_auto_fallback_reports),
+		cmocka_unit_test(test_evidence_per_record),
+		cmocka_unit_test(test_name_tags),
 		cmocka_unit_test(test_format_json_is_one_value),
 		cmocka_unit_test(test_name_value_pairs),
 		cmocka_unit_test(test_numbers),
