@@ -33,8 +33,8 @@
 #include <unistd.h>
 
 #define BLOCK AM_STREAM_BLOCK
-#define READ_MAX (64 * 1024)		/* bytes asked of one read() */
-#define MARGIN (AM_MAX_MATCH + AM_CONTEXT) /* unfinished tail of a long line */
+#define READ_MAX AM_STREAM_READ
+#define MARGIN AM_STREAM_MARGIN
 #define RAW_MAX (2 * 1024 * 1024)	/* a section's input kept to re-read */
 #define TRY_MAX 4096			/* bytes a section start is tried on */
 #define PRE_MAX 2048			/* text before a section, as context */
@@ -109,52 +109,6 @@ au_read(struct au *a)
 	return AWSMASK_OK;
 }
 
-/* Make room for a read, up to CAP_MAX. */
-static int
-au_grow(struct au *a)
-{
-	struct am_stream *s = &a->s;
-	size_t cap;
-	char *nb;
-
-	s->need = 0;
-	if (s->cap - s->len >= READ_MAX)
-		return AWSMASK_OK;
-	if (s->cap >= CAP_MAX) {
-		am_seterr(&a->am->err, AWSMASK_EDATA, "a credential value longer "
-		    "than %d bytes: refusing to write it", AM_LONG_MAX);
-		a->am->err.code = AWSMASK_OK;
-		return AWSMASK_EDATA;
-	}
-	cap = s->cap * 2 < CAP_MAX ? s->cap * 2 : CAP_MAX;
-	if (!(nb = am_realloc(s->buf, cap)))
-		return am_seterr(&a->am->err, AWSMASK_ENOMEM, "out of memory");
-	s->buf = nb;
-	s->cap = cap;
-	return AWSMASK_OK;
-}
-
-/* As stream.c: drop what is finished, keeping ctx bytes of it. */
-static void
-au_shift_ctx(struct am_stream *s, size_t done, size_t ctx)
-{
-	size_t keep = done > ctx ? done - ctx : 0;
-
-	s->line += am_count_lines(s->buf + s->hist, done - s->hist);
-	if (keep) {
-		memmove(s->buf, s->buf + keep, s->len - keep);
-		s->len -= keep;
-		s->base += keep;
-	}
-	s->hist = done - keep;
-}
-
-static void
-au_shift(struct am_stream *s, size_t done)
-{
-	au_shift_ctx(s, done, AM_CONTEXT);
-}
-
 /*
  * Read as one text, a block learns the names its contexts teach before
  * any of it is masked, so a name is masked also where it comes before
@@ -189,22 +143,6 @@ learn_ahead(struct au *a, size_t from)
 	a->am->nparts = 0;
 	a->ahead = v.base + lim;
 	return rc;
-}
-
-/* As stream.c: where the next text window ends. */
-static size_t
-window_limit(const struct am_stream *s)
-{
-	const char *nl;
-
-	if (s->eof)
-		return s->len;
-	nl = memrchr(s->buf + s->hist, '\n', s->len - s->hist);
-	if (nl)
-		return (size_t)(nl - s->buf) + 1;
-	if (s->len - s->hist >= BLOCK)
-		return s->len - MARGIN;
-	return s->hist;
 }
 
 /*
@@ -288,14 +226,14 @@ text_step(struct au *a)
 
 	/* Line by line, what a section left is read before waiting. */
 	if (!s->eof && !((a->flags & AWSMASK_LINE_BUFFERED) &&
-	    window_limit(s) > s->hist)) {
+	    am_stream_limit(s) > s->hist)) {
 		if ((rc = au_read(a)))
 			return -rc;
 		if (!s->eof && !(a->flags & AWSMASK_LINE_BUFFERED) &&
 		    s->len - s->hist < BLOCK)
 			return GO_ON;
 	}
-	limit = window_limit(s);
+	limit = am_stream_limit(s);
 	if (limit > s->hist) {
 		c = next_section(a, limit);
 		if (c == s->hist) {
@@ -317,11 +255,11 @@ text_step(struct au *a)
 		if (rc == AWSMASK_OK)
 			rc = flush_out(a);
 		if (rc == AWSMASK_OK && s->need)
-			rc = au_grow(a);
+			rc = am_stream_grow(a->am, &a->s, CAP_MAX);
 		if (rc)
 			return -rc;
 		/* Before a section, keep what it takes as context. */
-		au_shift_ctx(s, done, c < limit ? PRE_MAX : AM_CONTEXT);
+		am_stream_shift(s, done, c < limit ? PRE_MAX : AM_CONTEXT);
 	}
 	return s->eof && s->hist >= s->len ? DONE : GO_ON;
 }
@@ -352,11 +290,11 @@ json_step(struct au *a)
 			if (s->len - s->hist > RAW_MAX) {
 				/* Too long to read again: commit to JSON. */
 				a->overflow = 1;
-				au_shift(s, fi);
+				am_stream_shift(s, fi, AM_CONTEXT);
 				am_jsec_commit_notes(a->js);
 				return GO_ON;
 			}
-			if ((rc = au_grow(a)))
+			if ((rc = am_stream_grow(a->am, &a->s, CAP_MAX)))
 				return -rc;
 		}
 		if ((rc = au_read(a)))
@@ -386,20 +324,20 @@ json_step(struct au *a)
 		section_end(a);
 		a->text_to = at;
 		a->text_to_set = 1;
-		au_shift(s, (size_t)(lc - s->base));
+		am_stream_shift(s, (size_t)(lc - s->base), AM_CONTEXT);
 		return GO_ON;
 	}
 	if (last) {
 		a->saw_json = 1;
 		section_end(a);
-		au_shift(s, s->len);
+		am_stream_shift(s, s->len, AM_CONTEXT);
 		return DONE;
 	}
 	if (lc > s->base + s->hist) {
-		au_shift(s, (size_t)(lc - s->base));
+		am_stream_shift(s, (size_t)(lc - s->base), AM_CONTEXT);
 		a->overflow = 0;
 	} else if (a->overflow) {
-		au_shift(s, (size_t)(a->fed - s->base));
+		am_stream_shift(s, (size_t)(a->fed - s->base), AM_CONTEXT);
 		am_jsec_commit_notes(a->js);
 	}
 	return GO_ON;

@@ -56,6 +56,9 @@ void am_report_found(const struct am_callbacks *cb, const struct am_mpart *p,
 
 #define AM_CONTEXT 256	/* look-behind kept before a window's hist */
 #define AM_STREAM_BLOCK (256 * 1024)	/* input gathered before processing */
+#define AM_STREAM_READ (64 * 1024)	/* bytes asked of one read() */
+/* The unfinished tail of a long line kept for the next window. */
+#define AM_STREAM_MARGIN (AM_MAX_MATCH + AM_CONTEXT)
 
 /* window.c: the pieces the window processors share. */
 /* Read up to cap bytes (one read's worth when line buffered). */
@@ -69,6 +72,13 @@ int am_add_item(struct awsmask *am, const char *key, size_t klen,
 void am_release_items(struct awsmask *am);
 int am_store_failed(struct awsmask *am, int rc);
 int am_emit(struct awsmask *am, const char *buf, size_t from, size_t to);
+/* The text block driver's buffer (stream.c, automode.c): where the next
+ * window ends (hist when more input is needed first); drop what is done,
+ * keeping ctx bytes of it for look-behind; make room to read on, up to
+ * max bytes in all. */
+size_t am_stream_limit(const struct am_stream *s);
+void am_stream_shift(struct am_stream *s, size_t done, size_t ctx);
+int am_stream_grow(struct awsmask *am, struct am_stream *s, size_t max);
 
 /*
  * Find and resolve the identifiers (or tokens) of one window: on return

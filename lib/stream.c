@@ -23,24 +23,10 @@
 #include <unistd.h>
 
 #define BLOCK AM_STREAM_BLOCK
-#define READ_MAX (64 * 1024)		/* bytes asked of one read() */
-#define MARGIN (AM_MAX_MATCH + AM_CONTEXT) /* unfinished tail of a long line */
-
-/* Where the next window ends; hist when more input is needed first. */
-static size_t
-window_limit(const struct am_stream *s)
-{
-	const char *nl;
-
-	if (s->eof)
-		return s->len;
-	nl = memrchr(s->buf + s->hist, '\n', s->len - s->hist);
-	if (nl)
-		return (size_t)(nl - s->buf) + 1;
-	if (s->len - s->hist >= BLOCK)
-		return s->len - MARGIN;
-	return s->hist;
-}
+#define READ_MAX AM_STREAM_READ
+#define MARGIN AM_STREAM_MARGIN
+/* The most a text buffer grows to: one value of AM_LONG_MAX bytes. */
+#define CAP_MAX (AM_LONG_MAX + BLOCK + MARGIN + READ_MAX + AM_CONTEXT)
 
 static int
 flush_out(struct awsmask *am, struct am_stream *s)
@@ -50,49 +36,6 @@ flush_out(struct awsmask *am, struct am_stream *s)
 	if (am_write_all(s->outfd, am->out.buf, am->out.len) < 0)
 		return am_seterr_errno(&am->err, AWSMASK_EIO, "write error");
 	am_buf_reset(&am->out);
-	return AWSMASK_OK;
-}
-
-/* Drop what is finished, keeping AM_CONTEXT bytes of it for look-behind. */
-static void
-shift(struct am_stream *s, size_t done)
-{
-	size_t keep = done > AM_CONTEXT ? done - AM_CONTEXT : 0;
-
-	s->line += am_count_lines(s->buf + s->hist, done - s->hist);
-	if (keep) {
-		memmove(s->buf, s->buf + keep, s->len - keep);
-		s->len -= keep;
-		s->base += keep;
-	}
-	s->hist = done - keep;
-}
-
-/*
- * A window ended in a value still going on: make room to read on.  One
- * value may take AM_LONG_MAX bytes; past that it is refused, not cut,
- * since the cut-off rest would go out in clear.
- */
-static int
-grow(struct awsmask *am, struct am_stream *s)
-{
-	size_t max = AM_LONG_MAX + BLOCK + MARGIN + READ_MAX + AM_CONTEXT, cap;
-	char *nb;
-
-	s->need = 0;
-	if (s->cap - s->len >= READ_MAX)
-		return AWSMASK_OK;
-	if (s->cap >= max) {
-		am_seterr(&am->err, AWSMASK_EDATA, "a credential value longer "
-		    "than %d bytes: refusing to write it", AM_LONG_MAX);
-		am->err.code = AWSMASK_OK;	/* this input's, as a read error */
-		return AWSMASK_EDATA;
-	}
-	cap = s->cap * 2 < max ? s->cap * 2 : max;
-	if (!(nb = am_realloc(s->buf, cap)))
-		return am_seterr(&am->err, AWSMASK_ENOMEM, "out of memory");
-	s->buf = nb;
-	s->cap = cap;
 	return AWSMASK_OK;
 }
 
@@ -148,16 +91,16 @@ run_text_fd(struct awsmask *am, const char *pre, size_t prelen, int infd,
 			    s.len - s.hist < BLOCK)
 				continue;
 		}
-		limit = window_limit(&s);
+		limit = am_stream_limit(&s);
 		if (limit > s.hist) {
 			rc = process(am, &s, limit, &done, arg);
 			if (rc == AWSMASK_OK)
 				rc = flush_out(am, &s);
 			if (rc == AWSMASK_OK && s.need)
-				rc = grow(am, &s);
+				rc = am_stream_grow(am, &s, CAP_MAX);
 			if (rc)
 				break;
-			shift(&s, done);
+			am_stream_shift(&s, done, AM_CONTEXT);
 		}
 		if (s.eof && s.hist >= s.len)
 			break;

@@ -146,3 +146,63 @@ am_emit(struct awsmask *am, const char *buf, size_t from, size_t to)
 	rc |= am_buf_add(&am->out, buf + at, to - at);
 	return rc ? am_seterr(&am->err, AWSMASK_ENOMEM, "out of memory") : 0;
 }
+
+/* Where the next window ends; hist when more input is needed first. */
+size_t
+am_stream_limit(const struct am_stream *s)
+{
+	const char *nl;
+
+	if (s->eof)
+		return s->len;
+	nl = memrchr(s->buf + s->hist, '\n', s->len - s->hist);
+	if (nl)
+		return (size_t)(nl - s->buf) + 1;
+	if (s->len - s->hist >= AM_STREAM_BLOCK)
+		return s->len - AM_STREAM_MARGIN;
+	return s->hist;
+}
+
+/* Drop what is finished, keeping ctx bytes of it for look-behind. */
+void
+am_stream_shift(struct am_stream *s, size_t done, size_t ctx)
+{
+	size_t keep = done > ctx ? done - ctx : 0;
+
+	s->line += am_count_lines(s->buf + s->hist, done - s->hist);
+	if (keep) {
+		memmove(s->buf, s->buf + keep, s->len - keep);
+		s->len -= keep;
+		s->base += keep;
+	}
+	s->hist = done - keep;
+}
+
+/*
+ * A window ended in a value still going on: make room to read on.  One
+ * value may take AM_LONG_MAX bytes (max is the buffer that allows);
+ * past that it is refused, not cut, since the cut-off rest would go out
+ * in clear.
+ */
+int
+am_stream_grow(struct awsmask *am, struct am_stream *s, size_t max)
+{
+	size_t cap;
+	char *nb;
+
+	s->need = 0;
+	if (s->cap - s->len >= AM_STREAM_READ)
+		return AWSMASK_OK;
+	if (s->cap >= max) {
+		am_seterr(&am->err, AWSMASK_EDATA, "a credential value longer "
+		    "than %d bytes: refusing to write it", AM_LONG_MAX);
+		am->err.code = AWSMASK_OK;	/* this input's, as a read error */
+		return AWSMASK_EDATA;
+	}
+	cap = s->cap * 2 < max ? s->cap * 2 : max;
+	if (!(nb = am_realloc(s->buf, cap)))
+		return am_seterr(&am->err, AWSMASK_ENOMEM, "out of memory");
+	s->buf = nb;
+	s->cap = cap;
+	return AWSMASK_OK;
+}
