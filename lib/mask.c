@@ -71,11 +71,29 @@ token_runs(struct awsmask *am, const char *s, size_t n, int what)
 
 /*
  * Learnt names.  A part is a name when the scanner knew it only from its
- * context: the resource of an ARN or the value of a naming key.  IDs and
- * addresses need no learning (the scanner finds them bare), nor do
- * account numbers (a bare twelve-digit number is not one).
+ * context: the resource of an ARN, the value of a naming key, a name in
+ * prose ("the secret named x"), the bucket of an S3 URI or URL, the
+ * queue of an SQS URL, the repository of an ECR URI.  IDs and addresses
+ * need no learning (the scanner finds them bare), nor do account numbers
+ * (a bare twelve-digit number is not one).
  */
 #define LEARN_MAX 65536			/* names before learning stops */
+
+static const char *const name_kinds[] = {
+	"arn", "resource-name", "prose-name", "s3-uri", "s3-virtual-host",
+	"s3-path-url", "sqs-url", "ecr-registry",
+};
+
+static int
+in_strs(const char *const *list, size_t n, const char *s)
+{
+	size_t i;
+
+	for (i = 0; s && i < n; i++)
+		if (!strcmp(list[i], s))
+			return 1;
+	return 0;
+}
 
 static int
 is_name_part(const struct awsmask *am, const char *p, size_t n,
@@ -85,7 +103,7 @@ is_name_part(const struct awsmask *am, const char *p, size_t n,
 	int alpha = 0;
 
 	if (n < 3 || n > 256 || !strcmp(part->prefix, "ACCOUNT") ||
-	    (strcmp(part->kind, "arn") && strcmp(part->kind, "resource-name")))
+	    !in_strs(name_kinds, AM_ARRAY_SIZE(name_kinds), part->kind))
 		return 0;
 	for (i = 0; i < n; i++) {
 		if (p[i] == '\n' || p[i] == '\r')
@@ -210,6 +228,88 @@ next_name_run(const struct awsmask *am, const unsigned char *u, size_t len,
 	return done;
 }
 
+/* Is [start, end) free of the parts [*gap, nold)?  Candidates come in
+ * order, so *gap only moves on. */
+static int
+uncovered(const struct awsmask *am, size_t nold, size_t *gap, size_t start,
+    size_t end)
+{
+	while (*gap < nold && am->parts[*gap].end <= start)
+		(*gap)++;
+	return !(*gap < nold && am->parts[*gap].start < end);
+}
+
+static int
+add_learned(struct awsmask *am, size_t start, size_t end, const char *prefix)
+{
+	struct am_part np;
+
+	np.start = start;
+	np.end = end;
+	np.prefix = prefix;
+	np.kind = "learned-name";
+	return am_add_part(am, &np);
+}
+
+/*
+ * A learnt name with a '/' in it (an SSM parameter's path, a log group,
+ * an ARN's resource path) stands bare as a whole path: a run of name
+ * bytes and slashes, less the slashes that begin and end it (or less
+ * those but one leading slash, for a name learnt with it), and less a
+ * sentence's final dot.  Only the whole run: "/a/b" is not "/a/b/c".
+ */
+static int
+learn_paths(struct awsmask *am, struct am_stream *s, size_t done)
+{
+	const char *buf = s->buf, *q;
+	size_t p = s->hist, nold = am->nparts, gap = 0;
+	int rc;
+
+	while (p < done && (q = memchr(buf + p, '/', done - p))) {
+		size_t a = (size_t)(q - buf), b = a, ns, ne, k;
+		const char *prefix;
+		int hit = 0;
+
+		while (a > s->hist && (namechar[(unsigned char)buf[a - 1]] ||
+		    buf[a - 1] == '/'))
+			a--;
+		while (b < s->len && (namechar[(unsigned char)buf[b]] ||
+		    buf[b] == '/'))
+			b++;
+		p = b;
+		for (ns = a; ns < b && buf[ns] == '/'; ns++)
+			;
+		for (ne = b; ne > ns && buf[ne - 1] == '/'; ne--)
+			;
+		/* No slash inside: a word, the other loop's business. */
+		if (ne <= ns || !memchr(buf + ns, '/', ne - ns))
+			continue;
+		for (k = 0; k < 4 && !hit; k++) {
+			size_t x = ns, y = ne;
+
+			if (k & 1) {		/* with its leading slash */
+				if (ns == a)
+					continue;
+				x--;
+			}
+			if (k & 2) {		/* less a sentence's dot */
+				if (buf[ne - 1] != '.' || ne - 1 <= ns)
+					continue;
+				y--;
+			}
+			if (learned_lookup(am, buf + x, y - x, &prefix)) {
+				hit = 1;
+				if (uncovered(am, nold, &gap, x, y) &&
+				    (rc = add_learned(am, x, y, prefix)))
+					return rc;
+			}
+		}
+	}
+	if (am->nparts > nold)
+		qsort(am->parts, am->nparts, sizeof(*am->parts), cmp_mpart);
+	return AWSMASK_OK;
+}
+
 /*
  * Learn the names among this window's parts, then add a part for every
  * bare occurrence of a learnt name in the window that no part covers.
@@ -236,9 +336,16 @@ learn_names(struct awsmask *am, struct am_stream *s, size_t done)
 		am->learned_lens |= 1ULL << (n < 63 ? n : 63);
 		pair = (unsigned)(unsigned char)t[0] << 8 | (unsigned char)t[1];
 		am->learned_pairs[pair / 64] |= 1ULL << (pair % 64);
+		if (memchr(t, '/', n))
+			am->learned_paths++;
 	}
 	if (!am_map_count(am->learned))
 		return AWSMASK_OK;
+	if (am->learned_paths) {
+		if ((rc = learn_paths(am, s, done)))
+			return rc;
+		nold = am->nparts;
+	}
 	/*
 	 * Every run of name bytes in the window that is a learnt name, and
 	 * that same run less a sentence's final dot, gets a part unless a

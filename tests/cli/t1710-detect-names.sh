@@ -1,0 +1,77 @@
+#!/bin/sh
+# Names learnt from their context (issue #13, class 6b): a name found
+# where a context says it is one (an ARN, a naming key or flag, an S3 or
+# SQS URL, an ECR URI) is masked at its bare occurrences in the same
+# run too, before or after the context in the same block; a name with a
+# '/' in it (an SSM parameter, a log group) as a whole path.  Only whole
+# words and whole paths, never short or common words.
+
+. "$(dirname "$0")/lib.sh"
+
+# mask IN, compare with EXPECT, check the round trip
+mask_check() {
+	test_must_exit 0 awsmask -s sqlite:store.db "$@" in >out 2>err &&
+	test_cmp expect out &&
+	test_must_exit 0 awsunmask -s sqlite:store.db out >back 2>err &&
+	test_cmp in back
+}
+
+test_expect_success 'an SSM parameter path learnt from its ARN, in JSON' '
+	cat >in <<-\EOT &&
+	{"requestParameters": {"names": ["/app/stratus-red/db-pass", "/app/stratus-red/db-passes"]},
+	 "resources": [{"ARN": "arn:aws:ssm:us-west-2:111122223333:parameter/app/stratus-red/db-pass"}]}
+	EOT
+	cat >expect <<-\EOT &&
+	{"requestParameters": {"names": ["/PARAM_001", "/app/stratus-red/db-passes"]},
+	 "resources": [{"ARN": "arn:aws:ssm:us-west-2:ACCOUNT_001:parameter/PARAM_001"}]}
+	EOT
+	mask_check
+'
+
+test_expect_success 'an SSM parameter path and a log group, in text and YAML' '
+	cat >in <<-\EOT &&
+	name: /app/stratus-red/db-pass
+	arn: arn:aws:ssm:us-west-2:111122223333:parameter/app/stratus-red/db-pass
+	LogGroupName: /ecs/payroll-web
+	tail /ecs/payroll-web. Not /ecs/payroll-web/old, nor app/stratus-red.
+	EOT
+	cat >expect <<-\EOT &&
+	name: /PARAM_001
+	arn: arn:aws:ssm:us-west-2:ACCOUNT_001:parameter/PARAM_001
+	LogGroupName: LOG_GROUP_001
+	tail LOG_GROUP_001. Not /ecs/payroll-web/old, nor app/stratus-red.
+	EOT
+	mask_check
+'
+
+test_expect_success 'buckets, queues and repositories learnt from their URLs' '
+	cat >in <<-\EOT &&
+	The bucket payroll-data-lake holds the exports:
+	aws s3 ls s3://payroll-data-lake
+	https://payroll-archive-eu.s3.eu-west-1.amazonaws.com/k then payroll-archive-eu
+	https://sqs.us-east-1.amazonaws.com/123456789012/orders-intake then orders-intake
+	123456789012.dkr.ecr.us-east-1.amazonaws.com/billing-svc:1.2 then billing-svc
+	EOT
+	cat >expect <<-\EOT &&
+	The bucket BUCKET_001 holds the exports:
+	aws s3 ls s3://BUCKET_001
+	https://BUCKET_002.s3.eu-west-1.amazonaws.com/k then BUCKET_002
+	https://sqs.us-east-1.amazonaws.com/ACCOUNT_001/SQS_QUEUE_001 then SQS_QUEUE_001
+	ACCOUNT_001.dkr.ecr.us-east-1.amazonaws.com/ECR_REPO_001:1.2 then ECR_REPO_001
+	EOT
+	mask_check
+'
+
+test_expect_success 'short and common names are not learnt from URLs either' '
+	cat >in <<-\EOT &&
+	s3://logs/x s3://abc/y https://sqs.us-east-1.amazonaws.com/123456789012/orders
+	the logs, abc and orders stay words
+	EOT
+	cat >expect <<-\EOT &&
+	s3://BUCKET_001/x s3://BUCKET_002/y https://sqs.us-east-1.amazonaws.com/ACCOUNT_001/SQS_QUEUE_001
+	the logs, abc and orders stay words
+	EOT
+	mask_check
+'
+
+test_done
