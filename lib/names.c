@@ -79,9 +79,11 @@ static const char *const placeholders[] = {
 };
 
 /* AWS's own names: service-linked roles, IAM Identity Center's
- * sessions, AWS's key aliases. */
+ * sessions, AWS's key aliases, and the dotted names of AWS's own
+ * namespaces (EventBridge reserves sources "aws." for AWS's services;
+ * log and finding types are written AWS.CloudTrail, AWS.GuardDuty). */
 static const char *const aws_prefixes[] = {
-	"AWSServiceRole", "AWS-", "aws/",
+	"AWSServiceRole", "AWS-", "aws/", "aws.", "AWS.",
 };
 
 /* AWS managed policies and IAM Identity Center's predefined permission
@@ -115,6 +117,8 @@ in_list(const char *const *list, size_t n, const char *p, size_t len,
 
 			if (fold_sep && a == '-')
 				a = '_';
+			if (fold_sep && b == '-')
+				b = '_';
 			if (a != b)
 				break;
 		}

@@ -74,4 +74,14 @@ test_expect_success 'short and common names are not learnt from URLs either' '
 	mask_check
 '
 
+test_expect_success 'kubernetes-admin and AWS dotted names are not names' '
+	cat >in <<-\EOT &&
+	{"username": "kubernetes-admin", "DisplayName": "AWS.CloudTrail.KeyAuth", "source": "aws.ec2"}
+	username: kubernetes-admin
+	DisplayName: "AWS.CloudTrail.KeyAuth"
+	EOT
+	cp in expect &&
+	mask_check
+'
+
 test_done
