@@ -212,8 +212,12 @@ add_str(struct jm *jm, const struct am_json_seg *seg)
 			return -1;
 	} else if (k && key_is(k, kl, "value") && jm->have_pair &&
 	    seg->depth == jm->pair_depth) {
-		k = jm->pair.buf;
-		kl = jm->pair.len;
+		/* A Name tag stays "Key": "Name" then "Value": the shape
+		 * the name-tag kind knows; "Name" alone names nothing. */
+		if (!key_is(jm->pair.buf, jm->pair.len, "name")) {
+			k = jm->pair.buf;
+			kl = jm->pair.len;
+		}
 		jm->have_pair = 0;
 	}
 	return add_entry(jm, seg, k, kl, seg->text, seg->text_len);

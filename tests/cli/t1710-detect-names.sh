@@ -84,4 +84,17 @@ test_expect_success 'kubernetes-admin and AWS dotted names are not names' '
 	mask_check
 '
 
+test_expect_success 'a Name tag in a JSON document, and as text' '
+	cat >in <<-\EOT &&
+	{"Reservations": [{"Instances": [{"InstanceType": "t3.micro",
+	  "Tags": [{"Key": "Name", "Value": "payroll-web-1"}, {"Key": "team", "Value": "pay"}]}]}]}
+	EOT
+	cat >expect <<-\EOT &&
+	{"Reservations": [{"Instances": [{"InstanceType": "t3.micro",
+	  "Tags": [{"Key": "Name", "Value": "NAME_TAG_001"}, {"Key": "team", "Value": "pay"}]}]}]}
+	EOT
+	mask_check --format json &&
+	mask_check --format text
+'
+
 test_done
