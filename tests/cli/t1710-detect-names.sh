@@ -97,4 +97,24 @@ test_expect_success 'a Name tag in a JSON document, and as text' '
 	mask_check --format text
 '
 
+test_expect_success 'IAM paths: each segment a name, learnt for the Path key' '
+	cat >in <<-\EOT &&
+	aws iam create-user --user-name Bob --path /division_abc/subdivision_xyz/
+	{"User": {"Path": "/division_abc/subdivision_xyz/", "UserName": "Bob",
+	 "Arn": "arn:aws:iam::123456789012:user/division_abc/subdivision_xyz/Bob"}}
+	<Path>/division_abc/</Path>
+	<Arn>arn:aws:iam::123456789012:role/service-role/payroll-fn-role</Arn>
+	<Arn>arn:aws:iam::123456789012:role/aws-service-role/ecs.amazonaws.com/AWSServiceRoleForECS</Arn>
+	EOT
+	cat >expect <<-\EOT &&
+	aws iam create-user --user-name IAM_USER_001 --path /IAM_PATH_001/IAM_PATH_002/
+	{"User": {"Path": "/IAM_PATH_001/IAM_PATH_002/", "UserName": "IAM_USER_001",
+	 "Arn": "arn:aws:iam::ACCOUNT_001:user/IAM_PATH_001/IAM_PATH_002/IAM_USER_001"}}
+	<Path>/IAM_PATH_001/</Path>
+	<Arn>arn:aws:iam::ACCOUNT_001:role/service-role/IAM_ROLE_001</Arn>
+	<Arn>arn:aws:iam::ACCOUNT_001:role/aws-service-role/ecs.amazonaws.com/AWSServiceRoleForECS</Arn>
+	EOT
+	mask_check
+'
+
 test_done

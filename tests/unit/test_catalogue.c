@@ -127,8 +127,26 @@ static const struct example positives[] = {
 	    "GET/pets",
 	    "arn:aws:execute-api:us-east-1:ACCOUNT:API_GW/prod/GET/pets" },
 	{ "arn", "arn:aws:iam::123456789012:root", "arn:aws:iam::ACCOUNT:root" },
+	/* An IAM path's segments are names too; AWS's own paths are not. */
 	{ "arn", "arn:aws:iam::123456789012:user/division_abc/subdivision_xyz/Bob",
-	    "arn:aws:iam::ACCOUNT:user/division_abc/subdivision_xyz/IAM_USER" },
+	    "arn:aws:iam::ACCOUNT:user/IAM_PATH/IAM_PATH/IAM_USER" },
+	{ "arn", "arn:aws:iam::123456789012:role/service-role/my-fn-role",
+	    "arn:aws:iam::ACCOUNT:role/service-role/IAM_ROLE" },
+	{ "arn", "arn:aws:iam::123456789012:role/aws-service-role/"
+	    "ecs.amazonaws.com/AWSServiceRoleForECS",
+	    "arn:aws:iam::ACCOUNT:role/aws-service-role/ecs.amazonaws.com/"
+	    "AWSServiceRoleForECS" },
+	{ "arn", "arn:aws:securityhub:us-west-1:123456789012:control/pci-dss/"
+	    "v/3.2.1/PCI.Lambda.2",
+	    "arn:aws:securityhub:us-west-1:ACCOUNT:control/pci-dss/v/3.2.1/"
+	    "PCI.Lambda.2" },
+	{ "arn", "arn:aws:iam::123456789012:role/aws-reserved/"
+	    "sso.amazonaws.com/eu-west-1/AWSReservedSSO_Admin_0123abcd",
+	    "arn:aws:iam::ACCOUNT:role/aws-reserved/sso.amazonaws.com/"
+	    "eu-west-1/IAM_ROLE" },
+	{ "arn", "arn:aws:iam::123456789012:server-certificate/company/"
+	    "servercerts/ProdServerCert",
+	    "arn:aws:iam::ACCOUNT:server-certificate/IAM_PATH/IAM_PATH/ARN" },
 	{ "arn", "arn:aws:iam::123456789012:group/Developers",
 	    "arn:aws:iam::ACCOUNT:group/IAM_GROUP" },
 	{ "arn", "arn:aws:iam::123456789012:policy/ManageCredentialsPermissions",
@@ -722,7 +740,7 @@ static const struct example positives[] = {
 	{ "account-id", "123456789012_vpcflowlogs_us-east-1_fl-1234abcd_x.log.gz",
 	    "ACCOUNT_vpcflowlogs_us-east-1_fl-1234abcd_x.log.gz" },
 	{ "arn", "arn:aws:iam::12345678012:user/division_abc/Bob",
-	    "arn:aws:iam::ACCOUNT:user/division_abc/IAM_USER" },
+	    "arn:aws:iam::ACCOUNT:user/IAM_PATH/IAM_USER" },
 	{ "arn", "arn:aws:sqs:us-east-1:80398EXAMPLE:MyQueue",
 	    "arn:aws:sqs:us-east-1:ACCOUNT:SQS_QUEUE" },
 	{ "arn", "arn:aws:sts::xxx:assumed-role/Dev/jane",
