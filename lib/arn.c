@@ -273,6 +273,12 @@ arn_name(const char *subj, struct am_match *m, const struct arn_rule *r,
 		e2 = am_find_any(subj, e + 1, re, "/:");
 		add_name(subj, m, ns, e, r->parent, NULL);
 		add_name(subj, m, e + 1, e2, r->prefix, NULL);
+		/* An EKS node group's or add-on's UUID after the pair. */
+		if (e2 < re && subj[e2] == '/') {
+			e = am_find_any(subj, e2 + 1, re, "/:");
+			if (opaque_id(subj + e2 + 1, e - e2 - 1))
+				am_match_add(m, e2 + 1, e, r->prefix, NULL);
+		}
 		break;
 	case H_ID:
 		if ((id = am_find_resource_id(subj + ns, re - ns)))

@@ -35,6 +35,8 @@
 #define NK_GROUP	0x20	/* GroupName: SG_NAME, IAM_GROUP or GROUP_NAME */
 #define NK_CLUSTER	0x40	/* ClusterName: EKS_CLUSTER near EKS evidence */
 #define NK_SSO		0x80	/* AWS's predefined permission sets kept */
+#define NK_NUM		0x100	/* a number may be one (log streams are
+				   often named after a date: 20150601) */
 
 /*
  * key is the normalised key (NULL: a flag only), flag the AWS CLI's flag
@@ -135,7 +137,7 @@ static const struct name_rule name_keys[] = {
 	{ "s3bucket", NULL, "BUCKET", 0, NULL },
 	{ "s3bucketname", NULL, "BUCKET", 0, NULL },
 	{ "loggroup", NULL, "LOG_GROUP", 0, NULL },
-	{ "logstreamname", "log-stream-name", "RESOURCE_NAME", 0, NULL },
+	{ "logstreamname", "log-stream-name", "RESOURCE_NAME", NK_NUM, NULL },
 	{ NULL, "username", "IAM_USER", 0, NULL },
 	{ "launchconfigurationname", "launch-configuration-name",
 	    "RESOURCE_NAME", 0, NULL },
@@ -492,10 +494,11 @@ name_value(const char *subj, size_t len, struct am_match *m, int flag,
 	    ((!strcmp(r->prefix, "IAM_POLICY") || (r->flags & NK_SSO)) &&
 	    am_name_aws_policy(subj + vs, ve - vs)))
 		return;
-	/* A number or a date is a value, never a name. */
+	/* A number or a date is a value, never a name (but a log
+	 * stream's: AWS's own examples name streams after the day). */
 	for (i = vs; i < ve && !isalpha((unsigned char)subj[i]); i++)
 		;
-	if (i == ve)
+	if (i == ve && !(r->flags & NK_NUM))
 		return;
 	if (!(prefix = name_prefix(subj, len, m, flag, r, vs, ve)))
 		return;

@@ -134,8 +134,8 @@
  * unquoted value after KEY= (env files, CLI shorthand) or after a YAML
  * key when nothing but a comment follows; a row of --output table
  * ("|  StackName  |  prodnetwork  |"); a CLI flag; ~/.aws/config's
- * sso_role_name = NAME.  Unquoted values elsewhere are too often code or
- * prose (stack_name: a pointer to...). */
+ * sso_role_name = NAME and role_session_name = NAME.  Unquoted values
+ * elsewhere are too often code or prose (stack_name: a pointer to...). */
 #define NAME_PAT \
 	"(?i:(?<![A-Za-z0-9_-])\\\\?[\"']?" NAME_KEYS \
 	"(?:s?" Q "[ \\t]*:[ \\t]*" Q NAME_VALUE "(?=\\\\?\")" \
@@ -144,7 +144,7 @@
 	"|(?:><Name)?>" NAME_VALUE "(?=</)" \
 	"|:[ \\t]+" NAME_VALUE "(?=[ \\t]*(?:#|\\r|\\n|$))" \
 	"|[ \\t]{1,64}\\|[ \\t]{1,8}" NAME_VALUE "(?=[ \\t][ \\t|]))" \
-	"|sso_role_name[ \\t]*=[ \\t]*" NAME_VALUE \
+	"|(?:sso_role|role_session)_name[ \\t]*=[ \\t]*" NAME_VALUE \
 	"(?=[ \\t]*(?:[#;]|\\r|\\n|$))" \
 	"|--[a-z]+(?:-[a-z]+){0,5}(?:[ \\t]+|=)[\"']?" \
 	NAME_VALUE "(?![A-Za-z0-9_@+=/-]|\\.[A-Za-z0-9_])" \

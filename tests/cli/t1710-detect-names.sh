@@ -117,4 +117,22 @@ test_expect_success 'IAM paths: each segment a name, learnt for the Path key' '
 	mask_check
 '
 
+test_expect_success 'a log stream named after a day; role_session_name in an INI file' '
+	cat >in <<-\EOT &&
+	aws logs get-log-events --log-group-name app-logs-x --log-stream-name 20150601
+	{"logStreams": [{"logStreamName": "20150531", "creationTime": 1433189500783}]}
+	[profile marketing]
+	role_arn = arn:aws:iam::123456789012:role/marketing-admin-role
+	role_session_name = maria_garcia_role
+	EOT
+	cat >expect <<-\EOT &&
+	aws logs get-log-events --log-group-name LOG_GROUP_001 --log-stream-name RESOURCE_NAME_001
+	{"logStreams": [{"logStreamName": "RESOURCE_NAME_002", "creationTime": 1433189500783}]}
+	[profile marketing]
+	role_arn = arn:aws:iam::ACCOUNT_001:role/IAM_ROLE_001
+	role_session_name = IAM_USER_001
+	EOT
+	mask_check
+'
+
 test_done

@@ -136,6 +136,9 @@ static const struct example positives[] = {
 	    "ecs.amazonaws.com/AWSServiceRoleForECS",
 	    "arn:aws:iam::ACCOUNT:role/aws-service-role/ecs.amazonaws.com/"
 	    "AWSServiceRoleForECS" },
+	{ "arn", "arn:aws:eks:us-west-2:111122223333:nodegroup/my-cluster/"
+	    "my-nodes/a8c75f2f-df78-a72f-4063-4b69af3de5b1",
+	    "arn:aws:eks:us-west-2:ACCOUNT:nodegroup/EKS_CLUSTER/ARN/ARN" },
 	{ "arn", "arn:aws:securityhub:us-west-1:123456789012:control/pci-dss/"
 	    "v/3.2.1/PCI.Lambda.2",
 	    "arn:aws:securityhub:us-west-1:ACCOUNT:control/pci-dss/v/3.2.1/"
@@ -565,6 +568,13 @@ static const struct example positives[] = {
 	    "--secret-id SECRET" },
 	{ "resource-name", "[profile dev]\nsso_role_name = OrdersDeveloper\n",
 	    "[profile dev]\nsso_role_name = IAM_ROLE\n" },
+	{ "resource-name", "role_session_name = maria_garcia_role\n",
+	    "role_session_name = IAM_USER\n" },
+	/* A log stream may be named after a day. */
+	{ "resource-name", "\"logStreamName\": \"20150531\"",
+	    "\"logStreamName\": \"RESOURCE_NAME\"" },
+	{ "resource-name", "aws logs get-log-events --log-stream-name 20150601",
+	    "aws logs get-log-events --log-stream-name RESOURCE_NAME" },
 	{ "resource-name", "{\"DomainName\": \"logs-prod\"}",
 	    "{\"DomainName\": \"OPENSEARCH\"}" },
 	{ "resource-name", "aws glue start-job-run --job-name etl-nightly",
@@ -1015,6 +1025,9 @@ static const struct negative negatives[] = {
 	{ "resource-name", "{\"StackName\": \"2024-01-15\"}" },
 	{ "resource-name", "role_name = get_role()" },
 	{ "resource-name", "sso_role_name = ${ROLE}" },
+	{ "resource-name", "role_session_name = get_name()\n" },
+	{ "resource-name", "\"logGroupName\": \"20150531\"" },
+	{ "resource-name", "\"TableName\": \"2024-06-01\"" },
 	{ "resource-name", "[profile admin]\nsso_role_name = AdministratorAccess\n" },
 	{ "elb-name-id", "https://example.com/app/prod-web-alb/50dc6c495c0c9188" },
 	{ "elb-name-id", "app/assets/0123456789abcdef.js" },
