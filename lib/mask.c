@@ -70,18 +70,24 @@ token_runs(struct awsmask *am, const char *s, size_t n, int what)
 }
 
 /*
- * Learnt names.  A part is a name when the scanner knew it only from its
+ * Learnt names.  A part is learnt when the scanner knew it only from its
  * context: the resource of an ARN, the value of a naming key, a name in
  * prose ("the secret named x"), the bucket of an S3 URI or URL, the
- * queue of an SQS URL, the repository of an ECR URI.  IDs and addresses
- * need no learning (the scanner finds them bare), nor do account numbers
- * (a bare twelve-digit number is not one).
+ * queue of an SQS URL, the repository of an ECR URI, and the IDs and
+ * keys that only a key or flag makes out (a KMS key's UUID after
+ * --key-id, a zone or distribution ID under Id, a secret access key).
+ * IDs and addresses of a shape of their own need no learning (the
+ * scanner finds them bare), nor do account numbers (a bare twelve-digit
+ * number is not one).
  */
 #define LEARN_MAX 65536			/* names before learning stops */
 
 static const char *const name_kinds[] = {
 	"arn", "resource-name", "prose-name", "s3-uri", "s3-virtual-host",
-	"s3-path-url", "sqs-url", "ecr-registry",
+	"s3-path-url", "sqs-url", "ecr-registry", "kms-key-id",
+	"route53-zone", "cloudfront-distribution", "keyed-id",
+	"keyed-iam-id", "keyed-access-key", "secret-access-key",
+	"s3-canonical-user",
 };
 
 static int
@@ -186,12 +192,13 @@ next_name_run(const struct awsmask *am, const unsigned char *u, size_t len,
 
 	if (am->reference) {
 		for (; p < done; p++)
-			if (namechar[u[p]] && (p == from || !namechar[u[p - 1]]))
+			if (namechar[u[p]] && (p == from ||
+			    !namechar[u[p - 1]] || u[p - 1] == '='))
 				return p;
 		return done;
 	}
 #ifdef __SSE2__
-	unsigned carry = 0;
+	unsigned carry = 0, eqcarry = 0;
 
 	for (; p + 16 <= done && p + 16 < len; p += 16) {
 		__m128i v = _mm_loadu_si128((const __m128i *)(u + p));
@@ -201,17 +208,22 @@ next_name_run(const struct awsmask *am, const unsigned char *u, size_t len,
 		    _mm_cmplt_epi8(l, _mm_set1_epi8('z' + 1))),
 		    _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('0' - 1)),
 		    _mm_cmplt_epi8(v, _mm_set1_epi8('9' + 1))));
-		unsigned m, st;
+		__m128i eq = _mm_cmpeq_epi8(v, _mm_set1_epi8('='));
+		unsigned m, st, e;
 
 		n = _mm_or_si128(n, _mm_cmpeq_epi8(v, _mm_set1_epi8('_')));
 		n = _mm_or_si128(n, _mm_cmpeq_epi8(v, _mm_set1_epi8('.')));
 		n = _mm_or_si128(n, _mm_cmpeq_epi8(v, _mm_set1_epi8('@')));
 		n = _mm_or_si128(n, _mm_cmpeq_epi8(v, _mm_set1_epi8('+')));
-		n = _mm_or_si128(n, _mm_cmpeq_epi8(v, _mm_set1_epi8('=')));
+		n = _mm_or_si128(n, eq);
 		n = _mm_or_si128(n, _mm_cmpeq_epi8(v, _mm_set1_epi8('-')));
 		m = (unsigned)_mm_movemask_epi8(n);
-		st = m & ~((m << 1) | carry);
+		e = (unsigned)_mm_movemask_epi8(eq);
+		/* A run starts after a non-name byte or after '=' (the
+		 * value of key=value). */
+		st = m & (~((m << 1) | carry) | (e << 1) | eqcarry) & 0xffff;
 		carry = m >> 15;
+		eqcarry = e >> 15;
 		while (st) {
 			size_t q = p + (size_t)__builtin_ctz(st);
 
@@ -222,8 +234,8 @@ next_name_run(const struct awsmask *am, const unsigned char *u, size_t len,
 	}
 #endif
 	for (; p < done; p++)
-		if (namechar[u[p]] && (p == from || !namechar[u[p - 1]]) &&
-		    p + 1 < len && pair_learned(am, u + p))
+		if (namechar[u[p]] && (p == from || !namechar[u[p - 1]] ||
+		    u[p - 1] == '=') && p + 1 < len && pair_learned(am, u + p))
 			return p;
 	return done;
 }
@@ -310,6 +322,26 @@ learn_paths(struct awsmask *am, struct am_stream *s, size_t done)
 	return AWSMASK_OK;
 }
 
+/* Learn [t, t+n) with the prefix of the part it came from. */
+static int
+learn_one(struct awsmask *am, const char *t, size_t n, const char *prefix)
+{
+	unsigned pair;
+
+	if (am_map_count(am->learned) >= LEARN_MAX ||
+	    am_map_get(am->learned, t, n, NULL))
+		return AWSMASK_OK;
+	if (am_map_put(am->learned, t, n, (const char *)&prefix,
+	    sizeof(prefix)) < 0)
+		return am_seterr(&am->err, AWSMASK_ENOMEM, "out of memory");
+	am->learned_lens |= 1ULL << (n < 63 ? n : 63);
+	pair = (unsigned)(unsigned char)t[0] << 8 | (unsigned char)t[1];
+	am->learned_pairs[pair / 64] |= 1ULL << (pair % 64);
+	if (memchr(t, '/', n))
+		am->learned_paths++;
+	return AWSMASK_OK;
+}
+
 /*
  * Learn the names among this window's parts, then add a part for every
  * bare occurrence of a learnt name in the window that no part covers.
@@ -318,7 +350,6 @@ static int
 learn_names(struct awsmask *am, struct am_stream *s, size_t done)
 {
 	size_t i, nold = am->nparts, from = s->hist, gap;
-	unsigned pair;
 	int rc;
 
 	for (i = 0; i < nold; i++) {
@@ -326,18 +357,19 @@ learn_names(struct awsmask *am, struct am_stream *s, size_t done)
 		const char *t = s->buf + p->start;
 		size_t n = p->end - p->start;
 
-		if (am_map_count(am->learned) >= LEARN_MAX ||
-		    !is_name_part(am, t, n, p) ||
-		    am_map_get(am->learned, t, n, NULL))
+		const char *slash;
+
+		if (!is_name_part(am, t, n, p))
 			continue;
-		if (am_map_put(am->learned, t, n, (const char *)&p->prefix,
-		    sizeof(p->prefix)) < 0)
-			return am_seterr(&am->err, AWSMASK_ENOMEM, "out of memory");
-		am->learned_lens |= 1ULL << (n < 63 ? n : 63);
-		pair = (unsigned)(unsigned char)t[0] << 8 | (unsigned char)t[1];
-		am->learned_pairs[pair / 64] |= 1ULL << (pair % 64);
-		if (memchr(t, '/', n))
-			am->learned_paths++;
+		if ((rc = learn_one(am, t, n, p->prefix)))
+			return rc;
+		/* A path's last segment names the thing itself (an
+		 * SSM parameter, a finding's ID after detector/x/finding/). */
+		if ((slash = memrchr(t, '/', n)) && slash + 1 < t + n &&
+		    is_name_part(am, slash + 1, (size_t)(t + n - slash - 1), p) &&
+		    (rc = learn_one(am, slash + 1, (size_t)(t + n - slash - 1),
+		    p->prefix)))
+			return rc;
 	}
 	if (!am_map_count(am->learned))
 		return AWSMASK_OK;
@@ -365,7 +397,10 @@ learn_names(struct awsmask *am, struct am_stream *s, size_t done)
 		if (!learned_lookup(am, s->buf + from, n, &prefix) &&
 		    !(n > 1 && s->buf[end - 1] == '.' &&
 		    learned_lookup(am, s->buf + from, --n, &prefix))) {
-			from = end;
+			/* key=value: the value may be one. */
+			const char *eq = memchr(s->buf + from, '=', end - from);
+
+			from = eq ? (size_t)(eq - s->buf) + 1 : end;
 			continue;
 		}
 		while (gap < nold && am->parts[gap].end <= from)

@@ -3,8 +3,9 @@
 # where a context says it is one (an ARN, a naming key or flag, an S3 or
 # SQS URL, an ECR URI) is masked at its bare occurrences in the same
 # run too, before or after the context in the same block; a name with a
-# '/' in it (an SSM parameter, a log group) as a whole path.  Only whole
-# words and whole paths, never short or common words.
+# '/' in it (an SSM parameter, a log group) as a whole path, and its last
+# segment as a word.  Only whole words and whole paths, never short or
+# common words.
 
 . "$(dirname "$0")/lib.sh"
 
@@ -33,13 +34,13 @@ test_expect_success 'an SSM parameter path and a log group, in text and YAML' '
 	name: /app/stratus-red/db-pass
 	arn: arn:aws:ssm:us-west-2:111122223333:parameter/app/stratus-red/db-pass
 	LogGroupName: /ecs/payroll-web
-	tail /ecs/payroll-web. Not /ecs/payroll-web/old, nor app/stratus-red.
+	tail /ecs/payroll-web. Not /ecs/old-web, nor app/stratus-red; db-pass is.
 	EOT
 	cat >expect <<-\EOT &&
 	name: /PARAM_001
 	arn: arn:aws:ssm:us-west-2:ACCOUNT_001:parameter/PARAM_001
 	LogGroupName: LOG_GROUP_001
-	tail LOG_GROUP_001. Not /ecs/payroll-web/old, nor app/stratus-red.
+	tail LOG_GROUP_001. Not /ecs/old-web, nor app/stratus-red; PARAM_002 is.
 	EOT
 	mask_check
 '

@@ -121,7 +121,8 @@ mask_expect(const char *in, const char *want)
 /*
  * A name learnt with a '/' in it is masked where its whole path stands
  * bare, before its context or after it, with its leading slash or not,
- * less a sentence's dot; a longer or shorter path is another name.
+ * less a sentence's dot; a longer or shorter path is another name, but
+ * the last segment is learnt as a name of its own.
  */
 static void
 test_learnt_paths(void **state)
@@ -131,15 +132,29 @@ test_learnt_paths(void **state)
 	    "get /app/red-team/pass-25 first\n"
 	    "arn:aws:ssm:us-west-2:111122223333:parameter/app/red-team/pass-25\n"
 	    "app/red-team/pass-25. //app/red-team/pass-25/ \"/app/red-team/pass-25\"\n"
-	    "/app/red-team/pass-250 /app/red-team /x/app/red-team/pass-25 red-team\n",
+	    "/app/red-team/pass-250 /app/red-team /x/app/red-team/pass-25 red-team\n"
+	    "pass-25 ResourceId=pass-25,x\n",
 	    "get /PARAM_001 first\n"
 	    "arn:aws:ssm:us-west-2:ACCOUNT_001:parameter/PARAM_001\n"
 	    "PARAM_001. //PARAM_001/ \"/PARAM_001\"\n"
-	    "/app/red-team/pass-250 /app/red-team /x/app/red-team/pass-25 red-team\n");
+	    "/app/red-team/pass-250 /app/red-team /x/app/red-team/PARAM_002 red-team\n"
+	    "PARAM_002 ResourceId=PARAM_002,x\n");
 	/* A name learnt with its leading slash keeps it. */
 	mask_expect(
-	    "LogGroupName: /ecs/payroll-web\nsee /ecs/payroll-web, ecs/payroll-web\n",
-	    "LogGroupName: LOG_GROUP_001\nsee LOG_GROUP_001, ecs/payroll-web\n");
+	    "LogGroupName: /ecs/payroll-web\nsee /ecs/payroll-web, ecs/x\n",
+	    "LogGroupName: LOG_GROUP_001\nsee LOG_GROUP_001, ecs/x\n");
+	/* IDs only a key makes out are learnt too: a KMS key's UUID. */
+	mask_expect(
+	    "the 1234abcd-12ab-34cd-56ef-1234567890ab key\n"
+	    "aws kms create-grant --key-id 1234abcd-12ab-34cd-56ef-1234567890ab\n",
+	    "the KMS_KEY_001 key\n"
+	    "aws kms create-grant --key-id KMS_KEY_001\n");
+	/* key=value: a learnt name as the value, not as the key. */
+	mask_expect(
+	    "--auto-scaling-group-name web-asg-1 x=web-asg-1 web-asg-1=x "
+	    "a=b=web-asg-1\n",
+	    "--auto-scaling-group-name ASG_001 x=ASG_001 web-asg-1=x "
+	    "a=b=ASG_001\n");
 }
 
 /* Buckets, queues and repositories are learnt from their URLs. */

@@ -667,7 +667,7 @@ test_differential_learnt_names(void **state)
 			    "\"RoleName\": \"", "arn:aws:iam::123456789012:role/",
 			    "arn:aws:ssm:us-west-2:123456789012:parameter/",
 			    "--user-name ", " ", "(", "-", "_", ".", "\n",
-			    "x", "\"", "/", "//" };
+			    "x", "\"", "/", "//", "Id=", "a=b=" };
 			const char *c = ctx[rnd(AM_ARRAY_SIZE(ctx))];
 
 			put(&g, c, strlen(c));
