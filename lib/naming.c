@@ -415,6 +415,42 @@ name_prefix(const char *subj, size_t len, const struct am_match *m,
 static void name_value(const char *subj, size_t len, struct am_match *m,
     int flag, const struct name_rule *r, size_t vs, size_t ve);
 
+/*
+ * An EC2 filter in the CLI's shorthand: Name=tag:Name,Values=a,b names
+ * Name tags; Name=<a naming flag's name>,Values=a (log-group-name) names
+ * what the flag does.  Any other filter (instance-state-name) is not,
+ * nor a value with a wildcard (Values=web-*).
+ */
+static int
+split_filter(const char *subj, size_t len, struct am_match *m)
+{
+	size_t fs = m->start + 5, fe, s, e, i;
+	const struct name_rule *r = NULL;
+	int tag;
+
+	fe = am_find_any(subj, fs, m->end, ",");
+	if (fe + 8 > m->end || strncasecmp(subj + fe, ",Values=", 8))
+		return 0;
+	tag = am_field_is(subj + fs, fe - fs, "tag:Name");
+	for (i = 0; i < AM_ARRAY_SIZE(name_keys) && !tag && !r; i++)
+		if (name_keys[i].flag && am_field_is(subj + fs, fe - fs,
+		    name_keys[i].flag))
+			r = &name_keys[i];
+	if (!tag && !r)
+		return 0;
+	for (s = fe + 8; s < m->end; s = e + 1) {
+		e = am_find_any(subj, s, m->end, ",");
+		/* A wildcard (Values=Test*) is a pattern, not a name. */
+		if (e < len && (subj[e] == '*' || subj[e] == '?'))
+			break;
+		if (!tag)
+			name_value(subj, len, m, 1, r, s, e);
+		else if (!am_name_placeholder(subj + s, e - s))
+			am_match_add(m, s, e, "NAME_TAG", "resource-name");
+	}
+	return m->nparts > 0;
+}
+
 int
 am_split_name(const char *subj, size_t len, struct am_match *m)
 {
@@ -422,6 +458,11 @@ am_split_name(const char *subj, size_t len, struct am_match *m)
 	size_t p = m->start, kl = 0, vs, i, n, s0, e0, val[AM_MAX_PARTS][2];
 	const struct name_rule *r = NULL;
 	int flag = subj[m->start] == '-', plural = 0;
+
+	if (m->end - m->start > 13 &&
+	    !strncasecmp(subj + m->start, "Name=", 5) &&
+	    memmem(subj + m->start, m->end - m->start, ",Values=", 8))
+		return split_filter(subj, len, m);
 
 	while (p < m->end && strchr("-\\\"'", subj[p]))
 		p++;

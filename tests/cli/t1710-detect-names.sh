@@ -136,4 +136,20 @@ test_expect_success 'a log stream named after a day; role_session_name in an INI
 	mask_check
 '
 
+test_expect_success 'EC2 filters: Name tags and naming filters, in a shell line and in YAML' '
+	cat >in <<-\EOT &&
+	aws ec2 describe-instances --filters "Name=tag:Name,Values=payroll-web-1" "Name=instance-state-name,Values=running"
+	steps:
+	  - run: aws ec2 describe-flow-logs --filter Name=log-group-name,Values=payroll-flows
+	  - run: aws ec2 describe-volumes --filters Name=tag:Name,Values=payroll*
+	EOT
+	cat >expect <<-\EOT &&
+	aws ec2 describe-instances --filters "Name=tag:Name,Values=NAME_TAG_001" "Name=instance-state-name,Values=running"
+	steps:
+	  - run: aws ec2 describe-flow-logs --filter Name=log-group-name,Values=LOG_GROUP_001
+	  - run: aws ec2 describe-volumes --filters Name=tag:Name,Values=payroll*
+	EOT
+	mask_check
+'
+
 test_done

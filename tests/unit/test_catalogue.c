@@ -570,6 +570,11 @@ static const struct example positives[] = {
 	    "[profile dev]\nsso_role_name = IAM_ROLE\n" },
 	{ "resource-name", "role_session_name = maria_garcia_role\n",
 	    "role_session_name = IAM_USER\n" },
+	/* EC2 filters: Name tags, and a naming flag's name. */
+	{ "resource-name", "--filters \"Name=tag:Name,Values=web-1,web-2\"",
+	    "--filters \"Name=tag:Name,Values=NAME_TAG,NAME_TAG\"" },
+	{ "resource-name", "--filter Name=log-group-name,Values=MyFlowLogs",
+	    "--filter Name=log-group-name,Values=LOG_GROUP" },
 	/* A log stream may be named after a day. */
 	{ "resource-name", "\"logStreamName\": \"20150531\"",
 	    "\"logStreamName\": \"RESOURCE_NAME\"" },
@@ -1026,6 +1031,9 @@ static const struct negative negatives[] = {
 	{ "resource-name", "role_name = get_role()" },
 	{ "resource-name", "sso_role_name = ${ROLE}" },
 	{ "resource-name", "role_session_name = get_name()\n" },
+	{ "resource-name", "--filters Name=instance-state-name,Values=running" },
+	{ "resource-name", "--filters Name=tag:Name,Values=Test*" },
+	{ "resource-name", "--filters Name=tag:Name,Values=example" },
 	{ "resource-name", "\"logGroupName\": \"20150531\"" },
 	{ "resource-name", "\"TableName\": \"2024-06-01\"" },
 	{ "resource-name", "[profile admin]\nsso_role_name = AdministratorAccess\n" },
