@@ -191,8 +191,11 @@ am_split_s3_vhost(const char *subj, size_t len, struct am_match *m)
 		if (!memcmp(subj + e, ".s3", 3) &&
 		    (subj[e + 3] == '.' || subj[e + 3] == '-'))
 			break;
-	/* logging.s3.amazonaws.com is S3's log delivery principal. */
-	if (!am_field_is(subj + m->start, e - m->start, "logging"))
+	/* S3's service principals: log delivery, Storage Lens exports,
+	 * Batch Operations (logging.s3.amazonaws.com, ...). */
+	if (!am_field_is(subj + m->start, e - m->start, "logging") &&
+	    !am_field_is(subj + m->start, e - m->start, "storage-lens") &&
+	    !am_field_is(subj + m->start, e - m->start, "batchoperations"))
 		add_bucket(subj, m, m->start, e);
 	m->whole_prefix = "S3_URL";
 	return m->nparts > 0;

@@ -1229,6 +1229,8 @@ static const struct negative negatives[] = {
 	{ "s3-canonical-user", "containerd: id=3f9c2a1b7e6d5c4b3a29180716f5e4d3c2b1a0f9e8d7c6b5a4938271605f4e3d ns=moby" },
 	{ "s3-path-url", "xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"" },
 	{ "s3-virtual-host", "\"Service\": \"logging.s3.amazonaws.com\"" },
+	{ "s3-virtual-host", "\"Service\": \"storage-lens.s3.amazonaws.com\"" },
+	{ "s3-virtual-host", "\"Service\": \"batchoperations.s3.amazonaws.com\"" },
 };
 
 /* With every default kind: the structured forms win over what they hold. */
