@@ -451,6 +451,21 @@ split_filter(const char *subj, size_t len, struct am_match *m)
 	return m->nparts > 0;
 }
 
+/* _CloudTrail-Digest_<region>_<trail>_<region>_<time>Z: the trail. */
+static int
+split_trail_digest(const char *subj, struct am_match *m)
+{
+	size_t s = am_find_any(subj, m->start + 19, m->end, "_") + 1;
+	size_t e = m->end - 17;		/* the '_' before the time */
+
+	while (e > s && subj[e - 1] != '_')
+		e--;
+	if (e <= s + 1 || am_name_placeholder(subj + s, e - 1 - s))
+		return 0;
+	am_match_add(m, s, e - 1, "RESOURCE_NAME", NULL);
+	return 1;
+}
+
 int
 am_split_name(const char *subj, size_t len, struct am_match *m)
 {
@@ -458,6 +473,9 @@ am_split_name(const char *subj, size_t len, struct am_match *m)
 	size_t p = m->start, kl = 0, vs, i, n, s0, e0, val[AM_MAX_PARTS][2];
 	const struct name_rule *r = NULL;
 	int flag = subj[m->start] == '-', plural = 0;
+
+	if (subj[m->start] == '_')
+		return split_trail_digest(subj, m);
 
 	if (m->end - m->start > 13 &&
 	    !strncasecmp(subj + m->start, "Name=", 5) &&

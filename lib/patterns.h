@@ -154,6 +154,11 @@
 	NAME_VALUE "(?![A-Za-z0-9_@+=/-]|\\.[A-Za-z0-9_])" \
 	"(?:[\"']?[ \\t]+[\"']?(?!-)" NAME_VALUE \
 	"(?![A-Za-z0-9_@+=/-]|\\.[A-Za-z0-9_])){0,3})"
+/* A CloudTrail digest file's name holds the trail's:
+ * <account>_CloudTrail-Digest_<region>_<trail>_<home region>_<time>Z. */
+#define TRAIL_DIGEST_PAT \
+	"(?<=[0-9]{12})_CloudTrail-Digest_" REGION "_[A-Za-z0-9._-]{1,128}_" \
+	REGION "_[0-9]{8}T[0-9]{6}Z"
 /* Terraform's `name = "..."` (and plan's `~ name = "old" -> "new"`):
  * split_tf_name() (naming.c) keeps only the resource types it knows. */
 #define TF_NAME_PAT \

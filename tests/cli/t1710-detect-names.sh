@@ -152,4 +152,18 @@ test_expect_success 'EC2 filters: Name tags and naming filters, in a shell line 
 	mask_check
 '
 
+test_expect_success 'the trail in a CloudTrail digest file name, in a listing and in JSON' '
+	cat >in <<-\EOT &&
+	2020-02-14 00:10:07  AWSLogs/234567890123/CloudTrail-Digest/ca-central-1/2020/02/14/234567890123_CloudTrail-Digest_ca-central-1_OrgTrail-7_us-east-1_20200214T001007Z.json.gz
+	{"requestParameters": {"key": "AWSLogs/234567890123/CloudTrail-Digest/ca-central-1/2020/02/14/234567890123_CloudTrail-Digest_ca-central-1_OrgTrail-7_us-east-1_20200214T001007Z.json.gz"}}
+	EOT
+	cat >expect <<-\EOT &&
+	2020-02-14 00:10:07  AWSLogs/ACCOUNT_001/CloudTrail-Digest/ca-central-1/2020/02/14/ACCOUNT_001_CloudTrail-Digest_ca-central-1_RESOURCE_NAME_001_us-east-1_20200214T001007Z.json.gz
+	{"requestParameters": {"key": "AWSLogs/ACCOUNT_001/CloudTrail-Digest/ca-central-1/2020/02/14/ACCOUNT_001_CloudTrail-Digest_ca-central-1_RESOURCE_NAME_001_us-east-1_20200214T001007Z.json.gz"}}
+	EOT
+	mask_check --format text &&
+	sed -n 2p in >in.json && mv in.json in && sed -n 2p expect >e.json &&
+	mv e.json expect && mask_check --format json
+'
+
 test_done

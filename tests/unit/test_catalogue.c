@@ -570,6 +570,11 @@ static const struct example positives[] = {
 	    "[profile dev]\nsso_role_name = IAM_ROLE\n" },
 	{ "resource-name", "role_session_name = maria_garcia_role\n",
 	    "role_session_name = IAM_USER\n" },
+	/* A CloudTrail digest file names its trail. */
+	{ "resource-name", "234567890123_CloudTrail-Digest_ca-central-1_"
+	    "POrgTrail_us-east-1_20200214T001007Z.json.gz",
+	    "234567890123_CloudTrail-Digest_ca-central-1_RESOURCE_NAME_"
+	    "us-east-1_20200214T001007Z.json.gz" },
 	/* EC2 filters: Name tags, and a naming flag's name. */
 	{ "resource-name", "--filters \"Name=tag:Name,Values=web-1,web-2\"",
 	    "--filters \"Name=tag:Name,Values=NAME_TAG,NAME_TAG\"" },
@@ -1032,6 +1037,10 @@ static const struct negative negatives[] = {
 	{ "resource-name", "sso_role_name = ${ROLE}" },
 	{ "resource-name", "role_session_name = get_name()\n" },
 	{ "resource-name", "--filters Name=instance-state-name,Values=running" },
+	{ "resource-name", "x_CloudTrail-Digest_ca-central-1_POrgTrail_"
+	    "us-east-1_20200214T001007Z.json.gz" },
+	{ "resource-name", "123456789012_CloudTrail_us-east-1_"
+	    "20200214T0010Z_abc.json.gz" },
 	{ "resource-name", "--filters Name=tag:Name,Values=Test*" },
 	{ "resource-name", "--filters Name=tag:Name,Values=example" },
 	{ "resource-name", "\"logGroupName\": \"20150531\"" },
