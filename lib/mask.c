@@ -359,7 +359,9 @@ learn_names(struct awsmask *am, struct am_stream *s, size_t done)
 
 		const char *slash;
 
-		if (!is_name_part(am, t, n, p))
+		/* Most parts are names met again: learnt already. */
+		if (am_map_get(am->learned, t, n, NULL) ||
+		    !is_name_part(am, t, n, p))
 			continue;
 		if ((rc = learn_one(am, t, n, p->prefix)))
 			return rc;

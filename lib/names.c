@@ -105,11 +105,21 @@ in_list(const char *const *list, size_t n, const char *p, size_t len,
     int fold_sep)
 {
 	size_t i, j;
+	int c0;
 
+	if (!len)
+		return 0;
+	c0 = tolower((unsigned char)p[0]);
+	if (fold_sep && c0 == '-')
+		c0 = '_';
 	for (i = 0; i < n; i++) {
 		const char *w = list[i];
+		int w0 = tolower((unsigned char)w[0]);
 
-		if (strlen(w) != len)
+		/* The first byte first: most words differ there. */
+		if (fold_sep && w0 == '-')
+			w0 = '_';
+		if (w0 != c0 || strlen(w) != len)
 			continue;
 		for (j = 0; j < len; j++) {
 			int a = tolower((unsigned char)p[j]);
