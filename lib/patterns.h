@@ -185,7 +185,7 @@
 	"(?:user|table|cluster|bucket|role|trail|stream|group|function|" \
 	"index|topic|service|policy|alias|queue|secret|stack|repository|" \
 	"distribution|database|domain|key[ \\t]pair|instance|pipeline|" \
-	"workgroup|rule|alarm|parameter)"
+	"workgroup|rule|alarm|parameter|profile)"
 #define PROSE_NAME_PAT \
 	"(?i:(?<![A-Za-z0-9_-])" PROSE_NOUNS "s?[ \\t]+(?:named|called)[ \\t]+)" \
 	"(?:``|[`*\"'])[A-Za-z0-9_](?:[A-Za-z0-9_.@+=/-]{0,126}" \

@@ -166,4 +166,22 @@ test_expect_success 'the trail in a CloudTrail digest file name, in a listing an
 	mv e.json expect && mask_check --format json
 '
 
+test_expect_success 'a profile named in prose, then bare in a command, INI and env' '
+	cat >in <<-\EOT &&
+	The following example shows a role profile named `marketingadmin`.
+	    [profile marketingadmin]
+	    $ aws s3 ls --profile marketingadmin
+	    $ export AWS_PROFILE=marketingadmin
+	The profile named `default` and the profile named `integ` stay.
+	EOT
+	cat >expect <<-\EOT &&
+	The following example shows a role profile named `RESOURCE_NAME_001`.
+	    [profile RESOURCE_NAME_001]
+	    $ aws s3 ls --profile RESOURCE_NAME_001
+	    $ export AWS_PROFILE=RESOURCE_NAME_001
+	The profile named `default` and the profile named `integ` stay.
+	EOT
+	mask_check
+'
+
 test_done
