@@ -35,7 +35,7 @@ enum arn_how {
 	H_NONE,		/* nothing to mask in the resource */
 	H_SEG,		/* the first segment of the name, up to '/' or ':' */
 	H_REST,		/* the whole name */
-	H_LAST,		/* the last '/' segment (IAM: the path is kept) */
+	H_LAST,		/* the last '/' segment, and the path's (IAM) */
 	H_PAIR,		/* parent/child: two parts */
 	H_ID,		/* a resource ID, tokenised like the bare ID */
 	H_S3,		/* bucket; the object key is kept */
@@ -64,6 +64,7 @@ static const struct arn_rule arn_rules[] = {
 	{ "iam", "policy", H_LAST, "IAM_POLICY", NULL, NULL, 0 },
 	{ "iam", "instance-profile", H_LAST, "IAM_PROFILE", NULL, NULL, 0 },
 	{ "iam", "mfa", H_LAST, "IAM_USER", NULL, NULL, 0 },
+	{ "iam", "server-certificate", H_LAST, "ARN", NULL, NULL, 0 },
 	{ "iam", "oidc-provider", H_OIDC, "EKS_CLUSTER", NULL, NULL, 0 },
 	{ "iam", "root", H_NONE, NULL, NULL, NULL, 0 },
 	{ "sts", "assumed-role", H_PAIR, "IAM_USER", "IAM_ROLE", "IAM_ROLE",
@@ -197,6 +198,30 @@ add_name(const char *subj, struct am_match *m, size_t s, size_t e,
 	am_match_add(m, s, e, prefix, kind);
 }
 
+/*
+ * The segments of an IAM path (role/division_abc/team-x/Name): each a
+ * part, IAM_PATH.  Not a path AWS gives its own roles, whole
+ * (service-role/, aws-service-role/ecs.amazonaws.com/,
+ * aws-reserved/sso.amazonaws.com/eu-west-1/), nor a service principal.
+ */
+static void
+iam_path(const char *subj, struct am_match *m, size_t s, size_t e)
+{
+	static const char *const aws_paths[] = { "service-role",
+	    "aws-service-role", "aws-reserved" };
+	size_t q, i;
+
+	q = am_find_any(subj, s, e, "/");
+	for (i = 0; i < AM_ARRAY_SIZE(aws_paths); i++)
+		if (am_field_is(subj + s, q - s, aws_paths[i]))
+			return;
+	for (; s < e; s = q + 1) {
+		q = am_find_any(subj, s, e, "/");
+		if (q > s && !memmem(subj + s, q - s, ".amazonaws.com", 14))
+			add_name(subj, m, s, q, "IAM_PATH", NULL);
+	}
+}
+
 /* Offset of the name after /aws/<service>/ in a log group name. */
 size_t
 am_log_name_start(const char *subj, size_t s, size_t e)
@@ -235,6 +260,8 @@ arn_name(const char *subj, struct am_match *m, const struct arn_rule *r,
 		e = re;
 		while (e > ns && subj[e - 1] != '/')
 			e--;
+		if (e > ns && !strcmp(r->service, "iam"))
+			iam_path(subj, m, ns, e - 1);
 		add_name(subj, m, e, re, r->prefix, NULL);
 		break;
 	case H_PAIR:
@@ -246,6 +273,12 @@ arn_name(const char *subj, struct am_match *m, const struct arn_rule *r,
 		e2 = am_find_any(subj, e + 1, re, "/:");
 		add_name(subj, m, ns, e, r->parent, NULL);
 		add_name(subj, m, e + 1, e2, r->prefix, NULL);
+		/* An EKS node group's or add-on's UUID after the pair. */
+		if (e2 < re && subj[e2] == '/') {
+			e = am_find_any(subj, e2 + 1, re, "/:");
+			if (opaque_id(subj + e2 + 1, e - e2 - 1))
+				am_match_add(m, e2 + 1, e, r->prefix, NULL);
+		}
 		break;
 	case H_ID:
 		if ((id = am_find_resource_id(subj + ns, re - ns)))

@@ -42,6 +42,7 @@ struct awsmask {
 	void *report_arg;
 	uint64_t learned_lens;
 	uint64_t learned_pairs[1024];	/* their first two bytes, as bits */
+	size_t learned_paths;		/* how many of them hold a '/' */
 	int reference;			/* the slow paths, for tests */
 	struct am_mpart *parts;
 	size_t nparts, aparts;

@@ -336,7 +336,7 @@ const struct am_kind am_kinds[] = {
 	    "CloudWatch dimensions): name and ID", 0, NULL },
 	{ "resource-name", "RESOURCE_NAME",
 	    "(?:(?=[A-GI-LNP-UWa-gi-lnp-uw\\\\\"'-])" NAME_PAT "|"
-	    TF_NAME_PAT ")", am_split_name,
+	    TF_NAME_PAT "|" TRAIL_DIGEST_PAT ")", am_split_name,
 	    "resource name under an AWS naming key (RoleName, roleName, "
 	    "ROLE_NAME=, --role-name, GroupName, ...)", 0, NULL },
 	{ "keyed-id", "AWS_ID", KEYED_ID_PAT, am_split_keyed_id,

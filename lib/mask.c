@@ -70,13 +70,37 @@ token_runs(struct awsmask *am, const char *s, size_t n, int what)
 }
 
 /*
- * Learnt names.  A part is a name when the scanner knew it only from its
- * context: the resource of an ARN, the value of a naming key, or an
- * opaque ID under an ID key (resource-id: no shape finds it bare).
- * Prefixed IDs and addresses need no learning (the scanner finds them
- * bare), nor do account numbers (a bare twelve-digit number is not one).
+ * Learnt names.  A part is learnt when the scanner knew it only from its
+ * context: the resource of an ARN, the value of a naming key, a name in
+ * prose ("the secret named x"), the bucket of an S3 URI or URL, the
+ * queue of an SQS URL, the repository of an ECR URI, and the IDs and
+ * keys that only a key or flag makes out (a KMS key's UUID after
+ * --key-id, a zone or distribution ID under Id, a secret access key,
+ * an opaque ID under an ID key: resource-id, no shape finds it bare).
+ * IDs and addresses of a shape of their own need no learning (the
+ * scanner finds them bare), nor do account numbers (a bare twelve-digit
+ * number is not one).
  */
 #define LEARN_MAX 65536			/* names before learning stops */
+
+static const char *const name_kinds[] = {
+	"arn", "resource-name", "prose-name", "s3-uri", "s3-virtual-host",
+	"s3-path-url", "sqs-url", "ecr-registry", "kms-key-id",
+	"route53-zone", "cloudfront-distribution", "keyed-id",
+	"keyed-iam-id", "keyed-access-key", "secret-access-key",
+	"s3-canonical-user", "resource-id",
+};
+
+static int
+in_strs(const char *const *list, size_t n, const char *s)
+{
+	size_t i;
+
+	for (i = 0; s && i < n; i++)
+		if (!strcmp(list[i], s))
+			return 1;
+	return 0;
+}
 
 static int
 is_name_part(const struct awsmask *am, const char *p, size_t n,
@@ -86,8 +110,7 @@ is_name_part(const struct awsmask *am, const char *p, size_t n,
 	int alpha = 0;
 
 	if (n < 3 || n > 256 || !strcmp(part->prefix, "ACCOUNT") ||
-	    (strcmp(part->kind, "arn") && strcmp(part->kind, "resource-name") &&
-	    strcmp(part->kind, "resource-id")))
+	    !in_strs(name_kinds, AM_ARRAY_SIZE(name_kinds), part->kind))
 		return 0;
 	for (i = 0; i < n; i++) {
 		if (p[i] == '\n' || p[i] == '\r')
@@ -170,12 +193,13 @@ next_name_run(const struct awsmask *am, const unsigned char *u, size_t len,
 
 	if (am->reference) {
 		for (; p < done; p++)
-			if (namechar[u[p]] && (p == from || !namechar[u[p - 1]]))
+			if (namechar[u[p]] && (p == from ||
+			    !namechar[u[p - 1]] || u[p - 1] == '='))
 				return p;
 		return done;
 	}
 #ifdef __SSE2__
-	unsigned carry = 0;
+	unsigned carry = 0, eqcarry = 0;
 
 	for (; p + 16 <= done && p + 16 < len; p += 16) {
 		__m128i v = _mm_loadu_si128((const __m128i *)(u + p));
@@ -185,17 +209,22 @@ next_name_run(const struct awsmask *am, const unsigned char *u, size_t len,
 		    _mm_cmplt_epi8(l, _mm_set1_epi8('z' + 1))),
 		    _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('0' - 1)),
 		    _mm_cmplt_epi8(v, _mm_set1_epi8('9' + 1))));
-		unsigned m, st;
+		__m128i eq = _mm_cmpeq_epi8(v, _mm_set1_epi8('='));
+		unsigned m, st, e;
 
 		n = _mm_or_si128(n, _mm_cmpeq_epi8(v, _mm_set1_epi8('_')));
 		n = _mm_or_si128(n, _mm_cmpeq_epi8(v, _mm_set1_epi8('.')));
 		n = _mm_or_si128(n, _mm_cmpeq_epi8(v, _mm_set1_epi8('@')));
 		n = _mm_or_si128(n, _mm_cmpeq_epi8(v, _mm_set1_epi8('+')));
-		n = _mm_or_si128(n, _mm_cmpeq_epi8(v, _mm_set1_epi8('=')));
+		n = _mm_or_si128(n, eq);
 		n = _mm_or_si128(n, _mm_cmpeq_epi8(v, _mm_set1_epi8('-')));
 		m = (unsigned)_mm_movemask_epi8(n);
-		st = m & ~((m << 1) | carry);
+		e = (unsigned)_mm_movemask_epi8(eq);
+		/* A run starts after a non-name byte or after '=' (the
+		 * value of key=value). */
+		st = m & (~((m << 1) | carry) | (e << 1) | eqcarry) & 0xffff;
 		carry = m >> 15;
+		eqcarry = e >> 15;
 		while (st) {
 			size_t q = p + (size_t)__builtin_ctz(st);
 
@@ -206,10 +235,112 @@ next_name_run(const struct awsmask *am, const unsigned char *u, size_t len,
 	}
 #endif
 	for (; p < done; p++)
-		if (namechar[u[p]] && (p == from || !namechar[u[p - 1]]) &&
-		    p + 1 < len && pair_learned(am, u + p))
+		if (namechar[u[p]] && (p == from || !namechar[u[p - 1]] ||
+		    u[p - 1] == '=') && p + 1 < len && pair_learned(am, u + p))
 			return p;
 	return done;
+}
+
+/* Is [start, end) free of the parts [*gap, nold)?  Candidates come in
+ * order, so *gap only moves on. */
+static int
+uncovered(const struct awsmask *am, size_t nold, size_t *gap, size_t start,
+    size_t end)
+{
+	while (*gap < nold && am->parts[*gap].end <= start)
+		(*gap)++;
+	return !(*gap < nold && am->parts[*gap].start < end);
+}
+
+static int
+add_learned(struct awsmask *am, size_t start, size_t end, const char *prefix)
+{
+	struct am_part np;
+
+	np.start = start;
+	np.end = end;
+	np.prefix = prefix;
+	np.kind = "learned-name";
+	return am_add_part(am, &np);
+}
+
+/*
+ * A learnt name with a '/' in it (an SSM parameter's path, a log group,
+ * an ARN's resource path) stands bare as a whole path: a run of name
+ * bytes and slashes, less the slashes that begin and end it (or less
+ * those but one leading slash, for a name learnt with it), and less a
+ * sentence's final dot.  Only the whole run: "/a/b" is not "/a/b/c".
+ */
+static int
+learn_paths(struct awsmask *am, struct am_stream *s, size_t done)
+{
+	const char *buf = s->buf, *q;
+	size_t p = s->hist, nold = am->nparts, gap = 0;
+	int rc;
+
+	while (p < done && (q = memchr(buf + p, '/', done - p))) {
+		size_t a = (size_t)(q - buf), b = a, ns, ne, k;
+		const char *prefix;
+		int hit = 0;
+
+		while (a > s->hist && (namechar[(unsigned char)buf[a - 1]] ||
+		    buf[a - 1] == '/'))
+			a--;
+		while (b < s->len && (namechar[(unsigned char)buf[b]] ||
+		    buf[b] == '/'))
+			b++;
+		p = b;
+		for (ns = a; ns < b && buf[ns] == '/'; ns++)
+			;
+		for (ne = b; ne > ns && buf[ne - 1] == '/'; ne--)
+			;
+		/* No slash inside: a word, the other loop's business. */
+		if (ne <= ns || !memchr(buf + ns, '/', ne - ns))
+			continue;
+		for (k = 0; k < 4 && !hit; k++) {
+			size_t x = ns, y = ne;
+
+			if (k & 1) {		/* with its leading slash */
+				if (ns == a)
+					continue;
+				x--;
+			}
+			if (k & 2) {		/* less a sentence's dot */
+				if (buf[ne - 1] != '.' || ne - 1 <= ns)
+					continue;
+				y--;
+			}
+			if (learned_lookup(am, buf + x, y - x, &prefix)) {
+				hit = 1;
+				if (uncovered(am, nold, &gap, x, y) &&
+				    (rc = add_learned(am, x, y, prefix)))
+					return rc;
+			}
+		}
+	}
+	if (am->nparts > nold)
+		qsort(am->parts, am->nparts, sizeof(*am->parts), cmp_mpart);
+	return AWSMASK_OK;
+}
+
+/* Learn [t, t+n) with the prefix of the part it came from. */
+static int
+learn_one(struct awsmask *am, const char *t, size_t n, const char *prefix)
+{
+	unsigned pair;
+
+	if (am_map_count(am->learned) >= LEARN_MAX ||
+	    am_map_get(am->learned, t, n, NULL))
+		return AWSMASK_OK;
+	if (am_map_put(am->learned, t, n, (const char *)&prefix,
+	    sizeof(prefix)) < 0)
+		return am_seterr(&am->err, AWSMASK_ENOMEM, "out of memory");
+	am->learned_lens |= 1ULL << (n < 63 ? n : 63);
+	pair = (unsigned)(unsigned char)t[0] << 8 | (unsigned char)t[1];
+	am->learned_pairs[pair / 64] |= 1ULL << (pair % 64);
+	if (memchr(t, '/', n))
+		am->learned_paths++;
+	return AWSMASK_OK;
 }
 
 /*
@@ -220,7 +351,6 @@ static int
 learn_names(struct awsmask *am, struct am_stream *s, size_t done)
 {
 	size_t i, nold = am->nparts, from = s->hist, gap;
-	unsigned pair;
 	int rc;
 
 	for (i = 0; i < nold; i++) {
@@ -228,19 +358,29 @@ learn_names(struct awsmask *am, struct am_stream *s, size_t done)
 		const char *t = s->buf + p->start;
 		size_t n = p->end - p->start;
 
-		if (am_map_count(am->learned) >= LEARN_MAX ||
-		    !is_name_part(am, t, n, p) ||
-		    am_map_get(am->learned, t, n, NULL))
+		const char *slash;
+
+		/* Most parts are names met again: learnt already. */
+		if (am_map_get(am->learned, t, n, NULL) ||
+		    !is_name_part(am, t, n, p))
 			continue;
-		if (am_map_put(am->learned, t, n, (const char *)&p->prefix,
-		    sizeof(p->prefix)) < 0)
-			return am_seterr(&am->err, AWSMASK_ENOMEM, "out of memory");
-		am->learned_lens |= 1ULL << (n < 63 ? n : 63);
-		pair = (unsigned)(unsigned char)t[0] << 8 | (unsigned char)t[1];
-		am->learned_pairs[pair / 64] |= 1ULL << (pair % 64);
+		if ((rc = learn_one(am, t, n, p->prefix)))
+			return rc;
+		/* A path's last segment names the thing itself (an
+		 * SSM parameter, a finding's ID after detector/x/finding/). */
+		if ((slash = memrchr(t, '/', n)) && slash + 1 < t + n &&
+		    is_name_part(am, slash + 1, (size_t)(t + n - slash - 1), p) &&
+		    (rc = learn_one(am, slash + 1, (size_t)(t + n - slash - 1),
+		    p->prefix)))
+			return rc;
 	}
 	if (!am_map_count(am->learned))
 		return AWSMASK_OK;
+	if (am->learned_paths) {
+		if ((rc = learn_paths(am, s, done)))
+			return rc;
+		nold = am->nparts;
+	}
 	/*
 	 * Every run of name bytes in the window that is a learnt name, and
 	 * that same run less a sentence's final dot, gets a part unless a
@@ -260,7 +400,10 @@ learn_names(struct awsmask *am, struct am_stream *s, size_t done)
 		if (!learned_lookup(am, s->buf + from, n, &prefix) &&
 		    !(n > 1 && s->buf[end - 1] == '.' &&
 		    learned_lookup(am, s->buf + from, --n, &prefix))) {
-			from = end;
+			/* key=value: the value may be one. */
+			const char *eq = memchr(s->buf + from, '=', end - from);
+
+			from = eq ? (size_t)(eq - s->buf) + 1 : end;
 			continue;
 		}
 		while (gap < nold && am->parts[gap].end <= from)

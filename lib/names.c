@@ -79,9 +79,11 @@ static const char *const placeholders[] = {
 };
 
 /* AWS's own names: service-linked roles, IAM Identity Center's
- * sessions, AWS's key aliases. */
+ * sessions, AWS's key aliases, and the dotted names of AWS's own
+ * namespaces (EventBridge reserves sources "aws." for AWS's services;
+ * log and finding types are written AWS.CloudTrail, AWS.GuardDuty). */
 static const char *const aws_prefixes[] = {
-	"AWSServiceRole", "AWS-", "aws/",
+	"AWSServiceRole", "AWS-", "aws/", "aws.", "AWS.",
 };
 
 /* AWS managed policies and IAM Identity Center's predefined permission
@@ -103,11 +105,21 @@ in_list(const char *const *list, size_t n, const char *p, size_t len,
     int fold_sep)
 {
 	size_t i, j;
+	int c0;
 
+	if (!len)
+		return 0;
+	c0 = tolower((unsigned char)p[0]);
+	if (fold_sep && c0 == '-')
+		c0 = '_';
 	for (i = 0; i < n; i++) {
 		const char *w = list[i];
+		int w0 = tolower((unsigned char)w[0]);
 
-		if (strlen(w) != len)
+		/* The first byte first: most words differ there. */
+		if (fold_sep && w0 == '-')
+			w0 = '_';
+		if (w0 != c0 || strlen(w) != len)
 			continue;
 		for (j = 0; j < len; j++) {
 			int a = tolower((unsigned char)p[j]);
@@ -115,6 +127,8 @@ in_list(const char *const *list, size_t n, const char *p, size_t len,
 
 			if (fold_sep && a == '-')
 				a = '_';
+			if (fold_sep && b == '-')
+				b = '_';
 			if (a != b)
 				break;
 		}

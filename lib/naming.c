@@ -35,6 +35,8 @@
 #define NK_GROUP	0x20	/* GroupName: SG_NAME, IAM_GROUP or GROUP_NAME */
 #define NK_CLUSTER	0x40	/* ClusterName: EKS_CLUSTER near EKS evidence */
 #define NK_SSO		0x80	/* AWS's predefined permission sets kept */
+#define NK_NUM		0x100	/* a number may be one (log streams are
+				   often named after a date: 20150601) */
 
 /*
  * key is the normalised key (NULL: a flag only), flag the AWS CLI's flag
@@ -135,7 +137,7 @@ static const struct name_rule name_keys[] = {
 	{ "s3bucket", NULL, "BUCKET", 0, NULL },
 	{ "s3bucketname", NULL, "BUCKET", 0, NULL },
 	{ "loggroup", NULL, "LOG_GROUP", 0, NULL },
-	{ "logstreamname", "log-stream-name", "RESOURCE_NAME", 0, NULL },
+	{ "logstreamname", "log-stream-name", "RESOURCE_NAME", NK_NUM, NULL },
 	{ NULL, "username", "IAM_USER", 0, NULL },
 	{ "launchconfigurationname", "launch-configuration-name",
 	    "RESOURCE_NAME", 0, NULL },
@@ -419,6 +421,57 @@ name_prefix(const char *subj, size_t len, const struct am_match *m,
 static void name_value(const char *subj, size_t len, struct am_match *m,
     int flag, const struct name_rule *r, size_t vs, size_t ve);
 
+/*
+ * An EC2 filter in the CLI's shorthand: Name=tag:Name,Values=a,b names
+ * Name tags; Name=<a naming flag's name>,Values=a (log-group-name) names
+ * what the flag does.  Any other filter (instance-state-name) is not,
+ * nor a value with a wildcard (Values=web-*).
+ */
+static int
+split_filter(const char *subj, size_t len, struct am_match *m)
+{
+	size_t fs = m->start + 5, fe, s, e, i;
+	const struct name_rule *r = NULL;
+	int tag;
+
+	fe = am_find_any(subj, fs, m->end, ",");
+	if (fe + 8 > m->end || strncasecmp(subj + fe, ",Values=", 8))
+		return 0;
+	tag = am_field_is(subj + fs, fe - fs, "tag:Name");
+	for (i = 0; i < AM_ARRAY_SIZE(name_keys) && !tag && !r; i++)
+		if (name_keys[i].flag && am_field_is(subj + fs, fe - fs,
+		    name_keys[i].flag))
+			r = &name_keys[i];
+	if (!tag && !r)
+		return 0;
+	for (s = fe + 8; s < m->end; s = e + 1) {
+		e = am_find_any(subj, s, m->end, ",");
+		/* A wildcard (Values=Test*) is a pattern, not a name. */
+		if (e < len && (subj[e] == '*' || subj[e] == '?'))
+			break;
+		if (!tag)
+			name_value(subj, len, m, 1, r, s, e);
+		else if (!am_name_placeholder(subj + s, e - s))
+			am_match_add(m, s, e, "NAME_TAG", "resource-name");
+	}
+	return m->nparts > 0;
+}
+
+/* _CloudTrail-Digest_<region>_<trail>_<region>_<time>Z: the trail. */
+static int
+split_trail_digest(const char *subj, struct am_match *m)
+{
+	size_t s = am_find_any(subj, m->start + 19, m->end, "_") + 1;
+	size_t e = m->end - 17;		/* the '_' before the time */
+
+	while (e > s && subj[e - 1] != '_')
+		e--;
+	if (e <= s + 1 || am_name_placeholder(subj + s, e - 1 - s))
+		return 0;
+	am_match_add(m, s, e - 1, "RESOURCE_NAME", NULL);
+	return 1;
+}
+
 int
 am_split_name(const char *subj, size_t len, struct am_match *m)
 {
@@ -426,6 +479,14 @@ am_split_name(const char *subj, size_t len, struct am_match *m)
 	size_t p = m->start, kl = 0, vs, i, n, s0, e0, val[AM_MAX_PARTS][2];
 	const struct name_rule *r = NULL;
 	int flag = subj[m->start] == '-', plural = 0;
+
+	if (subj[m->start] == '_')
+		return split_trail_digest(subj, m);
+
+	if (m->end - m->start > 13 &&
+	    !strncasecmp(subj + m->start, "Name=", 5) &&
+	    memmem(subj + m->start, m->end - m->start, ",Values=", 8))
+		return split_filter(subj, len, m);
 
 	while (p < m->end && strchr("-\\\"'", subj[p]))
 		p++;
@@ -498,10 +559,11 @@ name_value(const char *subj, size_t len, struct am_match *m, int flag,
 	    ((!strcmp(r->prefix, "IAM_POLICY") || (r->flags & NK_SSO)) &&
 	    am_name_aws_policy(subj + vs, ve - vs)))
 		return;
-	/* A number or a date is a value, never a name. */
+	/* A number or a date is a value, never a name (but a log
+	 * stream's: AWS's own examples name streams after the day). */
 	for (i = vs; i < ve && !isalpha((unsigned char)subj[i]); i++)
 		;
-	if (i == ve)
+	if (i == ve && !(r->flags & NK_NUM))
 		return;
 	if (!(prefix = name_prefix(subj, len, m, flag, r, vs, ve)))
 		return;

@@ -143,8 +143,10 @@
  * unquoted value after KEY= (env files, CLI shorthand) or after a YAML
  * key when nothing but a comment follows; a row of --output table
  * ("|  StackName  |  prodnetwork  |"); a CLI flag; ~/.aws/config's
- * sso_role_name = NAME.  Unquoted values elsewhere are too often code or
- * prose (stack_name: a pointer to...). */
+ * sso_role_name = NAME and role_session_name = NAME; an EC2 filter
+ * (Name=tag:Name,Values=web-1 or Name=log-group-name,Values=x).
+ * Unquoted values elsewhere are too often code or prose (stack_name: a
+ * pointer to...). */
 #define NAME_PAT \
 	"(?i:(?<![A-Za-z0-9_-])\\\\?[\"']?" NAME_KEYS \
 	"(?:s?" Q "[ \\t]*:[ \\t]*" Q NAME_VALUE "(?=\\\\?\")" \
@@ -153,12 +155,19 @@
 	"|(?:><Name)?>" NAME_VALUE "(?=</)" \
 	"|:[ \\t]+" NAME_VALUE "(?=[ \\t]*(?:#|\\r|\\n|$))" \
 	"|[ \\t]{1,64}\\|[ \\t]{1,8}" NAME_VALUE "(?=[ \\t][ \\t|]))" \
-	"|sso_role_name[ \\t]*=[ \\t]*" NAME_VALUE \
+	"|(?:sso_role|role_session)_name[ \\t]*=[ \\t]*" NAME_VALUE \
 	"(?=[ \\t]*(?:[#;]|\\r|\\n|$))" \
+	"|(?<![A-Za-z0-9_-])Name=(?:tag:Name|[a-z]{1,20}(?:-[a-z]{1,20}){1,5})" \
+	",Values=" NAME_VALUE "(?:," NAME_VALUE "){0,3}" \
 	"|--[a-z]+(?:-[a-z]+){0,5}(?:[ \\t]+|=)[\"']?" \
 	NAME_VALUE "(?![A-Za-z0-9_@+=/-]|\\.[A-Za-z0-9_])" \
 	"(?:[\"']?[ \\t]+[\"']?(?!-)" NAME_VALUE \
 	"(?![A-Za-z0-9_@+=/-]|\\.[A-Za-z0-9_])){0,3})"
+/* A CloudTrail digest file's name holds the trail's:
+ * <account>_CloudTrail-Digest_<region>_<trail>_<home region>_<time>Z. */
+#define TRAIL_DIGEST_PAT \
+	"(?<=[0-9]{12})_CloudTrail-Digest_" REGION "_[A-Za-z0-9._-]{1,128}_" \
+	REGION "_[0-9]{8}T[0-9]{6}Z"
 /* Terraform's `name = "..."` (and plan's `~ name = "old" -> "new"`):
  * split_tf_name() (naming.c) keeps only the resource types it knows. */
 #define TF_NAME_PAT \
@@ -185,7 +194,7 @@
 	"(?:user|table|cluster|bucket|role|trail|stream|group|function|" \
 	"index|topic|service|policy|alias|queue|secret|stack|repository|" \
 	"distribution|database|domain|key[ \\t]pair|instance|pipeline|" \
-	"workgroup|rule|alarm|parameter)"
+	"workgroup|rule|alarm|parameter|profile)"
 #define PROSE_NAME_PAT \
 	"(?i:(?<![A-Za-z0-9_-])" PROSE_NOUNS "s?[ \\t]+(?:named|called)[ \\t]+)" \
 	"(?:``|[`*\"'])[A-Za-z0-9_](?:[A-Za-z0-9_.@+=/-]{0,126}" \

@@ -51,7 +51,7 @@ test_expect_success 'an ARN whose account lost a digit, or says EXAMPLE' '
 	arn:aws:sts::xxx:assumed-role/Dev/jane
 	EOT
 	cat >expect <<-\EOT &&
-	arn:aws:iam::ACCOUNT_001:user/division_abc/IAM_USER_001
+	arn:aws:iam::ACCOUNT_001:user/IAM_PATH_001/IAM_USER_001
 	arn:aws:sqs:us-east-1:ACCOUNT_002:SQS_QUEUE_001
 	arn:aws:sts::xxx:assumed-role/IAM_ROLE_001/IAM_USER_002
 	EOT

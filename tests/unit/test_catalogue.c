@@ -127,8 +127,29 @@ static const struct example positives[] = {
 	    "GET/pets",
 	    "arn:aws:execute-api:us-east-1:ACCOUNT:API_GW/prod/GET/pets" },
 	{ "arn", "arn:aws:iam::123456789012:root", "arn:aws:iam::ACCOUNT:root" },
+	/* An IAM path's segments are names too; AWS's own paths are not. */
 	{ "arn", "arn:aws:iam::123456789012:user/division_abc/subdivision_xyz/Bob",
-	    "arn:aws:iam::ACCOUNT:user/division_abc/subdivision_xyz/IAM_USER" },
+	    "arn:aws:iam::ACCOUNT:user/IAM_PATH/IAM_PATH/IAM_USER" },
+	{ "arn", "arn:aws:iam::123456789012:role/service-role/my-fn-role",
+	    "arn:aws:iam::ACCOUNT:role/service-role/IAM_ROLE" },
+	{ "arn", "arn:aws:iam::123456789012:role/aws-service-role/"
+	    "ecs.amazonaws.com/AWSServiceRoleForECS",
+	    "arn:aws:iam::ACCOUNT:role/aws-service-role/ecs.amazonaws.com/"
+	    "AWSServiceRoleForECS" },
+	{ "arn", "arn:aws:eks:us-west-2:111122223333:nodegroup/my-cluster/"
+	    "my-nodes/a8c75f2f-df78-a72f-4063-4b69af3de5b1",
+	    "arn:aws:eks:us-west-2:ACCOUNT:nodegroup/EKS_CLUSTER/ARN/ARN" },
+	{ "arn", "arn:aws:securityhub:us-west-1:123456789012:control/pci-dss/"
+	    "v/3.2.1/PCI.Lambda.2",
+	    "arn:aws:securityhub:us-west-1:ACCOUNT:control/pci-dss/v/3.2.1/"
+	    "PCI.Lambda.2" },
+	{ "arn", "arn:aws:iam::123456789012:role/aws-reserved/"
+	    "sso.amazonaws.com/eu-west-1/AWSReservedSSO_Admin_0123abcd",
+	    "arn:aws:iam::ACCOUNT:role/aws-reserved/sso.amazonaws.com/"
+	    "eu-west-1/IAM_ROLE" },
+	{ "arn", "arn:aws:iam::123456789012:server-certificate/company/"
+	    "servercerts/ProdServerCert",
+	    "arn:aws:iam::ACCOUNT:server-certificate/IAM_PATH/IAM_PATH/ARN" },
 	{ "arn", "arn:aws:iam::123456789012:group/Developers",
 	    "arn:aws:iam::ACCOUNT:group/IAM_GROUP" },
 	{ "arn", "arn:aws:iam::123456789012:policy/ManageCredentialsPermissions",
@@ -547,6 +568,23 @@ static const struct example positives[] = {
 	    "--secret-id SECRET" },
 	{ "resource-name", "[profile dev]\nsso_role_name = OrdersDeveloper\n",
 	    "[profile dev]\nsso_role_name = IAM_ROLE\n" },
+	{ "resource-name", "role_session_name = maria_garcia_role\n",
+	    "role_session_name = IAM_USER\n" },
+	/* A CloudTrail digest file names its trail. */
+	{ "resource-name", "234567890123_CloudTrail-Digest_ca-central-1_"
+	    "POrgTrail_us-east-1_20200214T001007Z.json.gz",
+	    "234567890123_CloudTrail-Digest_ca-central-1_RESOURCE_NAME_"
+	    "us-east-1_20200214T001007Z.json.gz" },
+	/* EC2 filters: Name tags, and a naming flag's name. */
+	{ "resource-name", "--filters \"Name=tag:Name,Values=web-1,web-2\"",
+	    "--filters \"Name=tag:Name,Values=NAME_TAG,NAME_TAG\"" },
+	{ "resource-name", "--filter Name=log-group-name,Values=MyFlowLogs",
+	    "--filter Name=log-group-name,Values=LOG_GROUP" },
+	/* A log stream may be named after a day. */
+	{ "resource-name", "\"logStreamName\": \"20150531\"",
+	    "\"logStreamName\": \"RESOURCE_NAME\"" },
+	{ "resource-name", "aws logs get-log-events --log-stream-name 20150601",
+	    "aws logs get-log-events --log-stream-name RESOURCE_NAME" },
 	{ "resource-name", "{\"DomainName\": \"logs-prod\"}",
 	    "{\"DomainName\": \"OPENSEARCH\"}" },
 	{ "resource-name", "aws glue start-job-run --job-name etl-nightly",
@@ -722,7 +760,7 @@ static const struct example positives[] = {
 	{ "account-id", "123456789012_vpcflowlogs_us-east-1_fl-1234abcd_x.log.gz",
 	    "ACCOUNT_vpcflowlogs_us-east-1_fl-1234abcd_x.log.gz" },
 	{ "arn", "arn:aws:iam::12345678012:user/division_abc/Bob",
-	    "arn:aws:iam::ACCOUNT:user/division_abc/IAM_USER" },
+	    "arn:aws:iam::ACCOUNT:user/IAM_PATH/IAM_USER" },
 	{ "arn", "arn:aws:sqs:us-east-1:80398EXAMPLE:MyQueue",
 	    "arn:aws:sqs:us-east-1:ACCOUNT:SQS_QUEUE" },
 	{ "arn", "arn:aws:sts::xxx:assumed-role/Dev/jane",
@@ -846,6 +884,8 @@ static const struct example positives[] = {
 	    "to the bucket named *BUCKET*;" },
 	{ "prose-name", "the trail named \"myTrail2\"",
 	    "the trail named \"RESOURCE_NAME\"" },
+	{ "prose-name", "a role profile named `marketingadmin`\\.",
+	    "a role profile named `RESOURCE_NAME`\\." },
 	{ "name-tag", "Tags=[{Key=Name,Value=web-1},{Key=Env,Value=prod}]",
 	    "Tags=[{Key=Name,Value=NAME_TAG},{Key=Env,Value=prod}]" },
 	{ "name-tag", "--tags Key=Name,Value=web-2 Key=Stack,Value=production",
@@ -1047,6 +1087,16 @@ static const struct negative negatives[] = {
 	{ "resource-name", "{\"StackName\": \"2024-01-15\"}" },
 	{ "resource-name", "role_name = get_role()" },
 	{ "resource-name", "sso_role_name = ${ROLE}" },
+	{ "resource-name", "role_session_name = get_name()\n" },
+	{ "resource-name", "--filters Name=instance-state-name,Values=running" },
+	{ "resource-name", "x_CloudTrail-Digest_ca-central-1_POrgTrail_"
+	    "us-east-1_20200214T001007Z.json.gz" },
+	{ "resource-name", "123456789012_CloudTrail_us-east-1_"
+	    "20200214T0010Z_abc.json.gz" },
+	{ "resource-name", "--filters Name=tag:Name,Values=Test*" },
+	{ "resource-name", "--filters Name=tag:Name,Values=example" },
+	{ "resource-name", "\"logGroupName\": \"20150531\"" },
+	{ "resource-name", "\"TableName\": \"2024-06-01\"" },
 	{ "resource-name", "[profile admin]\nsso_role_name = AdministratorAccess\n" },
 	{ "elb-name-id", "https://example.com/app/prod-web-alb/50dc6c495c0c9188" },
 	{ "elb-name-id", "app/assets/0123456789abcdef.js" },
@@ -1212,6 +1262,8 @@ static const struct negative negatives[] = {
 	{ "resource-name", "      INDEX_NAME:   products-v3" },
 	{ "keyed-id", "\"RequestId\": \"req-12345\"" },
 	{ "prose-name", "Copy the file called ``ebs.json`` first" },
+	{ "prose-name", "the profile named `default`" },
+	{ "prose-name", "the region in the profile named `integ`" },
 	{ "prose-name", "users named \"example\" and a stream named ``20150601``" },
 	{ "prose-name", "a role named Test-Role without markup" },
 	{ "route53-zone", "CanonicalHostedZoneId: Z35SXDOTRQ7X7K" },
@@ -1270,8 +1322,8 @@ static const struct negative negatives[] = {
 	{ "s3-canonical-user", "containerd: id=3f9c2a1b7e6d5c4b3a29180716f5e4d3c2b1a0f9e8d7c6b5a4938271605f4e3d ns=moby" },
 	{ "s3-path-url", "xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"" },
 	{ "s3-virtual-host", "\"Service\": \"logging.s3.amazonaws.com\"" },
-	{ "s3-virtual-host", "[\"storage-lens.s3.amazonaws.com\", "
-	    "\"batchoperations.s3.amazonaws.com\"]" },
+	{ "s3-virtual-host", "\"Service\": \"storage-lens.s3.amazonaws.com\"" },
+	{ "s3-virtual-host", "\"Service\": \"batchoperations.s3.amazonaws.com\"" },
 };
 
 /* With every default kind: the structured forms win over what they hold. */

@@ -178,6 +178,14 @@ test_name_value_pairs(void **state)
 	assert_string_equal(out, "{\"TableNames\": [\"DYNAMODB_TABLE_001\", "
 	    "\"DYNAMODB_TABLE_002\"], \"Buckets\": [{\"Name\": \"x1\"}]}");
 	free(out);
+	/* A Name tag, Key before Value or after it, in any case. */
+	out = mask(am, "{\"Tags\": [{\"Key\": \"Name\", \"Value\": "
+	    "\"web-1\"}, {\"value\": \"web-2\", \"key\": \"Name\"}, "
+	    "{\"Key\": \"Env\", \"Value\": \"web-3\"}]}", 0);
+	assert_string_equal(out, "{\"Tags\": [{\"Key\": \"Name\", \"Value\": "
+	    "\"NAME_TAG_001\"}, {\"value\": \"NAME_TAG_002\", \"key\": "
+	    "\"Name\"}, {\"Key\": \"Env\", \"Value\": \"web-3\"}]}");
+	free(out);
 	awsmask_free(am);
 	awsmask_config_free(cfg);
 }

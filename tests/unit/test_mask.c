@@ -100,6 +100,80 @@ test_round_trip_buffer(void **state)
 	awsmask_config_free(cfg);
 }
 
+/* Mask `in` as text with a fresh memory store; compare with `want`. */
+static void
+mask_expect(const char *in, const char *want)
+{
+	struct awsmask_config *cfg = config("memory:");
+	struct awsmask *am;
+	char *out;
+	size_t n;
+
+	assert_int_equal(awsmask_config_set(cfg, "format", "text"), 0);
+	assert_int_equal(awsmask_new(cfg, &am), 0);
+	assert_int_equal(awsmask_mask_buffer(am, in, strlen(in), &out, &n), 0);
+	assert_string_equal(out, want);
+	free(out);
+	awsmask_free(am);
+	awsmask_config_free(cfg);
+}
+
+/*
+ * A name learnt with a '/' in it is masked where its whole path stands
+ * bare, before its context or after it, with its leading slash or not,
+ * less a sentence's dot; a longer or shorter path is another name, but
+ * the last segment is learnt as a name of its own.
+ */
+static void
+test_learnt_paths(void **state)
+{
+	(void)state;
+	mask_expect(
+	    "get /app/red-team/pass-25 first\n"
+	    "arn:aws:ssm:us-west-2:111122223333:parameter/app/red-team/pass-25\n"
+	    "app/red-team/pass-25. //app/red-team/pass-25/ \"/app/red-team/pass-25\"\n"
+	    "/app/red-team/pass-250 /app/red-team /x/app/red-team/pass-25 red-team\n"
+	    "pass-25 ResourceId=pass-25,x\n",
+	    "get /PARAM_001 first\n"
+	    "arn:aws:ssm:us-west-2:ACCOUNT_001:parameter/PARAM_001\n"
+	    "PARAM_001. //PARAM_001/ \"/PARAM_001\"\n"
+	    "/app/red-team/pass-250 /app/red-team /x/app/red-team/PARAM_002 red-team\n"
+	    "PARAM_002 ResourceId=PARAM_002,x\n");
+	/* A name learnt with its leading slash keeps it. */
+	mask_expect(
+	    "LogGroupName: /ecs/payroll-web\nsee /ecs/payroll-web, ecs/x\n",
+	    "LogGroupName: LOG_GROUP_001\nsee LOG_GROUP_001, ecs/x\n");
+	/* IDs only a key makes out are learnt too: a KMS key's UUID. */
+	mask_expect(
+	    "the 1234abcd-12ab-34cd-56ef-1234567890ab key\n"
+	    "aws kms create-grant --key-id 1234abcd-12ab-34cd-56ef-1234567890ab\n",
+	    "the KMS_KEY_001 key\n"
+	    "aws kms create-grant --key-id KMS_KEY_001\n");
+	/* key=value: a learnt name as the value, not as the key. */
+	mask_expect(
+	    "--auto-scaling-group-name web-asg-1 x=web-asg-1 web-asg-1=x "
+	    "a=b=web-asg-1\n",
+	    "--auto-scaling-group-name ASG_001 x=ASG_001 web-asg-1=x "
+	    "a=b=ASG_001\n");
+}
+
+/* Buckets, queues and repositories are learnt from their URLs. */
+static void
+test_learnt_from_urls(void **state)
+{
+	(void)state;
+	mask_expect(
+	    "payroll-lake s3://payroll-lake/k payroll-lake payroll-lakes\n",
+	    "BUCKET_001 s3://BUCKET_001/k BUCKET_001 payroll-lakes\n");
+	mask_expect(
+	    "https://sqs.us-east-1.amazonaws.com/123456789012/orders-in orders-in\n",
+	    "https://sqs.us-east-1.amazonaws.com/ACCOUNT_001/SQS_QUEUE_001 "
+	    "SQS_QUEUE_001\n");
+	/* Not a common word, nor a short one. */
+	mask_expect("s3://backup/k backup s3://abc/k abc\n",
+	    "s3://BUCKET_001/k backup s3://BUCKET_002/k abc\n");
+}
+
 /*
  * Run the masker over `in` through pipes, the way the tools do: a writer
  * child feeds irregular small writes, a masker child filters, and the
@@ -747,6 +821,8 @@ main(void)
 		cmocka_unit_test(test_null_and_lifecycle),
 		cmocka_unit_test(test_unknown_type),
 		cmocka_unit_test(test_round_trip_buffer),
+		cmocka_unit_test(test_learnt_paths),
+		cmocka_unit_test(test_learnt_from_urls),
 		cmocka_unit_test(test_blocks_short_lines),
 		cmocka_unit_test(test_blocks_one_long_line),
 		cmocka_unit_test(test_nul_and_binary),

@@ -651,7 +651,7 @@ static void
 test_differential_learnt_names(void **state)
 {
 	static const char *const names[] = { "deploy-bot", "orders.prod",
-	    "web_01", "x=y@z", "café-app" };
+	    "web_01", "x=y@z", "café-app", "app/red-team/pass-25" };
 	struct found a = { { 0 } }, b = { { 0 } };
 	struct gen g = { 0 };
 	unsigned r;
@@ -665,8 +665,9 @@ test_differential_learnt_names(void **state)
 			const char *n = names[rnd(AM_ARRAY_SIZE(names))];
 			static const char *const ctx[] = {
 			    "\"RoleName\": \"", "arn:aws:iam::123456789012:role/",
+			    "arn:aws:ssm:us-west-2:123456789012:parameter/",
 			    "--user-name ", " ", "(", "-", "_", ".", "\n",
-			    "x", "\"" };
+			    "x", "\"", "/", "//", "Id=", "a=b=" };
 			const char *c = ctx[rnd(AM_ARRAY_SIZE(ctx))];
 
 			put(&g, c, strlen(c));
