@@ -144,7 +144,8 @@
  * key when nothing but a comment follows; a row of --output table
  * ("|  StackName  |  prodnetwork  |"); a CLI flag; ~/.aws/config's
  * sso_role_name = NAME and role_session_name = NAME; an EC2 filter
- * (Name=tag:Name,Values=web-1 or Name=log-group-name,Values=x).
+ * (Name=tag:Name,Values=web-1 or Name=log-group-name,Values=x; not a
+ * filter on an ID, Name=volume-id, which KEYED_ID_PAT reads).
  * Unquoted values elsewhere are too often code or prose (stack_name: a
  * pointer to...). */
 #define NAME_PAT \
@@ -157,7 +158,8 @@
 	"|[ \\t]{1,64}\\|[ \\t]{1,8}" NAME_VALUE "(?=[ \\t][ \\t|]))" \
 	"|(?:sso_role|role_session)_name[ \\t]*=[ \\t]*" NAME_VALUE \
 	"(?=[ \\t]*(?:[#;]|\\r|\\n|$))" \
-	"|(?<![A-Za-z0-9_-])Name=(?:tag:Name|[a-z]{1,20}(?:-[a-z]{1,20}){1,5})" \
+	"|(?<![A-Za-z0-9_-])Name=(?:tag:Name|[a-z]{1,20}(?:-[a-z]{1,20}){0,4}" \
+	"-(?!ids?,)[a-z]{1,20})" \
 	",Values=" NAME_VALUE "(?:," NAME_VALUE "){0,3}" \
 	"|--[a-z]+(?:-[a-z]+){0,5}(?:[ \\t]+|=)[\"']?" \
 	NAME_VALUE "(?![A-Za-z0-9_@+=/-]|\\.[A-Za-z0-9_])" \
