@@ -46,6 +46,8 @@ enum arn_how {
 };
 
 #define F_AWSPUB	0x1	/* a name under aws/ is AWS's own: keep it */
+#define F_ACCTSEG	0x2	/* a first segment of twelve digits is an
+				   account (product/<account>/default) */
 
 struct arn_rule {
 	const char *service;
@@ -111,7 +113,7 @@ static const struct arn_rule arn_rules[] = {
 	{ "s3", "job", H_SEG, "ARN", NULL, NULL, 0 },
 	{ "securityhub", "standards", H_NONE, NULL, NULL, NULL, 0 },
 	{ "securityhub", "ruleset", H_NONE, NULL, NULL, NULL, 0 },
-	{ "securityhub", "product", H_NONE, NULL, NULL, NULL, 0 },
+	{ "securityhub", "product", H_NONE, NULL, NULL, NULL, F_ACCTSEG },
 	{ "securityhub", "subscription", H_NONE, NULL, NULL, NULL, 0 },
 	{ "s3", NULL, H_S3, "BUCKET", NULL, NULL, 0 },
 	{ "execute-api", NULL, H_SEG, "API_GW", NULL, "API_GW", 0 },
@@ -219,6 +221,10 @@ arn_name(const char *subj, struct am_match *m, const struct arn_rule *r,
 		return;
 	switch (r->how) {
 	case H_NONE:
+		e = am_find_any(subj, ns, re, "/:");
+		if ((r->flags & F_ACCTSEG) && e - ns == 12 &&
+		    am_all_digits(subj + ns, 12))
+			am_match_add(m, ns, e, "ACCOUNT", "account-id");
 		break;
 	case H_SEG:
 	case H_S3:

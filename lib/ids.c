@@ -81,9 +81,47 @@ has_digit(const char *p, size_t n)
 	return 0;
 }
 
+/*
+ * An ID of a prefix no kind knows, under a key or flag that says ID
+ * (dxcon-fguhmqlc, ws-dk1xzr417, vpc-cidr-assoc-062c64cfafEXAMPLE): the
+ * tail after the last '-' is 8 to 17 lower-case letters and digits with
+ * a digit and a letter among them, or hex digits that end in the
+ * documentation's EXAMPLE.  A tail of digits alone (req-12345, a
+ * request's number) or a word (my-service) is none.
+ */
+static int
+keyed_generic_tail(const char *subj, size_t s, size_t e)
+{
+	size_t t = e, n, i;
+	int digit = 0, letter = 0;
+
+	while (t > s && subj[t - 1] != '-')
+		t--;
+	n = e - t;
+	if (t <= s + 1 || n < 8 || n > 17)
+		return 0;
+	if (n > 7 && !memcmp(subj + e - 7, "EXAMPLE", 7)) {
+		for (i = t; i < e - 7; i++)
+			if (!isdigit((unsigned char)subj[i]) &&
+			    !am_is_in(subj[i], "abcdef"))
+				return 0;
+		return has_digit(subj + t, n - 7);
+	}
+	for (i = t; i < e; i++) {
+		if (isdigit((unsigned char)subj[i]))
+			digit = 1;
+		else if (islower((unsigned char)subj[i]))
+			letter = 1;
+		else
+			return 0;
+	}
+	return digit && letter;
+}
+
 int
 am_split_keyed_id(const char *subj, size_t len, struct am_match *m)
 {
+	const struct resource_id *id;
 	size_t p = m->start, s, e, i, l = 0;
 	int plural;
 
@@ -110,11 +148,18 @@ am_split_keyed_id(const char *subj, size_t len, struct am_match *m)
 			    !memcmp(subj + s, am_resource_ids[i].lit, l))
 				break;
 		}
-		if (i < am_nresource_ids &&
+		/* An ID of hex digits in its strict form (pcx-abababab)
+		 * needs no digit. */
+		if ((id = am_find_resource_id(subj + s, e - s)) &&
+		    !strchr(id->chars, 'g'))
+			am_match_add(m, s, e, id->prefix, id->kind);
+		else if (i < am_nresource_ids &&
 		    has_digit(subj + s + l, e - s - l) &&
 		    am_find_any(subj, s + l, e, "-") == e)
 			am_match_add(m, s, e, am_resource_ids[i].prefix,
 			    am_resource_ids[i].kind);
+		else if (keyed_generic_tail(subj, s, e))
+			am_match_add(m, s, e, "AWS_ID", "aws-id");
 		if (!plural)
 			break;
 	}
