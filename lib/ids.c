@@ -25,7 +25,8 @@ am_split_token_literal(const char *subj, size_t len, struct am_match *m)
  * AROA...:name is a role session's principal ID (CloudTrail principalId,
  * sts get-caller-identity's UserId, aws:userid): the unique ID, then the
  * session name, a name like the one an assumed-role ARN ends with.  EC2
- * names a session after its instance: that is the instance ID.
+ * names a session after its instance: that is the instance ID.  Under
+ * principalId a federated principal is an account and a name.
  */
 int
 am_split_iam_id(const char *subj, size_t len, struct am_match *m)
@@ -34,6 +35,12 @@ am_split_iam_id(const char *subj, size_t len, struct am_match *m)
 	const struct resource_id *id;
 
 	(void)len;
+	/* A federated principal (principalId "123456789012:Bob"): the
+	 * account; the name is kept, as after a FederatedUserId's. */
+	if (am_all_digits(subj + m->start, c - m->start)) {
+		am_match_add(m, m->start, c, "ACCOUNT", NULL);
+		return 1;
+	}
 	am_match_add(m, m->start, c, m->kind->prefix, NULL);
 	if (c + 1 < m->end) {
 		if ((id = am_find_resource_id(subj + c + 1, m->end - c - 1)))

@@ -321,10 +321,12 @@ const struct am_kind am_kinds[] = {
 	{ "keyed-iam-id", "IAM_ID",
 	    "(?=[PpUuAa\\\\\"'<])(?i:(?:<|\\\\?[\"']?)(?<![A-Za-z0-9])(?:principal"
 	    "|user|assumed[_-]?role)[_-]?id" KEY_SEP ")"
-	    "\\K(?=[A-Z0-9]{0,31}[A-Z])[A-Z0-9]{12,32}"
+	    "\\K(?:(?=[A-Z0-9]{0,31}[A-Z])[A-Z0-9]{12,32}|"
+	    "[0-9]{10,12}(?=:[A-Za-z0-9_+=@]))"
 	    "(?::[A-Za-z0-9_+=.@-]{0,63}[A-Za-z0-9_+=@-])?(?![A-Za-z0-9])",
 	    am_split_iam_id, "IAM unique ID of any length under principalId, "
-	    "userId or AssumedRoleId, and the session name after it", 0, NULL },
+	    "userId or AssumedRoleId, and the session name after it; the "
+	    "account of a federated principal (123456789012:name)", 0, NULL },
 	{ "account-key", "ACCOUNT", ACCOUNT_CAMEL_PAT, NULL,
 	    "12-digit account ID under a camel-case account key "
 	    "(recipientAccountId: ...)", 0, NULL },
@@ -389,7 +391,7 @@ const struct am_kind am_kinds[] = {
 	    "load balancer or target group as app/NAME/ID (access logs, "
 	    "CloudWatch dimensions): name and ID", 0, NULL },
 	{ "resource-name", "RESOURCE_NAME",
-	    "(?:(?=[A-GI-LNP-UWa-gi-lnp-uw\\\\\"'-])" NAME_PAT "|"
+	    "(?:(?=[A-GI-LNOP-UWa-gi-lnop-uw\\\\\"'-])" NAME_PAT "|"
 	    TF_NAME_PAT ")", am_split_name,
 	    "resource name under an AWS naming key (RoleName, roleName, "
 	    "ROLE_NAME=, --role-name, GroupName, ...)", 0, NULL },

@@ -153,11 +153,12 @@
 	"P(?:olicy|roject|ipeline|refix" W "List)" W "Name|" \
 	"T(?:able|opic|arget" W "Group)" W "Name|" \
 	"D(?:B" W "(?:Subnet" W "Group" W "Name|(?:Instance|Cluster)" W \
-	"Identifier)|(?:elivery" W "Stream|omain|atabase|isplay)" W "Name)|" \
+	"Identifier|(?:Cluster" W ")?Snapshot" W "Identifier)|" \
+	"(?:elivery" W "Stream|omain|atabase|isplay)" W "Name)|" \
 	"L(?:oad" W "Balancer|aunch" W "(?:Template|Configuration)|og" W \
 	"(?:Group|Stream)|ifecycle" W "Hook)" W "Name|Log" W "Group|" \
 	"(?:S3" W ")?Bucket(?:" W "Name)?|User" W "Name|Function" W "Name|" \
-	"Key" W "Name|" \
+	"Key" W "Name|Option" W "Group" W "Name|" \
 	"Queue" W "Name|Instance" W "Profile" W "Name|" \
 	"A(?:uto" W "Scaling" W "Group|lias|pplication|larm)" W "Name|" \
 	"Environment" W "Name|Group" W "Name|Job" W "Name|" \

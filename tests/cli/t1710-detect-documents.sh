@@ -102,6 +102,7 @@ test_expect_success 'accounts in YAML lists, XML entries and product ARNs' '
 	  <value>123456789012</value></entry>
 	<entry><key>Count</key><value>100234567890</value></entry>
 	ProductArn: arn:aws:securityhub:us-east-1:123456789012:product/123456789012/default
+	principalId: 0123456789:AWSCloudFormation
 	EOT
 	cat >expect <<-\EOT &&
 	p_any_aws_account_ids:
@@ -113,6 +114,7 @@ test_expect_success 'accounts in YAML lists, XML entries and product ARNs' '
 	  <value>ACCOUNT_003</value></entry>
 	<entry><key>Count</key><value>100234567890</value></entry>
 	ProductArn: arn:aws:securityhub:us-east-1:ACCOUNT_003:product/ACCOUNT_003/default
+	principalId: ACCOUNT_004:AWSCloudFormation
 	EOT
 	mask_check
 '
@@ -213,6 +215,20 @@ test_expect_success 'one-shape kinds in JSON; a load balancer zone is AWS'"'"'s'
 	}
 	EOT
 	mask_check --format json
+'
+
+test_expect_success 'RDS snapshot and option group names; RDS'"'"'s defaults kept' '
+	cat >in <<-\EOT &&
+	<DBSnapshotIdentifier>mydbsnapshot</DBSnapshotIdentifier>
+	<OptionGroupName>myoptiongroupname</OptionGroupName><OptionGroupName>default.mysql5.1</OptionGroupName>
+	aws rds create-db-snapshot --db-snapshot-identifier mydbsnapshot --option-group-name og-1
+	EOT
+	cat >expect <<-\EOT &&
+	<DBSnapshotIdentifier>RDS_001</DBSnapshotIdentifier>
+	<OptionGroupName>RDS_002</OptionGroupName><OptionGroupName>default.mysql5.1</OptionGroupName>
+	aws rds create-db-snapshot --db-snapshot-identifier RDS_001 --option-group-name RDS_003
+	EOT
+	mask_check
 '
 
 test_expect_success 'S3 access log fields; a hash elsewhere is kept' '

@@ -798,6 +798,15 @@ static const struct example positives[] = {
 	{ "dx-vif", "--virtual-interface-id dxvif-ffhhk74f",
 	    "--virtual-interface-id DX" },
 	{ "dx-vif", "(dxvif-abcdefgh)", "(DX)" },
+	{ "keyed-iam-id", "principalId: 0123456789:AWSCloudFormation",
+	    "principalId: ACCOUNT:AWSCloudFormation" },
+	{ "resource-name", "<DBSnapshotIdentifier>mydbsnapshot</DBSnapshotIdentifier>",
+	    "<DBSnapshotIdentifier>RDS</DBSnapshotIdentifier>" },
+	{ "resource-name", "<OptionGroupName>myoptiongroupname</OptionGroupName>",
+	    "<OptionGroupName>RDS</OptionGroupName>" },
+	{ "resource-name", "--option-group-name og-1 <OptionGroupName>default.mysql5.1"
+	    "</OptionGroupName>", "--option-group-name RDS <OptionGroupName>"
+	    "default.mysql5.1</OptionGroupName>" },
 	{ "keyed-id", "\"WorkspaceId\": \"ws-dk1xzr417\",",
 	    "\"WorkspaceId\": \"AWS_ID\"," },
 	{ "keyed-id", "\"AssociationId\": \"vpc-cidr-assoc-062c64cfafEXAMPLE\"",
@@ -1382,6 +1391,7 @@ static const struct negative negatives[] = {
 	{ "dx-vif", "xdxvif-abcdefgh" },
 	{ "dx-vif", "dxvif-abcdefghi" },
 	{ "dx-vif", "dxvif-ABCDEFGH" },
+	{ "keyed-iam-id", "\"userId\": \"1234567890\", \"principalId\": \"12345:x\"" },
 	{ "keyed-id", "\"TraceId\": \"abc-deadbeefcafe\"" },
 	{ "keyed-id", "\"RequestId\": \"req-12345678\"" },
 	{ "keyed-id", "\"ServiceId\": \"my-service\"" },
