@@ -186,6 +186,40 @@ key_holds_address(const char *subj, size_t start)
 	return 0;
 }
 
+/*
+ * Is the hyphen-written address at start the value of a key that says
+ * address by its own words: "PrivateIpAddress", private_ip, ip, Addr?
+ * Stricter than key_holds_address(), whose "ip" ending is also the end
+ * of Membership.
+ */
+static int
+dashed_key(const char *subj, size_t start)
+{
+	static const char *const ends[] = { "Ip", "IP", "_ip", "-ip",
+	    "Address", "address", "Addr", "addr" };
+	size_t p = start, ke, ks, i, l;
+	int sep = 0;
+
+	while (p > 0 && start - p < 8 && am_is_in(subj[p - 1], "\\\"' \t:=")) {
+		sep |= am_is_in(subj[p - 1], ":=");
+		p--;
+	}
+	if (!sep)
+		return 0;
+	for (ke = p; p > 0 && ke - p < 64 && (isalnum((unsigned char)subj[p - 1]) ||
+	    am_is_in(subj[p - 1], "_-")); p--)
+		;
+	ks = p;
+	if (ke - ks == 2 && !strncasecmp(subj + ks, "ip", 2))
+		return 1;
+	for (i = 0; i < AM_ARRAY_SIZE(ends); i++) {
+		l = strlen(ends[i]);
+		if (ke - ks >= l && !memcmp(subj + ke - l, ends[i], l))
+			return 1;
+	}
+	return 0;
+}
+
 int
 am_split_ipv4(const char *subj, size_t len, struct am_match *m)
 {
@@ -213,6 +247,8 @@ am_split_ipv4(const char *subj, size_t len, struct am_match *m)
 	/* Under an address key, and with a prefix length, the exceptions
 	 * below (versions, section numbers, OIDs) do not apply: 1.2.3.4
 	 * and 22.19.18.2/32 there are addresses. */
+	if (dashed && !dashed_key(subj, m->start))
+		return 0;
 	keyed = dashed || after_address_key(subj, m->start) ||
 	    e < m->end;		/* a CIDR's /nn says address too */
 	/*

@@ -443,13 +443,10 @@ const struct am_kind am_kinds[] = {
 	    "IPv6 address or CIDR (the /nn is kept)", 0, NULL },
 #define OCT "(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])"
 /* An address written with hyphens ("PrivateIpAddress": "10-0-0-157",
- * as the EC2 documentation does) under a quoted key that holds
- * addresses. */
+ * as the EC2 documentation does): am_split_ipv4() wants a key that
+ * holds addresses before it. */
 #define DASHED_IP \
-	"(?=[\\\\\"'])\\\\?[\"'](?:[A-Za-z]{0,40}(?:Ip|IP)" \
-	"(?:Address|Addr)?|(?:[a-z]{1,20}_)?ip(?:_?addr(?:ess)?)?|" \
-	"[A-Za-z]{0,40}[Aa]ddress)\\\\?[\"'][ \\t]*[:=][ \\t]*\\\\?[\"']?" \
-	"\\K" OCT "(?:-" OCT "){3}(?![A-Za-z0-9_.-])"
+	"(?<![A-Za-z0-9_.-])" OCT "(?:-" OCT "){3}(?![A-Za-z0-9_.-])"
 #define V4END "(?:/(?:3[0-2]|[12][0-9]|[0-9])(?![0-9]))?" \
 	"(?![A-Za-z0-9_]|\\.[0-9])"
 	{ "ipv4", "PUBLIC_IP",

@@ -146,13 +146,17 @@ test_expect_success 'addresses in YAML: keyed lists and CIDRs, versions kept' '
 	publicAccessCidrs:
 	  - 22.19.18.2/32
 	sourceIPs: ["8.8.8.8"]
+	privateIpAddress: 10-0-0-158
 	version: 1.2.3.4
+	build: 10-0-0-158
 	EOT
 	cat >expect <<-\EOT &&
 	publicAccessCidrs:
 	  - PUBLIC_IP_001/32
 	sourceIPs: ["PUBLIC_IP_002"]
+	privateIpAddress: PRIVATE_IP_001
 	version: 1.2.3.4
+	build: 10-0-0-158
 	EOT
 	mask_check
 '
