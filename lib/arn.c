@@ -330,14 +330,17 @@ arn_cut_glued(const char *subj, struct am_match *m, size_t rs)
 /*
  * Is an ARN's account field an account?  Twelve digits, and what
  * documents write in their place: ten or eleven digits (a digit lost),
- * digits that end in EXAMPLE (80398EXAMPLE).  Not a placeholder (xxx,
- * account-id, ACCOUNT): the field is kept, the resource still masked.
+ * thirteen digits (one too many: 0123456789012), digits that end in
+ * EXAMPLE (80398EXAMPLE).  Not a placeholder (xxx, account-id,
+ * ACCOUNT): the field is kept, the resource still masked.
  */
 int
 am_arn_account(const char *p, size_t n)
 {
 	size_t i, digits = 0;
 
+	if (n == 13)
+		return am_all_digits(p, n);
 	if (n < 10 || n > 12)
 		return 0;
 	for (i = 0; i < n; i++) {

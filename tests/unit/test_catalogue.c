@@ -770,6 +770,8 @@ static const struct example positives[] = {
 	    "\"ACCOUNT\",\n    \"Name\": \"x\"\n  }\n]" },
 	{ "account-id", "<entry>\n  <key>Owner</key>\n  <value>123456789012</value>",
 	    "<entry>\n  <key>Owner</key>\n  <value>ACCOUNT</value>" },
+	{ "arn", "\"arn:aws:logs:us-west-2:0123456789012:log-group:my-logs:*\"",
+	    "\"arn:aws:logs:us-west-2:ACCOUNT:log-group:LOG_GROUP:*\"" },
 	{ "arn", "arn:aws:securityhub:us-east-1:123456789012:product/"
 	    "123456789012/default", "arn:aws:securityhub:us-east-1:ACCOUNT:"
 	    "product/ACCOUNT/default" },
