@@ -326,7 +326,7 @@ const struct am_kind am_kinds[] = {
 	    "(?::[A-Za-z0-9_+=.@-]{0,63}[A-Za-z0-9_+=@-])?(?![A-Za-z0-9])",
 	    am_split_iam_id, "IAM unique ID of any length under principalId, "
 	    "userId or AssumedRoleId, and the session name after it; the "
-	    "account of a federated principal (123456789012:name)", 0, NULL },
+	    "account of a federated principal (<account>:<name>)", 0, NULL },
 	{ "account-key", "ACCOUNT", ACCOUNT_CAMEL_PAT, NULL,
 	    "12-digit account ID under a camel-case account key "
 	    "(recipientAccountId: ...)", 0, NULL },
