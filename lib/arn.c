@@ -46,6 +46,8 @@ enum arn_how {
 };
 
 #define F_AWSPUB	0x1	/* a name under aws/ is AWS's own: keep it */
+#define F_ACCTSEG	0x2	/* a first segment of twelve digits is an
+				   account (product/<account>/default) */
 
 struct arn_rule {
 	const char *service;
@@ -112,7 +114,7 @@ static const struct arn_rule arn_rules[] = {
 	{ "s3", "job", H_SEG, "ARN", NULL, NULL, 0 },
 	{ "securityhub", "standards", H_NONE, NULL, NULL, NULL, 0 },
 	{ "securityhub", "ruleset", H_NONE, NULL, NULL, NULL, 0 },
-	{ "securityhub", "product", H_NONE, NULL, NULL, NULL, 0 },
+	{ "securityhub", "product", H_NONE, NULL, NULL, NULL, F_ACCTSEG },
 	{ "securityhub", "subscription", H_NONE, NULL, NULL, NULL, 0 },
 	{ "securityhub", "control", H_NONE, NULL, NULL, NULL, 0 },
 	{ "s3", NULL, H_S3, "BUCKET", NULL, NULL, 0 },
@@ -245,6 +247,10 @@ arn_name(const char *subj, struct am_match *m, const struct arn_rule *r,
 		return;
 	switch (r->how) {
 	case H_NONE:
+		e = am_find_any(subj, ns, re, "/:");
+		if ((r->flags & F_ACCTSEG) && e - ns == 12 &&
+		    am_all_digits(subj + ns, 12))
+			am_match_add(m, ns, e, "ACCOUNT", "account-id");
 		break;
 	case H_SEG:
 	case H_S3:
@@ -358,14 +364,17 @@ arn_cut_glued(const char *subj, struct am_match *m, size_t rs)
 /*
  * Is an ARN's account field an account?  Twelve digits, and what
  * documents write in their place: ten or eleven digits (a digit lost),
- * digits that end in EXAMPLE (80398EXAMPLE).  Not a placeholder (xxx,
- * account-id, ACCOUNT): the field is kept, the resource still masked.
+ * thirteen digits (one too many: 0123456789012), digits that end in
+ * EXAMPLE (80398EXAMPLE).  Not a placeholder (xxx, account-id,
+ * ACCOUNT): the field is kept, the resource still masked.
  */
 int
 am_arn_account(const char *p, size_t n)
 {
 	size_t i, digits = 0;
 
+	if (n == 13)
+		return am_all_digits(p, n);
 	if (n < 10 || n > 12)
 		return 0;
 	for (i = 0; i < n; i++) {

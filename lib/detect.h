@@ -52,7 +52,7 @@ am_split_fn am_split_account;			/* accounts.c */
 am_split_fn am_split_arn;			/* arn.c */
 am_split_fn am_split_host, am_split_host_label, am_split_sqs_url,
     am_split_ecr, am_split_s3_uri, am_split_s3_vhost,
-    am_split_s3_path;				/* hosts.c */
+    am_split_s3_path, am_split_s3_log;		/* hosts.c */
 am_split_fn am_split_ipv4, am_split_ipv6;	/* ip.c */
 am_split_fn am_split_name, am_split_prose_name;	/* naming.c */
 am_split_fn am_split_name_tag;			/* tags.c */

@@ -5,6 +5,7 @@
  */
 #include "detect.h"
 
+#include <ctype.h>
 #include <string.h>
 
 /*
@@ -36,6 +37,8 @@ static const struct host_rule host_rules[] = {
 	{ "lambda-url", 0, { NULL, NULL }, 0, "LAMBDA", "LAMBDA_ARN" },
 	{ "opensearch-endpoint", 0, { "search-", "vpc-" }, 0, "OPENSEARCH",
 	    "OPENSEARCH" },
+	{ "beanstalk-host", 0, { NULL, NULL }, 0, "EB_ENV", "EB_ENV" },
+	{ "awsapps-host", 0, { NULL, NULL }, 0, "DIRECTORY", "DIRECTORY" },
 };
 
 int
@@ -228,4 +231,36 @@ am_split_s3_path(const char *subj, size_t len, struct am_match *m)
 	}
 	m->whole_prefix = "S3_URL";
 	return m->nparts > 0;
+}
+
+/*
+ * S3 server access log lines: the bucket owner's canonical ID opens the
+ * line, then the bucket and the [time]; the requester's ID follows the
+ * time and the remote address.  The row's match is the owner and the
+ * bucket, or 64 hex that must stand in the requester's place.
+ */
+int
+am_split_s3_log(const char *subj, size_t len, struct am_match *m)
+{
+	size_t s = m->start, p, n, lo = s > 64 ? s - 64 : 0;
+
+	(void)len;
+	if (m->end - s > 64) {
+		am_match_add(m, s, s + 64, "S3_CANONICAL", NULL);
+		am_match_add(m, s + 65, m->end, "BUCKET", NULL);
+		return 1;
+	}
+	/* "... +0000] 192.0.2.3 <requester>" */
+	if (s < 2 || subj[s - 1] != ' ')
+		return 0;
+	for (p = s - 1, n = 0; p > lo && (isxdigit((unsigned char)subj[p - 1]) ||
+	    am_is_in(subj[p - 1], ".:")); p--)
+		n++;
+	if (n < 2 || p < lo + 28 || memcmp(subj + p - 2, "] ", 2))
+		return 0;
+	p -= 2;		/* at ']': [06/Feb/2019:00:00:38 +0000] */
+	if (subj[p - 27] != '[' || subj[p - 24] != '/' || subj[p - 6] != ' ')
+		return 0;
+	am_match_add(m, s, m->end, "S3_CANONICAL", NULL);
+	return 1;
 }

@@ -27,7 +27,8 @@ am_split_token_literal(const char *subj, size_t len, struct am_match *m)
  * AROA...:name is a role session's principal ID (CloudTrail principalId,
  * sts get-caller-identity's UserId, aws:userid): the unique ID, then the
  * session name, a name like the one an assumed-role ARN ends with.  EC2
- * names a session after its instance: that is the instance ID.
+ * names a session after its instance: that is the instance ID.  Under
+ * principalId a federated principal is an account and a name.
  */
 int
 am_split_iam_id(const char *subj, size_t len, struct am_match *m)
@@ -36,6 +37,12 @@ am_split_iam_id(const char *subj, size_t len, struct am_match *m)
 	const struct resource_id *id;
 
 	(void)len;
+	/* A federated principal (principalId "123456789012:Bob"): the
+	 * account; the name is kept, as after a FederatedUserId's. */
+	if (am_all_digits(subj + m->start, c - m->start)) {
+		am_match_add(m, m->start, c, "ACCOUNT", NULL);
+		return 1;
+	}
 	am_match_add(m, m->start, c, m->kind->prefix, NULL);
 	if (c + 1 < m->end) {
 		if ((id = am_find_resource_id(subj + c + 1, m->end - c - 1)))
@@ -373,10 +380,47 @@ keyed_known_id(const char *subj, size_t s, size_t e)
 	return NULL;
 }
 
+/*
+ * An ID of a prefix no kind knows, under a key or flag that says ID
+ * (dxcon-fguhmqlc, ws-dk1xzr417, vpc-cidr-assoc-062c64cfafEXAMPLE): the
+ * tail after the last '-' is 8 to 17 lower-case letters and digits with
+ * a digit and a letter among them, or hex digits that end in the
+ * documentation's EXAMPLE.  A tail of digits alone (req-12345, a
+ * request's number) or a word (my-service) is none.
+ */
+static int
+keyed_generic_tail(const char *subj, size_t s, size_t e)
+{
+	size_t t = e, n, i;
+	int digit = 0, letter = 0;
+
+	while (t > s && subj[t - 1] != '-')
+		t--;
+	n = e - t;
+	if (t <= s + 1 || n < 8 || n > 17)
+		return 0;
+	if (n > 7 && !memcmp(subj + e - 7, "EXAMPLE", 7)) {
+		for (i = t; i < e - 7; i++)
+			if (!isdigit((unsigned char)subj[i]) &&
+			    !am_is_in(subj[i], "abcdef"))
+				return 0;
+		return has_digit(subj + t, n - 7);
+	}
+	for (i = t; i < e; i++) {
+		if (isdigit((unsigned char)subj[i]))
+			digit = 1;
+		else if (islower((unsigned char)subj[i]))
+			letter = 1;
+		else
+			return 0;
+	}
+	return digit && letter;
+}
+
 int
 am_split_keyed_id(const char *subj, size_t len, struct am_match *m)
 {
-	const struct resource_id *r;
+	const struct resource_id *id, *r;
 	const char *prefix;
 	size_t p = m->start, ks, ke, s, e;
 	const char *sep = "\\\"' \t";
@@ -419,8 +463,15 @@ am_split_keyed_id(const char *subj, size_t len, struct am_match *m)
 		while (p < m->end && !am_is_in(subj[p], sep))
 			p++;
 		e = p;
-		if ((r = keyed_known_id(subj, s, e)))
+		/* An ID of hex digits in its strict form (pcx-abababab)
+		 * needs no digit. */
+		if ((id = am_find_resource_id(subj + s, e - s)) &&
+		    !strchr(id->chars, 'g'))
+			am_match_add(m, s, e, id->prefix, id->kind);
+		else if ((r = keyed_known_id(subj, s, e)))
 			am_match_add(m, s, e, r->prefix, r->kind);
+		else if (opaque && keyed_generic_tail(subj, s, e))
+			am_match_add(m, s, e, "AWS_ID", "aws-id");
 		else if (opaque &&
 		    (prefix = opaque_id_prefix(subj, len, s, e, opaque)))
 			am_match_add(m, s, e, prefix, *prefix == 'R' ?

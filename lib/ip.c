@@ -88,17 +88,72 @@ is_netmask(const int *o)
 	return o[0] == 255 && (~v & (~v + 1)) == 0;
 }
 
+static size_t
+skip_space_back(const char *subj, size_t lo, size_t p)
+{
+	while (p > lo && am_is_in(subj[p - 1], " \t\r\n"))
+		p--;
+	return p;
+}
+
+static int key_holds_address(const char *subj, size_t start);
+
+/*
+ * The offset just after the '[' of the JSON array whose element starts
+ * at start (its quote, if any, included), stepping back over the
+ * elements before it; (size_t)-1 when the value is no array element.
+ */
+static size_t
+array_open(const char *subj, size_t start)
+{
+	size_t lo = start > 2048 ? start - 2048 : 0, p = start, n;
+	int i;
+
+	while (p > lo && am_is_in(subj[p - 1], "\\\"'"))
+		p--;
+	for (i = 0; i < 64; i++) {
+		p = skip_space_back(subj, lo, p);
+		if (p > lo && subj[p - 1] == '[')
+			return p - 1;
+		if (p == lo || subj[p - 1] != ',')
+			return (size_t)-1;
+		p = skip_space_back(subj, lo, p - 1);
+		/* An element before: an address or CIDR, quoted or not. */
+		while (p > lo && am_is_in(subj[p - 1], "\\\"'"))
+			p--;
+		for (n = 0; p > lo && n < 50 &&
+		    (isxdigit((unsigned char)subj[p - 1]) ||
+		    am_is_in(subj[p - 1], ".:/")); n++)
+			p--;
+		if (n == 0)
+			return (size_t)-1;
+		while (p > lo && am_is_in(subj[p - 1], "\\\"'"))
+			p--;
+	}
+	return (size_t)-1;
+}
+
 /*
  * Is the address at start the value of a key that holds addresses
- * ("sourceIPAddress": "1.2.3.4", srcaddr=, <privateIpAddress>, CidrIp:)?
- * Then it is one whatever its numbers.
+ * ("sourceIPAddress": "1.2.3.4", srcaddr=, <privateIpAddress>, CidrIp:,
+ * "Rdata" of a DNS answer), or an element of such a key's array
+ * ("sourceIPs": ["1.2.3.4"], "publicAccessCidrs": [...])?
  */
 static int
 after_address_key(const char *subj, size_t start)
 {
+	size_t a = array_open(subj, start);
+
+	return key_holds_address(subj, start) ||
+	    (a != (size_t)-1 && key_holds_address(subj, a));
+}
+
+static int
+key_holds_address(const char *subj, size_t start)
+{
 	static const char *const ends[] = { "ip", "ips", "ipaddress",
 	    "ipaddresses", "ipaddr", "addr", "address", "addresses", "cidr",
-	    "cidrblock", "cidrip", "cidrs" };
+	    "cidrblock", "cidrip", "cidrs", "rdata" };
 	char key[48];
 	size_t p = start, kl = 0, i, l;
 	int sep = 0;
@@ -131,14 +186,51 @@ after_address_key(const char *subj, size_t start)
 	return 0;
 }
 
+/*
+ * Is the hyphen-written address at start the value of a key that says
+ * address by its own words: "PrivateIpAddress", private_ip, ip, Addr?
+ * Stricter than key_holds_address(), whose "ip" ending is also the end
+ * of Membership.
+ */
+static int
+dashed_key(const char *subj, size_t start)
+{
+	static const char *const ends[] = { "Ip", "IP", "_ip", "-ip",
+	    "Address", "address", "Addr", "addr" };
+	size_t p = start, ke, ks, i, l;
+	int sep = 0;
+
+	while (p > 0 && start - p < 8 && am_is_in(subj[p - 1], "\\\"' \t:=")) {
+		sep |= am_is_in(subj[p - 1], ":=");
+		p--;
+	}
+	if (!sep)
+		return 0;
+	for (ke = p; p > 0 && ke - p < 64 && (isalnum((unsigned char)subj[p - 1]) ||
+	    am_is_in(subj[p - 1], "_-")); p--)
+		;
+	ks = p;
+	if (ke - ks == 2 && !strncasecmp(subj + ks, "ip", 2))
+		return 1;
+	for (i = 0; i < AM_ARRAY_SIZE(ends); i++) {
+		l = strlen(ends[i]);
+		if (ke - ks >= l && !memcmp(subj + ke - l, ends[i], l))
+			return 1;
+	}
+	return 0;
+}
+
 int
 am_split_ipv4(const char *subj, size_t len, struct am_match *m)
 {
 	size_t e = am_find_any(subj, m->start, m->end, "/"), i;
-	int o[4], priv, keyed;
+	int o[4], priv, keyed, dashed;
 
 	(void)len;
-	if (!am_octets(subj + m->start, e - m->start, '.', 4, o))
+	/* 10-0-0-157: the pattern took it under an address key only. */
+	dashed = am_find_any(subj, m->start, e, "-") < e;
+	if (!am_octets(subj + m->start, e - m->start, dashed ? '-' : '.', 4,
+	    o))
 		return 0;
 	if (o[0] == 0 || o[0] == 127 || o[0] >= 224 || is_netmask(o))
 		return 0;
@@ -152,9 +244,13 @@ am_split_ipv4(const char *subj, size_t len, struct am_match *m)
 	priv = o[0] == 10 || (o[0] == 172 && o[1] >= 16 && o[1] <= 31) ||
 	    (o[0] == 192 && o[1] == 168) ||
 	    (o[0] == 100 && o[1] >= 64 && o[1] <= 127);
-	/* Under an address key the exceptions below (versions, section
-	 * numbers, OIDs) do not apply: 1.2.3.4 there is an address. */
-	keyed = after_address_key(subj, m->start);
+	/* Under an address key, and with a prefix length, the exceptions
+	 * below (versions, section numbers, OIDs) do not apply: 1.2.3.4
+	 * and 22.19.18.2/32 there are addresses. */
+	if (dashed && !dashed_key(subj, m->start))
+		return 0;
+	keyed = dashed || after_address_key(subj, m->start) ||
+	    e < m->end;		/* a CIDR's /nn says address too */
 	/*
 	 * A product's version (User-Agent: "Chrome/122.0.0.0", "OPR/107.0.0.0")
 	 * is a valid quad more often than one would think.  After a product

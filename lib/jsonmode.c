@@ -31,6 +31,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #define BLOCK AM_STREAM_BLOCK		/* fed to the tokenizer at once */
@@ -38,6 +39,7 @@
 #define KEY_CONTEXT_MAX 128		/* longest key copied as context */
 #define PIECE_CONTEXT 256		/* look-behind kept before a piece */
 #define PIECE_MARGIN (AM_MAX_MATCH + PIECE_CONTEXT)	/* a piece's tail */
+#define OUTER_DEPTH 16			/* object keys kept by depth */
 
 /*
  * A decoded string of the block, or a number that may be an account ID
@@ -72,6 +74,11 @@ struct jm {
 	int pair_tag;			/* the pair is a tag's "Key": "Name" */
 	int obj_edge;			/* an object began or ended since the
 					 * last entry */
+	/* The last object key seen at each depth, deeper ones forgotten
+	 * when a shallower one comes: the key an object or array is the
+	 * value of. */
+	char outer[OUTER_DEPTH][KEY_CONTEXT_MAX + 1];
+	size_t outer_len[OUTER_DEPTH];
 	/*
 	 * The tail of a string's last piece, not yet written: its text
 	 * (after chist bytes of look-behind) and raw bytes, from stream
@@ -229,6 +236,40 @@ key_is(const char *k, size_t n, const char *w)
 }
 
 /*
+ * A bare "Id" takes its meaning from the object it is in: the Id of
+ * {"Account": {"Id": ...}} or of {"Accounts": [{"Id": ...}]} (AWS
+ * Organizations) is an AccountId.  The context key of such a value is
+ * the outer key, less a plural 's', and "Id", when the outer key ends
+ * in "account"; 0 otherwise, and the "Id" stays as it is (a bare "Id"
+ * is context of its own: CloudFront's).
+ */
+static size_t
+outer_id_key(const struct jm *jm, const struct am_json_seg *seg, char *buf,
+    size_t cap)
+{
+	size_t d = seg->depth, l = 0;
+	const char *o = NULL;
+
+	if (d >= 2 && d - 1 < OUTER_DEPTH && jm->outer_len[d - 1]) {
+		o = jm->outer[d - 1];
+		l = jm->outer_len[d - 1];
+	} else if (d >= 3 && d - 2 < OUTER_DEPTH && jm->outer_len[d - 2]) {
+		o = jm->outer[d - 2];
+		l = jm->outer_len[d - 2];
+	}
+	if (!o)
+		return 0;
+	if (l > 1 && o[l - 1] == 's')
+		l--;
+	if (l < 7 || strncasecmp(o + l - 7, "account", 7) ||
+	    l + seg->key_len + 1 > cap)
+		return 0;
+	memcpy(buf, o, l);
+	memcpy(buf + l, seg->key, seg->key_len);
+	return l + seg->key_len;
+}
+
+/*
  * Name/value pairs: CloudWatch dimensions ({"Name": "AutoScalingGroupName",
  * "Value": "web"}) and tags ({"Key": "aws:cloudformation:stack-name",
  * "Value": "prod"}) say in one member what the next one is.  The Value
@@ -240,13 +281,29 @@ add_str(struct jm *jm, const struct am_json_seg *seg)
 	const char *k = seg->key;
 	size_t kl = seg->key_len;
 
+	char idkey[2 * KEY_CONTEXT_MAX + 8];
+	size_t d;
+
 	if (seg->is_key) {
 		/* A key in pieces is far too long to be context. */
 		am_buf_reset(&jm->key);
 		if (!seg->piece &&
 		    am_buf_add(&jm->key, seg->text, seg->text_len) < 0)
 			return -1;
+		for (d = seg->depth; d < OUTER_DEPTH; d++)
+			jm->outer_len[d] = 0;
+		if (seg->depth < OUTER_DEPTH && !seg->piece &&
+		    key_context_ok(seg->text, seg->text_len)) {
+			memcpy(jm->outer[seg->depth], seg->text,
+			    seg->text_len);
+			jm->outer_len[seg->depth] = seg->text_len;
+		}
 		return add_entry(jm, seg, NULL, 0, seg->text, seg->text_len);
+	}
+	if (k && (key_is(k, kl, "id") || (kl == 2 && !memcmp(k, "ID", 2))) &&
+	    (d = outer_id_key(jm, seg, idkey, sizeof(idkey)))) {
+		k = idkey;
+		kl = d;
 	}
 	if (k && (key_is(k, kl, "name") || key_is(k, kl, "key"))) {
 		jm->have_pair = key_context_ok(seg->text, seg->text_len);

@@ -33,6 +33,20 @@
 
 #include <string.h>
 
+/* A CloudFront ID (distribution, origin access identity) under a bare
+ * "Id" key: E and 11 to 14 upper-case letters or digits, a digit among
+ * them. */
+#define CF_ID_SHAPE "E(?=[A-Z]{0,13}[0-9])[A-Z0-9]{11,14}"
+
+/*
+ * An organization ID without a digit (o-exampleorgid) only where it
+ * cannot be a word: before a path's /r-, /ou- or /<account>/
+ * (Organizations' Paths, an organization trail's AWSLogs/o-.../), or as
+ * a quoted value of its own ("Id": "o-...").
+ */
+#define ORG_NODIGIT "[0-9a-z]{10,32}(?=/(?:r-|ou-|[0-9]{12}/))" \
+	"|(?<=: \"o-|:\"o-)[0-9a-z]{10,32}(?=\\\\?\")"
+
 /*
  * Resource IDs: name, token prefix, literal prefix, pattern of the rest,
  * the characters and lengths the rest may have (for splitters that meet
@@ -45,6 +59,7 @@
 #define T_UUID		"0123456789abcdef-", 36, 36
 #define T_ALNUM		"0123456789abcdefghijklmnopqrstuvwxyz", 8, 8
 #define T_ORG		"0123456789abcdefghijklmnopqrstuvwxyz", 10, 32
+#define T_ROOT		"0123456789abcdefghijklmnopqrstuvwxyz", 4, 32
 #define T_OU		"0123456789abcdefghijklmnopqrstuvwxyz-", 13, 65
 #define T_UPPER		"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ", 12, 26
 #define T_DIR		"0123456789abcdef", 10, 10
@@ -117,10 +132,18 @@ X("emr-cluster", "EMR", "j-", "(?=[A-Z]{0,12}[0-9])[0-9A-Z]{12,13}" BR, \
 X("directory-id", "DIRECTORY", "d-", "(?=[a-f]{0,9}[0-9])[0-9a-f]{10}" BR, \
     T_DIR, "Directory Service / IAM Identity Center directory ID") \
 X("org-unit", "ORG", "ou-", \
-    "(?=[a-z]{0,31}[0-9])[0-9a-z]{4,32}-[0-9a-z]{8,32}" BR, T_OU, \
+    "(?=[a-z-]{0,65}[0-9])[0-9a-z]{4,32}-[0-9a-z]{8,32}" BR, T_OU, \
     "AWS Organizations organizational unit ID") \
-X("organization", "ORG", "o-", "(?=[a-z]{0,31}[0-9])[0-9a-z]{10,32}" BR, \
-    T_ORG, "AWS Organizations organization ID") \
+X("organization", "ORG", "o-", "(?:(?=[a-z]{0,31}[0-9])[0-9a-z]{10,32}" BR \
+    "|" ORG_NODIGIT ")", T_ORG, "AWS Organizations organization ID") \
+X("org-root", "ORG", "r-", "[0-9a-z]{4,32}(?=/(?:ou-|[0-9]{12}/))", \
+    T_ROOT, "AWS Organizations root ID, in a path") \
+X("dx-connection", "DX", "dxcon-", "[0-9a-z]{8}" BR, T_ALNUM, \
+    "Direct Connect connection ID") \
+X("dx-lag", "DX", "dxlag-", "[0-9a-z]{8}" BR, T_ALNUM, \
+    "Direct Connect link aggregation group ID") \
+X("dx-vif", "DX", "dxvif-", "[0-9a-z]{8}" BR, T_ALNUM, \
+    "Direct Connect virtual interface ID") \
 X("rds-resource-id", "RDS", "db-", "[0-9A-Z]{26}" BR, T_UPPER, \
     "RDS DB instance resource ID (DbiResourceId)") \
 X("rds-cluster-resource-id", "RDS", "cluster-", "[0-9A-Z]{26}" BR, \
@@ -197,8 +220,8 @@ const struct am_kind am_kinds[] = {
 	    "EC2 private or public DNS name: the host label", 0,
 	    "amazonaws|.internal" },
 	{ "rds-endpoint", "RDS",
-	    "(?=[a-z0-9])" HL "[a-z0-9][a-z0-9-]{0,62}+\\."
-	    "(?:cluster-(?:ro-|custom-)?|proxy-)?[a-z0-9]{6,16}\\." REGION
+	    "(?=[A-Za-z0-9])" HL "[A-Za-z0-9][A-Za-z0-9-]{0,62}+(?:\\."
+	    "(?:cluster-(?:ro-|custom-)?|proxy-)?[a-z0-9]{6,16})?\\." REGION
 	    "\\.rds" AWSCOM HR, am_split_host,
 	    "RDS endpoint: instance name and identifier", 0, "amazonaws" },
 	{ "elasticache-endpoint", "ELASTICACHE",
@@ -221,16 +244,18 @@ const struct am_kind am_kinds[] = {
 	    am_split_host, "API Gateway execute-api host: the API ID", 0,
 	    "amazonaws" },
 	{ "cloudfront-domain", "CLOUDFRONT",
-	    "d(?<![A-Za-z0-9_.-]d)[a-z0-9]{12,13}\\.cloudfront\\.net" HR,
+	    "(?=[a-z0-9])" HL "(?=[a-z]{0,31}[0-9])[a-z0-9]{8,32}"
+	    "\\.cloudfront\\.net" HR,
 	    am_split_host, "CloudFront domain name: the distribution label", 0,
 	    "cloudfront" },
 	{ "eks-endpoint", "EKS_CLUSTER",
-	    "(?=[0-9A-F])" HL "[0-9A-F]{32}\\.(?:[a-z0-9]{2,4}\\.)?" REGION
+	    "(?=[0-9A-Z])" HL "(?=[A-Z]{0,39}[0-9])[0-9A-Z]{16,40}"
+	    "\\.(?:[a-z0-9]{2,4}\\.)?" REGION
 	    "\\.eks" AWSCOM HR, am_split_host,
 	    "EKS API server endpoint: the cluster ID", 0, "amazonaws" },
 	{ "eks-oidc-issuer", "EKS_CLUSTER",
 	    "o(?<![A-Za-z0-9_.-]o)idc\\.eks\\." REGION AWSCOM
-	    "/id/\\K[0-9A-Z]{32}(?![A-Za-z0-9_])", NULL,
+	    "/id/\\K[0-9A-Z]{16,40}(?![A-Za-z0-9_])", NULL,
 	    "EKS OIDC issuer URL: the ID (the cluster endpoint's)", 0,
 	    "amazonaws" },
 	{ "lambda-url", "LAMBDA",
@@ -242,6 +267,16 @@ const struct am_kind am_kinds[] = {
 	    "(?=[sv])" HL "(?:search|vpc)-[a-z][a-z0-9-]{2,27}-[a-z0-9]{10,32}"
 	    "\\." REGION "\\.es" AWSCOM HR, am_split_host,
 	    "OpenSearch domain endpoint: the domain label", 0, "amazonaws" },
+	{ "beanstalk-host", "EB_ENV",
+	    "(?=[A-Za-z0-9])" HL "[A-Za-z0-9][A-Za-z0-9-]{0,62}+"
+	    "(?:\\.eba-[a-z0-9]{8})?(?:\\." REGION ")?\\.elasticbeanstalk"
+	    "(?:\\.amazonaws)?\\.com" HR, am_split_host,
+	    "Elastic Beanstalk environment CNAME: the environment label", 0,
+	    "elasticbeanstalk" },
+	{ "awsapps-host", "DIRECTORY",
+	    "(?=[A-Za-z0-9])" HL "[A-Za-z0-9][A-Za-z0-9-]{0,62}+"
+	    "\\.awsapps\\.com" HR, am_split_host,
+	    "AWS access portal or directory URL: the alias", 0, "awsapps" },
 
 	/* Credentials. */
 	{ "secret-access-key", "SECRET_KEY",
@@ -250,10 +285,14 @@ const struct am_kind am_kinds[] = {
 	    "\\K[A-Za-z0-9/+=]{30,60}(?![A-Za-z0-9/+=])", NULL,
 	    "secret access key after its key name", 0, NULL },
 	{ "session-token", "SESSION_TOKEN",
-	    "(?=[AaSsXx])(?i:(?<![A-Za-z0-9])(?:aws[_-]?)?(?:session|security)"
+	    "(?=[AaSsXxWw-])(?:(?i:(?<![A-Za-z0-9])(?:aws[_-]?)?(?:session|security)"
 	    "[_-]?token\\\\?[\"']?[ \\t]*[:=][ \\t]*\\\\?[\"']?|"
-	    "x-amz-security-token:[ \\t]*)\\K[A-Za-z0-9/+=]{16,}+", NULL,
-	    "STS session token after its key name", 0, NULL },
+	    "x-amz-security-token:[ \\t]*)\\K[A-Za-z0-9/+=]{16,}+"
+	    "|(?i:(?<![A-Za-z0-9])web[_-]?identity[_-]?token\\\\?[\"']?[ \\t]*"
+	    "[:=][ \\t]*\\\\?[\"']?|--web-identity-token(?:[ \\t]+|=)[\"']?)"
+	    "\\K[A-Za-z0-9/+=%|._-]{16,}+)", NULL,
+	    "STS session token after its key name, or a web identity token "
+	    "(OIDC or Login with Amazon) after its own", 0, NULL },
 	{ "access-key-id", "ACCESS_KEY",
 	    "A(?<![A-Za-z0-9]A)(?:KIA|SIA)[A-Z0-9]{16}(?![A-Za-z0-9])", NULL,
 	    "access key ID (AKIA, ASIA)", 0, NULL },
@@ -282,46 +321,63 @@ const struct am_kind am_kinds[] = {
 	{ "keyed-iam-id", "IAM_ID",
 	    "(?=[PpUuAa\\\\\"'<])(?i:(?:<|\\\\?[\"']?)(?<![A-Za-z0-9])(?:principal"
 	    "|user|assumed[_-]?role)[_-]?id" KEY_SEP ")"
-	    "\\K(?=[A-Z0-9]{0,31}[A-Z])[A-Z0-9]{12,32}"
+	    "\\K(?:(?=[A-Z0-9]{0,31}[A-Z])[A-Z0-9]{12,32}|"
+	    "[0-9]{10,12}(?=:[A-Za-z0-9_+=@]))"
 	    "(?::[A-Za-z0-9_+=.@-]{0,63}[A-Za-z0-9_+=@-])?(?![A-Za-z0-9])",
 	    am_split_iam_id, "IAM unique ID of any length under principalId, "
-	    "userId or AssumedRoleId, and the session name after it", 0, NULL },
+	    "userId or AssumedRoleId, and the session name after it; the "
+	    "account of a federated principal (<account>:<name>)", 0, NULL },
 	{ "account-key", "ACCOUNT", ACCOUNT_CAMEL_PAT, NULL,
 	    "12-digit account ID under a camel-case account key "
 	    "(recipientAccountId: ...)", 0, NULL },
 	{ "kms-key-id", "KMS_KEY",
 	    "(?=[KkMm<\\\\\"-])(?:(?<![A-Za-z0-9_])key/|(?i:" Q
-	    "[A-Za-z]{0,24}KeyId" Q "[ \\t]*:[ \\t]*" Q "|--(?:kms-)?key-id"
+	    "[A-Za-z]{0,24}KeyId" Q "[ \\t]*:[ \\t]*" Q "|--(?:[a-z]+-){0,2}key-id"
 	    "(?:[ \\t]+|=)[\"']?|(?<![A-Za-z0-9_])(?:kms[_-]?(?:master[_-]?)?)?"
-	    "key[_-]?id[ \\t]*[=:][ \\t]*[\"']?|<(?:[A-Za-z]{0,24})KeyId>))"
+	    "key[_-]?id[ \\t]*[=:][ \\t]*[\"']?|<(?:[A-Za-z]{0,24})KeyId>"
+	    "|(?<![A-Za-z0-9_])key[ \\t]+id[ \\t]+" MARKUP "))"
 	    "\\K(?:" UUID "|mrk-[0-9a-f]{32})"
 	    "(?![A-Za-z0-9_-])|" BL "mrk-[0-9a-f]{32}" BR, NULL,
 	    "KMS key ID in context, or a multi-Region key ID", 0, NULL },
 	{ "s3-canonical-user", "S3_CANONICAL",
-	    "(?=[CcIiOo<\\\\\"',=-])(?:<ID>|(?i:(?<![A-Za-z0-9_])(?:canonical[_-]?user"
+	    "(?=[BbCcIiOo<\\\\\"',=-])(?:<ID>|(?i:(?<![A-Za-z0-9_])(?:canonical[_-]?user"
 	    "(?:[_-]?id)?|owner[_-]?id)\\\\?[\"']?[ \\t]*[:=][ \\t]*\\\\?[\"']?|"
 	    "(?<![A-Za-z0-9_])\\\\?[\"']?id\\\\?[\"']?[ \\t]*:[ \\t]*\\\\?[\"']?|"
 	    "(?:[,=]|--grant-[a-z-]{1,24}[ \\t]+[\"']?)id="
 	    "|(?<![A-Za-z0-9_])[\"']?id[\"']?[ \\t]*=[ \\t]*[\"']))"
-	    "\\K[0-9a-f]{64}(?![0-9A-Za-z])", NULL,
-	    "S3 canonical user ID (64 hex) after ID, CanonicalUser or <ID>", 0,
-	    NULL },
+	    "\\K[0-9a-f]{64}(?![0-9A-Za-z])"
+	    "|(?i:(?<![A-Za-z0-9_])\\\\?[\"']?bucket[_-]?owner\\\\?[\"']?[ \\t]*"
+	    "[:=][ \\t]*\\\\?[\"']?)\\K[0-9a-f]{32,64}(?![0-9A-Za-z])", NULL,
+	    "S3 canonical user ID (64 hex) after ID, CanonicalUser or <ID>, "
+	    "and bucketowner", 0, NULL },
+	{ "s3-access-log", "S3_CANONICAL",
+	    "(?=[0-9a-f])(?<![0-9A-Za-z_.:/+=-])[0-9a-f]{64}(?: [a-z0-9]"
+	    "[a-z0-9._-]{1,61}[a-z0-9](?= \\[[0-9]{2}/[A-Z][a-z]{2}/[0-9]{4}:)|"
+	    "(?= ))", am_split_s3_log,
+	    "fields of an S3 server access log line: the bucket owner's and "
+	    "the requester's canonical IDs and the bucket", 0, NULL },
 	{ "route53-zone", "ROUTE53_ZONE",
 	    "(?=[Hh<\\\\\"-])(?:(?<![A-Za-z0-9_])hostedzone/|(?i:" Q
 	    "HostedZoneId" Q "[ \\t]*:[ \\t]*" Q
 	    "|--hosted-zone-id(?:[ \\t]+|=)[\"']?|(?<![A-Za-z0-9_])"
 	    "HostedZoneId[\"']?[ \\t]*[=:][ \\t]*[\"']?|<HostedZoneId>)"
-	    "(?:/hostedzone/)?)\\KZ[A-Z0-9]{8,32}(?![A-Za-z0-9_])", NULL,
-	    "Route 53 hosted zone ID in context", 0, NULL },
+	    "(?:/hostedzone/)?)\\KZ[A-Z0-9]{8,32}(?![A-Za-z0-9_])"
+	    "|(?i:(?<![A-Za-z0-9_])hosted[ _-]zones?)(?=[^\\r\\n]{0,48}Z)"
+	    "[^\\r\\n]{0,48}?[ \\t`'\"(=:/]"
+	    "\\KZ(?=[A-Z]{0,31}[0-9])[A-Z0-9]{8,32}(?![A-Za-z0-9_])", NULL,
+	    "Route 53 hosted zone ID in context, or after \"hosted zone\" in "
+	    "prose (with a digit)", 0, NULL },
 	{ "cloudfront-distribution", "CF_DIST",
-	    "(?=[CcDd\\\\\"-])(?:(?<![A-Za-z0-9_])distributions?/|(?i:" Q
+	    "(?=[CcDdOo<\\\\\"-])(?:(?<![A-Za-z0-9_])distributions?/|(?i:" Q
 	    "DistributionId" Q "[ \\t]*:[ \\t]*" Q "|--distribution-id"
 	    "(?:[ \\t]+|=)[\"']?|(?<![A-Za-z0-9_])DistributionId=|"
 	    "(?<![A-Za-z0-9_-])distribution(?:[ \\t]+id)?(?:[ \\t]*[:=][ \\t]*|"
 	    "[ \\t]+)[\"']?|"
 	    "(?<![A-Za-z0-9_-])cloudfront[^\\r\\n]{1,200}?--id(?:[ \\t]+|=)"
-	    "[\"']?)|" Q "Id" Q "[ \\t]*:[ \\t]*" Q
-	    "(?=E[A-Z0-9]{12,14}\\\\?\"))\\KE[A-Z0-9]{11,14}(?![A-Za-z0-9_])",
+	    "[\"']?|(?<![A-Za-z0-9_-])origin[ -]access[ -]identity[ /]"
+	    "(?:cloudfront/)?)|" Q "Id" Q "[ \\t]*:[ \\t]*" Q
+	    "(?=" CF_ID_SHAPE "\\\\?\")|<Id>(?=" CF_ID_SHAPE "</Id>))"
+	    "\\KE[A-Z0-9]{11,14}(?![A-Za-z0-9_])",
 	    NULL, "CloudFront distribution ID in context", 0, NULL },
 	{ "log-group", "LOG_GROUP",
 	    "/aws/(?<![A-Za-z0-9_./-]/aws/)(?!service/|reference/)"
@@ -335,7 +391,7 @@ const struct am_kind am_kinds[] = {
 	    "load balancer or target group as app/NAME/ID (access logs, "
 	    "CloudWatch dimensions): name and ID", 0, NULL },
 	{ "resource-name", "RESOURCE_NAME",
-	    "(?:(?=[A-GI-LNP-UWa-gi-lnp-uw\\\\\"'-])" NAME_PAT "|"
+	    "(?:(?=[A-GI-LNOP-UWa-gi-lnop-uw\\\\\"'-])" NAME_PAT "|"
 	    TF_NAME_PAT "|" TRAIL_DIGEST_PAT ")", am_split_name,
 	    "resource name under an AWS naming key (RoleName, roleName, "
 	    "ROLE_NAME=, --role-name, GroupName, ...)", 0, NULL },
@@ -350,8 +406,9 @@ const struct am_kind am_kinds[] = {
 	    "value of a Name tag, in every shape a tag is written "
 	    "(Key=Name,Value=web-1, JSON, YAML, XML)", 0, NULL },
 	{ "cognito-user-pool", "COGNITO_POOL",
-	    "(?=[a-z]{2}-)" BL REGION "_[A-Za-z0-9]{9}" BR, NULL,
-	    "Cognito user pool ID", 0, NULL },
+	    "(?=[a-z]{2}-)" BL REGION "(?:_[A-Za-z0-9]{9}|:" UUID ")" BR, NULL,
+	    "Cognito user pool ID, identity pool ID or identity ID "
+	    "(<region>:<UUID>)", 0, NULL },
 
 	/* The bare EC2 host label, after the full host names above. */
 	{ "ec2-host-label", "EC2_HOST",
@@ -393,10 +450,16 @@ const struct am_kind am_kinds[] = {
 	    "(?![A-Za-z0-9_:]|\\.[0-9]|/[0-9])", am_split_ipv6,
 	    "IPv6 address or CIDR (the /nn is kept)", 0, NULL },
 #define OCT "(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])"
+/* An address written with hyphens ("PrivateIpAddress": "10-0-0-157",
+ * as the EC2 documentation does): am_split_ipv4() wants a key that
+ * holds addresses before it. */
+#define DASHED_IP \
+	"(?<![A-Za-z0-9_.-])" OCT "(?:-" OCT "){3}(?![A-Za-z0-9_.-])"
 #define V4END "(?:/(?:3[0-2]|[12][0-9]|[0-9])(?![0-9]))?" \
 	"(?![A-Za-z0-9_]|\\.[0-9])"
 	{ "ipv4", "PUBLIC_IP",
-	    "(?=[0-9])(?<![A-Za-z0-9_.])" OCT "(?:\\." OCT "){3}" V4END,
+	    "(?=[0-9])(?<![A-Za-z0-9_.])" OCT "(?:\\." OCT "){3}" V4END
+	    "|" DASHED_IP,
 	    am_split_ipv4,
 	    "IPv4 address or CIDR: PRIVATE_IP or PUBLIC_IP (the /nn is kept)",
 	    0, NULL },

@@ -88,6 +88,12 @@ static const struct name_rule name_keys[] = {
 	{ "stacksetname", "stack-set-name", "STACK", 0, NULL },
 	{ "dbinstanceidentifier", "db-instance-identifier", "RDS", 0, NULL },
 	{ "dbclusteridentifier", "db-cluster-identifier", "RDS", 0, NULL },
+	{ "dbsnapshotidentifier", "db-snapshot-identifier", "RDS", 0, NULL },
+	{ "dbclustersnapshotidentifier", "db-cluster-snapshot-identifier",
+	    "RDS", 0, NULL },
+	/* default.mysql5.1 is RDS's own; an option group's own name has
+	 * no dot. */
+	{ "optiongroupname", "option-group-name", "RDS", NK_NODOT, NULL },
 	{ "dbsubnetgroupname", "db-subnet-group-name", "SUBNET_GROUP", 0,
 	    NULL },
 	{ "cacheclusterid", "cache-cluster-id", "ELASTICACHE", 0, NULL },

@@ -56,11 +56,35 @@
  * organization trail's AWSLogs/o-.../<account>/CloudTrail/);
  * right before a resource ID in a table (VPC flow logs, --output text);
  * or as a quoted element of a JSON array that am_split_account() finds to
- * be a list of accounts.  Elsewhere twelve digits are left alone.
+ * be a list of accounts.  Also, as documents write them: in prose with
+ * markup (``123456789012``, (123456789012), "Replace 111122223333 with
+ * your account"), in mistyped or URL-encoded ARNs (LOOSE_ARN), as the
+ * owner of an image location (ImageLocation: <account>/<name>), as the
+ * value of an owner-id filter, in VPC peering status messages
+ * ("Pending Acceptance by ..."), as the <value> after <key>Owner</key>,
+ * as a YAML list item or the "Id" of an object under an account key,
+ * and as a folder of a path that am_split_account() finds to be an
+ * AWS one.  Elsewhere twelve digits are left alone.
  */
 #define ACCOUNT_KEY_SEP "[\"']?[ \\t]*[=:][ \\t]*[\"']?"
+/* Markup around a value in prose: ``x``, *x*, (x), \\(`x`\\), and
+ * AsciiDoc's [.replaceable]`x`. */
+#define MARKUP "(?:\\\\?\\(|[`*_]|\\[\\.replaceable\\]){0,4}"
+/* An ARN's start as documents mistype it too: a space after a colon,
+ * the region's colon lost, arn and aws swapped, '*' for the service;
+ * also URL-encoded (a policy in a query string, after %22 too) and
+ * AsciiDoc's {arn-aws}.  Only the account is taken from these: a
+ * well-formed ARN is the arn row's, which comes first. */
+#define LOOSE_ARN \
+	"(?:(?<![A-Za-z0-9_%])(?:arn[ \\t]?:[ \\t]?aws|aws[ \\t]?:[ \\t]?arn)" \
+	"(?:-[a-z]{1,4}(?:-[a-z])?)?[ \\t]?:[ \\t]?(?:[a-z0-9-]{1,62}|\\*)" \
+	"[ \\t]?:[ \\t]?(?:[a-z0-9-]{1,32}|\\*)?[ \\t]?:?[ \\t]?" \
+	"|(?<![A-Za-z0-9_%])\\{arn-aws\\}[a-z0-9-]{1,62}:(?:[a-z0-9-]{1,32})?:" \
+	"|(?:%[0-9a-f]{2}|(?<![A-Za-z0-9_%]))arn%3aaws" \
+	"(?:-[a-z]{1,4}(?:-[a-z])?)?%3a[a-z0-9-]{1,62}%3a" \
+	"(?:[a-z0-9-]{1,32})?%3a)" MARKUP
 #define ACCOUNT_PAT \
-	"(?=[\\\\\"AaOoRr<\\[0-9-])(?i:" Q "(?:[a-z0-9-]{1,24}:)?(?:[A-Za-z0-9]{0,24}" \
+	"(?=[\\\\\"AaOoRr<\\[0-9/{IiNn%-])(?i:" Q "(?:[a-z0-9-]{1,24}:)?(?:[A-Za-z0-9]{0,24}" \
 	"(?:OwnerId|Owner|AccountId|AccountIds|Account|AccountNumber|UserId)|" \
 	"RequesterId|RegistryId|PrincipalId|AWS|(?:[a-z]{1,12}[_-])?" \
 	"(?:account[_-]id|owner[_-]id))" Q "[ \\t]*:[ \\t]*\\[?[ \\t]*\\\\?\"?" \
@@ -71,11 +95,19 @@
 	"owner[_-]?id|account[_-]?number|account)" ACCOUNT_KEY_SEP \
 	"|(?<![A-Za-z0-9_])registry[_-]?id" ACCOUNT_KEY_SEP \
 	"|--(?:[a-z0-9]+-){0,4}(?:account-ids?|owner-ids?|owners?|accounts?|" \
-	"source-account|expected-bucket-owner|principal)(?:[ \\t]+|=)[\"']?" \
+	"source-account|expected-bucket-owner|principals?)(?:[ \\t]+|=)[\"']?" \
 	"|(?<![A-Za-z0-9_])account(?:[ \\t]+(?:id|number|no\\.?))?[ \\t]*" \
-	"[:#]?[ \\t]*|(?<![A-Za-z0-9_])AWSLogs/" \
+	"[:#]?[ \\t]*" MARKUP "|(?<![A-Za-z0-9_])AWSLogs/" \
+	"|" LOOSE_ARN "|(?<![A-Za-z0-9_])\\\\?[\"']?imageLocation" ACCOUNT_KEY_SEP \
+	"(?=[0-9]{12}/)|<imageLocation>(?=[0-9]{12}/)" \
+	"|(?<![A-Za-z0-9_])name=[a-z-]{0,24}(?:owner|account|requester)-id," \
+	"values=|(?<![A-Za-z0-9_])(?:acceptance[ \\t]+by|request[ \\t]+to)" \
+	"[ \\t]+|<value>(?=[0-9]{12}</value>)|/(?=[0-9]{12}/)" \
 	"|(?<![A-Za-z0-9_])\\[id=(?=[0-9]{12}\\]))\\K[0-9]{12}(?![0-9])" \
 	"|\\\\?\"[0-9]{12}(?=\\\\?\")" \
+	"|(?<=- )[0-9]{12}(?=[ \\t]*(?:#|\\r|\\n|$))" \
+	"|(?<![A-Za-z0-9_])[0-9]{12}(?=[`*_]{0,2}[ \\t]+with[ \\t]+(?:your|the)" \
+	"[ \\t]+(?:AWS[ \\t]+)?account)" \
 	"|(?<=eni-[0-9a-f]{17} |eni-[0-9a-f]{8} )[0-9]{12}(?= )" \
 	"|(?<![A-Za-z0-9])[0-9]{12}(?=[_/](?:CloudTrail|vpcflowlogs|" \
 	"elasticloadbalancing)[_/-])" \
@@ -130,11 +162,12 @@
 	"P(?:olicy|roject|ipeline|refix" W "List)" W "Name|" \
 	"T(?:able|opic|arget" W "Group)" W "Name|" \
 	"D(?:B" W "(?:Subnet" W "Group" W "Name|(?:Instance|Cluster)" W \
-	"Identifier)|(?:elivery" W "Stream|omain|atabase|isplay)" W "Name)|" \
+	"Identifier|(?:Cluster" W ")?Snapshot" W "Identifier)|" \
+	"(?:elivery" W "Stream|omain|atabase|isplay)" W "Name)|" \
 	"L(?:oad" W "Balancer|aunch" W "(?:Template|Configuration)|og" W \
 	"(?:Group|Stream)|ifecycle" W "Hook)" W "Name|Log" W "Group|" \
 	"(?:S3" W ")?Bucket(?:" W "Name)?|User" W "Name|Function" W "Name|" \
-	"Key" W "Name|" \
+	"Key" W "Name|Option" W "Group" W "Name|" \
 	"Queue" W "Name|Instance" W "Profile" W "Name|" \
 	"A(?:uto" W "Scaling" W "Group|lias|pplication|larm)" W "Name|" \
 	"Environment" W "Name|Group" W "Name|Job" W "Name|" \

@@ -978,7 +978,7 @@ def rule_paths(v, L):
         L.add(m.start(1), m.end(1), 'ACCOUNT', 'path', 45)
 
 
-S3LOG = re.compile(rb'(?m)^([0-9a-f]{64}) (\S+) \[[^\]]+\] (\S+) (\S+) ')
+S3LOG = re.compile(rb'(?m)^(?:[0-9]{1,3}\. )?([0-9a-f]{64}) (\S+) \[[^\]]+\] (\S+) (\S+) ')
 FLOWISH = re.compile(rb'(?m)^.*\beni-[0-9a-f]+.*$')
 
 

@@ -414,7 +414,7 @@ static const struct example positives[] = {
 	    "\"aws:ResourceAccount\": [\r\n\t\"ACCOUNT\"]" },
 	{ "account-id", "\"AWS\": [\n  \"arn:aws:iam::210987654321:root\",\n"
 	    "  \"456789012345\"\n]",
-	    "\"AWS\": [\n  \"arn:aws:iam::210987654321:root\",\n"
+	    "\"AWS\": [\n  \"arn:aws:iam::ACCOUNT:root\",\n"
 	    "  \"ACCOUNT\"\n]" },
 	{ "account-id", "{\\\"AccountIds\\\":[\\\"111122223333\\\","
 	    "\\\"444455556666\\\"]}",
@@ -759,6 +759,188 @@ static const struct example positives[] = {
 	    "/ACCOUNT_CloudTrail_us-east-1_20240602T0000Z.json.gz" },
 	{ "account-id", "123456789012_vpcflowlogs_us-east-1_fl-1234abcd_x.log.gz",
 	    "ACCOUNT_vpcflowlogs_us-east-1_fl-1234abcd_x.log.gz" },
+	/* Accounts as documents write them (issue #13, class 7). */
+	{ "account-id", "lists owned by AWS account ``123456789012``. ::",
+	    "lists owned by AWS account ``ACCOUNT``. ::" },
+	{ "account-id", "the specified AWS account (222222222222). If",
+	    "the specified AWS account (ACCOUNT). If" },
+	{ "account-id", "a specific AWS account \\(`123456789012`\\) be",
+	    "a specific AWS account \\(`ACCOUNT`\\) be" },
+	{ "account-id", "Replace [.replaceable]`111122223333` with your account",
+	    "Replace [.replaceable]`ACCOUNT` with your account" },
+	{ "account-id", "aws ram create-resource-share --principals 222222222222",
+	    "aws ram create-resource-share --principals ACCOUNT" },
+	{ "account-id", "--filters Name=owner-id,Values=123456789012",
+	    "--filters Name=owner-id,Values=ACCOUNT" },
+	{ "account-id", "\"ImageLocation\": \"123456789012/RHEL-8.0.0_HVM\",",
+	    "\"ImageLocation\": \"ACCOUNT/RHEL-8.0.0_HVM\"," },
+	{ "account-id", "<imageLocation>123456789012/my-ami</imageLocation>",
+	    "<imageLocation>ACCOUNT/my-ami</imageLocation>" },
+	{ "account-id", "\"Message\": \"Pending Acceptance by 444455556666\"",
+	    "\"Message\": \"Pending Acceptance by ACCOUNT\"" },
+	{ "account-id", "role_arn=arn:aws:iam:123456789012:role/Admin",
+	    "role_arn=arn:aws:iam:ACCOUNT:role/Admin" },
+	{ "account-id", "\"arn\": \"arn: aws: sts: : 123456789012: assumed-role/D\"",
+	    "\"arn\": \"arn: aws: sts: : ACCOUNT: assumed-role/D\"" },
+	{ "account-id", "\"ARN\": \"aws:arn:secretsmanager:us-west-2:123456789012:"
+	    "secret:x\"", "\"ARN\": \"aws:arn:secretsmanager:us-west-2:ACCOUNT:"
+	    "secret:x\"" },
+	{ "account-id", "{\"AWS:SourceArn\": \"arn:aws:*:*:698519295917:*\"}",
+	    "{\"AWS:SourceArn\": \"arn:aws:*:*:ACCOUNT:*\"}" },
+	{ "account-id", "%22arn%3Aaws%3Aiam%3A%3A803981987763%3Aroot%22",
+	    "%22arn%3Aaws%3Aiam%3A%3AACCOUNT%3Aroot%22" },
+	{ "account-id", "`{arn-aws}iam::[.replaceable]``111122223333``:role/x`",
+	    "`{arn-aws}iam::[.replaceable]``ACCOUNT``:role/x`" },
+	{ "account-id", "\"Id\":\"us-east-1/698519295917/test__default_policy_ID\"",
+	    "\"Id\":\"us-east-1/ACCOUNT/test__default_policy_ID\"" },
+	{ "account-id", "\"arn:aws:s3:::b-1/StorageLens/111122223333/*\"",
+	    "\"arn:aws:s3:::b-1/StorageLens/ACCOUNT/*\"" },
+	{ "account-id", "https://t.s3.us-west-2.amazonaws.com/snapshots/"
+	    "123456789012/fn-1", "https://t.s3.us-west-2.amazonaws.com/snapshots/"
+	    "ACCOUNT/fn-1" },
+	{ "account-id", "\"o-exampleorgid/r-examplerootid111/111111111111/\"",
+	    "\"o-exampleorgid/r-examplerootid111/ACCOUNT/\"" },
+	{ "account-id", "p_any_aws_account_ids:\n    - \"187901811700\"\n"
+	    "    - 210987654321\n", "p_any_aws_account_ids:\n    - \"ACCOUNT\"\n"
+	    "    - ACCOUNT\n" },
+	{ "account-id", "\"Accounts\": [\n  {\n    \"Id\": \"111111111111\",\n"
+	    "    \"Name\": \"x\"\n  }\n]", "\"Accounts\": [\n  {\n    \"Id\": "
+	    "\"ACCOUNT\",\n    \"Name\": \"x\"\n  }\n]" },
+	{ "account-id", "<entry>\n  <key>Owner</key>\n  <value>123456789012</value>",
+	    "<entry>\n  <key>Owner</key>\n  <value>ACCOUNT</value>" },
+	{ "arn", "\"arn:aws:logs:us-west-2:0123456789012:log-group:my-logs:*\"",
+	    "\"arn:aws:logs:us-west-2:ACCOUNT:log-group:LOG_GROUP:*\"" },
+	{ "arn", "arn:aws:securityhub:us-east-1:123456789012:product/"
+	    "123456789012/default", "arn:aws:securityhub:us-east-1:ACCOUNT:"
+	    "product/ACCOUNT/default" },
+	{ "organization", "\"o-exampleorgid/r-examplerootid111/111111111111/\"",
+	    "\"ORG/r-examplerootid111/111111111111/\"" },
+	{ "organization", "{\"Id\": \"o-exampleorgid\", \"Type\": \"ORGANIZATION\"}",
+	    "{\"Id\": \"ORG\", \"Type\": \"ORGANIZATION\"}" },
+	{ "organization", "AWSLogs/o-wwwwwwgggg/234567890123/CloudTrail/",
+	    "AWSLogs/ORG/234567890123/CloudTrail/" },
+	{ "org-unit", "Default: ou-qxtx-vv0thlla", "Default: ORG" },
+	{ "org-root", "\"o-exampleorgid/r-examplerootid111/111111111111/\"",
+	    "\"o-exampleorgid/ORG/111111111111/\"" },
+	{ "org-root", "o-a1b2c3d4e5/r-ab12/ou-ab12-cdefghij/",
+	    "o-a1b2c3d4e5/ORG/ou-ab12-cdefghij/" },
+	{ "org-root", "Path: r-examplerootid111/111111111111/",
+	    "Path: ORG/111111111111/" },
+	{ "dx-connection", "\"connectionId\": \"dxcon-fguhmqlc\",",
+	    "\"connectionId\": \"DX\"," },
+	{ "dx-connection", "--connection-id dxcon-ffabc123", "--connection-id DX" },
+	{ "dx-connection", "(dxcon-abcdefgh)", "(DX)" },
+	{ "dx-lag", "\"lagId\": \"dxlag-ffrz71kw\",", "\"lagId\": \"DX\"," },
+	{ "dx-lag", "--lag-id dxlag-fgkk4dja", "--lag-id DX" },
+	{ "dx-lag", "(dxlag-abcdefgh)", "(DX)" },
+	{ "dx-vif", "\"virtualInterfaceId\": \"dxvif-fgrb110x\",",
+	    "\"virtualInterfaceId\": \"DX\"," },
+	{ "dx-vif", "--virtual-interface-id dxvif-ffhhk74f",
+	    "--virtual-interface-id DX" },
+	{ "dx-vif", "(dxvif-abcdefgh)", "(DX)" },
+	{ "keyed-iam-id", "principalId: 0123456789:AWSCloudFormation",
+	    "principalId: ACCOUNT:AWSCloudFormation" },
+	{ "resource-name", "<DBSnapshotIdentifier>mydbsnapshot</DBSnapshotIdentifier>",
+	    "<DBSnapshotIdentifier>RDS</DBSnapshotIdentifier>" },
+	{ "resource-name", "<OptionGroupName>myoptiongroupname</OptionGroupName>",
+	    "<OptionGroupName>RDS</OptionGroupName>" },
+	{ "resource-name", "--option-group-name og-1 <OptionGroupName>default.mysql5.1"
+	    "</OptionGroupName>", "--option-group-name RDS <OptionGroupName>"
+	    "default.mysql5.1</OptionGroupName>" },
+	{ "keyed-id", "\"WorkspaceId\": \"ws-dk1xzr417\",",
+	    "\"WorkspaceId\": \"AWS_ID\"," },
+	{ "keyed-id", "\"AssociationId\": \"vpc-cidr-assoc-062c64cfafEXAMPLE\"",
+	    "\"AssociationId\": \"AWS_ID\"" },
+	{ "keyed-id", "\"VpcPeeringConnectionId\": \"pcx-abababab\",",
+	    "\"VpcPeeringConnectionId\": \"PCX\"," },
+	/* Addresses under an address key, in its array, or with /nn. */
+	{ "ipv4", "\"PrivateIpAddress\": \"10-0-0-157\",",
+	    "\"PrivateIpAddress\": \"PRIVATE_IP\"," },
+	{ "ipv4", "'private_ip': '10-0-0-157'", "'private_ip': 'PRIVATE_IP'" },
+	{ "ipv4", "privateIpAddress: 10-0-0-158 ip=10-0-0-1 Addr: 8-8-8-8",
+	    "privateIpAddress: PRIVATE_IP ip=PRIVATE_IP Addr: PUBLIC_IP" },
+	{ "ipv4", "\"publicAccessCidrs\": [\n    \"22.19.18.2/32\"\n]",
+	    "\"publicAccessCidrs\": [\n    \"PUBLIC_IP/32\"\n]" },
+	{ "ipv4", "\"p_any_ip_addresses\": [\"10.1.1.1\", \"8.8.8.8\"]",
+	    "\"p_any_ip_addresses\": [\"PRIVATE_IP\", \"PUBLIC_IP\"]" },
+	{ "ipv4", "{ \"Class\": \"IN\", \"Rdata\": \"1.2.3.4\", \"Type\": \"A\" }",
+	    "{ \"Class\": \"IN\", \"Rdata\": \"PUBLIC_IP\", \"Type\": \"A\" }" },
+	{ "ipv4", "allow 1.2.3.4/24 in", "allow PUBLIC_IP/24 in" },
+	/* Kinds known in one shape only (issue #13, classes 3 and 5). */
+	{ "rds-endpoint", "\"Endpoint\": \"proxyExample.proxy-ab0cd1efghij."
+	    "us-east-1.rds.amazonaws.com\"", "\"Endpoint\": \"RDS.us-east-1.rds."
+	    "amazonaws.com\"" },
+	{ "rds-endpoint", "mydb.us-east-1.rds.amazonaws.com",
+	    "RDS.us-east-1.rds.amazonaws.com" },
+	{ "cloudfront-domain", "\"DomainName\": \"abcdefgh12ijk.cloudfront.net\"",
+	    "\"DomainName\": \"CLOUDFRONT.cloudfront.net\"" },
+	{ "cloudfront-domain", "\"Via\": \"1.1 d98420743a69852491bbdea73f7680bd."
+	    "cloudfront.net (CloudFront)\"", "\"Via\": \"1.1 CLOUDFRONT."
+	    "cloudfront.net (CloudFront)\"" },
+	{ "eks-endpoint", "https://JSA79429HJDASKJDJ8223829MNDNASW.yl4.us-east-2."
+	    "eks.amazonaws.com", "https://EKS_CLUSTER.yl4.us-east-2."
+	    "eks.amazonaws.com" },
+	{ "eks-oidc-issuer", "https://oidc.eks.us-east-2.amazonaws.com/id/"
+	    "JSA79429HJDASKJDJ8223829MNDNASW", "https://oidc.eks.us-east-2."
+	    "amazonaws.com/id/EKS_CLUSTER" },
+	{ "beanstalk-host", "<CNAME>SampleApp-jxb293wg7n.elasticbeanstalk."
+	    "amazonaws.com</CNAME>", "<CNAME>EB_ENV.elasticbeanstalk."
+	    "amazonaws.com</CNAME>" },
+	{ "beanstalk-host", "my-env.eba-abcd1234.us-east-1.elasticbeanstalk.com",
+	    "EB_ENV.eba-abcd1234.us-east-1.elasticbeanstalk.com" },
+	{ "beanstalk-host", "http://prod.us-west-2.elasticbeanstalk.com/",
+	    "http://EB_ENV.us-west-2.elasticbeanstalk.com/" },
+	{ "awsapps-host", "sso_start_url = https://my-sso-portal.awsapps.com/start",
+	    "sso_start_url = https://DIRECTORY.awsapps.com/start" },
+	{ "awsapps-host", "https://d-1234567890.awsapps.com/start",
+	    "https://DIRECTORY.awsapps.com/start" },
+	{ "awsapps-host", "(corp.awsapps.com)", "(DIRECTORY.awsapps.com)" },
+	{ "s3-access-log", "79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7"
+	    "cd47ef2be awsexamplebucket1 [06/Feb/2019:00:00:38 +0000] 192.0.2.3 "
+	    "79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be "
+	    "3E57427F3EXAMPLE REST.GET.VERSIONING -", "S3_CANONICAL BUCKET "
+	    "[06/Feb/2019:00:00:38 +0000] 192.0.2.3 S3_CANONICAL "
+	    "3E57427F3EXAMPLE REST.GET.VERSIONING -" },
+	{ "s3-access-log", "x [06/Feb/2019:00:01:57 +0000] 2001:db8::1 "
+	    "79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be "
+	    "DD6CC733AEXAMPLE", "x [06/Feb/2019:00:01:57 +0000] 2001:db8::1 "
+	    "S3_CANONICAL DD6CC733AEXAMPLE" },
+	{ "s3-access-log", "1. 79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d52"
+	    "18e7cd47ef2be my.bucket [06/Feb/2019:00:00:38 +0000] - -",
+	    "1. S3_CANONICAL BUCKET [06/Feb/2019:00:00:38 +0000] - -" },
+	{ "s3-canonical-user", "\"bucketowner\": \"2c8e3610de4102c8e3610de4102c8e"
+	    "3610de410\",", "\"bucketowner\": \"S3_CANONICAL\"," },
+	{ "session-token", "--web-identity-token \"Atza%7CIQEBLjAsAhRFiXuWpUXuRvQ9"
+	    "PZL3GMFcYevydwIUFAHZwXZ\"", "--web-identity-token \"SESSION_TOKEN\"" },
+	{ "session-token", "\"WebIdentityToken\": \"eyJhbGciOiJSUzI1NiJ9.eyJzdWIi"
+	    "OiJ4In0.c2lnbmF0dXJl\",", "\"WebIdentityToken\": \"SESSION_TOKEN\"," },
+	{ "kms-key-id", "aws kms create-alias --target-key-id 1234abcd-12ab-34cd-"
+	    "56ef-1234567890ab", "aws kms create-alias --target-key-id KMS_KEY" },
+	{ "kms-key-id", "the KMS key identified by key ID ``1234abcd-12ab-34cd-"
+	    "56ef-1234567890ab``.", "the KMS key identified by key ID "
+	    "``KMS_KEY``." },
+	{ "route53-zone", "the ``hosted-zone-id`` ``Z1R8UBAEXAMPLE`` and",
+	    "the ``hosted-zone-id`` ``ROUTE53_ZONE`` and" },
+	{ "route53-zone", "about the hosted zone with an ``id`` of "
+	    "``Z1R8UBAEXAMPLE``::", "about the hosted zone with an ``id`` of "
+	    "``ROUTE53_ZONE``::" },
+	{ "route53-zone", "aws route53 get-hosted-zone --id Z1R8UBAEXAMPLE",
+	    "aws route53 get-hosted-zone --id ROUTE53_ZONE" },
+	{ "route53-zone", "one tag from the hosted zone with ID Z3M3LMPEXAMPLE.",
+	    "one tag from the hosted zone with ID ROUTE53_ZONE." },
+	{ "cloudfront-distribution", "\"Id\": \"E2GJ5J9QNABC\",",
+	    "\"Id\": \"CF_DIST\"," },
+	{ "cloudfront-distribution", "<Id>EDFDVBD6EXAMPLE</Id>",
+	    "<Id>CF_DIST</Id>" },
+	{ "cloudfront-distribution", "<OriginAccessIdentity>origin-access-"
+	    "identity/cloudfront/E74FTE3AEXAMPLE</OriginAccessIdentity>",
+	    "<OriginAccessIdentity>origin-access-identity/cloudfront/CF_DIST"
+	    "</OriginAccessIdentity>" },
+	{ "cloudfront-distribution", "\"arn:aws:iam::cloudfront:user/CloudFront "
+	    "Origin Access Identity EH1HDMB1FH2TC\"", "\"arn:aws:iam::cloudfront:"
+	    "user/CloudFront Origin Access Identity CF_DIST\"" },
+	{ "cognito-user-pool", "\"identityId\": \"us-east-1:3f291106-8703-466b-"
+	    "8f2b-3ecee1ca56ce\",", "\"identityId\": \"COGNITO_POOL\"," },
 	{ "arn", "arn:aws:iam::12345678012:user/division_abc/Bob",
 	    "arn:aws:iam::ACCOUNT:user/IAM_PATH/IAM_USER" },
 	{ "arn", "arn:aws:sqs:us-east-1:80398EXAMPLE:MyQueue",
@@ -961,7 +1143,7 @@ static const struct negative negatives[] = {
 	{ "ec2-hostname", "ip-10-0-1.ec2.internal" },
 	{ "ec2-hostname", "ip-10-0-1-23.example.com" },
 	{ "ec2-hostname", "myip-10-0-1-23.ec2.internal" },
-	{ "rds-endpoint", "mydb.us-east-1.rds.amazonaws.com" },
+	{ "rds-endpoint", "rds.us-east-1.amazonaws.com" },
 	{ "rds-endpoint", "mydb.c9akciq32xyz.us-east-1.rds.example.com" },
 	{ "rds-endpoint", "rds.amazonaws.com" },
 	{ "elasticache-endpoint", "cache.amazonaws.com" },
@@ -978,7 +1160,7 @@ static const struct negative negatives[] = {
 	{ "api-gateway-host", "a1b2c3d4e5.execute-api.example.com" },
 	{ "api-gateway-host", "execute-api.us-east-1.amazonaws.com" },
 	{ "cloudfront-domain", "cloudfront.net" },
-	{ "cloudfront-domain", "x111111abcdef8.cloudfront.net" },
+	{ "cloudfront-domain", "abcdefghijkl.cloudfront.net" },
 	{ "cloudfront-domain", "d111.cloudfront.net" },
 	{ "eks-endpoint", "https://abcdef0123456789abcdef0123456789.gr7."
 	    "us-west-2.eks.amazonaws.com" },
@@ -1324,6 +1506,54 @@ static const struct negative negatives[] = {
 	{ "s3-virtual-host", "\"Service\": \"logging.s3.amazonaws.com\"" },
 	{ "s3-virtual-host", "\"Service\": \"storage-lens.s3.amazonaws.com\"" },
 	{ "s3-virtual-host", "\"Service\": \"batchoperations.s3.amazonaws.com\"" },
+	/* What the rules of issue #13, classes 2, 3, 5 and 7, must leave. */
+	{ "account-id", "GET /api/v2/orders/100234567890/items HTTP/1.1" },
+	{ "account-id", "order_ids:\n  - \"100234567890\"\n  - 100234567891\n" },
+	{ "account-id", "{\"Order\": {\"Id\": \"100234567890\"}}" },
+	{ "account-id", "<entry><key>Count</key><value>100234567890</value>" },
+	{ "account-id", "Replace 123456789012 with your order number" },
+	{ "account-id", "build/123456789012/x and v1/123456789012/y" },
+	{ "account-id", "Request to 12345 and a request to 1234567890123" },
+	{ "organization", "an o-ring, o-rings and \"o-transparent\" o-abcdefghijk/x" },
+	{ "organization", "\"name\": \"o-exampleorgid-x\"" },
+	{ "organization", "foo-o-exampleorgid/r-abcd/" },
+	{ "org-root", "r-abcd/x r-abcd/1234/ \"r-examplerootid\"" },
+	{ "org-root", "for-r-abcd/123456789012/" },
+	{ "org-root", "r-ab/123456789012/" },
+	{ "dx-connection", "xdxcon-abcdefgh" },
+	{ "dx-connection", "dxcon-abcdefghi" },
+	{ "dx-connection", "dxcon-ABCDEFGH" },
+	{ "dx-lag", "xdxlag-abcdefgh" },
+	{ "dx-lag", "dxlag-abcdefghi" },
+	{ "dx-lag", "dxlag-ABCDEFGH" },
+	{ "dx-vif", "xdxvif-abcdefgh" },
+	{ "dx-vif", "dxvif-abcdefghi" },
+	{ "dx-vif", "dxvif-ABCDEFGH" },
+	{ "keyed-iam-id", "\"userId\": \"1234567890\", \"principalId\": \"12345:x\"" },
+	{ "keyed-id", "\"TraceId\": \"abc-deadbeefcafe\"" },
+	{ "keyed-id", "\"RequestId\": \"req-12345678\"" },
+	{ "keyed-id", "\"ServiceId\": \"my-service\"" },
+	{ "ipv4", "\"Membership\": \"10-10-10-10\"" },
+	{ "ipv4", "\"versions\": [\"1.2.3.4\", \"2.0.1.0\"]" },
+	{ "ipv4", "build 10-0-0-157 done, version 1.2.3.4/5" },
+	{ "ipv4", "date: 12-31-23-59, \"Relationship\": \"1-2-3-4\"" },
+	{ "beanstalk-host", "elasticbeanstalk.amazonaws.com" },
+	{ "beanstalk-host", "elasticbeanstalk.us-east-1.amazonaws.com" },
+	{ "beanstalk-host", "prod.elasticbeanstalk.example.com" },
+	{ "awsapps-host", "awsapps.com" },
+	{ "awsapps-host", "corp.awsapps.com.example.org" },
+	{ "awsapps-host", "corp.awsapps.co" },
+	{ "s3-access-log", "79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e"
+	    "7cd47ef2be is the sha256 of it" },
+	{ "s3-access-log", "sha256:79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8"
+	    "f8d5218e7cd47ef2be [06/Feb/2019:00:00:38 +0000]" },
+	{ "s3-access-log", "[06/Feb/2019:00:00:38 +0000] GET 79a59df900b949e55d96"
+	    "a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be x" },
+	{ "session-token", "--web-identity-token short" },
+	{ "kms-key-id", "the key ID is 1234abcd" },
+	{ "route53-zone", "the hosted zone ZEBRAFISHES and hosted zones Z1234" },
+	{ "cloudfront-distribution", "\"Id\": \"ENABLED\", \"Id\": \"EXAMPLEVALUE\"" },
+	{ "cognito-user-pool", "us-east-1:not-a-uuid us-east-1:1234" },
 };
 
 /* With every default kind: the structured forms win over what they hold. */
