@@ -127,7 +127,9 @@ has_digit(const char *p, size_t n)
  *    a request ID points at no lasting resource, and masking the
  *    hundreds of them in a CloudTrail log would cost readability for
  *    nothing; nor under CloudFormation's logical IDs (the template's
- *    own names);
+ *    own names), nor under CanonicalHostedZoneId (the zone AWS keeps
+ *    for a load balancer's or a distribution's Region, not the
+ *    customer's);
  *  - under the keys other rows read (accounts, owners, users,
  *    principals): their rows decide, and a user_id outside AWS is an
  *    application's;
@@ -176,6 +178,8 @@ opaque_id_key(const char *k, size_t n)
 		return 0;		/* bare id */
 	if (e >= 7 && !strncasecmp(k, "logical", 7))
 		return 0;		/* LogicalResourceId */
+	if (e >= 9 && !strncasecmp(k, "canonical", 9))
+		return 0;		/* CanonicalHostedZoneId: AWS's zone */
 	i = e;
 	if (am_find_any(k, 0, e, "_-") < e) {
 		while (i > 0 && k[i - 1] != '_' && k[i - 1] != '-')
@@ -380,43 +384,6 @@ keyed_known_id(const char *subj, size_t s, size_t e)
 	return NULL;
 }
 
-/*
- * An ID of a prefix no kind knows, under a key or flag that says ID
- * (dxcon-fguhmqlc, ws-dk1xzr417, vpc-cidr-assoc-062c64cfafEXAMPLE): the
- * tail after the last '-' is 8 to 17 lower-case letters and digits with
- * a digit and a letter among them, or hex digits that end in the
- * documentation's EXAMPLE.  A tail of digits alone (req-12345, a
- * request's number) or a word (my-service) is none.
- */
-static int
-keyed_generic_tail(const char *subj, size_t s, size_t e)
-{
-	size_t t = e, n, i;
-	int digit = 0, letter = 0;
-
-	while (t > s && subj[t - 1] != '-')
-		t--;
-	n = e - t;
-	if (t <= s + 1 || n < 8 || n > 17)
-		return 0;
-	if (n > 7 && !memcmp(subj + e - 7, "EXAMPLE", 7)) {
-		for (i = t; i < e - 7; i++)
-			if (!isdigit((unsigned char)subj[i]) &&
-			    !am_is_in(subj[i], "abcdef"))
-				return 0;
-		return has_digit(subj + t, n - 7);
-	}
-	for (i = t; i < e; i++) {
-		if (isdigit((unsigned char)subj[i]))
-			digit = 1;
-		else if (islower((unsigned char)subj[i]))
-			letter = 1;
-		else
-			return 0;
-	}
-	return digit && letter;
-}
-
 int
 am_split_keyed_id(const char *subj, size_t len, struct am_match *m)
 {
@@ -470,8 +437,6 @@ am_split_keyed_id(const char *subj, size_t len, struct am_match *m)
 			am_match_add(m, s, e, id->prefix, id->kind);
 		else if ((r = keyed_known_id(subj, s, e)))
 			am_match_add(m, s, e, r->prefix, r->kind);
-		else if (opaque && keyed_generic_tail(subj, s, e))
-			am_match_add(m, s, e, "AWS_ID", "aws-id");
 		else if (opaque &&
 		    (prefix = opaque_id_prefix(subj, len, s, e, opaque)))
 			am_match_add(m, s, e, prefix, *prefix == 'R' ?

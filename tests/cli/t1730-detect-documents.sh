@@ -258,10 +258,10 @@ test_expect_success 'IDs of any prefix under an ID key; Organizations IDs' '
 	{"Id": "o-exampleorgid", "Type": "ORGANIZATION"} an o-ring and "o-transparent"
 	EOT
 	cat >expect <<-\EOT &&
-	{"connectionId": "DX_001", "lagId": "DX_002", "WorkspaceId": "AWS_ID_001",
-	 "AssociationId": "AWS_ID_002", "VpcPeeringConnectionId": "PCX_001",
+	{"connectionId": "DX_001", "lagId": "DX_002", "WorkspaceId": "RESOURCE_ID_001",
+	 "AssociationId": "AWS_ID_001", "VpcPeeringConnectionId": "PCX_001",
 	 "RequestId": "req-12345678", "ServiceId": "my-service"}
-	    aws workspaces describe-workspaces --workspace-ids AWS_ID_001
+	    aws workspaces describe-workspaces --workspace-ids RESOURCE_ID_001
 	Paths: ORG_001/ORG_002/ORG_003/ACCOUNT_001/
 	Default: ORG_004
 	{"Id": "ORG_001", "Type": "ORGANIZATION"} an o-ring and "o-transparent"
