@@ -848,7 +848,7 @@ static const struct example positives[] = {
 	    "</OptionGroupName>", "--option-group-name RDS <OptionGroupName>"
 	    "default.mysql5.1</OptionGroupName>" },
 	{ "keyed-id", "\"WorkspaceId\": \"ws-dk1xzr417\",",
-	    "\"WorkspaceId\": \"AWS_ID\"," },
+	    "\"WorkspaceId\": \"RESOURCE_ID\"," },
 	{ "keyed-id", "\"AssociationId\": \"vpc-cidr-assoc-062c64cfafEXAMPLE\"",
 	    "\"AssociationId\": \"AWS_ID\"" },
 	{ "keyed-id", "\"VpcPeeringConnectionId\": \"pcx-abababab\",",
