@@ -305,3 +305,12 @@ test_have() {
 store_db() {
 	echo "$XDG_STATE_HOME/awsmask/mappings.db"
 }
+
+# Mask ./in with the options given (store ./store.db), compare with
+# ./expect, and check that awsunmask gives ./in back byte for byte.
+mask_check() {
+	test_must_exit 0 awsmask -s sqlite:store.db "$@" in >out 2>err &&
+	test_cmp expect out &&
+	test_must_exit 0 awsunmask -s sqlite:store.db out >back 2>err &&
+	test_cmp in back
+}

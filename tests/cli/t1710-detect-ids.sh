@@ -10,14 +10,6 @@
 
 . "$(dirname "$0")/lib.sh"
 
-# mask IN, compare with EXPECT, check the round trip
-mask_check() {
-	test_must_exit 0 awsmask -s sqlite:store.db "$@" in >out 2>err &&
-	test_cmp expect out &&
-	test_must_exit 0 awsunmask -s sqlite:store.db out >back 2>err &&
-	test_cmp in back
-}
-
 test_expect_success 'opaque IDs under ID keys in JSON, YAML, key=value and XML' '
 	cat >in <<-\EOT &&
 	{"DetectorId": "d4b040365221be2b54a6264dcexample", "apiId": "gy415nuibc"}

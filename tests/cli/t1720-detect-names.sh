@@ -9,14 +9,6 @@
 
 . "$(dirname "$0")/lib.sh"
 
-# mask IN, compare with EXPECT, check the round trip
-mask_check() {
-	test_must_exit 0 awsmask -s sqlite:store.db "$@" in >out 2>err &&
-	test_cmp expect out &&
-	test_must_exit 0 awsunmask -s sqlite:store.db out >back 2>err &&
-	test_cmp in back
-}
-
 test_expect_success 'an SSM parameter path learnt from its ARN, in JSON' '
 	cat >in <<-\EOT &&
 	{"requestParameters": {"names": ["/app/stratus-red/db-pass", "/app/stratus-red/db-passes"]},
