@@ -242,10 +242,13 @@ struct am_kind {
 	 * Literals, '|'-separated, of which every match contains at least
 	 * one ("amazonaws.com|.internal"), or NULL.  The scanner skips the
 	 * kind in a block that holds none of them: a cheap memmem instead
-	 * of trying the pattern at every word.
+	 * of trying the pattern at every word.  It tracks AM_MAX_NEEDLES
+	 * distinct literals; a row whose literals come later is tried
+	 * everywhere, so the catalogue keeps within that (test_scanner).
 	 */
 	const char *needles;
 };
+#define AM_MAX_NEEDLES 16
 extern const struct am_kind am_kinds[];
 extern const size_t am_nkinds;
 /*

@@ -18,8 +18,9 @@
  * later row matching at the same start.
  *
  * Needles: a row that names literals (every match holds one of them) is
- * skipped in a block without any; the scanner keeps eight at most, so
- * rows share them ("amazonaws").  Rows whose context is matched without
+ * skipped in a block without any; the scanner keeps AM_MAX_NEEDLES
+ * (16) at most, so rows share them ("amazonaws"), and test_scanner
+ * fails when the catalogue names more.  Rows whose context is matched without
  * regard to case name none: memmem() is not caseless.
  *
  * Rules every pattern keeps: non-capturing groups only, no

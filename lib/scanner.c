@@ -69,7 +69,7 @@
 #include <emmintrin.h>
 #endif
 
-#define MAX_NEEDLES 8
+#define MAX_NEEDLES AM_MAX_NEEDLES
 #define WORDS AM_SCAN_WORDS
 
 /*
@@ -133,8 +133,7 @@ struct am_scanner {
 
 	/*
 	 * Needles, and what the scan knows of them in the block at
-	 * win_subject from win_from on.  The reference path: which of them
-	 * the rest of the block holds (win_mask).  The fast path: per needle
+	 * win_subject from win_from on (the fast path's): per needle
 	 * its next occurrence at or after the scan's position and where the
 	 * run of host bytes that reaches it begins (nq, nlo; known for the
 	 * needles in nvalid).
@@ -145,15 +144,17 @@ struct am_scanner {
 	unsigned *kind_needles;		/* per row: mask of its needles */
 	const char *win_subject;
 	size_t win_from, win_len;
-	unsigned win_mask;
 	unsigned nvalid;
 	size_t nq[MAX_NEEDLES], nlo[MAX_NEEDLES];
 
 	enum { PATH_UNSET, PATH_FAST, PATH_REFERENCE } path;
 	int want_reference;
 
-	/* The reference path: one groupset per needle combination. */
-	struct groupset *sets[1 << MAX_NEEDLES];
+	/* The reference path: every enabled row, grouped by start byte
+	 * (built at its first use).  It ignores the needles: a row's match
+	 * always holds one, so where none is the row fails on its own, and
+	 * the differential test checks the fast path's gate against it. */
+	struct groupset *set;
 
 	/* The fast path. */
 	const struct am_scan_data *data;
@@ -191,8 +192,7 @@ am_scanner_free(struct am_scanner *s)
 
 	if (!s)
 		return;
-	for (i = 0; i < AM_ARRAY_SIZE(s->sets); i++)
-		groupset_free(s->sets[i]);
+	groupset_free(s->set);
 	if (s->rows)
 		for (i = 0; i < am_nkinds; i++)
 			pcre2_code_free(s->rows[i].re);
@@ -409,7 +409,7 @@ compile_group(struct am_scanner *s, const unsigned char *members,
  * byte b, and bytes with the same set share one compiled group.
  */
 static int
-build_groups(struct am_scanner *s, unsigned mask, struct am_error *err)
+build_groups(struct am_scanner *s, struct am_error *err)
 {
 	unsigned char *sets, *members, *on;
 	struct groupset *gs;
@@ -427,8 +427,7 @@ build_groups(struct am_scanner *s, unsigned mask, struct am_error *err)
 		goto out;
 	}
 	for (i = 0; i < am_nkinds; i++)
-		on[i] = s->enabled[i] && (!s->kind_needles[i] ||
-		    (s->kind_needles[i] & mask));
+		on[i] = s->enabled[i];
 	for (i = 0; i < am_nkinds && rc == AWSMASK_OK; i++)
 		if (on[i])
 			rc = start_bytes(s, i, sets + i * 256, err);
@@ -458,7 +457,7 @@ build_groups(struct am_scanner *s, unsigned mask, struct am_error *err)
 	}
 out:
 	if (rc == AWSMASK_OK)
-		s->sets[mask] = gs;
+		s->set = gs;
 	else
 		groupset_free(gs);
 	am_free(sets);
@@ -862,31 +861,6 @@ am_scanner_reset(struct am_scanner *s)
 }
 
 /*
- * Which needles the rest of this block holds.  The masker calls again
- * and again over one block with a growing `from`; the mask of an
- * earlier, longer stretch is a safe superset.
- */
-static void
-needle_window(struct am_scanner *s, const char *subject, size_t len,
-    size_t from)
-{
-	unsigned i;
-
-	if (!s->nneedles || (s->win_subject && subject == s->win_subject &&
-	    len == s->win_len && from >= s->win_from && from != 0))
-		return;
-	s->win_mask = 0;
-	for (i = 0; i < s->nneedles; i++)
-		if (memmem(subject + from, len - from, s->needle[i],
-		    s->needle_len[i]))
-			s->win_mask |= 1u << i;
-	s->win_subject = subject;
-	s->win_len = len;
-	s->win_from = from;
-	s->nvalid = 0;
-}
-
-/*
  * The first occurrence of needle nd (k bytes) in h[0..n), or NULL.  With
  * SSE2, sixteen starts at a time are tested on the needle's first and
  * last bytes, and only those that pass are compared whole: a needle
@@ -1208,10 +1182,9 @@ reference_next(struct am_scanner *s, const char *subject, size_t len,
 	struct groupset *gs;
 	size_t p;
 
-	needle_window(s, subject, len, from);
-	if (!s->sets[s->win_mask] && build_groups(s, s->win_mask, err))
+	if (!s->set && build_groups(s, err))
 		return -1;
-	gs = s->sets[s->win_mask];
+	gs = s->set;
 	for (p = from; p < limit; p++) {
 		struct group *g;
 		PCRE2_SIZE *ov;

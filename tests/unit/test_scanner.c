@@ -944,6 +944,39 @@ test_custom_token_literal(void **state)
 	am_scanner_free(s);
 }
 
+/*
+ * Every distinct needle of the catalogue is tracked: a row whose needle
+ * did not fit would be tried at every start its first bytes allow (a
+ * ninth needle, awsapps, once cost 5 million PCRE2 calls on 40 MB).
+ */
+static void
+test_needles_fit(void **state)
+{
+	const char *seen[64];
+	size_t seen_len[64], nseen = 0, i, j, n;
+
+	(void)state;
+	for (i = 0; i < am_nkinds; i++) {
+		const char *p = am_kinds[i].needles;
+
+		while (p && *p) {
+			n = strcspn(p, "|");
+			for (j = 0; j < nseen; j++)
+				if (seen_len[j] == n && !memcmp(seen[j], p, n))
+					break;
+			if (j == nseen) {
+				assert_true(nseen < AM_ARRAY_SIZE(seen));
+				seen[nseen] = p;
+				seen_len[nseen++] = n;
+			}
+			p += n + (p[n] == '|');
+		}
+	}
+	if (nseen > AM_MAX_NEEDLES)
+		fail_msg("%zu distinct needles, the scanner tracks %d", nseen,
+		    AM_MAX_NEEDLES);
+}
+
 int
 main(void)
 {
@@ -954,6 +987,7 @@ main(void)
 		cmocka_unit_test(test_lists),
 		cmocka_unit_test(test_edges),
 		cmocka_unit_test(test_needles),
+		cmocka_unit_test(test_needles_fit),
 		cmocka_unit_test(test_custom_token_literal),
 		cmocka_unit_test(test_differential_files),
 		cmocka_unit_test(test_differential_generated),
