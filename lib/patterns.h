@@ -168,7 +168,7 @@
 	"(?:Group|Stream)|ifecycle" W "Hook)" W "Name|Log" W "Group|" \
 	"(?:S3" W ")?Bucket(?:" W "Name)?|User" W "Name|Function" W "Name|" \
 	"Key" W "Name|Option" W "Group" W "Name|" \
-	"Queue" W "Name|Instance" W "Profile" W "Name|" \
+	"Queue" W "Name|In(?:stance" W "Profile|dex)" W "Name|" \
 	"A(?:uto" W "Scaling" W "Group|lias|pplication|larm)" W "Name|" \
 	"Environment" W "Name|Group" W "Name|Job" W "Name|" \
 	"Node" W "group" W "Name|Work" W "Group(?:" W "Name)?)"
@@ -224,12 +224,14 @@
  * called `GameScores`", "bucket named *my-logs*".  A resource noun, then
  * "named" or "called", then the name in Markdown, reStructuredText or
  * AsciiDoc code or emphasis, or quotes.  The noun picks the prefix.
+ * A hosted zone is named after its domain (a hosted zone named
+ * ``example.com``), a folder is an S3 key prefix.
  */
 #define PROSE_NOUNS \
 	"(?:user|table|cluster|bucket|role|trail|stream|group|function|" \
 	"index|topic|service|policy|alias|queue|secret|stack|repository|" \
 	"distribution|database|domain|key[ \\t]pair|instance|pipeline|" \
-	"workgroup|rule|alarm|parameter|profile)"
+	"workgroup|rule|alarm|parameter|profile|zone|(?:sub)?folder)"
 #define PROSE_NAME_PAT \
 	"(?i:(?<![A-Za-z0-9_-])" PROSE_NOUNS "s?[ \\t]+(?:named|called)[ \\t]+)" \
 	"(?:``|[`*\"'])[A-Za-z0-9_](?:[A-Za-z0-9_.@+=/-]{0,126}" \
