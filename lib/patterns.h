@@ -248,11 +248,14 @@
  * weighed by opaque_id_prefix() (ids.c).  The values of a CLI filter on
  * an ID (Name=volume-id,Values=a,b) and the elements of a JSON list
  * on the key's line ("DetectorIds": ["a", "b"]) are read the same way.
+ * A KMS key ID may be given as its alias (KmsKeyId: alias/my-key,
+ * --kms-key-id alias/my-key): the alias name is KMS_ALIAS, alias/ and
+ * AWS's alias/aws/... kept.
  * A plural flag, a filter or a list gives up to four; a flag reaches
  * here through am_split_name(), whose row matches every --flag first.
  */
 #define KEYED_ID_VALUE \
-	"[A-Za-z0-9][A-Za-z0-9_-]{2,127}(?![A-Za-z0-9_-])"
+	"(?:alias/)?[A-Za-z0-9][A-Za-z0-9_-]{2,127}(?![A-Za-z0-9_-])"
 #define KEYED_ID_PAT \
 	"\\\\?\"(?:[A-Za-z][A-Za-z0-9]{0,40}(?:Id|ID)|[a-z][a-z0-9_]{0,40}_u?id)" \
 	"s\\\\?\"[ \\t]*:[ \\t]*\\[[ \\t]*\\\\?\"" KEYED_ID_VALUE \

@@ -338,4 +338,20 @@ test_expect_success 'hosted zones, folders and dated log streams the prose names
 	mask_check
 '
 
+test_expect_success 'a KMS key given by its alias under a key ID key or flag' '
+	cat >in <<-\EOT &&
+	aws ec2 copy-image --kms-key-id alias/my-kms-key --name copy
+	{"KmsKeyId": "alias/my-kms-key"}
+	kms_key_id: alias/other-key
+	aws kms encrypt --key-id alias/aws/s3; "KmsKeyId": "alias/aws/ebs"
+	EOT
+	cat >expect <<-\EOT &&
+	aws ec2 copy-image --kms-key-id alias/KMS_ALIAS_001 --name copy
+	{"KmsKeyId": "alias/KMS_ALIAS_001"}
+	kms_key_id: alias/KMS_ALIAS_002
+	aws kms encrypt --key-id alias/aws/s3; "KmsKeyId": "alias/aws/ebs"
+	EOT
+	mask_check
+'
+
 test_done

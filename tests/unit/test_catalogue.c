@@ -849,6 +849,15 @@ static const struct example positives[] = {
 	    "default.mysql5.1</OptionGroupName>" },
 	{ "keyed-id", "\"WorkspaceId\": \"ws-dk1xzr417\",",
 	    "\"WorkspaceId\": \"RESOURCE_ID\"," },
+	{ "keyed-id", "\"KmsKeyId\": \"alias/my-kms-key\",",
+	    "\"KmsKeyId\": \"alias/KMS_ALIAS\"," },
+	{ "keyed-id", "kms_key_id: alias/team-key",
+	    "kms_key_id: alias/KMS_ALIAS" },
+	/* An alias is no opaque ID: the alias's name, as --alias-name. */
+	{ "keyed-id", "\"KeyId\": \"alias/my-key1\", \"RoleId\": "
+	    "\"arn:aws:iam::123456789012:role/r1\"", "\"KeyId\": "
+	    "\"alias/KMS_ALIAS\", \"RoleId\": "
+	    "\"arn:aws:iam::123456789012:role/r1\"" },
 	{ "keyed-id", "\"AssociationId\": \"vpc-cidr-assoc-062c64cfafEXAMPLE\"",
 	    "\"AssociationId\": \"AWS_ID\"" },
 	{ "keyed-id", "\"VpcPeeringConnectionId\": \"pcx-abababab\",",
@@ -1494,8 +1503,7 @@ static const struct negative negatives[] = {
 	    "\"v1-2-30\"" },
 	{ "keyed-id", "\"DbId\": \"default\", \"TaskId\": \"abc12\", "
 	    "\"ExternalId\": \"example\"" },
-	{ "keyed-id", "\"KeyId\": \"alias/my-key1\", \"RoleId\": "
-	    "\"arn:aws:iam::123456789012:role/r1\"" },
+	{ "keyed-id", "\"RoleId\": \"arn:aws:iam::123456789012:role/r1\"" },
 	{ "vpc-endpoint-dns", "vpce-0f89a33420c1931d7 vpce-0f89a33420c1931d7-bluzidnv" },
 	{ "vpc-endpoint-dns", "xvpce-0f89a33420c1931d7-bluzidnv.x" },
 	{ "vpc-endpoint-dns", "vpce-0f89a33420c1931d7-short.x vpce-0f89a3-bluzidnv.x" },
@@ -1545,6 +1553,9 @@ static const struct negative negatives[] = {
 	{ "keyed-id", "\"TraceId\": \"abc-deadbeefcafe\"" },
 	{ "keyed-id", "\"RequestId\": \"req-12345678\"" },
 	{ "keyed-id", "\"ServiceId\": \"my-service\"" },
+	{ "keyed-id", "\"KmsKeyId\": \"alias/aws/ebs\"" },
+	{ "keyed-id", "aws kms encrypt --key-id alias/aws/s3" },
+	{ "keyed-id", "\"KmsKeyId\": \"alias/example\"" },
 	{ "ipv4", "\"Membership\": \"10-10-10-10\"" },
 	{ "ipv4", "\"versions\": [\"1.2.3.4\", \"2.0.1.0\"]" },
 	{ "ipv4", "build 10-0-0-157 done, version 1.2.3.4/5" },
