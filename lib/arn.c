@@ -254,8 +254,17 @@ arn_name(const char *subj, struct am_match *m, const struct arn_rule *r,
 		break;
 	case H_SEG:
 	case H_S3:
-		add_name(subj, m, ns, am_find_any(subj, ns, re, "/:"),
-		    r->prefix, NULL);
+		e = am_find_any(subj, ns, re, "/:");
+		add_name(subj, m, ns, e, r->prefix, NULL);
+		/* A DynamoDB table's secondary index, table/T/index/I: its
+		 * owner names it as the table (its stream/<time> is not). */
+		if (!strcmp(r->service, "dynamodb") &&
+		    am_has_prefix(subj + e, re - e, "/index/")) {
+			e2 = am_find_any(subj, e + 7, re, "/:");
+			if (e2 > e + 7 && subj[e + 7] != '*')
+				add_name(subj, m, e + 7, e2, r->prefix,
+				    NULL);
+		}
 		break;
 	case H_REST:
 		add_name(subj, m, ns, re, r->prefix, NULL);

@@ -430,9 +430,13 @@ am_split_keyed_id(const char *subj, size_t len, struct am_match *m)
 		while (p < m->end && !am_is_in(subj[p], sep))
 			p++;
 		e = p;
-		/* An ID of hex digits in its strict form (pcx-abababab)
-		 * needs no digit. */
-		if ((id = am_find_resource_id(subj + s, e - s)) &&
+		/* A KMS key by its alias: the alias's name. */
+		if (am_has_prefix(subj + s, e - s, "alias/")) {
+			if (e > s + 6 && !am_has_prefix(subj + s + 6,
+			    len - s - 6, "aws/") &&
+			    !am_name_placeholder(subj + s + 6, e - s - 6))
+				am_match_add(m, s + 6, e, "KMS_ALIAS", NULL);
+		} else if ((id = am_find_resource_id(subj + s, e - s)) &&
 		    !strchr(id->chars, 'g'))
 			am_match_add(m, s, e, id->prefix, id->kind);
 		else if ((r = keyed_known_id(subj, s, e)))

@@ -205,7 +205,13 @@ const struct am_kind am_kinds[] = {
 	    "s3:// URI: the bucket (the key is kept and scanned)", 0, "s3" },
 	{ "s3-virtual-host", "BUCKET",
 	    "(?=[a-z0-9])" HL "(?!vpce-)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]"
-	    "\\.s3(?:[.-][a-z0-9-]{1,40}){0,3}" AWSCOM HR, am_split_s3_vhost,
+	    "\\.s3(?:[.-][a-z0-9-]{1,40}){0,3}" AWSCOM
+	    /* HR, but for a CloudFront origin ID's suffix: the console
+	     * names an origin after its bucket's host, and people add to
+	     * it (bucket.s3.amazonaws.com-cli-example); a dotted tail
+	     * (.com-x.net) is another host. */
+	    "(?![A-Za-z0-9_]|\\.[A-Za-z0-9]|-[A-Za-z0-9_-]{0,64}+\\.[A-Za-z0-9])",
+	    am_split_s3_vhost,
 	    "virtual-hosted S3 endpoint: the bucket", 0, "amazonaws" },
 	{ "s3-path-url", "BUCKET",
 	    "(?=[sc])" HL "(?:s3(?:[.-](?:dualstack\\.)?[a-z0-9-]{1,40}){0,2}"

@@ -66,6 +66,10 @@ struct name_rule {
 	"|deploymentgroup|deployment-group"
 #define CTX_DB		"glue|athena|timestream|redshift|catalogid" \
 	"|awsdatacatalog|queryexecution"
+/* A DynamoDB secondary index's name; IndexName is also Glue's,
+ * Kendra's, Location's. */
+#define CTX_DDB		"dynamodb|globalsecondaryindex|localsecondaryindex" \
+	"|keyschema|tablename|table-name|arn:aws:dynamodb:"
 #define CTX_PARAM	"ssm get-parameter|ssm put-parameter" \
 	"|ssm delete-parameter|ssm label-parameter"
 
@@ -82,6 +86,7 @@ static const struct name_rule name_keys[] = {
 	    NULL },
 	{ "rolesessionname", "role-session-name", "IAM_USER", 0, NULL },
 	{ "tablename", "table-name", "DYNAMODB_TABLE", 0, NULL },
+	{ "indexname", "index-name", "DYNAMODB_TABLE", NK_CTX, CTX_DDB },
 	{ "queuename", "queue-name", "SQS_QUEUE", 0, NULL },
 	{ "topicname", NULL, "SNS_TOPIC", 0, NULL },
 	{ "stackname", "stack-name", "STACK", 0, NULL },
@@ -622,7 +627,19 @@ am_split_prose_name(const char *subj, size_t len, struct am_match *m)
 	/* Prose is the weakest context: a file, a number, a placeholder, a
 	 * short or common word (a cluster named ``prod``, a parameter
 	 * named 'code') or an AWS managed policy is left alone. */
-	if (vs >= m->end || !am_name_learnable(subj + vs, m->end - vs) ||
+	if (vs >= m->end)
+		return 0;
+	/* but a log stream's: AWS's own examples name streams after the
+	 * day (a log stream named ``20150601``; a stream named so may be
+	 * anything's). */
+	if (ne - p == 6 && !strncasecmp(subj + p, "stream", 6) &&
+	    p >= 4 && !strncasecmp(subj + p - 4, "log ", 4) &&
+	    m->end - vs == 8 && am_all_digits(subj + vs, 8) &&
+	    subj[vs] == '2' && subj[vs + 1] == '0') {
+		am_match_add(m, vs, m->end, prefix, "resource-name");
+		return 1;
+	}
+	if (!am_name_learnable(subj + vs, m->end - vs) ||
 	    am_all_digits(subj + vs, m->end - vs) ||
 	    (!strcmp(prefix, "IAM_POLICY") &&
 	    am_name_aws_policy(subj + vs, m->end - vs)))

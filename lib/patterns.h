@@ -168,7 +168,7 @@
 	"(?:Group|Stream)|ifecycle" W "Hook)" W "Name|Log" W "Group|" \
 	"(?:S3" W ")?Bucket(?:" W "Name)?|User" W "Name|Function" W "Name|" \
 	"Key" W "Name|Option" W "Group" W "Name|" \
-	"Queue" W "Name|Instance" W "Profile" W "Name|" \
+	"Queue" W "Name|In(?:stance" W "Profile|dex)" W "Name|" \
 	"A(?:uto" W "Scaling" W "Group|lias|pplication|larm)" W "Name|" \
 	"Environment" W "Name|Group" W "Name|Job" W "Name|" \
 	"Node" W "group" W "Name|Work" W "Group(?:" W "Name)?)"
@@ -224,12 +224,14 @@
  * called `GameScores`", "bucket named *my-logs*".  A resource noun, then
  * "named" or "called", then the name in Markdown, reStructuredText or
  * AsciiDoc code or emphasis, or quotes.  The noun picks the prefix.
+ * A hosted zone is named after its domain (a hosted zone named
+ * ``example.com``), a folder is an S3 key prefix.
  */
 #define PROSE_NOUNS \
 	"(?:user|table|cluster|bucket|role|trail|stream|group|function|" \
 	"index|topic|service|policy|alias|queue|secret|stack|repository|" \
 	"distribution|database|domain|key[ \\t]pair|instance|pipeline|" \
-	"workgroup|rule|alarm|parameter|profile)"
+	"workgroup|rule|alarm|parameter|profile|zone|(?:sub)?folder)"
 #define PROSE_NAME_PAT \
 	"(?i:(?<![A-Za-z0-9_-])" PROSE_NOUNS "s?[ \\t]+(?:named|called)[ \\t]+)" \
 	"(?:``|[`*\"'])[A-Za-z0-9_](?:[A-Za-z0-9_.@+=/-]{0,126}" \
@@ -246,11 +248,14 @@
  * weighed by opaque_id_prefix() (ids.c).  The values of a CLI filter on
  * an ID (Name=volume-id,Values=a,b) and the elements of a JSON list
  * on the key's line ("DetectorIds": ["a", "b"]) are read the same way.
+ * A KMS key ID may be given as its alias (KmsKeyId: alias/my-key,
+ * --kms-key-id alias/my-key): the alias name is KMS_ALIAS, alias/ and
+ * AWS's alias/aws/... kept.
  * A plural flag, a filter or a list gives up to four; a flag reaches
  * here through am_split_name(), whose row matches every --flag first.
  */
 #define KEYED_ID_VALUE \
-	"[A-Za-z0-9][A-Za-z0-9_-]{2,127}(?![A-Za-z0-9_-])"
+	"(?:alias/)?[A-Za-z0-9][A-Za-z0-9_-]{2,127}(?![A-Za-z0-9_-])"
 #define KEYED_ID_PAT \
 	"\\\\?\"(?:[A-Za-z][A-Za-z0-9]{0,40}(?:Id|ID)|[a-z][a-z0-9_]{0,40}_u?id)" \
 	"s\\\\?\"[ \\t]*:[ \\t]*\\[[ \\t]*\\\\?\"" KEYED_ID_VALUE \

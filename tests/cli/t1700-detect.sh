@@ -274,4 +274,76 @@ test_expect_success 'names the prose calls out, and later their bare words' '
 	mask_check
 '
 
+test_expect_success 'a CloudFront origin named after its bucket host, with a suffix' '
+	cat >in <<-\EOT &&
+	"Id": "my-site-bucket.s3.amazonaws.com-cli-example",
+	TargetOriginId: my-site-bucket.s3.amazonaws.com-1589463283
+	cdn-logs.s3.amazonaws.com-mirror.example.net stays a host of example.net
+	EOT
+	cat >expect <<-\EOT &&
+	"Id": "BUCKET_001.s3.amazonaws.com-cli-example",
+	TargetOriginId: BUCKET_001.s3.amazonaws.com-1589463283
+	cdn-logs.s3.amazonaws.com-mirror.example.net stays a host of example.net
+	EOT
+	mask_check
+'
+
+test_expect_success 'DynamoDB secondary indexes under IndexName, --index-name and ARNs' '
+	cat >in <<-\EOT &&
+	{"TableName": "GameScores", "GlobalSecondaryIndexes": [{"IndexName": "GameDateIndex"}],
+	 "IndexArn": "arn:aws:dynamodb:us-west-2:123456789012:table/GameScores/index/GameDateIndex"}
+	aws dynamodb query --table-name GameScores --index-name TitleIndex
+	index_name: TitleIndex # dynamodb
+	arn:aws:dynamodb:us-west-2:123456789012:table/GameScores/index/*
+	EOT
+	cat >expect <<-\EOT &&
+	{"TableName": "DYNAMODB_TABLE_001", "GlobalSecondaryIndexes": [{"IndexName": "DYNAMODB_TABLE_002"}],
+	 "IndexArn": "arn:aws:dynamodb:us-west-2:ACCOUNT_001:table/DYNAMODB_TABLE_001/index/DYNAMODB_TABLE_002"}
+	aws dynamodb query --table-name DYNAMODB_TABLE_001 --index-name DYNAMODB_TABLE_003
+	index_name: DYNAMODB_TABLE_003 # dynamodb
+	arn:aws:dynamodb:us-west-2:ACCOUNT_001:table/DYNAMODB_TABLE_001/index/*
+	EOT
+	mask_check
+'
+
+test_expect_success 'an IndexName with no DynamoDB near is not a table' '
+	cat >in <<-\EOT &&
+	{"IndexName": "products-v2", "Engine": "elasticsearch"}
+	EOT
+	cp in expect &&
+	mask_check
+'
+
+test_expect_success 'hosted zones, folders and dated log streams the prose names' '
+	cat >in <<-\EOT &&
+	This example adds a hosted zone named ``corp.example.com``.
+	Events from a log stream named ``20150601`` in the log group.
+	Specify a subfolder named `my-logs` in the bucket; a folder named *archive-2019*.
+	A stream named ``12345678`` and a stream named ``2015`` stay.
+	EOT
+	cat >expect <<-\EOT &&
+	This example adds a hosted zone named ``RESOURCE_NAME_001``.
+	Events from a log stream named ``RESOURCE_NAME_002`` in the log group.
+	Specify a subfolder named `RESOURCE_NAME_003` in the bucket; a folder named *RESOURCE_NAME_004*.
+	A stream named ``12345678`` and a stream named ``2015`` stay.
+	EOT
+	mask_check
+'
+
+test_expect_success 'a KMS key given by its alias under a key ID key or flag' '
+	cat >in <<-\EOT &&
+	aws ec2 copy-image --kms-key-id alias/my-kms-key --name copy
+	{"KmsKeyId": "alias/my-kms-key"}
+	kms_key_id: alias/other-key
+	aws kms encrypt --key-id alias/aws/s3; "KmsKeyId": "alias/aws/ebs"
+	EOT
+	cat >expect <<-\EOT &&
+	aws ec2 copy-image --kms-key-id alias/KMS_ALIAS_001 --name copy
+	{"KmsKeyId": "alias/KMS_ALIAS_001"}
+	kms_key_id: alias/KMS_ALIAS_002
+	aws kms encrypt --key-id alias/aws/s3; "KmsKeyId": "alias/aws/ebs"
+	EOT
+	mask_check
+'
+
 test_done
