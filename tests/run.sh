@@ -45,7 +45,9 @@ trap 'exit 143' TERM
 PATH="$root/cmd:$PATH"
 AWSMASK_TEST_ROOT=$root
 CMOCKA_MESSAGE_OUTPUT=TAP
-export PATH AWSMASK_TEST_ROOT CMOCKA_MESSAGE_OUTPUT
+# Under SANITIZE=1: the C library's own leaks are not ours.
+LSAN_OPTIONS="suppressions=$root/tests/lsan.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
+export PATH AWSMASK_TEST_ROOT CMOCKA_MESSAGE_OUTPUT LSAN_OPTIONS
 
 limit=${CHECK_TIMEOUT:-300}
 if command -v timeout >/dev/null 2>&1; then
