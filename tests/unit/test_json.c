@@ -1181,61 +1181,11 @@ test_escape_round_trip(void **state)
  * A counting allocator: the tokenizer's own peak, whatever the rest of
  * the process does.
  */
-static size_t live, peak;
-static void *
-count_malloc(size_t n)
-{
-	size_t *p = malloc(n + sizeof(size_t) * 2);
-
-	if (!p)
-		return NULL;
-	*p = n;
-	live += n;
-	if (live > peak)
-		peak = live;
-	return p + 2;
-}
-static void *
-count_calloc(size_t n, size_t s)
-{
-	void *p = count_malloc(n * s);
-
-	if (p)
-		memset(p, 0, n * s);
-	return p;
-}
-static void
-count_free(void *p)
-{
-	size_t *q = p;
-
-	if (!p)
-		return;
-	live -= q[-2];
-	free(q - 2);
-}
-static void *
-count_realloc(void *p, size_t n)
-{
-	size_t *q = p, old;
-	void *np;
-
-	if (!p)
-		return count_malloc(n);
-	old = q[-2];
-	np = count_malloc(n);
-	if (!np)
-		return NULL;
-	memcpy(np, p, old < n ? old : n);
-	count_free(p);
-	return np;
-}
+#include "countalloc.h"
 
 static void
 test_memory_bounded(void **state)
 {
-	static const struct am_allocator a = { count_malloc, count_calloc,
-	    count_realloc, count_free };
 	const struct am_json_seg *segs;
 	struct am_buf chunk = AM_BUF_INIT;
 	struct am_json *j;
@@ -1251,7 +1201,7 @@ test_memory_bounded(void **state)
 		    "\"i-%017zx\", \"Tags\": [{\"Key\": \"Name\", \"Value\": "
 		    "\"web\\/%zu\"}], \"State\": {\"Code\": 16}}\n", i, i), 0);
 	getrusage(RUSAGE_SELF, &ru0);
-	am_set_allocator(&a);
+	am_set_allocator(&count_allocator);
 	live = peak = 0;
 	assert_int_equal(am_json_new(&j, AM_JSON_SEQ, &e), 0);
 	while (total < 50 * 1024 * 1024) {
@@ -1290,8 +1240,6 @@ test_memory_bounded(void **state)
 static size_t
 long_string_peak(int escape)
 {
-	static const struct am_allocator a = { count_malloc, count_calloc,
-	    count_realloc, count_free };
 	const struct am_json_seg *segs;
 	struct am_json *j;
 	struct am_error e;
@@ -1299,7 +1247,7 @@ long_string_peak(int escape)
 	size_t n, k, got = 0, p;
 
 	memset(block, 'A', sizeof(block));
-	am_set_allocator(&a);
+	am_set_allocator(&count_allocator);
 	live = peak = 0;
 	assert_int_equal(am_json_new(&j, AM_JSON_ONE, &e), 0);
 	assert_int_equal(am_json_feed(j, "\"", 1, 0, &segs, &n, &e), 0);
@@ -1544,8 +1492,6 @@ test_pieces_errors(void **state)
 static void
 test_pieces_memory(void **state)
 {
-	static const struct am_allocator a = { count_malloc, count_calloc,
-	    count_realloc, count_free };
 	const struct am_json_seg *segs;
 	struct am_json *j;
 	struct am_error e;
@@ -1555,7 +1501,7 @@ test_pieces_memory(void **state)
 	(void)state;
 	memset(block, 'A', sizeof(block));
 	memcpy(block + 100, "\\u00e9\\t", 8);
-	am_set_allocator(&a);
+	am_set_allocator(&count_allocator);
 	live = peak = 0;
 	assert_int_equal(am_json_new(&j, AM_JSON_ONE, &e), 0);
 	am_json_set_piece(j, sizeof(block));

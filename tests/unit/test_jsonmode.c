@@ -539,65 +539,11 @@ test_huge_string(void **state)
 }
 
 /* The library's memory while one 24 MB string goes through. */
-static size_t live, peak;
-
-static void *
-count_malloc(size_t n)
-{
-	size_t *p = malloc(n + sizeof(size_t) * 2);
-
-	if (!p)
-		return NULL;
-	*p = n;
-	live += n;
-	if (live > peak)
-		peak = live;
-	return p + 2;
-}
-
-static void *
-count_calloc(size_t n, size_t s)
-{
-	void *p = count_malloc(n * s);
-
-	if (p)
-		memset(p, 0, n * s);
-	return p;
-}
-
-static void
-count_free(void *p)
-{
-	size_t *q = p;
-
-	if (!p)
-		return;
-	live -= q[-2];
-	free(q - 2);
-}
-
-static void *
-count_realloc(void *p, size_t n)
-{
-	size_t *q = p, old;
-	void *np;
-
-	if (!p)
-		return count_malloc(n);
-	old = q[-2];
-	np = count_malloc(n);
-	if (!np)
-		return NULL;
-	memcpy(np, p, old < n ? old : n);
-	count_free(p);
-	return np;
-}
+#include "countalloc.h"
 
 static void
 test_huge_string_memory(void **state)
 {
-	static const struct am_allocator a = { count_malloc, count_calloc,
-	    count_realloc, count_free };
 	struct awsmask_config *cfg;
 	struct awsmask *am;
 	struct am_buf doc = AM_BUF_INIT;
@@ -610,7 +556,7 @@ test_huge_string_memory(void **state)
 		assert_int_equal(am_buf_addstr(&doc, "AAAA\\u00e9 " ID1 " "),
 		    0);
 	assert_int_equal(am_buf_addstr(&doc, "\"}\n"), 0);
-	am_set_allocator(&a);
+	am_set_allocator(&count_allocator);
 	live = peak = 0;
 	am = context(&cfg, NULL);
 	assert_int_equal(mask_fd(am, doc.buf, doc.len, &out, &n), 0);
