@@ -69,7 +69,7 @@ LIB_HDR = $(wildcard lib/*.h) lib/gen/scandata.h
 # the token grammar it compiles and analyses.
 SCANGEN = lib/gen/scangen
 CATALOGUE_OBJ = lib/kinds.o lib/detect.o lib/accounts.o lib/arn.o \
-	lib/hosts.o lib/ip.o lib/naming.o lib/tags.o lib/ids.o
+	lib/hosts.o lib/ip.o lib/naming.o lib/tags.o lib/ids.o lib/gates.o
 SCANGEN_OBJ = $(CATALOGUE_OBJ) lib/names.o lib/token.o lib/prefixes.o \
 	lib/util.o lib/scanfp.o
 # The one list of tools: the build, install and uninstall, `make check`

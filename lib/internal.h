@@ -231,6 +231,17 @@ struct am_match {
  * default (NULL) is one part over the whole match with the kind's prefix.
  */
 typedef int am_split_fn(const char *subject, size_t len, struct am_match *m);
+/*
+ * Can a row match anchored at p in u[0, len)?  0 only when it cannot
+ * (gates.c).  we is the end of the run of [A-Za-z0-9_] from p, or
+ * p + AM_GATE_WORD when the run is longer.
+ */
+struct am_gate_in {
+	const unsigned char *u;
+	size_t len, p, we;
+};
+#define AM_GATE_WORD 128
+typedef int am_gate_fn(const struct am_gate_in *in);
 struct am_kind {
 	const char *name;	/* "ec2-instance": --types, reports */
 	const char *prefix;	/* token prefix: "EC2" */
@@ -247,9 +258,24 @@ struct am_kind {
 	 * everywhere, so the catalogue keeps within that (test_scanner).
 	 */
 	const char *needles;
+	/*
+	 * NULL, or a cheap check the fast path of the scanner makes before
+	 * it tries the pattern at a start: 0 only where the pattern cannot
+	 * match there (gates.c).
+	 */
+	am_gate_fn *gate;
 };
 #define AM_MAX_NEEDLES 16
+/*
+ * The bytes other than letters and digits that may start a match: the
+ * scanner's vector loop compares with each, and falls back to a byte
+ * loop when the catalogue has more (test_scanner checks it has not).
+ */
+#define AM_MAX_PUNCT 16
 extern const struct am_kind am_kinds[];
+am_gate_fn am_gate_keyed_id, am_gate_account_key, am_gate_account_id,
+    am_gate_aws_id, am_gate_prose_name, am_gate_resource_name,
+    am_gate_s3_log, am_gate_ipv6;
 extern const size_t am_nkinds;
 /*
  * Names (names.c): a placeholder or AWS constant is never a name; a

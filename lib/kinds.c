@@ -312,7 +312,8 @@ const struct am_kind am_kinds[] = {
 
 	/* Identifiers recognised by their context. */
 	{ "account-id", "ACCOUNT", ACCOUNT_PAT, am_split_account,
-	    "12-digit account ID in AWS context", 0, NULL },
+	    "12-digit account ID in AWS context", 0, NULL,
+	    am_gate_account_id },
 	/*
 	 * Under a key that names the kind, access key IDs and IAM unique IDs
 	 * are taken by their shape alone, whatever their length
@@ -336,7 +337,7 @@ const struct am_kind am_kinds[] = {
 	    "account of a federated principal (<account>:<name>)", 0, NULL },
 	{ "account-key", "ACCOUNT", ACCOUNT_CAMEL_PAT, NULL,
 	    "12-digit account ID under a camel-case account key "
-	    "(recipientAccountId: ...)", 0, NULL },
+	    "(recipientAccountId: ...)", 0, NULL, am_gate_account_key },
 	{ "kms-key-id", "KMS_KEY",
 	    "(?=[KkMm<\\\\\"-])(?:(?<![A-Za-z0-9_])key/|(?i:" Q
 	    "[A-Za-z]{0,24}KeyId" Q "[ \\t]*:[ \\t]*" Q "|--(?:[a-z]+-){0,2}key-id"
@@ -362,7 +363,8 @@ const struct am_kind am_kinds[] = {
 	    "[a-z0-9._-]{1,61}[a-z0-9](?= \\[[0-9]{2}/[A-Z][a-z]{2}/[0-9]{4}:)|"
 	    "(?= ))", am_split_s3_log,
 	    "fields of an S3 server access log line: the bucket owner's and "
-	    "the requester's canonical IDs and the bucket", 0, NULL },
+	    "the requester's canonical IDs and the bucket", 0, NULL,
+	    am_gate_s3_log },
 	{ "route53-zone", "ROUTE53_ZONE",
 	    "(?=[Hh<\\\\\"-])(?:(?<![A-Za-z0-9_])hostedzone/|(?i:" Q
 	    "HostedZoneId" Q "[ \\t]*:[ \\t]*" Q
@@ -401,14 +403,16 @@ const struct am_kind am_kinds[] = {
 	    "(?:(?=[A-GI-LNOP-UWa-gi-lnop-uw\\\\\"'-])" NAME_PAT "|"
 	    TF_NAME_PAT "|" TRAIL_DIGEST_PAT ")", am_split_name,
 	    "resource name under an AWS naming key (RoleName, roleName, "
-	    "ROLE_NAME=, --role-name, GroupName, ...)", 0, NULL },
+	    "ROLE_NAME=, --role-name, GroupName, ...)", 0, NULL,
+	    am_gate_resource_name },
 	{ "keyed-id", "AWS_ID", KEYED_ID_PAT, am_split_keyed_id,
 	    "ID under a key, flag or filter that says ID (VpcId, <groupId>, "
 	    "--image-ids, Name=vpc-id,Values=): EC2-style of any tail, or "
-	    "opaque (DetectorId, TableId): RESOURCE_ID", 0, NULL },
+	    "opaque (DetectorId, TableId): RESOURCE_ID", 0, NULL,
+	    am_gate_keyed_id },
 	{ "prose-name", "RESOURCE_NAME", PROSE_NAME_PAT, am_split_prose_name,
 	    "name the prose calls out: a role named ``Test-Role``", 0,
-	    NULL },
+	    NULL, am_gate_prose_name },
 	{ "name-tag", "NAME_TAG", TAG_VALUE_PAT, am_split_name_tag,
 	    "value of a Name tag, in every shape a tag is written "
 	    "(Key=Name,Value=web-1, JSON, YAML, XML)", 0, NULL },
@@ -446,7 +450,7 @@ const struct am_kind am_kinds[] = {
 	    "(?:[0-9a-f]{17}|(?=[a-f]{0,7}[0-9])(?=[0-9]{0,7}[a-f])[0-9a-f]{8})"
 	    "(?![A-Za-z0-9_]|[.-][A-Za-z0-9])", am_split_aws_id,
 	    "any other EC2-style ID: <prefix>-<8 or 17 hex>", 0,
-	    NULL },
+	    NULL, am_gate_aws_id },
 
 	/* Addresses, after everything that contains them. */
 	{ "ipv6", "IPV6",
@@ -455,7 +459,7 @@ const struct am_kind am_kinds[] = {
 	    "[0-9A-Fa-f:]{2,39}(?:(?<=:)(?:[0-9]{1,3}\\.){3}[0-9]{1,3})?"
 	    "(?:/(?:12[0-8]|1[01][0-9]|[1-9]?[0-9]))?"
 	    "(?![A-Za-z0-9_:]|\\.[0-9]|/[0-9])", am_split_ipv6,
-	    "IPv6 address or CIDR (the /nn is kept)", 0, NULL },
+	    "IPv6 address or CIDR (the /nn is kept)", 0, NULL, am_gate_ipv6 },
 #define OCT "(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])"
 /* An address written with hyphens ("PrivateIpAddress": "10-0-0-157",
  * as the EC2 documentation does): am_split_ipv4() wants a key that

@@ -161,6 +161,7 @@ struct am_scanner {
 	struct row *rows;
 	uint16_t first[256];		/* state after one byte, 0: none */
 	uint64_t needle_rows[WORDS];	/* rows with tracked needles */
+	uint64_t gated[WORDS];		/* rows with a gate (gates.c) */
 	uint64_t needle_of[MAX_NEEDLES][WORDS];	/* rows that have needle j */
 	uint64_t act[WORDS];		/* enabled rows */
 	uint64_t wact[WORDS];		/* less those whose needles are absent */
@@ -168,7 +169,7 @@ struct am_scanner {
 	size_t token_row;		/* the token-literal row */
 	unsigned char custom_first[256];	/* starts of custom prefixes */
 	int custom_tokens;
-	unsigned char punct[8];		/* the starts that are no letter or digit */
+	unsigned char punct[AM_MAX_PUNCT];	/* starts not letters or digits */
 	int npunct;			/* -1: too many for the vector loop */
 };
 
@@ -728,6 +729,8 @@ prepare_fast(struct am_scanner *s, struct am_error *err)
 
 		if (s->kind_needles[i])
 			s->needle_rows[i / 64] |= 1ULL << (i % 64);
+		if (am_kinds[i].gate)
+			s->gated[i / 64] |= 1ULL << (i % 64);
 		for (j = 0; j < s->nneedles; j++)
 			if (s->kind_needles[i] & (1u << j))
 				s->needle_of[j][i / 64] |= 1ULL << (i % 64);
@@ -1040,6 +1043,48 @@ walk(const struct am_scanner *s, const unsigned char *u, size_t len,
 	return d->label[st];
 }
 
+/* Bytes of a word: [A-Za-z0-9_]. */
+static const unsigned char wordch[256] = {
+	['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1,
+	['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1, ['_'] = 1,
+	['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1,
+	['G'] = 1, ['H'] = 1, ['I'] = 1, ['J'] = 1, ['K'] = 1, ['L'] = 1,
+	['M'] = 1, ['N'] = 1, ['O'] = 1, ['P'] = 1, ['Q'] = 1, ['R'] = 1,
+	['S'] = 1, ['T'] = 1, ['U'] = 1, ['V'] = 1, ['W'] = 1, ['X'] = 1,
+	['Y'] = 1, ['Z'] = 1,
+	['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1,
+	['g'] = 1, ['h'] = 1, ['i'] = 1, ['j'] = 1, ['k'] = 1, ['l'] = 1,
+	['m'] = 1, ['n'] = 1, ['o'] = 1, ['p'] = 1, ['q'] = 1, ['r'] = 1,
+	['s'] = 1, ['t'] = 1, ['u'] = 1, ['v'] = 1, ['w'] = 1, ['x'] = 1,
+	['y'] = 1, ['z'] = 1,
+};
+
+/*
+ * Drop from cand the gated rows whose gate says they cannot match at p.
+ * The gates share the end of the word that starts there.
+ */
+static void
+gate(const struct am_scanner *s, uint64_t *cand, const unsigned char *u,
+    size_t len, size_t p)
+{
+	struct am_gate_in in;
+	size_t w, r, e = len - p > AM_GATE_WORD ? p + AM_GATE_WORD : len;
+	uint64_t g;
+
+	in.u = u;
+	in.len = len;
+	in.p = p;
+	in.we = p;
+	while (in.we < e && wordch[u[in.we]])
+		in.we++;
+	for (w = 0; w < WORDS; w++)
+		for (g = cand[w] & s->gated[w]; g; g &= g - 1) {
+			r = w * 64 + (size_t)__builtin_ctzll(g);
+			if (!am_kinds[r].gate(&in))
+				cand[w] &= ~(1ULL << (r % 64));
+		}
+}
+
 /*
  * Try the rows of label lab at start p, less the rows not enabled and
  * those whose needles are out of reach.  As try_rows().
@@ -1050,11 +1095,16 @@ try_start(struct am_scanner *s, const char *subject, size_t len, size_t p,
 {
 	const unsigned char *u = (const unsigned char *)subject;
 	const uint64_t *mask = s->data->masks + (size_t)lab * WORDS;
-	uint64_t cand[WORDS], any = 0, need = 0;
+	uint64_t cand[WORDS], any = 0, need = 0, gated = 0;
 	size_t w;
 
 	for (w = 0; w < WORDS; w++) {
 		cand[w] = mask[w] & s->wact[w];
+		gated |= cand[w] & s->gated[w];
+	}
+	if (gated)
+		gate(s, cand, u, len, p);
+	for (w = 0; w < WORDS; w++) {
 		any |= cand[w];
 		need |= cand[w] & s->needle_rows[w];
 	}

@@ -27,6 +27,7 @@
 
 #include "internal.h"
 #include "mask.h"
+#include "gen/scandata.h"
 
 /* A match, flattened for comparison. */
 struct rec {
@@ -977,6 +978,30 @@ test_needles_fit(void **state)
 		    AM_MAX_NEEDLES);
 }
 
+/*
+ * The vector loop of the fast path compares each block of bytes with
+ * every start that is no letter or digit; with more than it has room
+ * for, the scanner silently went back to a byte at a time (it did, at
+ * twelve, when the detection work grew the catalogue).
+ */
+static void
+test_punct_fit(void **state)
+{
+	const struct am_scan_data *d = &am_scan_data;
+	unsigned c, n = 0;
+
+	(void)state;
+	for (c = 0; c < 256; c++)
+		if (d->delta[d->root * (size_t)d->nblocks + d->block[c]] &&
+		    !((c >= '0' && c <= '9') || ((c | 0x20) >= 'a' &&
+		    (c | 0x20) <= 'z')))
+			n++;
+	assert_true(n > 0);
+	if (n > AM_MAX_PUNCT)
+		fail_msg("%u starts are no letter or digit, the vector loop "
+		    "has room for %d", n, AM_MAX_PUNCT);
+}
+
 int
 main(void)
 {
@@ -988,6 +1013,7 @@ main(void)
 		cmocka_unit_test(test_edges),
 		cmocka_unit_test(test_needles),
 		cmocka_unit_test(test_needles_fit),
+		cmocka_unit_test(test_punct_fit),
 		cmocka_unit_test(test_custom_token_literal),
 		cmocka_unit_test(test_differential_files),
 		cmocka_unit_test(test_differential_generated),

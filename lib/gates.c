@@ -1,0 +1,334 @@
+/*
+ * gates.c - cheap checks that let the scanner skip a row at a start.
+ *
+ * A few rows of the catalogue begin with a key word of any spelling
+ * (recipientAccountId:, "VpcId":, RoleName=, a role named ``x``) or with
+ * a lower-case word ("iew-0123abcd"), so the scanner's start automaton,
+ * which sees three bytes, leaves them at the start of nearly every word:
+ * in an ordinary log they were most of the PCRE2 calls and found
+ * nothing.  A gate reads the word at the start the way its row's pattern
+ * would and says whether the pattern can match there at all.
+ *
+ * The contract: a gate returns 0 only where its row's pattern cannot
+ * match anchored at p.  It may say 1 where the pattern then fails: it is
+ * a filter, not the rule.  Every gate here is the pattern of its row
+ * (patterns.h, kinds.c) read backwards to what a match must hold, and a
+ * change to the pattern must keep it so.  The reference path of the
+ * scanner uses no gate, and the differential test (tests/unit/
+ * test_scanner.c: the examples, the test files and the labelled corpus,
+ * and generated inputs) checks that both find the same.
+ */
+#include "internal.h"
+
+#include <string.h>
+
+static inline int
+is_lower(unsigned c)
+{
+	return c - 'a' < 26;
+}
+
+static inline int
+is_alpha(unsigned c)
+{
+	return (c | 0x20) - 'a' < 26;
+}
+
+static inline int
+is_digit(unsigned c)
+{
+	return c - '0' < 10;
+}
+
+static inline int
+is_alnum(unsigned c)
+{
+	return is_alpha(c) || is_digit(c);
+}
+
+static inline int
+is_hex(unsigned c)
+{
+	return is_digit(c) || (c | 0x20) - 'a' < 6;
+}
+
+/* Does [p, q) end in suffix s, letters compared without case? */
+static int
+ends_ci(const unsigned char *u, size_t p, size_t q, const char *s)
+{
+	size_t n = strlen(s), i;
+
+	if (q - p < n)
+		return 0;
+	for (i = 0; i < n; i++)
+		if ((u[q - n + i] | 0x20) != (unsigned char)s[i])
+			return 0;
+	return 1;
+}
+
+/* After q: ["']? [ \t]* then one of [:=] (a key's separator). */
+static int
+key_sep(const unsigned char *u, size_t len, size_t q)
+{
+	if (q < len && (u[q] == '"' || u[q] == '\''))
+		q++;
+	while (q < len && (u[q] == ' ' || u[q] == '\t'))
+		q++;
+	return q < len && (u[q] == ':' || u[q] == '=');
+}
+
+/*
+ * keyed-id (KEYED_ID_PAT, which is case-sensitive).  Starting with a
+ * letter, either the filter Name=...-id,Values= or a key of letters and
+ * digits that ends in Id or ID, or of lower-case letters, digits and '_'
+ * that ends in _id or _uid,
+ * read whole (possessively) and followed by ["']? [ \t]* [:=].  Both
+ * forms end where the word does: the first stops at a '_', the second
+ * at a capital, and neither is a separator.  The quoted and XML forms
+ * start with \, " or <.
+ */
+int
+am_gate_keyed_id(const struct am_gate_in *in)
+{
+	const unsigned char *u = in->u;
+	size_t p = in->p, q = in->we;
+
+	if (!is_alpha(u[p]))
+		return 1;
+	if (q - p >= 2 && ((u[q - 2] == 'I' && (u[q - 1] == 'd' ||
+	    u[q - 1] == 'D')) || (q - p >= 3 && u[q - 2] == 'i' &&
+	    u[q - 1] == 'd' && (u[q - 3] == '_' || (q - p >= 4 &&
+	    u[q - 3] == 'u' && u[q - 4] == '_')))))
+		return key_sep(u, in->len, q);
+	return q - p == 4 && in->len - p >= 5 && !memcmp(u + p, "Name=", 5);
+}
+
+/* Does [p, q) end in suffix s, exactly? */
+static int
+ends(const unsigned char *u, size_t p, size_t q, const char *s)
+{
+	size_t n = strlen(s);
+
+	return q - p >= n && !memcmp(u + q - n, s, n);
+}
+
+/*
+ * account-key (ACCOUNT_CAMEL_PAT, case-sensitive): a key of letters and
+ * digits, read whole, ending in AccountId, OwnerId, AccountNumber or
+ * Account, then ACCOUNT_KEY_SEP.  A '_' ends the key and is no
+ * separator.
+ */
+int
+am_gate_account_key(const struct am_gate_in *in)
+{
+	const unsigned char *u = in->u;
+	size_t p = in->p, q = in->we;
+
+	if (q - p < 8)
+		return 0;
+	switch (u[q - 1]) {
+	case 'd':
+		if (!ends(u, p, q, "AccountId") && !ends(u, p, q, "OwnerId"))
+			return 0;
+		break;
+	case 'r':
+		if (!ends(u, p, q, "AccountNumber"))
+			return 0;
+		break;
+	case 't':
+		if (!ends(u, p, q, "Account"))
+			return 0;
+		break;
+	default:
+		return 0;
+	}
+	return key_sep(u, in->len, q);
+}
+
+/*
+ * aws-id: a lower-case word of at most 25 letters and digits, then '-'.
+ * A capital or '_' in the word would end it before the '-'.
+ */
+int
+am_gate_aws_id(const struct am_gate_in *in)
+{
+	return in->we < in->len && in->u[in->we] == '-' &&
+	    in->we - in->p <= 25;
+}
+
+/* "named" or "called" at q, without case. */
+static int
+named(const unsigned char *u, size_t len, size_t q)
+{
+	return (len - q >= 5 && ends_ci(u, q, q + 5, "named")) ||
+	    (len - q >= 6 && ends_ci(u, q, q + 6, "called"));
+}
+
+/* Past the blanks from q: q itself when there are none. */
+static size_t
+blanks(const unsigned char *u, size_t len, size_t q)
+{
+	while (q < len && (u[q] == ' ' || u[q] == '\t'))
+		q++;
+	return q;
+}
+
+/*
+ * prose-name (PROSE_NAME_PAT): a noun of letters and an optional s (a
+ * digit or '_' would end it before the blank), blanks, then "named" or
+ * "called"; or the noun "key pair", whose second word is letters too.
+ */
+int
+am_gate_prose_name(const struct am_gate_in *in)
+{
+	const unsigned char *u = in->u;
+	size_t len = in->len, q = blanks(u, len, in->we);
+
+	if (q == in->we)
+		return 0;
+	if (named(u, len, q))
+		return 1;
+	if (len - q < 4 || !ends_ci(u, q, q + 4, "pair"))
+		return 0;
+	q += 4;
+	if (q < len && (u[q] | 0x20) == 's')
+		q++;
+	return named(u, len, blanks(u, len, q));
+}
+
+/*
+ * resource-name.  Starting with a letter: a naming key (NAME_KEYS, the
+ * words joined by nothing, '_' or '-'; sso_role_name; Terraform's name;
+ * the filter Name=), with an optional plural s, ends in one of the
+ * endings below, and the run of [A-Za-z0-9_-] ends with it: every form
+ * that follows a key begins with a quote, a blank, '\', ':', '=', '>'
+ * or '|'.  Other starts (", ', \, --flag, the digest file's _) pass.
+ */
+int
+am_gate_resource_name(const struct am_gate_in *in)
+{
+	const unsigned char *u = in->u;
+	size_t len = in->len, p = in->p, q = in->we;
+	size_t e = len - p > AM_GATE_WORD ? p + AM_GATE_WORD : len;
+
+	if (!is_alpha(u[p]))
+		return 1;
+	while (q < e && u[q] == '-') {
+		q++;
+		while (q < e && (is_alnum(u[q]) || u[q] == '_'))
+			q++;
+	}
+	if (q == e && q < len && (is_alnum(u[q]) || u[q] == '_' ||
+	    u[q] == '-'))
+		return 0;		/* longer than any key */
+	if ((u[q - 1] | 0x20) == 's' && q - 1 > p)
+		q--;
+	switch (u[q - 1] | 0x20) {
+	case 'e':
+		return ends_ci(u, p, q, "name") || ends_ci(u, p, q, "service");
+	case 'r':
+		return ends_ci(u, p, q, "identifier") ||
+		    ends_ci(u, p, q, "cluster");
+	case 'd':
+		/* SecretId, CacheClusterId, ReplicationGroupId, with
+		 * their '_' or '-' spellings. */
+		if (q - p < 8 || (u[q - 2] | 0x20) != 'i')
+			return 0;
+		q -= 2;
+		if (u[q - 1] == '_' || u[q - 1] == '-')
+			q--;
+		return (u[q - 1] | 0x20) == 't' || (u[q - 1] | 0x20) == 'r' ||
+		    (u[q - 1] | 0x20) == 'p';
+	case 'p':
+		return ends_ci(u, p, q, "group");
+	case 't':
+		return ends_ci(u, p, q, "bucket");
+	default:
+		return 0;
+	}
+}
+
+/*
+ * account-id (ACCOUNT_PAT).  From a digit only the forms that are the
+ * twelve digits themselves start (the keys before \K begin with a quote,
+ * a '<', a '/', '[', '-' or a letter): exactly twelve digits.  From a
+ * letter, one of the words its keys and prose begin with.
+ */
+int
+am_gate_account_id(const struct am_gate_in *in)
+{
+	static const char *const words[] = {
+		"account", "aws", "owner", "registry", "imagelocation", "name=",
+		"acceptance", "request", "arn",
+	};
+	const unsigned char *u = in->u;
+	size_t len = in->len, p = in->p, q, i;
+
+	if (is_digit(u[p])) {
+		for (q = p; q < len && q - p <= 12 && is_digit(u[q]); q++)
+			;
+		return q - p == 12;
+	}
+	if (!is_alpha(u[p]))
+		return 1;
+	for (i = 0; i < AM_ARRAY_SIZE(words); i++) {
+		size_t n = strlen(words[i]);
+
+		if (len - p >= n && ends_ci(u, p, p + n, words[i]))
+			return 1;
+	}
+	return 0;
+}
+
+/* s3-access-log: 64 hex digits. */
+int
+am_gate_s3_log(const struct am_gate_in *in)
+{
+	const unsigned char *u = in->u;
+	size_t i;
+
+	if (in->len - in->p < 64)
+		return 0;
+	for (i = 0; i < 64; i++)
+		if (!is_hex(u[in->p + i]))
+			return 0;
+	return 1;
+}
+
+/*
+ * ipv6: a ':' within the first five bytes (the first group is 0-4 hex).
+ * The address is the whole run of hex digits and ':' (a letter, digit,
+ * '_' or ':' may not follow it), unless an IPv4 address ends it: then a
+ * '.' follows the run, and the run's last group after its last ':' is
+ * the first of the four numbers (12:00:00.000Z is a time).
+ */
+int
+am_gate_ipv6(const struct am_gate_in *in)
+{
+	const unsigned char *u = in->u;
+	size_t len = in->len, e = len - in->p > 5 ? in->p + 5 : len, q, c;
+	int dots;
+
+	for (q = in->p; q < e && u[q] != ':'; q++)
+		;
+	if (q == e)
+		return 0;
+	while (q < len && (is_hex(u[q]) || u[q] == ':'))
+		q++;
+	if (q == len || u[q] != '.')
+		return 1;
+	/* The run's last group, then three more numbers. */
+	for (c = q; c > in->p && is_digit(u[c - 1]); c--)
+		;
+	if (q - c < 1 || q - c > 3 || u[c - 1] != ':')
+		return 0;
+	for (dots = 0; dots < 3; dots++) {
+		if (q == len || u[q] != '.')
+			return 0;
+		for (c = ++q; q < len && q - c < 3 && is_digit(u[q]); q++)
+			;
+		if (q == c)
+			return 0;
+	}
+	return 1;
+}
