@@ -332,3 +332,18 @@ am_gate_ipv6(const struct am_gate_in *in)
 	}
 	return 1;
 }
+
+/*
+ * The keys' separators (KEY_SEP, ACCOUNT_KEY_SEP: ["']? [ \t]* [:=]),
+ * the '-' of an EC2-style prefix, the blank and "named" of prose, and
+ * what follows a naming key (NAME_PAT: a quote, \, :, =, '>' of XML, '-'
+ * of role-name, or blanks then :, = or the '|' of a table).
+ */
+const struct am_gate_follow am_gate_follows[] = {
+	{ am_gate_keyed_id, "\"':=", ":=" },
+	{ am_gate_account_key, "\"':=", ":=" },
+	{ am_gate_aws_id, "-", "" },
+	{ am_gate_prose_name, "", "nNcCpP" },
+	{ am_gate_resource_name, "\"'\\:=>-", ":=|" },
+};
+const size_t am_ngate_follows = AM_ARRAY_SIZE(am_gate_follows);

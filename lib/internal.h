@@ -276,6 +276,20 @@ extern const struct am_kind am_kinds[];
 am_gate_fn am_gate_keyed_id, am_gate_account_key, am_gate_account_id,
     am_gate_aws_id, am_gate_prose_name, am_gate_resource_name,
     am_gate_s3_log, am_gate_ipv6;
+/*
+ * What may follow the word that a gated row's match starts with, when
+ * it starts with a letter: the byte right after the word (`after`), or,
+ * when that is a blank (space or tab), the first byte after the blanks
+ * (`after_blanks`).  The scanner turns these into tables, and drops a
+ * row at a start where neither holds before it calls the gate.
+ */
+struct am_gate_follow {
+	am_gate_fn *gate;
+	const char *after;
+	const char *after_blanks;
+};
+extern const struct am_gate_follow am_gate_follows[];
+extern const size_t am_ngate_follows;
 extern const size_t am_nkinds;
 /*
  * Names (names.c): a placeholder or AWS constant is never a name; a

@@ -162,6 +162,13 @@ struct am_scanner {
 	uint16_t first[256];		/* state after one byte, 0: none */
 	uint64_t needle_rows[WORDS];	/* rows with tracked needles */
 	uint64_t gated[WORDS];		/* rows with a gate (gates.c) */
+	/*
+	 * Per byte after the word at a start (after_word), or after it and
+	 * blanks (after_blanks): the rows that may match there; every row
+	 * but those of am_gate_follows is in each.
+	 */
+	uint64_t after_word[256][WORDS];
+	uint64_t after_blanks[256][WORDS];
 	uint64_t needle_of[MAX_NEEDLES][WORDS];	/* rows that have needle j */
 	uint64_t act[WORDS];		/* enabled rows */
 	uint64_t wact[WORDS];		/* less those whose needles are absent */
@@ -653,6 +660,26 @@ am_scan_data_ok(void)
  * token-literal row for custom prefixes.  When the tables are not this
  * library's, the reference path takes over.
  */
+/* Row i in the tables of what may follow a word (am_gate_follows). */
+static void
+follows(struct am_scanner *s, size_t i)
+{
+	const struct am_gate_follow *f = NULL;
+	uint64_t bit = 1ULL << (i % 64);
+	size_t j;
+	unsigned c;
+
+	for (j = 0; j < am_ngate_follows; j++)
+		if (am_kinds[i].gate && am_gate_follows[j].gate == am_kinds[i].gate)
+			f = &am_gate_follows[j];
+	for (c = 0; c < 256; c++) {
+		if (!f || (c && strchr(f->after, (int)c)))
+			s->after_word[c][i / 64] |= bit;
+		if (!f || (c && strchr(f->after_blanks, (int)c)))
+			s->after_blanks[c][i / 64] |= bit;
+	}
+}
+
 static int
 prepare_fast(struct am_scanner *s, struct am_error *err)
 {
@@ -731,6 +758,7 @@ prepare_fast(struct am_scanner *s, struct am_error *err)
 			s->needle_rows[i / 64] |= 1ULL << (i % 64);
 		if (am_kinds[i].gate)
 			s->gated[i / 64] |= 1ULL << (i % 64);
+		follows(s, i);
 		for (j = 0; j < s->nneedles; j++)
 			if (s->kind_needles[i] & (1u << j))
 				s->needle_of[j][i / 64] |= 1ULL << (i % 64);
@@ -1060,23 +1088,41 @@ static const unsigned char wordch[256] = {
 };
 
 /*
- * Drop from cand the gated rows whose gate says they cannot match at p.
- * The gates share the end of the word that starts there.
+ * Drop from cand the gated rows that cannot match at p: by what follows
+ * the word that starts there (one look-up for all of them), then by
+ * their gates.  we: where the word ends, when the caller knows (it
+ * never ends at p when p is a letter), else 0.
  */
 static void
 gate(const struct am_scanner *s, uint64_t *cand, const unsigned char *u,
-    size_t len, size_t p)
+    size_t len, size_t p, size_t we)
 {
 	struct am_gate_in in;
 	size_t w, r, e = len - p > AM_GATE_WORD ? p + AM_GATE_WORD : len;
-	uint64_t g;
+	const uint64_t *ok;
+	uint64_t g, any = 0;
 
 	in.u = u;
 	in.len = len;
 	in.p = p;
-	in.we = p;
+	in.we = we > p ? we : p;
 	while (in.we < e && wordch[u[in.we]])
 		in.we++;
+	if ((unsigned)((u[p] | 0x20) - 'a') < 26) {
+		size_t q = in.we;
+		unsigned c = q < len ? u[q] : 0;
+
+		if (c == ' ' || c == '\t') {
+			while (++q < len && (u[q] == ' ' || u[q] == '\t'))
+				;
+			ok = s->after_blanks[q < len ? u[q] : 0];
+		} else
+			ok = s->after_word[c];
+		for (w = 0; w < WORDS; w++)
+			any |= (cand[w] &= ok[w]) & s->gated[w];
+		if (!any)
+			return;
+	}
 	for (w = 0; w < WORDS; w++)
 		for (g = cand[w] & s->gated[w]; g; g &= g - 1) {
 			r = w * 64 + (size_t)__builtin_ctzll(g);
@@ -1091,7 +1137,8 @@ gate(const struct am_scanner *s, uint64_t *cand, const unsigned char *u,
  */
 static int
 try_start(struct am_scanner *s, const char *subject, size_t len, size_t p,
-    unsigned lab, size_t limit, struct am_match *m, struct am_error *err)
+    size_t we, unsigned lab, size_t limit, struct am_match *m,
+    struct am_error *err)
 {
 	const unsigned char *u = (const unsigned char *)subject;
 	const uint64_t *mask = s->data->masks + (size_t)lab * WORDS;
@@ -1103,7 +1150,7 @@ try_start(struct am_scanner *s, const char *subject, size_t len, size_t p,
 		gated |= cand[w] & s->gated[w];
 	}
 	if (gated)
-		gate(s, cand, u, len, p);
+		gate(s, cand, u, len, p, we);
 	for (w = 0; w < WORDS; w++) {
 		any |= cand[w];
 		need |= cand[w] & s->needle_rows[w];
@@ -1181,7 +1228,8 @@ fast_next(struct am_scanner *s, const char *subject, size_t len,
 			    in_range(_mm_or_si128(v, _mm_set1_epi8(0x20)), 'a',
 			    'z'));
 			__m128i st = a;
-			unsigned am, sm;
+			unsigned am, sm, x;
+			size_t we;
 			int k;
 
 			for (k = 0; k < s->npunct; k++)
@@ -1198,8 +1246,13 @@ fast_next(struct am_scanner *s, const char *subject, size_t len,
 				lab = walk(s, u, len, q);
 				if (!live(s, lab) && !s->custom_tokens)
 					continue;
-				rc = try_start(s, subject, len, q, lab, limit, m,
-				    err);
+				/* Where a word that starts at q ends, or
+				 * where this block does. */
+				x = ~am & 0xffffu & ~((2u << (q - p)) - 1);
+				we = !((am >> (q - p)) & 1) ? 0 : x ?
+				    p + (size_t)__builtin_ctz(x) : p + 16;
+				rc = try_start(s, subject, len, q, we, lab, limit,
+				    m, err);
 				if (rc == 1 || rc < 0)
 					return rc;
 				if (rc == 2)
@@ -1215,7 +1268,7 @@ fast_next(struct am_scanner *s, const char *subject, size_t len,
 		lab = walk(s, u, len, p);
 		if (!live(s, lab) && !s->custom_tokens)
 			continue;
-		rc = try_start(s, subject, len, p, lab, limit, m, err);
+		rc = try_start(s, subject, len, p, 0, lab, limit, m, err);
 		if (rc == 1 || rc < 0)
 			return rc;
 		if (rc == 2)

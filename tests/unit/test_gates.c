@@ -88,7 +88,34 @@ gate_in(struct am_gate_in *in, const char *buf, size_t len, size_t p)
 		in->we++;
 }
 
-/* Every position of buf where a gated row matches passes its gate. */
+/*
+ * Does what follows the word at in (a letter) agree with the row's
+ * entry of am_gate_follows, if it has one?
+ */
+static int
+follows(const struct am_kind *k, const struct am_gate_in *in)
+{
+	size_t j, q = in->we;
+	unsigned c;
+
+	for (j = 0; j < am_ngate_follows; j++)
+		if (am_gate_follows[j].gate == k->gate)
+			break;
+	if (j == am_ngate_follows || !isalpha(in->u[in->p]))
+		return 1;
+	c = q < in->len ? in->u[q] : 0;
+	if (c != ' ' && c != '\t')
+		return c && strchr(am_gate_follows[j].after, (int)c);
+	while (q < in->len && (in->u[q] == ' ' || in->u[q] == '\t'))
+		q++;
+	c = q < in->len ? in->u[q] : 0;
+	return c && strchr(am_gate_follows[j].after_blanks, (int)c);
+}
+
+/*
+ * Every position of buf where a gated row matches passes its gate, and
+ * what follows the word there is what the row's follow sets allow.
+ */
 static void
 check_buf(const char *buf, size_t len, const char *what)
 {
@@ -111,6 +138,10 @@ check_buf(const char *buf, size_t len, const char *what)
 				fail_msg("%s: %s matches at %zu but its gate "
 				    "says no: \"%.40s\"", what, k->name, p,
 				    buf + p);
+			if (!follows(k, &in))
+				fail_msg("%s: %s matches at %zu but not what "
+				    "follows its word: \"%.40s\"", what,
+				    k->name, p, buf + p);
 		}
 	}
 }
