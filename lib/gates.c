@@ -298,9 +298,9 @@ am_gate_s3_log(const struct am_gate_in *in)
 /*
  * ipv6: a ':' within the first five bytes (the first group is 0-4 hex).
  * The address is the whole run of hex digits and ':' (a letter, digit,
- * '_' or ':' may not follow it), unless an IPv4 address ends it: then a
- * '.' follows the run, and the run's last group after its last ':' is
- * the first of the four numbers (12:00:00.000Z is a time).
+ * '_' or ':' may not follow it, nor '.' and a digit), unless an IPv4
+ * address ends it: then the run's last group after its last ':' is the
+ * first of the four numbers (12:00:00.000Z is a time).
  */
 int
 am_gate_ipv6(const struct am_gate_in *in)
@@ -315,7 +315,7 @@ am_gate_ipv6(const struct am_gate_in *in)
 		return 0;
 	while (q < len && (is_hex(u[q]) || u[q] == ':'))
 		q++;
-	if (q == len || u[q] != '.')
+	if (len - q < 2 || u[q] != '.' || !is_digit(u[q + 1]))
 		return 1;
 	/* The run's last group, then three more numbers. */
 	for (c = q; c > in->p && is_digit(u[c - 1]); c--)

@@ -251,6 +251,7 @@ static const char *const texts[] = {
 	/* ipv6 */
 	"2001:db8::1 and fe80::1ff:fe23:4567:890a/64 and ::1",
 	"::ffff:192.0.2.128 and 64:ff9b::198.51.100.7, 2001:db8::/32",
+	"fe80::39d4:20a3:a076:e31f.vol-8ede9e03d090e5d71 and fe80::1.",
 };
 
 static void
@@ -338,6 +339,7 @@ test_gates_refuse_numbers(void **state)
 	assert_false(gate_of("ipv6", "2026-11-28T12:00:00"));
 	assert_true(gate_of("ipv6", "::ffff:192.0.2.1 "));
 	assert_false(gate_of("ipv6", "12:00:00.1.2 "));
+	assert_true(gate_of("ipv6", "fe80::1.vol "));
 	assert_false(gate_of("keyed-id", "pid=12"));
 	assert_false(gate_of("keyed-id", "id=b896894e"));
 	assert_true(gate_of("keyed-id", "vpc_id=b896894e"));
