@@ -248,18 +248,30 @@ am_gate_resource_name(const struct am_gate_in *in)
 	}
 }
 
+/* At q: blanks, then word w without case. */
+static int
+then_word(const unsigned char *u, size_t len, size_t q, const char *w)
+{
+	size_t b = q, n = strlen(w);
+
+	while (q < len && (u[q] == ' ' || u[q] == '\t'))
+		q++;
+	return q > b && len - q >= n && ends_ci(u, q, q + n, w);
+}
+
 /*
  * account-id (ACCOUNT_PAT).  From a digit only the forms that are the
  * twelve digits themselves start (the keys before \K begin with a quote,
  * a '<', a '/', '[', '-' or a letter): exactly twelve digits.  From a
- * letter, one of the words its keys and prose begin with.
+ * letter, one of the words its keys and prose begin with; "request to"
+ * and "acceptance by" with the word after them.
  */
 int
 am_gate_account_id(const struct am_gate_in *in)
 {
 	static const char *const words[] = {
 		"account", "aws", "owner", "registry", "imagelocation", "name=",
-		"acceptance", "request", "arn",
+		"arn",
 	};
 	const unsigned char *u = in->u;
 	size_t len = in->len, p = in->p, q, i;
@@ -277,6 +289,10 @@ am_gate_account_id(const struct am_gate_in *in)
 		if (len - p >= n && ends_ci(u, p, p + n, words[i]))
 			return 1;
 	}
+	if (in->we - p == 7 && ends_ci(u, p, in->we, "request"))
+		return then_word(u, len, in->we, "to");
+	if (in->we - p == 10 && ends_ci(u, p, in->we, "acceptance"))
+		return then_word(u, len, in->we, "by");
 	return 0;
 }
 

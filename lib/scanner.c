@@ -1180,6 +1180,30 @@ live(const struct am_scanner *s, unsigned lab)
 	return any != 0;
 }
 
+/*
+ * Is any row of label lab enabled in this block and allowed by what
+ * follows the word that ends at we (gate())?
+ */
+static inline __attribute__((always_inline)) int
+follow_live(const struct am_scanner *s, unsigned lab, const unsigned char *u,
+    size_t len, size_t we)
+{
+	const uint64_t *mask = s->data->masks + (size_t)lab * WORDS, *ok;
+	uint64_t any = 0;
+	unsigned c = we < len ? u[we] : 0;
+	size_t w;
+
+	if (c == ' ' || c == '\t') {
+		while (++we < len && (u[we] == ' ' || u[we] == '\t'))
+			;
+		ok = s->after_blanks[we < len ? u[we] : 0];
+	} else
+		ok = s->after_word[c];
+	for (w = 0; w < WORDS; w++)
+		any |= mask[w] & s->wact[w] & ok[w];
+	return any != 0;
+}
+
 #ifdef __SSE2__
 /* Bytes of v in [lo, hi], as 0xff. */
 static inline __m128i
@@ -1244,13 +1268,29 @@ fast_next(struct am_scanner *s, const char *subject, size_t len,
 
 				sm &= sm - 1;
 				lab = walk(s, u, len, q);
-				if (!live(s, lab) && !s->custom_tokens)
+				if (s->custom_tokens) {
+					we = 0;
+					goto try;
+				}
+				if (!live(s, lab))
 					continue;
-				/* Where a word that starts at q ends, or
-				 * where this block does. */
-				x = ~am & 0xffffu & ~((2u << (q - p)) - 1);
-				we = !((am >> (q - p)) & 1) ? 0 : x ?
-				    p + (size_t)__builtin_ctz(x) : p + 16;
+				/* Where a letter's word ends, and what
+				 * follows it rules out most rows at once. */
+				we = 0;
+				if ((unsigned)((u[q] | 0x20) - 'a') < 26) {
+					x = ~am & 0xffffu &
+					    ~((2u << (q - p)) - 1);
+					if (x)
+						we = p + (size_t)__builtin_ctz(x);
+					else
+						for (we = p + 16; we < len &&
+						    alnum[u[we]]; we++)
+							;
+					if ((we == len || u[we] != '_') &&
+					    !follow_live(s, lab, u, len, we))
+						continue;
+				}
+try:
 				rc = try_start(s, subject, len, q, we, lab, limit,
 				    m, err);
 				if (rc == 1 || rc < 0)

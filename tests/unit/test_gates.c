@@ -245,6 +245,7 @@ static const char *const texts[] = {
 	"123456789012_CloudTrail_us-east-1_x.json.gz",
 	"name=requester-id,values=123456789012",
 	"registryId: 123456789012", "Account No. 123456789012",
+	"a request to 123456789012 and acceptance by 123456789012",
 	/* s3-access-log */
 	"79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be "
 	"awsexamplebucket1 [06/Feb/2019:00:00:38 +0000]",
@@ -334,6 +335,9 @@ test_gates_refuse_numbers(void **state)
 	assert_false(gate_of("account-id", "1234567890123 "));
 	assert_true(gate_of("account-id", "123456789012 "));
 	assert_false(gate_of("account-id", "retry "));
+	assert_false(gate_of("account-id", "request ok"));
+	assert_true(gate_of("account-id", "request  to"));
+	assert_true(gate_of("account-id", "Acceptance by"));
 	assert_true(gate_of("account-id", "AWSLogs/"));
 	assert_false(gate_of("ipv6", "12:00:00.000Z "));
 	assert_false(gate_of("ipv6", "2026-11-28T12:00:00"));
