@@ -97,7 +97,7 @@ in_strs(const char *const *list, size_t n, const char *s)
 	size_t i;
 
 	for (i = 0; s && i < n; i++)
-		if (!strcmp(list[i], s))
+		if (list[i][0] == s[0] && !strcmp(list[i], s))
 			return 1;
 	return 0;
 }
@@ -360,8 +360,10 @@ learn_names(struct awsmask *am, struct am_stream *s, size_t done)
 
 		const char *slash;
 
-		/* Most parts are names met again: learnt already. */
-		if (am_map_get(am->learned, t, n, NULL) ||
+		/* Most parts are no names, or names met again: learnt
+		 * already. */
+		if (!in_strs(name_kinds, AM_ARRAY_SIZE(name_kinds), p->kind) ||
+		    am_map_get(am->learned, t, n, NULL) ||
 		    !is_name_part(am, t, n, p))
 			continue;
 		if ((rc = learn_one(am, t, n, p->prefix)))

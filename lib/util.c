@@ -247,6 +247,30 @@ am_hash(const void *p, size_t n)
 	return h;
 }
 
+/*
+ * The maps' own hash: eight bytes at a time, as the maps are looked up
+ * for every identifier met.  It stays inside the process; am_hash()
+ * names files, and may not change.
+ */
+static uint64_t
+map_hash(const char *k, size_t n)
+{
+	uint64_t h = 0x9e3779b97f4a7c15ULL ^ n, w;
+
+	for (; n >= 8; k += 8, n -= 8) {
+		memcpy(&w, k, 8);
+		h = (h ^ w) * 0xff51afd7ed558ccdULL;
+		h ^= h >> 29;
+	}
+	w = 0;
+	memcpy(&w, k, n);
+	h = (h ^ w) * 0xc4ceb9fe1a85ec53ULL;
+	h ^= h >> 32;
+	h *= 0xff51afd7ed558ccdULL;
+	h ^= h >> 29;
+	return h;
+}
+
 struct am_map *
 am_map_new(void)
 {
@@ -306,7 +330,7 @@ map_find(const struct am_map *m, uint64_t h, const char *k, size_t klen)
 const char *
 am_map_get(const struct am_map *m, const char *k, size_t klen, size_t *vlen)
 {
-	size_t i = map_find(m, am_hash(k, klen), k, klen);
+	size_t i = map_find(m, map_hash(k, klen), k, klen);
 
 	if (!m->slots[i].kv)
 		return NULL;
@@ -344,7 +368,7 @@ int
 am_map_put(struct am_map *m, const char *k, size_t klen, const char *v,
     size_t vlen)
 {
-	uint64_t h = am_hash(k, klen);
+	uint64_t h = map_hash(k, klen);
 	size_t i;
 	char *kv;
 
@@ -390,7 +414,7 @@ am_map_next(const struct am_map *m, size_t *pos, const char **k,
 int
 am_map_del(struct am_map *m, const char *k, size_t klen)
 {
-	size_t i = map_find(m, am_hash(k, klen), k, klen), j;
+	size_t i = map_find(m, map_hash(k, klen), k, klen), j;
 
 	if (!m->slots[i].kv)
 		return 0;
