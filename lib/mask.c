@@ -671,7 +671,7 @@ am_process_scan(struct awsmask *am, struct am_stream *s, size_t limit,
 int
 am_drop_issued(struct awsmask *am, const char *buf)
 {
-	size_t i, k = 0;
+	size_t i, k = 0, shaped = 0;
 	int rc;
 
 	for (i = 0; i < am->nparts; i++) {
@@ -680,6 +680,13 @@ am_drop_issued(struct awsmask *am, const char *buf)
 		if ((rc = token_runs(am, buf + p->start, p->end - p->start,
 		    RUNS_QUEUE)) > 0)
 			goto out;
+		shaped += rc == 0;
+	}
+	if (!shaped) {			/* no part is made of tokens */
+		for (i = 0; i < am->nparts; i++)
+			am->parts[i].tok = NULL;
+		rc = AWSMASK_OK;
+		goto out;
 	}
 	if (am->nitems) {
 		if ((rc = am_store_ensure(am))) {
