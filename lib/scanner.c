@@ -35,8 +35,18 @@
  *     line every word would try the ten host-name rows, since every
  *     line says "ec2.amazonaws.com".
  *
- * The automaton never rules out a row that could match, so the result is
- * the same as trying every enabled row at every start.  That is what the
+ *   - A few rows begin with a key of any spelling or any lower-case
+ *     word (keyed-id, account-key, resource-name, aws-id, ...), and the
+ *     automaton, which sees six bytes, leaves them at nearly every
+ *     word.  They have gates (gates.c): what may follow the word a
+ *     match starts with (a key's separator, the '-' of an ID, "named"),
+ *     which two byte tables check for all of them at once as the vector
+ *     loop meets the word, then a check of the word itself per row.
+ *     In 8 MB of log, 1.26 million starts, 230,000 after the tables,
+ *     96,000 after the gates, 53,500 matches.
+ *
+ * Neither the automaton nor a gate rules out a row that could match, so
+ * the result is the same as trying every enabled row at every start.  That is what the
  * reference path does, the scanner before the tables: it groups the
  * enabled rows by the bytes they can start with, compiles each group as
  * one alternation (?:P0)(*MARK:0)|(?:P3)(*MARK:3)|..., and runs the
