@@ -1255,6 +1255,11 @@ fast_next(struct am_scanner *s, const char *subject, size_t len,
 	 */
 	if (s->npunct >= 0) {
 		unsigned carry = p > 0 && alnum[u[p - 1]];
+		__m128i pv[AM_MAX_PUNCT];
+		int k;
+
+		for (k = 0; k < s->npunct; k++)
+			pv[k] = _mm_set1_epi8((char)s->punct[k]);
 
 		for (; p + 16 <= limit; p += 16) {
 			__m128i v = _mm_loadu_si128((const __m128i *)(u + p));
@@ -1264,11 +1269,9 @@ fast_next(struct am_scanner *s, const char *subject, size_t len,
 			__m128i st = a;
 			unsigned am, sm, x;
 			size_t we;
-			int k;
 
 			for (k = 0; k < s->npunct; k++)
-				st = _mm_or_si128(st, _mm_cmpeq_epi8(v,
-				    _mm_set1_epi8((char)s->punct[k])));
+				st = _mm_or_si128(st, _mm_cmpeq_epi8(v, pv[k]));
 			am = (unsigned)_mm_movemask_epi8(a);
 			sm = (unsigned)_mm_movemask_epi8(st);
 			sm &= ~(am & ((am << 1) | carry));
