@@ -248,6 +248,15 @@ am_gate_resource_name(const struct am_gate_in *in)
 	}
 }
 
+/* Does u[p...] start with s, letters compared without case? */
+static int
+starts_ci(const unsigned char *u, size_t len, size_t p, const char *s)
+{
+	size_t n = strlen(s);
+
+	return len - p >= n && ends_ci(u, p, p + n, s);
+}
+
 /* At q: blanks, then word w without case. */
 static int
 then_word(const unsigned char *u, size_t len, size_t q, const char *w)
@@ -269,31 +278,33 @@ then_word(const unsigned char *u, size_t len, size_t q, const char *w)
 int
 am_gate_account_id(const struct am_gate_in *in)
 {
-	static const char *const words[] = {
-		"account", "aws", "owner", "registry", "imagelocation", "name=",
-		"arn",
-	};
 	const unsigned char *u = in->u;
-	size_t len = in->len, p = in->p, q, i;
+	size_t len = in->len, p = in->p, q;
 
 	if (is_digit(u[p])) {
 		for (q = p; q < len && q - p <= 12 && is_digit(u[q]); q++)
 			;
 		return q - p == 12;
 	}
-	if (!is_alpha(u[p]))
-		return 1;
-	for (i = 0; i < AM_ARRAY_SIZE(words); i++) {
-		size_t n = strlen(words[i]);
-
-		if (len - p >= n && ends_ci(u, p, p + n, words[i]))
-			return 1;
+	switch (u[p] | 0x20) {
+	case 'a':
+		return starts_ci(u, len, p, "account") ||
+		    starts_ci(u, len, p, "aws") || starts_ci(u, len, p, "arn") ||
+		    (in->we - p == 10 && starts_ci(u, len, p, "acceptance") &&
+		    then_word(u, len, in->we, "by"));
+	case 'o':
+		return starts_ci(u, len, p, "owner");
+	case 'r':
+		return starts_ci(u, len, p, "registry") ||
+		    (in->we - p == 7 && starts_ci(u, len, p, "request") &&
+		    then_word(u, len, in->we, "to"));
+	case 'i':
+		return starts_ci(u, len, p, "imagelocation");
+	case 'n':
+		return starts_ci(u, len, p, "name=");
+	default:
+		return !is_alpha(u[p]);
 	}
-	if (in->we - p == 7 && ends_ci(u, p, in->we, "request"))
-		return then_word(u, len, in->we, "to");
-	if (in->we - p == 10 && ends_ci(u, p, in->we, "acceptance"))
-		return then_word(u, len, in->we, "by");
-	return 0;
 }
 
 /* s3-access-log: 64 hex digits. */
