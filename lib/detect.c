@@ -24,6 +24,14 @@ am_match_add(struct am_match *m, size_t s, size_t e, const char *prefix,
 size_t
 am_find_any(const char *subj, size_t s, size_t e, const char *set)
 {
+	const char *q, *z;
+
+	/* One byte: memchr, for it and for the NUL that strchr() finds. */
+	if (set[0] && !set[1] && s < e) {
+		q = memchr(subj + s, set[0], e - s);
+		z = memchr(subj + s, '\0', (q ? (size_t)(q - subj) : e) - s);
+		return z ? (size_t)(z - subj) : q ? (size_t)(q - subj) : e;
+	}
 	while (s < e && !strchr(set, subj[s]))
 		s++;
 	return s;

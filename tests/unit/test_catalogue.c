@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "detect.h"
 
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
@@ -2233,6 +2234,22 @@ teardown(void **state)
 	return 0;
 }
 
+/* am_find_any(): the first byte of a set, or the NUL strchr() finds. */
+static void
+test_find_any(void **state)
+{
+	static const char s[] = "10.0.0.0/16-x\0/y";
+
+	(void)state;
+	assert_int_equal(am_find_any(s, 0, 16, "/"), 8);
+	assert_int_equal(am_find_any(s, 0, 16, "-"), 11);
+	assert_int_equal(am_find_any(s, 0, 7, "/"), 7);
+	assert_int_equal(am_find_any(s, 9, 16, "/"), 13);
+	assert_int_equal(am_find_any(s, 9, 16, "/-"), 11);
+	assert_int_equal(am_find_any(s, 12, 16, "/-"), 13);
+	assert_int_equal(am_find_any(s, 5, 5, "/"), 5);
+}
+
 int
 main(void)
 {
@@ -2249,6 +2266,7 @@ main(void)
 		cmocka_unit_test(test_name_keys_need_evidence),
 		cmocka_unit_test(test_consistency),
 		cmocka_unit_test(test_long_line),
+		cmocka_unit_test(test_find_any),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
