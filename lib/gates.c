@@ -77,6 +77,53 @@ key_sep(const unsigned char *u, size_t len, size_t q)
 	return q < len && (u[q] == ':' || u[q] == '=');
 }
 
+/* Does u[p...] start with s, letters compared without case? */
+static int
+starts_ci(const unsigned char *u, size_t len, size_t p, const char *s)
+{
+	size_t n = strlen(s);
+
+	return len - p >= n && ends_ci(u, p, p + n, s);
+}
+
+/*
+ * After an optional backslash and one quote from p (a JSON key, also
+ * escaped inside a JSON string): where the key begins, or 0 when p
+ * holds no quote.  quotes: the quote bytes allowed.
+ */
+static size_t
+after_quote(const unsigned char *u, size_t len, size_t p, const char *quotes)
+{
+	if (p < len && u[p] == '\\')
+		p++;
+	return p < len && u[p] && strchr(quotes, u[p]) ? p + 1 : 0;
+}
+
+/* The end of the run from q of bytes in [A-Za-z0-9] and extra. */
+static size_t
+run_end(const unsigned char *u, size_t len, size_t q, const char *extra,
+    size_t max)
+{
+	size_t e = len - q > max ? q + max : len;
+
+	while (q < e && (is_alnum(u[q]) || (u[q] && strchr(extra, u[q]))))
+		q++;
+	return q;
+}
+
+/* At q: blanks, then word w without case. */
+static int
+then_word(const unsigned char *u, size_t len, size_t q, const char *w)
+{
+	size_t b = q, n = strlen(w);
+
+	while (q < len && (u[q] == ' ' || u[q] == '\t'))
+		q++;
+	return q > b && len - q >= n && ends_ci(u, q, q + n, w);
+}
+
+static int id_ending(const unsigned char *u, size_t p, size_t q);
+
 /*
  * keyed-id (KEYED_ID_PAT, which is case-sensitive).  Starting with a
  * letter, either the filter Name=...-id,Values= or a key of letters and
@@ -84,23 +131,50 @@ key_sep(const unsigned char *u, size_t len, size_t q)
  * that ends in _id or _uid,
  * read whole (possessively) and followed by ["']? [ \t]* [:=].  Both
  * forms end where the word does: the first stops at a '_', the second
- * at a capital, and neither is a separator.  The quoted and XML forms
- * start with \, " or <.
+ * at a capital, and neither is a separator.  The quoted form is \?"
+ * and such a key with an optional plural s, \?" and a ':'; the XML form
+ * <, a letter.
  */
 int
 am_gate_keyed_id(const struct am_gate_in *in)
 {
 	const unsigned char *u = in->u;
-	size_t p = in->p, q = in->we;
+	size_t p = in->p, q = in->we, k;
 
+	if ((k = after_quote(u, in->len, p, "\"")) != 0) {
+		/* "VpcId": or "SubnetIds": [, escaped or not. */
+		q = run_end(u, in->len, k, "_", 64);
+		if (q - k >= 3 && u[q - 1] == 's')
+			q--;
+		if (!id_ending(u, k, q))
+			return 0;
+		if (q < in->len && u[q] == 's')
+			q++;
+		if (q < in->len && u[q] == '\\')
+			q++;
+		if (q == in->len || u[q] != '"')
+			return 0;
+		while (++q < in->len && (u[q] == ' ' || u[q] == '\t'))
+			;
+		return q < in->len && u[q] == ':';
+	}
+	if (u[p] == '<')
+		return is_alpha(p + 1 < in->len ? u[p + 1] : 0);
 	if (!is_alpha(u[p]))
 		return 1;
-	if (q - p >= 2 && ((u[q - 2] == 'I' && (u[q - 1] == 'd' ||
-	    u[q - 1] == 'D')) || (q - p >= 3 && u[q - 2] == 'i' &&
-	    u[q - 1] == 'd' && (u[q - 3] == '_' || (q - p >= 4 &&
-	    u[q - 3] == 'u' && u[q - 4] == '_')))))
+	if (id_ending(u, p, q))
 		return key_sep(u, in->len, q);
 	return q - p == 4 && in->len - p >= 5 && !memcmp(u + p, "Name=", 5);
+}
+
+/* Does the key [p, q) end in Id or ID, or in _id or _uid? */
+static int
+id_ending(const unsigned char *u, size_t p, size_t q)
+{
+	return q - p >= 2 && ((u[q - 2] == 'I' && (u[q - 1] == 'd' ||
+	    u[q - 1] == 'D')) || (q - p >= 3 && u[q - 2] == 'i' &&
+	    u[q - 1] == 'd' && (u[q - 3] == '_' || (q - p >= 4 &&
+	    u[q - 3] == 'u' && u[q - 4] == '_'))));
 }
 
 /* Does [p, q) end in suffix s, exactly? */
@@ -248,24 +322,31 @@ am_gate_resource_name(const struct am_gate_in *in)
 	}
 }
 
-/* Does u[p...] start with s, letters compared without case? */
+/*
+ * The quoted forms of account-id from q, just past the quote: twelve
+ * digits and a quote, or a key (with a "prefix:" before it) that ends
+ * in one of the key words, then a quote, a blank or a separator.
+ */
 static int
-starts_ci(const unsigned char *u, size_t len, size_t p, const char *s)
+quoted_account(const unsigned char *u, size_t len, size_t q)
 {
-	size_t n = strlen(s);
+	static const char *const ends[] = {
+		"id", "owner", "number", "account", "accountids", "aws",
+		"imagelocation",
+	};
+	size_t e, i;
 
-	return len - p >= n && ends_ci(u, p, p + n, s);
-}
-
-/* At q: blanks, then word w without case. */
-static int
-then_word(const unsigned char *u, size_t len, size_t q, const char *w)
-{
-	size_t b = q, n = strlen(w);
-
-	while (q < len && (u[q] == ' ' || u[q] == '\t'))
-		q++;
-	return q > b && len - q >= n && ends_ci(u, q, q + n, w);
+	for (e = q; e < len && e - q <= 12 && is_digit(u[e]); e++)
+		;
+	if (e - q == 12 && e < len && (u[e] == '"' || u[e] == '\\'))
+		return 1;
+	e = run_end(u, len, q, "_:-", 64);
+	if (e == q || (e < len && !strchr("\\\"' \t:=", u[e])))
+		return 0;
+	for (i = 0; i < AM_ARRAY_SIZE(ends); i++)
+		if (ends_ci(u, q, e, ends[i]))
+			return 1;
+	return 0;
 }
 
 /*
@@ -273,7 +354,8 @@ then_word(const unsigned char *u, size_t len, size_t q, const char *w)
  * twelve digits themselves start (the keys before \K begin with a quote,
  * a '<', a '/', '[', '-' or a letter): exactly twelve digits.  From a
  * letter, one of the words its keys and prose begin with; "request to"
- * and "acceptance by" with the word after them.
+ * and "acceptance by" with the word after them.  From a quote, the
+ * quoted forms (quoted_account()).
  */
 int
 am_gate_account_id(const struct am_gate_in *in)
@@ -286,6 +368,8 @@ am_gate_account_id(const struct am_gate_in *in)
 			;
 		return q - p == 12;
 	}
+	if ((q = after_quote(u, len, p, "\"'")) != 0)
+		return quoted_account(u, len, q);
 	switch (u[p] | 0x20) {
 	case 'a':
 		return starts_ci(u, len, p, "account") ||
@@ -305,6 +389,62 @@ am_gate_account_id(const struct am_gate_in *in)
 	default:
 		return !is_alpha(u[p]);
 	}
+}
+
+/*
+ * kms-key-id.  From a quote: a key of letters ending in KeyId (without
+ * case), then a quote; from '<': such a key and '>'; from a letter:
+ * key/, kms..., key_id, key id, mrk-; '-' (flags) passes.
+ */
+int
+am_gate_kms_key_id(const struct am_gate_in *in)
+{
+	const unsigned char *u = in->u;
+	size_t len = in->len, p = in->p, q, e;
+
+	if ((q = after_quote(u, len, p, "\"")) != 0 || u[p] == '<') {
+		if (!q)
+			q = p + 1;
+		e = run_end(u, len, q, "", 64);
+		return ends_ci(u, q, e, "keyid") && e < len &&
+		    (u[e] == '"' || u[e] == '\\' || u[e] == '>');
+	}
+	if (!is_alpha(u[p]))
+		return 1;
+	return starts_ci(u, len, p, "key") || starts_ci(u, len, p, "kms") ||
+	    starts_ci(u, len, p, "mrk-");
+}
+
+/*
+ * keyed-iam-id: after '<' or \?["']?, the key principal, user or
+ * assumed[_-]?role, then [_-]?id (without case).
+ */
+int
+am_gate_keyed_iam_id(const struct am_gate_in *in)
+{
+	const unsigned char *u = in->u;
+	size_t len = in->len, p = in->p, q;
+
+	if (u[p] == '<')
+		q = p + 1;
+	else if (!(q = after_quote(u, len, p, "\"'")))
+		q = u[p] == '\\' ? p + 1 : p;
+	if (starts_ci(u, len, q, "principal"))
+		q += 9;
+	else if (starts_ci(u, len, q, "user"))
+		q += 4;
+	else if (starts_ci(u, len, q, "assumed")) {
+		q += 7;
+		if (q < len && (u[q] == '_' || u[q] == '-'))
+			q++;
+		if (!starts_ci(u, len, q, "role"))
+			return 0;
+		q += 4;
+	} else
+		return 0;
+	if (q < len && (u[q] == '_' || u[q] == '-'))
+		q++;
+	return starts_ci(u, len, q, "id");
 }
 
 /* s3-access-log: 64 hex digits. */

@@ -334,7 +334,8 @@ const struct am_kind am_kinds[] = {
 	    "(?::[A-Za-z0-9_+=.@-]{0,63}[A-Za-z0-9_+=@-])?(?![A-Za-z0-9])",
 	    am_split_iam_id, "IAM unique ID of any length under principalId, "
 	    "userId or AssumedRoleId, and the session name after it; the "
-	    "account of a federated principal (<account>:<name>)", 0, NULL },
+	    "account of a federated principal (<account>:<name>)", 0, NULL,
+	    am_gate_keyed_iam_id },
 	{ "account-key", "ACCOUNT", ACCOUNT_CAMEL_PAT, NULL,
 	    "12-digit account ID under a camel-case account key "
 	    "(recipientAccountId: ...)", 0, NULL, am_gate_account_key },
@@ -346,7 +347,8 @@ const struct am_kind am_kinds[] = {
 	    "|(?<![A-Za-z0-9_])key[ \\t]+id[ \\t]+" MARKUP "))"
 	    "\\K(?:" UUID "|mrk-[0-9a-f]{32})"
 	    "(?![A-Za-z0-9_-])|" BL "mrk-[0-9a-f]{32}" BR, NULL,
-	    "KMS key ID in context, or a multi-Region key ID", 0, NULL },
+	    "KMS key ID in context, or a multi-Region key ID", 0, NULL,
+	    am_gate_kms_key_id },
 	{ "s3-canonical-user", "S3_CANONICAL",
 	    "(?=[BbCcIiOo<\\\\\"',=-])(?:<ID>|(?i:(?<![A-Za-z0-9_])(?:canonical[_-]?user"
 	    "(?:[_-]?id)?|owner[_-]?id)\\\\?[\"']?[ \\t]*[:=][ \\t]*\\\\?[\"']?|"

@@ -217,6 +217,20 @@ static const char *const texts[] = {
 	"<groupId>sg-1234</groupId>", "DetectorId='12abc34d5e6f7890'",
 	"Name=volume-id,Values=vol-1234abcd,vol-5678efab",
 	"\"SubnetIds\": [\"subnet-1\", \"subnet-2\"]", "ImageID=ami-12345",
+	"{\\\"VpcId\\\" : \\\"vpc-1234abcd\\\"} and \"instance_ids\": [\"i-1\"]",
+	"<VpcId>vpc-1234abcd</VpcId>",
+	/* keyed-iam-id */
+	"\"principalId\": \"AROAEXAMPLEEXAMPLE12:s\", <userId>AIDAEXAMPLEEXAMPLE12</userId>",
+	"\\\"userId\\\": \\\"AIDAEXAMPLEEXAMPLE12\\\"",
+	"assumed_role_id = 'AROAEXAMPLEEXAMPLE12'", "\\userId: AIDAEXAMPLEEXAMPLE12",
+	/* kms-key-id */
+	"\"KmsKeyId\": \"1234abcd-12ab-34cd-56ef-1234567890ab\", "
+	"<KeyId>1234abcd-12ab-34cd-56ef-1234567890ab</KeyId>, "
+	"--key-id 1234abcd-12ab-34cd-56ef-1234567890ab, key/1234abcd-12ab-34cd-"
+	"56ef-1234567890ab, kms_key_id=1234abcd-12ab-34cd-56ef-1234567890ab, "
+	"Key ID ``1234abcd-12ab-34cd-56ef-1234567890ab`` and "
+	"mrk-1234abcd12ab34cd56ef1234567890ab",
+	"\\\"targetKeyId\\\": \\\"1234abcd-12ab-34cd-56ef-1234567890ab\\\"",
 	/* account-key */
 	"recipientAccountId: \"123456789012\"",
 	"eC2SecurityGroupOwnerId=123456789012",
@@ -246,6 +260,11 @@ static const char *const texts[] = {
 	"name=requester-id,values=123456789012",
 	"registryId: 123456789012", "Account No. 123456789012",
 	"a request to 123456789012 and acceptance by 123456789012",
+	"\"recipientAccountId\": \"123456789012\", \"accountIds\": [\"123456789012\"]",
+	"\"aws:SourceAccount\": \"123456789012\" and \"123456789012\"",
+	"{\\\"OwnerId\\\":\\\"123456789012\\\"} 'imageLocation': '123456789012/x'",
+	"\"Account\": \"123456789012\", \"AWS\": \"123456789012\"",
+	"\"owner_id\" : \"123456789012\"",
 	/* s3-access-log */
 	"79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be "
 	"awsexamplebucket1 [06/Feb/2019:00:00:38 +0000]",
@@ -354,6 +373,14 @@ test_gates_refuse_numbers(void **state)
 	assert_false(gate_of("account-key", "myaccountid=12"));
 	assert_true(gate_of("account-key", "myAccountId=12"));
 	assert_false(gate_of("s3-access-log", "79a59df900b949e55d96a1e6 "));
+	assert_false(gate_of("account-id", "\"eventName\": \"x\""));
+	assert_true(gate_of("account-id", "\"recipientAccountId\": \"x\""));
+	assert_false(gate_of("kms-key-id", "\"eventName\": \"x\""));
+	assert_true(gate_of("kms-key-id", "\"kmsKeyId\": \"x\""));
+	assert_false(gate_of("keyed-id", "\"eventName\": \"x\""));
+	assert_true(gate_of("keyed-id", "\"eventId\": \"x\""));
+	assert_false(gate_of("keyed-iam-id", "\"eventName\": \"x\""));
+	assert_true(gate_of("keyed-iam-id", "\"userIdentity\": {"));
 }
 
 int
