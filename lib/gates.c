@@ -220,14 +220,32 @@ am_gate_account_key(const struct am_gate_in *in)
 }
 
 /*
- * aws-id: a lower-case word of at most 25 letters and digits, then '-'.
- * A capital or '_' in the word would end it before the '-'.
+ * aws-id: a lower-case word of at most 25 letters and digits, then '-'
+ * (a capital or '_' in the word would end it before the '-'), and
+ * later a part after a '-' of 8 or 17 hex digits that no letter, digit
+ * or '_' follows, nor '-' and a letter or digit.
  */
 int
 am_gate_aws_id(const struct am_gate_in *in)
 {
-	return in->we < in->len && in->u[in->we] == '-' &&
-	    in->we - in->p <= 25;
+	const unsigned char *u = in->u;
+	size_t len = in->len, p = in->p, q = in->we, s, i;
+
+	if (q >= len || u[q] != '-' || q - p > 25)
+		return 0;
+	while (q < len && u[q] == '-' && q - p < 160) {
+		for (s = ++q; q < len && (is_lower(u[q]) || is_digit(u[q])); q++)
+			;
+		if ((q - s != 8 && q - s != 17) || (q < len &&
+		    (is_alnum(u[q]) || u[q] == '_' || (u[q] == '-' &&
+		    q + 1 < len && is_alnum(u[q + 1])))))
+			continue;
+		for (i = s; i < q && is_hex(u[i]); i++)
+			;
+		if (i == q)
+			return 1;
+	}
+	return 0;
 }
 
 /* "named" or "called" at q, without case. */

@@ -1023,13 +1023,14 @@ row_match(struct am_scanner *s, size_t r, const char *subject, size_t len,
 /*
  * Try the candidate rows cand at p, in catalogue order, as the grouped
  * alternation of the reference path would: the first that matches
- * decides.  1: a match in m; 0: none at p; 2: a match at or past limit
- * (none before it); -1: an error.
+ * decides; a gated row only when its gate lets it (in: for the gates,
+ * or NULL when no candidate has one).  1: a match in m; 0: none at p;
+ * 2: a match at or past limit (none before it); -1: an error.
  */
 static int
-try_rows(struct am_scanner *s, uint64_t *cand, const char *subject,
-    size_t len, size_t p, size_t limit, struct am_match *m,
-    struct am_error *err)
+try_rows(struct am_scanner *s, uint64_t *cand, const struct am_gate_in *in,
+    const char *subject, size_t len, size_t p, size_t limit,
+    struct am_match *m, struct am_error *err)
 {
 	PCRE2_SIZE *ov;
 	size_t w, r;
@@ -1039,6 +1040,9 @@ try_rows(struct am_scanner *s, uint64_t *cand, const char *subject,
 		while (cand[w]) {
 			r = w * 64 + (size_t)__builtin_ctzll(cand[w]);
 			cand[w] &= cand[w] - 1;
+			if (in && ((s->gated[w] >> (r % 64)) & 1) &&
+			    !am_kinds[r].gate(in))
+				continue;
 			rc = row_match(s, r, subject, len, p);
 			if (rc == PCRE2_ERROR_NOMATCH)
 				continue;
@@ -1098,28 +1102,27 @@ static const unsigned char wordch[256] = {
 };
 
 /*
- * Drop from cand the gated rows that cannot match at p: by what follows
- * the word that starts there (one look-up for all of them), then by
- * their gates.  we: where the word ends, when the caller knows (it
- * never ends at p when p is a letter), else 0.
+ * Drop from cand the gated rows that cannot match at p by what follows
+ * the word that starts there (one look-up for all of them), and make
+ * in for their gates, which try_rows() asks as it comes to them (most
+ * often an earlier row matches first).  we: where the word ends, when
+ * the caller knows (it never ends at p when p is a letter), else 0.
  */
 static void
 gate(const struct am_scanner *s, uint64_t *cand, const unsigned char *u,
-    size_t len, size_t p, size_t we)
+    size_t len, size_t p, size_t we, struct am_gate_in *in)
 {
-	struct am_gate_in in;
-	size_t w, r, e = len - p > AM_GATE_WORD ? p + AM_GATE_WORD : len;
+	size_t w, e = len - p > AM_GATE_WORD ? p + AM_GATE_WORD : len;
 	const uint64_t *ok;
-	uint64_t g, any = 0;
 
-	in.u = u;
-	in.len = len;
-	in.p = p;
-	in.we = we > p ? we : p;
-	while (in.we < e && wordch[u[in.we]])
-		in.we++;
+	in->u = u;
+	in->len = len;
+	in->p = p;
+	in->we = we > p ? we : p;
+	while (in->we < e && wordch[u[in->we]])
+		in->we++;
 	if ((unsigned)((u[p] | 0x20) - 'a') < 26) {
-		size_t q = in.we;
+		size_t q = in->we;
 		unsigned c = q < len ? u[q] : 0;
 
 		if (c == ' ' || c == '\t') {
@@ -1129,16 +1132,8 @@ gate(const struct am_scanner *s, uint64_t *cand, const unsigned char *u,
 		} else
 			ok = s->after_word[c];
 		for (w = 0; w < WORDS; w++)
-			any |= (cand[w] &= ok[w]) & s->gated[w];
-		if (!any)
-			return;
+			cand[w] &= ok[w];
 	}
-	for (w = 0; w < WORDS; w++)
-		for (g = cand[w] & s->gated[w]; g; g &= g - 1) {
-			r = w * 64 + (size_t)__builtin_ctzll(g);
-			if (!am_kinds[r].gate(&in))
-				cand[w] &= ~(1ULL << (r % 64));
-		}
 }
 
 /*
@@ -1153,6 +1148,7 @@ try_start(struct am_scanner *s, const char *subject, size_t len, size_t p,
 	const unsigned char *u = (const unsigned char *)subject;
 	const uint64_t *mask = s->data->masks + (size_t)lab * WORDS;
 	uint64_t cand[WORDS], any = 0, need = 0, gated = 0;
+	struct am_gate_in in;
 	size_t w;
 
 	for (w = 0; w < WORDS; w++) {
@@ -1160,7 +1156,7 @@ try_start(struct am_scanner *s, const char *subject, size_t len, size_t p,
 		gated |= cand[w] & s->gated[w];
 	}
 	if (gated)
-		gate(s, cand, u, len, p, we);
+		gate(s, cand, u, len, p, we, &in);
 	for (w = 0; w < WORDS; w++) {
 		any |= cand[w];
 		need |= cand[w] & s->needle_rows[w];
@@ -1174,7 +1170,8 @@ try_start(struct am_scanner *s, const char *subject, size_t len, size_t p,
 		return 0;
 	if (need)
 		needles_filter(s, cand, u, len, p);
-	return try_rows(s, cand, subject, len, p, limit, m, err);
+	return try_rows(s, cand, gated ? &in : NULL, subject, len, p, limit,
+	    m, err);
 }
 
 /* Is any row of label lab enabled in this block? */

@@ -239,6 +239,9 @@ static const char *const texts[] = {
 	"iew-0123abcd and import-ami-0123456789abcdef0 and ipv4pool-ec2-"
 	"0123456789abcdef0 and tgw-mcast-domain-0123abcd",
 	"x12345678901234567890123-0123abcd",
+	"web-0123abcd- and fl-0123abcd. and iew-0123abcd-ab and "
+	"a-b-c-d-e-0123456789abcdef0 and "
+	"eipxassoc-3887e482d3fd1a7c6--hosted-zone-id Z7E089692357",
 	/* prose-name */
 	"a role named ``Test-Role`` and a key pair named `my-key`",
 	"the tables called \"GameScores\"", "Key Pairs  named 'k'",
@@ -380,6 +383,10 @@ test_gates_refuse_numbers(void **state)
 	assert_false(gate_of("keyed-id", "\"eventName\": \"x\""));
 	assert_true(gate_of("keyed-id", "\"eventId\": \"x\""));
 	assert_false(gate_of("keyed-iam-id", "\"eventName\": \"x\""));
+	assert_false(gate_of("aws-id", "us-east-1 "));
+	assert_false(gate_of("aws-id", "my-deadbeef0 "));
+	assert_true(gate_of("aws-id", "my-deadbeef "));
+	assert_true(gate_of("aws-id", "my-app-deadbeef- "));
 	assert_true(gate_of("keyed-iam-id", "\"userIdentity\": {"));
 }
 
