@@ -80,6 +80,7 @@
 #endif
 
 #define MAX_NEEDLES AM_MAX_NEEDLES
+#define WALKED_BITS 10
 #define WORDS AM_SCAN_WORDS
 
 /*
@@ -187,6 +188,16 @@ struct am_scanner {
 	unsigned char custom_first[256];	/* starts of custom prefixes */
 	int custom_tokens;
 	unsigned char punct[AM_MAX_PUNCT];	/* starts not letters or digits */
+	/*
+	 * Walks remembered by the bytes they read (walk()): the bytes of
+	 * the depth, walk_mask, over 8 loaded, and bit 63 set; 0 when the
+	 * depth is over 8.
+	 */
+	uint64_t walk_mask;
+	struct walked {
+		uint64_t key;
+		unsigned lab;
+	} walked[1 << WALKED_BITS];
 	int npunct;			/* -1: too many for the vector loop */
 };
 
@@ -775,6 +786,11 @@ prepare_fast(struct am_scanner *s, struct am_error *err)
 		if (s->enabled[i])
 			s->act[i / 64] |= 1ULL << (i % 64);
 	}
+	/* Little-endian loads: the first depth bytes are the low ones. */
+	s->walk_mask = 0;
+	if (d->depth <= 8 && *(const unsigned char *)&(uint16_t){ 1 })
+		s->walk_mask = d->depth == 8 ? ~0ULL :
+		    (1ULL << (8 * d->depth)) - 1;
 	s->data = d;
 	return 0;
 nomem:
@@ -1068,21 +1084,38 @@ try_rows(struct am_scanner *s, uint64_t *cand, const struct am_gate_in *in,
  * 0 (the dead state's empty mask) when none.
  */
 static inline __attribute__((always_inline)) unsigned
-walk(const struct am_scanner *s, const unsigned char *u, size_t len,
-    size_t p)
+walk(struct am_scanner *s, const unsigned char *u, size_t len, size_t p)
 {
 	const struct am_scan_data *d = s->data;
 	const size_t nb = (size_t)d->nblocks;
 	unsigned st = s->first[u[p]];
+	struct walked *c = NULL;
+	uint64_t key = 0;
 	size_t i, e;
 
 	if (!st)
 		return 0;
+	/*
+	 * The walk is a function of the depth bytes from p: words come
+	 * again and again, and the last walks are remembered by them.
+	 */
+	if (s->walk_mask && len - p >= 8) {
+		memcpy(&key, u + p, 8);
+		key = (key & s->walk_mask) | (1ULL << 63);
+		c = &s->walked[(key * 0x9e3779b97f4a7c15ULL) >>
+		    (64 - WALKED_BITS)];
+		if (c->key == key)
+			return c->lab;
+	}
 	e = len - p > (size_t)d->depth ? p + (size_t)d->depth : len;
 	for (i = p + 1; i < e; i++)
 		if (!(st = d->delta[st * nb + d->block[u[i]]]))
-			return 0;
-	return d->label[st];
+			break;
+	if (c) {
+		c->key = key;
+		c->lab = st ? d->label[st] : 0;
+	}
+	return st ? d->label[st] : 0;
 }
 
 /* Bytes of a word: [A-Za-z0-9_]. */
