@@ -101,6 +101,33 @@ am_split_aws_id(const char *subj, size_t len, struct am_match *m)
 	return 1;
 }
 
+/*
+ * A resource ID with Markdown's escaped hyphens (eni\-1235b8ca123456789):
+ * read without the backslashes, it must be an ID of a known prefix,
+ * with the full tail of its kind (8 or 17 hex digits); masked whole
+ * under that kind's prefix, so that the round trip gives back the
+ * escaped bytes.
+ */
+int
+am_split_escaped_id(const char *subj, size_t len, struct am_match *m)
+{
+	const struct resource_id *r;
+	char id[48];
+	size_t i, n = 0, tail;
+
+	(void)len;
+	for (i = m->start; i < m->end && n < sizeof(id); i++)
+		if (subj[i] != '\\')
+			id[n++] = subj[i];
+	if (i < m->end || (r = am_find_resource_id(id, n)) == NULL)
+		return 0;
+	tail = n - strlen(r->lit);
+	if (tail != r->min && tail != r->max)
+		return 0;
+	am_match_add(m, m->start, m->end, r->prefix, r->kind);
+	return 1;
+}
+
 /* Does [p, p+n) hold a digit? */
 static int
 has_digit(const char *p, size_t n)
