@@ -431,6 +431,24 @@ const struct am_kind am_kinds[] = {
 	    "vpce-" },
 
 	/*
+	 * Under a key that names the kind of resource ("instance":
+	 * "i-0abc234", vpc: vpc-abc123, volume=vol-1a2b), a value of that
+	 * kind's prefix is its ID whatever the length of its tail, as
+	 * example records shorten them: 3 to 24 letters or digits, a digit
+	 * among them.  am_split_kind_keyed_id() checks that the prefix is
+	 * the key's kind.
+	 */
+	{ "kind-keyed-id", "AWS_ID",
+	    "(?=[\\\\\"'IiVvSsAaEeNn])(?<![A-Za-z0-9_-])\\\\?[\"']?"
+	    "(?i:instance|volume|vpc|subnet|snapshot|image|ami|eni|"
+	    "network[_-]?interface|security[_-]?group)\\\\?[\"']?[ \\t]*"
+	    "[:=][ \\t]*\\\\?[\"']?\\K[a-z]{1,6}-(?=[0-9a-z]{0,23}[0-9])"
+	    "[0-9a-z]{3,24}(?![A-Za-z0-9_-]|\\.[A-Za-z0-9])",
+	    am_split_kind_keyed_id,
+	    "ID of any tail length under a key naming its kind (instance: "
+	    "i-0abc234)", 0, NULL },
+
+	/*
 	 * A resource ID as Markdown escapes it in text: eni\-1235b8ca...,
 	 * subnet\-11111111aaaaaaaaa, eni\-attach\-...: a known prefix
 	 * (am_split_escaped_id() reads it without the backslashes) and 8

@@ -4,7 +4,9 @@
 # resource ID (eni\-1235b8ca123456789).  They are masked whole, the
 # backslashes with them, under their own kind's prefix; awsunmask gives
 # the escaped bytes back, and masking the output again changes nothing.
-# Escaped words, version numbers and unknown prefixes stay.
+# Escaped words, version numbers and unknown prefixes stay.  Also the
+# short example IDs that records give under a key naming their kind
+# (instance: "i-0abc234"), in JSON, YAML and key=value.
 
 . "$(dirname "$0")/lib.sh"
 
@@ -44,6 +46,34 @@ test_expect_success 'escaped words, versions and unknown prefixes stay' '
 	use v1\.2\.3\.4 or section 1\.2\.3\.4, not 127\.0\.0\.1 or 255\.255\.255\.0
 	a word\-12345678, plain\-deadbeef, eni\-deadbeef, eni\-1234567890
 	a regex 10\\.0\\.1\\.5 and a path x\eni\-1235b8ca123456789
+	EOT
+	cp in expect &&
+	mask_check
+'
+
+test_expect_success 'short IDs under a key naming their kind' '
+	cat >in <<-\EOT &&
+	"srcids": { instance: "i-0abc234" },
+	{"instance": "i-0abc234", "vpc": "vpc-abc123", "SecurityGroup": "sg-12ab"}
+	volume: vol-1a2b
+	  network_interface: eni-12ab
+	aws_subnet=subnet-9z8y7x volume=vol-1a2b
+	EOT
+	cat >expect <<-\EOT &&
+	"srcids": { instance: "EC2_001" },
+	{"instance": "EC2_001", "vpc": "VPC_001", "SecurityGroup": "SG_001"}
+	volume: EBS_VOL_001
+	  network_interface: ENI_001
+	aws_subnet=subnet-9z8y7x volume=EBS_VOL_001
+	EOT
+	mask_check
+'
+
+test_expect_success 'other values and prefixes of another kind stay' '
+	cat >in <<-\EOT &&
+	{"image": "nginx-1234", "instance": "t2-micro1", "vpc": "vpc-default"}
+	subnet: vpc-1a2b
+	instance: i-abc
 	EOT
 	cp in expect &&
 	mask_check

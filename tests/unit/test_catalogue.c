@@ -722,6 +722,15 @@ static const struct example positives[] = {
 	{ "escaped-id", "subnet subnet\\-11111111aaaaaaaaa\\.", "subnet SUBNET\\." },
 	{ "escaped-id", "\\(eni\\-attach\\-0a1b2c3d\\) *vpc\\-1a2b3c4d*",
 	    "\\(ENI\\) *VPC*" },
+	/* Short example IDs under a key naming their kind. */
+	{ "kind-keyed-id", "\"srcids\": { instance: \"i-0abc234\" },",
+	    "\"srcids\": { instance: \"EC2\" }," },
+	{ "kind-keyed-id", "{\"instance\": \"i-0abc234\", \"vpc\": \"vpc-abc123\"}",
+	    "{\"instance\": \"EC2\", \"vpc\": \"VPC\"}" },
+	{ "kind-keyed-id", "volume=vol-1a2b subnet: subnet-9z8y7x",
+	    "volume=EBS_VOL subnet: SUBNET" },
+	{ "kind-keyed-id", "SecurityGroup: sg-12ab network_interface: eni-12ab",
+	    "SecurityGroup: SG network_interface: ENI" },
 
 	/* Text that looks like our tokens */
 	{ "token-literal", "EC2_001", "LITERAL" },
@@ -1437,6 +1446,9 @@ static const struct negative negatives[] = {
 	{ "ipv4", "version 10\\.2\\.0\\.1, 255\\.255\\.255\\.0, 1\\.2\\.3\\.4\\.5" },
 	{ "ipv4", "10\\.0.1\\.5 and 10\\\\.0\\\\.1\\\\.5" },
 	{ "escaped-id", "word\\-12345678 foo\\-1234abcd plain\\-deadbeef" },
+	{ "kind-keyed-id", "\"image\": \"nginx-1234\", instance: t2-micro1" },
+	{ "kind-keyed-id", "instance: i-abc, vpc: vpc-default, volume: vol-12.txt" },
+	{ "kind-keyed-id", "subnet: vpc-1a2b, myinstance: i-1a2b, instance: i-1a2b-x" },
 	{ "escaped-id", "eni\\-deadbeef eni\\-1234567890 eni\\-1235B8CA" },
 	{ "escaped-id", "x\\eni\\-1235b8ca123456789 xeni\\-1235b8ca" },
 	{ "escaped-id", "eni\\-1235b8ca123456789abc eni\\-1235b8ca_x" },
