@@ -6,7 +6,8 @@
 # the escaped bytes back, and masking the output again changes nothing.
 # Escaped words, version numbers and unknown prefixes stay.  Also the
 # short example IDs that records give under a key naming their kind
-# (instance: "i-0abc234"), in JSON, YAML and key=value.
+# (instance: "i-0abc234"), in JSON, YAML and key=value, and the names
+# of secrets a service manages (secret:rds!cluster-...) in ARNs.
 
 . "$(dirname "$0")/lib.sh"
 
@@ -76,6 +77,18 @@ test_expect_success 'other values and prefixes of another kind stay' '
 	instance: i-abc
 	EOT
 	cp in expect &&
+	mask_check
+'
+
+test_expect_success 'a service-managed secret in an ARN, JSON and prose' '
+	cat >in <<-\EOT &&
+	"ARN": "arn:aws:secretsmanager:us-west-2:123456789012:secret:rds!cluster-a1b2c3d4-5678-90ab-cdef-EXAMPLE11111-a1b2c3",
+	see arn:aws:secretsmanager:us-west-2:123456789012:secret:events!connection/c1-AbCdEf!
+	EOT
+	cat >expect <<-\EOT &&
+	"ARN": "arn:aws:secretsmanager:us-west-2:ACCOUNT_001:secret:SECRET_001",
+	see arn:aws:secretsmanager:us-west-2:ACCOUNT_001:secret:SECRET_002!
+	EOT
 	mask_check
 '
 

@@ -106,6 +106,12 @@ static const struct example positives[] = {
 	{ "arn", "arn:aws:secretsmanager:us-east-1:123456789012:secret:"
 	    "prod/db-AbCdEf",
 	    "arn:aws:secretsmanager:us-east-1:ACCOUNT:secret:SECRET" },
+	/* A secret a service manages: rds!cluster-<UUID>-<suffix>. */
+	{ "arn", "\"arn:aws:secretsmanager:us-west-2:123456789012:secret:"
+	    "rds!cluster-a1b2c3d4-5678-90ab-cdef-EXAMPLE11111-a1b2c3\", see "
+	    "arn:aws:secretsmanager:us-west-2:123456789012:secret:x-AbCdEf!",
+	    "\"arn:aws:secretsmanager:us-west-2:ACCOUNT:secret:SECRET\", see "
+	    "arn:aws:secretsmanager:us-west-2:ACCOUNT:secret:SECRET!" },
 	{ "arn", "arn:aws:ssm:us-east-1:123456789012:parameter/prod/db/password",
 	    "arn:aws:ssm:us-east-1:ACCOUNT:parameter/PARAM" },
 	{ "arn", "arn:aws:cloudformation:us-east-1:123456789012:stack/my-stack/"
