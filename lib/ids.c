@@ -101,6 +101,82 @@ am_split_aws_id(const char *subj, size_t len, struct am_match *m)
 	return 1;
 }
 
+/*
+ * A resource ID with Markdown's escaped hyphens (eni\-1235b8ca123456789):
+ * read without the backslashes, it must be an ID of a known prefix,
+ * with the full tail of its kind (8 or 17 hex digits); masked whole
+ * under that kind's prefix, so that the round trip gives back the
+ * escaped bytes.
+ */
+int
+am_split_escaped_id(const char *subj, size_t len, struct am_match *m)
+{
+	const struct resource_id *r;
+	char id[48];
+	size_t i, n = 0, tail;
+
+	(void)len;
+	for (i = m->start; i < m->end && n < sizeof(id); i++)
+		if (subj[i] != '\\')
+			id[n++] = subj[i];
+	if (i < m->end || (r = am_find_resource_id(id, n)) == NULL)
+		return 0;
+	tail = n - strlen(r->lit);
+	if (tail != r->min && tail != r->max)
+		return 0;
+	am_match_add(m, m->start, m->end, r->prefix, r->kind);
+	return 1;
+}
+
+/*
+ * A value under a key that names its kind (kind-keyed-id): the key, read
+ * back from the value without case, '_' or '-', must name the kind of
+ * the value's prefix.
+ */
+int
+am_split_kind_keyed_id(const char *subj, size_t len, struct am_match *m)
+{
+	static const struct {
+		const char *key, *lit;
+	} kinds[] = {
+		{ "instance", "i-" }, { "volume", "vol-" }, { "vpc", "vpc-" },
+		{ "subnet", "subnet-" }, { "snapshot", "snap-" },
+		{ "image", "ami-" }, { "ami", "ami-" }, { "eni", "eni-" },
+		{ "networkinterface", "eni-" }, { "securitygroup", "sg-" },
+	};
+	char key[24];
+	size_t p = m->start, kl = 0, i, j;
+
+	(void)len;
+	while (p > 0 && m->start - p < 8 && am_is_in(subj[p - 1], "\\\"' \t:="))
+		p--;
+	while (p > 0 && kl < sizeof(key) &&
+	    (isalpha((unsigned char)subj[p - 1]) || am_is_in(subj[p - 1], "_-"))) {
+		if (isalpha((unsigned char)subj[p - 1]))
+			key[kl++] = (char)tolower((unsigned char)subj[p - 1]);
+		p--;
+	}
+	for (i = 0; i < AM_ARRAY_SIZE(kinds); i++) {
+		size_t l = strlen(kinds[i].key);
+
+		if (l != kl)
+			continue;
+		for (j = 0; j < l && kinds[i].key[j] == key[kl - 1 - j]; j++)
+			;
+		if (j < l || !am_has_prefix(subj + m->start,
+		    m->end - m->start, kinds[i].lit))
+			continue;
+		for (j = 0; j < am_nresource_ids; j++)
+			if (!strcmp(am_resource_ids[j].lit, kinds[i].lit)) {
+				am_match_add(m, m->start, m->end,
+				    am_resource_ids[j].prefix,
+				    am_resource_ids[j].kind);
+				return 1;
+			}
+	}
+	return 0;
+}
+
 /* Does [p, p+n) hold a digit? */
 static int
 has_digit(const char *p, size_t n)

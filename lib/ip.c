@@ -223,20 +223,24 @@ dashed_key(const char *subj, size_t start)
 int
 am_split_ipv4(const char *subj, size_t len, struct am_match *m)
 {
-	size_t e = am_find_any(subj, m->start, m->end, "/"), i;
+	size_t e = am_find_any(subj, m->start, m->end, "/"), i, n = 0;
 	int o[4], priv, keyed, dashed;
+	char quad[16];
 
 	(void)len;
 	/* 10-0-0-157: the pattern took it under an address key only. */
 	dashed = am_find_any(subj, m->start, e, "-") < e;
-	if (!am_octets(subj + m->start, e - m->start, dashed ? '-' : '.', 4,
-	    o))
+	/* 10\.0\.1\.5, Markdown's escaped dots: read without the
+	 * backslashes, masked with them. */
+	for (i = m->start; i < e && n < sizeof(quad); i++)
+		if (subj[i] != '\\')
+			quad[n++] = subj[i];
+	if (i < e || !am_octets(quad, n, dashed ? '-' : '.', 4, o))
 		return 0;
 	if (o[0] == 0 || o[0] == 127 || o[0] >= 224 || is_netmask(o))
 		return 0;
 	for (i = 0; i < AM_ARRAY_SIZE(ipv4_constants); i++)
-		if (am_field_is(subj + m->start, e - m->start,
-		    ipv4_constants[i]))
+		if (am_field_is(quad, n, ipv4_constants[i]))
 			return 0;
 	if (after_word(subj, m->start, version_words,
 	    AM_ARRAY_SIZE(version_words)))

@@ -436,6 +436,38 @@ const struct am_kind am_kinds[] = {
 	    "VPC endpoint DNS name vpce-ID-label.*: the ID and the label", 0,
 	    "vpce-" },
 
+	/*
+	 * Under a key that names the kind of resource ("instance":
+	 * "i-0abc234", vpc: vpc-abc123, volume=vol-1a2b), a value of that
+	 * kind's prefix is its ID whatever the length of its tail, as
+	 * example records shorten them: 3 to 24 letters or digits, a digit
+	 * among them.  am_split_kind_keyed_id() checks that the prefix is
+	 * the key's kind.
+	 */
+	{ "kind-keyed-id", "AWS_ID",
+	    "(?=[\\\\\"'IiVvSsAaEeNn])(?<![A-Za-z0-9_-])\\\\?[\"']?"
+	    "(?i:instance|volume|vpc|subnet|snapshot|image|ami|eni|"
+	    "network[_-]?interface|security[_-]?group)\\\\?[\"']?[ \\t]*"
+	    "[:=][ \\t]*\\\\?[\"']?\\K[a-z]{1,6}-(?=[0-9a-z]{0,23}[0-9])"
+	    "[0-9a-z]{3,24}(?![A-Za-z0-9_-]|\\.[A-Za-z0-9])",
+	    am_split_kind_keyed_id,
+	    "ID of any tail length under a key naming its kind (instance: "
+	    "i-0abc234)", 0, NULL },
+
+	/*
+	 * A resource ID as Markdown escapes it in text: eni\-1235b8ca...,
+	 * subnet\-11111111aaaaaaaaa, eni\-attach\-...: a known prefix
+	 * (am_split_escaped_id() reads it without the backslashes) and 8
+	 * hex digits with a digit among them, or 17.  Masked whole, the
+	 * backslashes with it, under the ID's own token prefix.
+	 */
+	{ "escaped-id", "AWS_ID",
+	    "(?=[a-z])" BL "(?<!\\\\)[a-z]{1,10}(?:\\\\-[a-z]{1,8}){0,2}"
+	    "\\\\-(?:[0-9a-f]{17}|(?=[a-f]{0,7}[0-9])[0-9a-f]{8})"
+	    "(?![A-Za-z0-9_])", am_split_escaped_id,
+	    "resource ID whose hyphens Markdown escaped with a backslash: "
+	    "its own kind's token", 0, "\\-" },
+
 	/* Resource IDs. */
 	RESOURCE_IDS(ID_ROW)
 	/*
@@ -468,11 +500,15 @@ const struct am_kind am_kinds[] = {
  * holds addresses before it. */
 #define DASHED_IP \
 	"(?<![A-Za-z0-9_.-])" OCT "(?:-" OCT "){3}(?![A-Za-z0-9_.-])"
+/* Markdown escapes every '.' of an address in text (10\.0\.1\.5,
+ * 54\.240\.143\.0/24): the escaped quad is one too, masked whole, the
+ * backslashes with it (the round trip restores the bytes). */
+#define ESC_DOT "\\\\\\."
 #define V4END "(?:/(?:3[0-2]|[12][0-9]|[0-9])(?![0-9]))?" \
-	"(?![A-Za-z0-9_]|\\.[0-9])"
+	"(?![A-Za-z0-9_]|\\\\?\\.[0-9])"
 	{ "ipv4", "PUBLIC_IP",
-	    "(?=[0-9])(?<![A-Za-z0-9_.])" OCT "(?:\\." OCT "){3}" V4END
-	    "|" DASHED_IP,
+	    "(?=[0-9])(?<![A-Za-z0-9_.])" OCT "(?:(?:\\." OCT "){3}|"
+	    "(?:" ESC_DOT OCT "){3})" V4END "|" DASHED_IP,
 	    am_split_ipv4,
 	    "IPv4 address or CIDR: PRIVATE_IP or PUBLIC_IP (the /nn is kept)",
 	    0, NULL },
@@ -480,7 +516,11 @@ const struct am_kind am_kinds[] = {
 	    "(?=1)(?<![A-Za-z0-9_.])(?:10(?:\\." OCT "){3}|172\\."
 	    "(?:1[6-9]|2[0-9]|"
 	    "3[01])(?:\\." OCT "){2}|192\\.168(?:\\." OCT "){2}|100\\."
-	    "(?:6[4-9]|[7-9][0-9]|1[01][0-9]|12[0-7])(?:\\." OCT "){2})"
+	    "(?:6[4-9]|[7-9][0-9]|1[01][0-9]|12[0-7])(?:\\." OCT "){2}"
+	    "|10(?:" ESC_DOT OCT "){3}|172" ESC_DOT "(?:1[6-9]|2[0-9]|3[01])"
+	    "(?:" ESC_DOT OCT "){2}|192" ESC_DOT "168(?:" ESC_DOT OCT "){2}"
+	    "|100" ESC_DOT "(?:6[4-9]|[7-9][0-9]|1[01][0-9]|12[0-7])"
+	    "(?:" ESC_DOT OCT "){2})"
 	    V4END, am_split_ipv4,
 	    "private IPv4 address only (RFC 1918, 100.64.0.0/10)", 0, NULL },
 

@@ -107,6 +107,12 @@ static const struct example positives[] = {
 	{ "arn", "arn:aws:secretsmanager:us-east-1:123456789012:secret:"
 	    "prod/db-AbCdEf",
 	    "arn:aws:secretsmanager:us-east-1:ACCOUNT:secret:SECRET" },
+	/* A secret a service manages: rds!cluster-<UUID>-<suffix>. */
+	{ "arn", "\"arn:aws:secretsmanager:us-west-2:123456789012:secret:"
+	    "rds!cluster-a1b2c3d4-5678-90ab-cdef-EXAMPLE11111-a1b2c3\", see "
+	    "arn:aws:secretsmanager:us-west-2:123456789012:secret:x-AbCdEf!",
+	    "\"arn:aws:secretsmanager:us-west-2:ACCOUNT:secret:SECRET\", see "
+	    "arn:aws:secretsmanager:us-west-2:ACCOUNT:secret:SECRET!" },
 	{ "arn", "arn:aws:ssm:us-east-1:123456789012:parameter/prod/db/password",
 	    "arn:aws:ssm:us-east-1:ACCOUNT:parameter/PARAM" },
 	{ "arn", "arn:aws:cloudformation:us-east-1:123456789012:stack/my-stack/"
@@ -713,6 +719,25 @@ static const struct example positives[] = {
 	{ "ipv4-private", "10.1.2.3", "PRIVATE_IP" },
 	{ "ipv4-private", "192.168.0.1/24", "PRIVATE_IP/24" },
 	{ "ipv4-private", "peer 172.16.5.4:179", "peer PRIVATE_IP:179" },
+	/* Markdown escapes the dots of an address in text. */
+	{ "ipv4", "address \\(10\\.0\\.1\\.5\\) to \\(203\\.0\\.113\\.5\\)\\.",
+	    "address \\(PRIVATE_IP\\) to \\(PUBLIC_IP\\)\\." },
+	{ "ipv4", "the 54\\.240\\.143\\.0/24 range", "the PUBLIC_IP/24 range" },
+	{ "ipv4-private", "is 172\\.31\\.16\\.139\\)", "is PRIVATE_IP\\)" },
+	{ "escaped-id", "interface eni\\-1235b8ca123456789 in",
+	    "interface ENI in" },
+	{ "escaped-id", "subnet subnet\\-11111111aaaaaaaaa\\.", "subnet SUBNET\\." },
+	{ "escaped-id", "\\(eni\\-attach\\-0a1b2c3d\\) *vpc\\-1a2b3c4d*",
+	    "\\(ENI\\) *VPC*" },
+	/* Short example IDs under a key naming their kind. */
+	{ "kind-keyed-id", "\"srcids\": { instance: \"i-0abc234\" },",
+	    "\"srcids\": { instance: \"EC2\" }," },
+	{ "kind-keyed-id", "{\"instance\": \"i-0abc234\", \"vpc\": \"vpc-abc123\"}",
+	    "{\"instance\": \"EC2\", \"vpc\": \"VPC\"}" },
+	{ "kind-keyed-id", "volume=vol-1a2b subnet: subnet-9z8y7x",
+	    "volume=EBS_VOL subnet: SUBNET" },
+	{ "kind-keyed-id", "SecurityGroup: sg-12ab network_interface: eni-12ab",
+	    "SecurityGroup: SG network_interface: ENI" },
 
 	/* Text that looks like our tokens */
 	{ "token-literal", "EC2_001", "LITERAL" },
@@ -1424,6 +1449,16 @@ static const struct negative negatives[] = {
 	{ "ipv4", "(KHTML, like Gecko) Chrome/122.0.0.0 Safari/537.36" },
 	{ "ipv4", "\"OPR/107.0.0.0\" Edg/122.0.12.3" },
 	{ "ipv4", "Version/17.2.1.4 Firefox/123.0 ua=YaBrowser/124.0.0.0" },
+	{ "ipv4", "v1\\.2\\.3\\.4 and 1\\.2\\.3\\.4 and 127\\.0\\.0\\.1" },
+	{ "ipv4", "version 10\\.2\\.0\\.1, 255\\.255\\.255\\.0, 1\\.2\\.3\\.4\\.5" },
+	{ "ipv4", "10\\.0.1\\.5 and 10\\\\.0\\\\.1\\\\.5" },
+	{ "escaped-id", "word\\-12345678 foo\\-1234abcd plain\\-deadbeef" },
+	{ "kind-keyed-id", "\"image\": \"nginx-1234\", instance: t2-micro1" },
+	{ "kind-keyed-id", "instance: i-abc, vpc: vpc-default, volume: vol-12.txt" },
+	{ "kind-keyed-id", "subnet: vpc-1a2b, myinstance: i-1a2b, instance: i-1a2b-x" },
+	{ "escaped-id", "eni\\-deadbeef eni\\-1234567890 eni\\-1235B8CA" },
+	{ "escaped-id", "x\\eni\\-1235b8ca123456789 xeni\\-1235b8ca" },
+	{ "escaped-id", "eni\\-1235b8ca123456789abc eni\\-1235b8ca_x" },
 	{ "ipv4-private", "54.23.1.9" },
 	{ "ipv4-private", "172.32.0.1" },
 	{ "ipv4-private", "127.0.0.1" },
