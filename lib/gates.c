@@ -465,6 +465,45 @@ am_gate_keyed_iam_id(const struct am_gate_in *in)
 	return starts_ci(u, len, q, "id");
 }
 
+/*
+ * kind-keyed-id: after \\?["']?, a key that is a kind's name (its words
+ * joined by nothing, '_' or '-', without case), then \\?["']? [ \t]*
+ * and ':' or '='.
+ */
+int
+am_gate_kind_key(const struct am_gate_in *in)
+{
+	static const char *const kinds[] = {
+		"instance", "volume", "vpc", "subnet", "snapshot", "image",
+		"ami", "eni", "networkinterface", "securitygroup",
+	};
+	const unsigned char *u = in->u;
+	size_t len = in->len, p = in->p, q, e, n = 0, i;
+	char key[20];
+
+	if (!(q = after_quote(u, len, p, "\"'")))
+		q = p < len && u[p] == '\\' ? p + 1 : p;
+	e = run_end(u, len, q, "_-", 24);
+	for (i = q; i < e; i++)
+		if (u[i] != '_' && u[i] != '-') {
+			if (n == sizeof(key))
+				return 0;
+			key[n++] = (char)(u[i] | 0x20);
+		}
+	for (i = 0; i < AM_ARRAY_SIZE(kinds); i++)
+		if (strlen(kinds[i]) == n && !memcmp(kinds[i], key, n))
+			break;
+	if (i == AM_ARRAY_SIZE(kinds))
+		return 0;
+	if (e < len && u[e] == '\\')
+		e++;
+	if (e < len && (u[e] == '"' || u[e] == '\''))
+		e++;
+	while (e < len && (u[e] == ' ' || u[e] == '\t'))
+		e++;
+	return e < len && (u[e] == ':' || u[e] == '=');
+}
+
 /* s3-access-log: 64 hex digits. */
 int
 am_gate_s3_log(const struct am_gate_in *in)
@@ -530,5 +569,6 @@ const struct am_gate_follow am_gate_follows[] = {
 	{ am_gate_aws_id, "-", "" },
 	{ am_gate_prose_name, "", "nNcCpP" },
 	{ am_gate_resource_name, "\"'\\:=>-", ":=|" },
+	{ am_gate_kind_key, "\"'\\:=-", ":=" },
 };
 const size_t am_ngate_follows = AM_ARRAY_SIZE(am_gate_follows);

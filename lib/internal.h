@@ -275,7 +275,8 @@ struct am_kind {
 extern const struct am_kind am_kinds[];
 am_gate_fn am_gate_keyed_id, am_gate_account_key, am_gate_account_id,
     am_gate_aws_id, am_gate_prose_name, am_gate_resource_name,
-    am_gate_s3_log, am_gate_ipv6, am_gate_kms_key_id, am_gate_keyed_iam_id;
+    am_gate_s3_log, am_gate_ipv6, am_gate_kms_key_id, am_gate_keyed_iam_id,
+    am_gate_kind_key;
 /*
  * What may follow the word that a gated row's match starts with, when
  * it starts with a letter: the byte right after the word (`after`), or,

@@ -452,7 +452,7 @@ const struct am_kind am_kinds[] = {
 	    "[0-9a-z]{3,24}(?![A-Za-z0-9_-]|\\.[A-Za-z0-9])",
 	    am_split_kind_keyed_id,
 	    "ID of any tail length under a key naming its kind (instance: "
-	    "i-0abc234)", 0, NULL },
+	    "i-0abc234)", 0, NULL, am_gate_kind_key },
 
 	/*
 	 * A resource ID as Markdown escapes it in text: eni\-1235b8ca...,

@@ -231,6 +231,10 @@ static const char *const texts[] = {
 	"Key ID ``1234abcd-12ab-34cd-56ef-1234567890ab`` and "
 	"mrk-1234abcd12ab34cd56ef1234567890ab",
 	"\\\"targetKeyId\\\": \\\"1234abcd-12ab-34cd-56ef-1234567890ab\\\"",
+	/* kind-keyed-id */
+	"\"instance\": \"i-0abc234\", volume = 'vol-12ab34', "
+	"network-interface: eni-1a2b3c, Security_Group=sg-12ab, "
+	"\\\"vpc\\\": \\\"vpc-1a2b3c\\\", IMAGE : ami-12ab34",
 	/* account-key */
 	"recipientAccountId: \"123456789012\"",
 	"eC2SecurityGroupOwnerId=123456789012",
@@ -383,6 +387,9 @@ test_gates_refuse_numbers(void **state)
 	assert_false(gate_of("keyed-id", "\"eventName\": \"x\""));
 	assert_true(gate_of("keyed-id", "\"eventId\": \"x\""));
 	assert_false(gate_of("keyed-iam-id", "\"eventName\": \"x\""));
+	assert_false(gate_of("kind-keyed-id", "instances: i-12345"));
+	assert_false(gate_of("kind-keyed-id", "vpc-id: vpc-12345"));
+	assert_true(gate_of("kind-keyed-id", "\"Vpc\" : vpc-12345"));
 	assert_false(gate_of("aws-id", "us-east-1 "));
 	assert_false(gate_of("aws-id", "my-deadbeef0 "));
 	assert_true(gate_of("aws-id", "my-deadbeef "));
