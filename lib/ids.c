@@ -156,7 +156,9 @@ static const char *const id_key_not[] = {
  * opaque ID?  Its last word before Id decides: "IAMCertificateId" ->
  * certificate, "configRuleId" -> rule, "p_row_id" -> row.  0: no; 1:
  * yes; 2: an STS external ID (ExternalId, --external-id), a secret the
- * role's owner shares with a third party: any value is one, digits too.
+ * role's owner shares with a third party: any value is one, digits too;
+ * 3: yes, and the word is a known kind's own prefix (VpcId: vpc-), so
+ * that six to twenty digits there are an ID too.
  */
 static int
 opaque_id_key(const char *k, size_t n)
@@ -201,7 +203,17 @@ opaque_id_key(const char *k, size_t n)
 	for (i = 0; i < AM_ARRAY_SIZE(id_key_not); i++)
 		if (!strcmp(w, id_key_not[i]))
 			return 0;
-	return strcmp(w, "external") ? 1 : 2;
+	if (!strcmp(w, "external"))
+		return 2;
+	/* The word is a kind's own prefix (VpcId, SubnetId): 3. */
+	if (j + 2 > sizeof(w))
+		return 1;
+	w[j] = '-';
+	w[j + 1] = '\0';
+	for (i = 0; i < am_nresource_ids; i++)
+		if (!strcmp(w, am_resource_ids[i].lit))
+			return 3;
+	return 1;
 }
 
 /* The length of the AWS region at p ("us-gov-west-1"), or 0. */
@@ -308,6 +320,13 @@ opaque_id_prefix(const char *subj, size_t len, size_t s, size_t e, int how)
 		return "RESOURCE_ID";
 	if (n < 6 || n > 128)
 		return NULL;
+	/* Digits alone under a key named after a kind with its own prefix
+	 * (<VpcId>990524496922</VpcId>, as older RDS responses wrote a
+	 * VPC): what the key says, not a number. */
+	if (how == 3 && n <= 20 && am_all_digits(p, n) &&
+	    (e + 1 >= len || !am_is_in(subj[e], ".:/@+=") ||
+	    !isalnum((unsigned char)subj[e + 1])))
+		return "RESOURCE_ID";
 	for (i = 0; i < n; i++) {
 		if (isdigit((unsigned char)p[i]))
 			digit++;

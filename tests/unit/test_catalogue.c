@@ -365,6 +365,12 @@ static const struct example positives[] = {
 
 	/* Identifiers known by their context */
 	{ "account-id", "\"OwnerId\": \"123456789012\",", "\"OwnerId\": \"ACCOUNT\"," },
+	{ "account-id", "\"p_any_aws_account_ids\": \"123412341234\"",
+	    "\"p_any_aws_account_ids\": \"ACCOUNT\"" },
+	{ "account-id", "\"p_any_aws_account_ids\": [\n  \"123412341234\"\n]",
+	    "\"p_any_aws_account_ids\": [\n  \"ACCOUNT\"\n]" },
+	{ "account-id", "{\"owner\": \"111122223333\"}",
+	    "{\"owner\": \"ACCOUNT\"}" },
 	{ "account-id", "aws ec2 describe-images --owners 123456789012",
 	    "aws ec2 describe-images --owners ACCOUNT" },
 	{ "account-id", "in account 123456789012.", "in account ACCOUNT." },
@@ -999,6 +1005,10 @@ static const struct example positives[] = {
 	{ "keyed-id", "{\"resourceId\": \"roq9wj\", \"apiId\": \"gy415nuibc\"}",
 	    "{\"resourceId\": \"RESOURCE_ID\", \"apiId\": \"RESOURCE_ID\"}" },
 	{ "keyed-id", "\"ExternalId\": \"123456\"", "\"ExternalId\": \"RESOURCE_ID\"" },
+	{ "keyed-id", "<VpcId>990524496922</VpcId>",
+	    "<VpcId>RESOURCE_ID</VpcId>" },
+	{ "keyed-id", "\"SubnetId\": \"12345678\", vpc_id = 20240115",
+	    "\"SubnetId\": \"RESOURCE_ID\", vpc_id = RESOURCE_ID" },
 	{ "keyed-id", "\"DetectorIds\": [\"12abc34d567e8fa901bc2d34eexample\", "
 	    "\"b6b992d6d2f48e64bc59180bfexample\"], \"x\": [\"a1b2c3d4e5\"]",
 	    "\"DetectorIds\": [\"RESOURCE_ID\", \"RESOURCE_ID\"], "
@@ -1482,6 +1492,11 @@ static const struct negative negatives[] = {
 	{ "ipv4", "Chrome/131.0.0.0 and section 4.20.7.1" },
 	{ "keyed-id", "\"valid\": \"x-1234\", \"Id\": \"o-exampleorgid\"" },
 	{ "keyed-id", "\"VpcId\": \"vpc-abcdefgh\"" },
+	/* Digits are an ID only under a key named after a prefix. */
+	{ "keyed-id", "\"OrderId\": \"12345678\", \"VpcId\": \"12345\", "
+	    "\"SubnetId\": \"123456789012345678901\", <VpcId>3.14159</VpcId>" },
+	{ "account-id", "\"order_ids\": [\"111122223333\"], \"count\": "
+	    "\"111122223333\", \"owner\": \"1111222233334\"" },
 	/* Transient IDs, bare "id", constants, references: no opaque ID. */
 	{ "keyed-id", "\"RequestId\": \"7a62c49f-347e-4fc4-9331-6e8eEXAMPLE\"" },
 	{ "keyed-id", "\"eventID\": \"3fcfb182-98f8-4744-bd45-10a395ab61cb\"" },

@@ -1,0 +1,64 @@
+#!/bin/sh
+# Round 3 of issue #13: digits under a key named after a kind with a
+# prefix of its own (VpcId, SubnetId) are that resource's ID, and an
+# account list under a snake-case or plural account key is read in JSON
+# mode too, where each element follows its key; numbers under other
+# keys stay.  Every case goes through the tool and back through
+# awsunmask.
+
+. "$(dirname "$0")/lib.sh"
+
+test_expect_success 'digits under VpcId and SubnetId in XML, JSON and key=value' '
+	cat >in <<-\EOT &&
+	<DBSubnetGroup><VpcId>990524496922</VpcId></DBSubnetGroup>
+	{"SubnetId": "12345678"}
+	vpc_id = 20240115
+	EOT
+	cat >expect <<-\EOT &&
+	<DBSubnetGroup><VpcId>RESOURCE_ID_001</VpcId></DBSubnetGroup>
+	{"SubnetId": "RESOURCE_ID_002"}
+	vpc_id = RESOURCE_ID_003
+	EOT
+	mask_check
+'
+
+test_expect_success 'digits under other ID keys, short or long, stay' '
+	cat >in <<-\EOT &&
+	{"OrderId": "12345678", "VpcId": "12345"}
+	<SubnetId>123456789012345678901</SubnetId>
+	EOT
+	cp in expect &&
+	mask_check
+'
+
+test_expect_success 'accounts in a list over several lines, as text and as JSON' '
+	cat >in <<-\EOT &&
+	{
+	  "p_any_aws_account_ids": [
+	    "123412341234",
+	    "111122223333"
+	  ],
+	  "order_ids": [
+	    "444455556666"
+	  ]
+	}
+	EOT
+	cat >expect <<-\EOT &&
+	{
+	  "p_any_aws_account_ids": [
+	    "ACCOUNT_001",
+	    "ACCOUNT_002"
+	  ],
+	  "order_ids": [
+	    "444455556666"
+	  ]
+	}
+	EOT
+	mask_check &&
+	test_must_exit 0 awsmask --format json -s sqlite:j.db in >out 2>err &&
+	test_cmp expect out &&
+	test_must_exit 0 awsmask --format text -s sqlite:t.db in >out 2>err &&
+	test_cmp expect out
+'
+
+test_done
