@@ -84,6 +84,49 @@ am_split_vpce_dns(const char *subj, size_t len, struct am_match *m)
 }
 
 /*
+ * API Gateway's "id" (api-gateway-id): an ID only when the object it is
+ * in also has "createdDate" (REST APIs, API keys), as far as 4 KB either
+ * side.  The object ends at its brace (the braces between are counted)
+ * or at a blank line: JSON mode lays an object's strings out between
+ * blank lines, without its braces (jsonmode.c).
+ */
+#define APIGW_REACH 4096
+
+int
+am_split_apigw_id(const char *subj, size_t len, struct am_match *m)
+{
+	size_t lo = m->start > APIGW_REACH ? m->start - APIGW_REACH : 0;
+	size_t hi = len - m->end > APIGW_REACH ? m->end + APIGW_REACH : len;
+	size_t o = m->start, c = m->end;
+	int depth = 0;
+
+	for (; o > lo; o--) {
+		char b = subj[o - 1];
+
+		if (b == '}')
+			depth++;
+		else if (b == '{' && depth-- == 0)
+			break;
+		else if (b == '\n' && o >= 2 && (subj[o - 2] == '\n' ||
+		    subj[o - 2] == '\x1e'))
+			break;
+	}
+	for (depth = 0; c < hi; c++) {
+		if (subj[c] == '{')
+			depth++;
+		else if (subj[c] == '}' && depth-- == 0)
+			break;
+		else if (subj[c] == '\n' && c + 1 < hi &&
+		    (subj[c + 1] == '\n' || subj[c + 1] == '\x1e'))
+			break;
+	}
+	if (!memmem(subj + o, c - o, "createdDate", 11))
+		return 0;
+	am_match_add(m, m->start, m->end, "API_GW", NULL);
+	return 1;
+}
+
+/*
  * An ID of a prefix some row above knows is that row's, also when
  * --types or --exclude-types turned the row off.  Security Hub names the
  * AWS Config rules it creates for its controls securityhub-<control>-

@@ -430,6 +430,18 @@ const struct am_kind am_kinds[] = {
 	    "VPC endpoint DNS name vpce-ID-label.*: the ID and the label", 0,
 	    "vpce-" },
 
+	/*
+	 * API Gateway lists its REST APIs and API keys as objects with a
+	 * bare "id" of ten lower-case letters and digits beside
+	 * "createdDate" (get-rest-apis, get-api-keys): the splitter looks
+	 * for that key in the same object.
+	 */
+	{ "api-gateway-id", "API_GW",
+	    "(?=[\\\\\"])\\\\?\"id\\\\?\"[ \\t]*:[ \\t]*\\\\?\"\\K"
+	    "(?=[a-z]{0,9}[0-9])(?=[0-9]{0,9}[a-z])[a-z0-9]{10}(?=\\\\?\")",
+	    am_split_apigw_id, "API Gateway REST API or API key ID under a bare "
+	    "\"id\" beside \"createdDate\"", 0, NULL },
+
 	/* Resource IDs. */
 	RESOURCE_IDS(ID_ROW)
 	/*

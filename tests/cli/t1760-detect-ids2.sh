@@ -1,6 +1,7 @@
 #!/bin/sh
 # Round 3 of issue #13: digits under a key named after a kind with a
-# prefix of its own (VpcId, SubnetId) are that resource's ID, and an
+# prefix of its own (VpcId, SubnetId) are that resource's ID, API
+# Gateway's bare "id" beside "createdDate" is its ID, and an
 # account list under a snake-case or plural account key is read in JSON
 # mode too, where each element follows its key; numbers under other
 # keys stay.  Every case goes through the tool and back through
@@ -59,6 +60,35 @@ test_expect_success 'accounts in a list over several lines, as text and as JSON'
 	test_cmp expect out &&
 	test_must_exit 0 awsmask --format text -s sqlite:t.db in >out 2>err &&
 	test_cmp expect out
+'
+
+test_expect_success 'API Gateway ids beside createdDate, as JSON and as text' '
+	cat >in <<-\EOT &&
+	{
+	  "items": [
+	    {
+	      "createdDate": 1438884790,
+	      "id": "12s44z21rb",
+	      "name": "My First API"
+	    },
+	    {
+	      "id": "a1b2c3d4e5",
+	      "name": "no date here"
+	    }
+	  ]
+	}
+	EOT
+	sed "s/12s44z21rb/API_GW_001/" in >expect &&
+	mask_check &&
+	test_must_exit 0 awsmask --format text -s sqlite:t.db in >out 2>err &&
+	test_cmp expect out &&
+	cat >in <<-\EOT &&
+	Output:
+
+	  {"id": "0a1b2c3d4e", "createdDate": 1}
+	EOT
+	sed "s/0a1b2c3d4e/API_GW_002/" in >expect &&
+	mask_check
 '
 
 test_done

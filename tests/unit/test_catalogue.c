@@ -1005,6 +1005,14 @@ static const struct example positives[] = {
 	{ "keyed-id", "{\"resourceId\": \"roq9wj\", \"apiId\": \"gy415nuibc\"}",
 	    "{\"resourceId\": \"RESOURCE_ID\", \"apiId\": \"RESOURCE_ID\"}" },
 	{ "keyed-id", "\"ExternalId\": \"123456\"", "\"ExternalId\": \"RESOURCE_ID\"" },
+	{ "api-gateway-id", "{\"createdDate\": 1438884790, \"id\": \"12s44z21rb\", "
+	    "\"name\": \"My First API\"}", "{\"createdDate\": 1438884790, \"id\": "
+	    "\"API_GW\", \"name\": \"My First API\"}" },
+	{ "api-gateway-id", "{\n  \"id\": \"a1b2c3d4e5\",\n  \"tags\": {},\n  "
+	    "\"createdDate\": 1438884790\n}", "{\n  \"id\": \"API_GW\",\n  "
+	    "\"tags\": {},\n  \"createdDate\": 1438884790\n}" },
+	{ "api-gateway-id", "{\\\"createdDate\\\": 1, \\\"id\\\": \\\"0a1b2c3d4e\\\"}",
+	    "{\\\"createdDate\\\": 1, \\\"id\\\": \\\"API_GW\\\"}" },
 	{ "keyed-id", "<VpcId>990524496922</VpcId>",
 	    "<VpcId>RESOURCE_ID</VpcId>" },
 	{ "keyed-id", "\"SubnetId\": \"12345678\", vpc_id = 20240115",
@@ -1492,6 +1500,13 @@ static const struct negative negatives[] = {
 	{ "ipv4", "Chrome/131.0.0.0 and section 4.20.7.1" },
 	{ "keyed-id", "\"valid\": \"x-1234\", \"Id\": \"o-exampleorgid\"" },
 	{ "keyed-id", "\"VpcId\": \"vpc-abcdefgh\"" },
+	/* API Gateway's "id" only beside "createdDate" in its object. */
+	{ "api-gateway-id", "[{\"createdDate\": 1, \"id\": \"abcdefghij\"}, "
+	    "{\"id\": \"b1b2c3d4e5\"}, {\"createdDate\": 1}]" },
+	{ "api-gateway-id", "{\"id\": \"c1b2c3d4e5\", \"name\": \"x\"}\n\n"
+	    "{\"createdDate\": 1, \"id\": \"1234567890\", \"x\": \"a1b2c3d4e5f\"}" },
+	{ "api-gateway-id", "{\"createdDate\": 1, \"id\": \"A1B2C3D4E5\", "
+	    "\"Id\": \"a1b2c3d4e5\", \"id\": \"a1b2c3d4e\"}" },
 	/* Digits are an ID only under a key named after a prefix. */
 	{ "keyed-id", "\"OrderId\": \"12345678\", \"VpcId\": \"12345\", "
 	    "\"SubnetId\": \"123456789012345678901\", <VpcId>3.14159</VpcId>" },
