@@ -442,6 +442,15 @@ const struct am_kind am_kinds[] = {
 	    am_split_apigw_id, "API Gateway REST API or API key ID under a bare "
 	    "\"id\" beside \"createdDate\"", 0, NULL },
 
+	/* An automated RDS snapshot, rds:<instance>-<YYYY-MM-DD-HH-MM>:
+	 * the instance's name; rds: and the time are AWS's. */
+	{ "rds-automated-snapshot", "RDS",
+	    "rds:(?<![A-Za-z0-9_.:/-]rds:)\\K[A-Za-z](?:[A-Za-z0-9-]{0,62}"
+	    "[A-Za-z0-9])?(?=-[0-9]{4}-[0-9]{2}-[0-9]{2}-[0-9]{2}-[0-9]{2}"
+	    "(?![A-Za-z0-9_-]))", NULL,
+	    "automated RDS snapshot rds:NAME-YYYY-MM-DD-HH-MM: the instance "
+	    "name", 0, NULL },
+
 	/* Resource IDs. */
 	RESOURCE_IDS(ID_ROW)
 	/*

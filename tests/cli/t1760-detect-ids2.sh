@@ -1,7 +1,8 @@
 #!/bin/sh
 # Round 3 of issue #13: digits under a key named after a kind with a
 # prefix of its own (VpcId, SubnetId) are that resource's ID, API
-# Gateway's bare "id" beside "createdDate" is its ID, and an
+# Gateway's bare "id" beside "createdDate" is its ID, an automated RDS
+# snapshot (rds:NAME-date) masks its instance's name, and an
 # account list under a snake-case or plural account key is read in JSON
 # mode too, where each element follows its key; numbers under other
 # keys stay.  Every case goes through the tool and back through
@@ -89,6 +90,26 @@ test_expect_success 'API Gateway ids beside createdDate, as JSON and as text' '
 	EOT
 	sed "s/0a1b2c3d4e/API_GW_002/" in >expect &&
 	mask_check
+'
+
+test_expect_success 'an automated RDS snapshot: the instance name, in XML, JSON and a flag' '
+	cat >in <<-\EOT &&
+	<DBInstanceIdentifier>simcoprod01</DBInstanceIdentifier>
+	<DBSnapshotIdentifier>rds:simcoprod01-2012-04-02-00-01</DBSnapshotIdentifier>
+	"DBSnapshotIdentifier": "rds:my-db-1-2024-01-15-10-30",
+	aws rds restore-db-instance-from-db-snapshot --db-snapshot-identifier rds:mydb-2024-01-15-10-30
+	not one: rds:database-2024-01-15 rds:db-2024-01-15-10-30x
+	EOT
+	cat >expect <<-\EOT &&
+	<DBInstanceIdentifier>RDS_001</DBInstanceIdentifier>
+	<DBSnapshotIdentifier>rds:RDS_001-2012-04-02-00-01</DBSnapshotIdentifier>
+	"DBSnapshotIdentifier": "rds:RDS_002-2024-01-15-10-30",
+	aws rds restore-db-instance-from-db-snapshot --db-snapshot-identifier rds:RDS_003-2024-01-15-10-30
+	not one: rds:database-2024-01-15 rds:db-2024-01-15-10-30x
+	EOT
+	mask_check &&
+	test_must_exit 0 awsmask -s sqlite:store.db out >again 2>err &&
+	test_cmp out again
 '
 
 test_done

@@ -1013,6 +1013,14 @@ static const struct example positives[] = {
 	    "\"tags\": {},\n  \"createdDate\": 1438884790\n}" },
 	{ "api-gateway-id", "{\\\"createdDate\\\": 1, \\\"id\\\": \\\"0a1b2c3d4e\\\"}",
 	    "{\\\"createdDate\\\": 1, \\\"id\\\": \\\"API_GW\\\"}" },
+	{ "rds-automated-snapshot", "<DBSnapshotIdentifier>rds:simcoprod01-2012-"
+	    "04-02-00-01</DBSnapshotIdentifier>", "<DBSnapshotIdentifier>rds:RDS-"
+	    "2012-04-02-00-01</DBSnapshotIdentifier>" },
+	{ "rds-automated-snapshot", "\"DBSnapshotIdentifier\": "
+	    "\"rds:my-db-1-2024-01-15-10-30\"", "\"DBSnapshotIdentifier\": "
+	    "\"rds:RDS-2024-01-15-10-30\"" },
+	{ "rds-automated-snapshot", "--db-snapshot-identifier rds:mydb-2024-01-"
+	    "15-10-30 ", "--db-snapshot-identifier rds:RDS-2024-01-15-10-30 " },
 	{ "keyed-id", "<VpcId>990524496922</VpcId>",
 	    "<VpcId>RESOURCE_ID</VpcId>" },
 	{ "keyed-id", "\"SubnetId\": \"12345678\", vpc_id = 20240115",
@@ -1507,6 +1515,12 @@ static const struct negative negatives[] = {
 	    "{\"createdDate\": 1, \"id\": \"1234567890\", \"x\": \"a1b2c3d4e5f\"}" },
 	{ "api-gateway-id", "{\"createdDate\": 1, \"id\": \"A1B2C3D4E5\", "
 	    "\"Id\": \"a1b2c3d4e5\", \"id\": \"a1b2c3d4e\"}" },
+	{ "rds-automated-snapshot", "words:rds:x-2024-01-15-10-30 xrds:db-2024-"
+	    "01-15-10-30" },
+	{ "rds-automated-snapshot", "rds:database-2024-01-15 rds:db-2024-01-"
+	    "15-10-30x rds:db-2024-01-15-10-30-5" },
+	{ "rds-automated-snapshot", "rds:RDS_001-2024-01-15-10-30 "
+	    "rds:-2024-01-15-10-30 rds:db--2024-01-15-10-30" },
 	/* Digits are an ID only under a key named after a prefix. */
 	{ "keyed-id", "\"OrderId\": \"12345678\", \"VpcId\": \"12345\", "
 	    "\"SubnetId\": \"123456789012345678901\", <VpcId>3.14159</VpcId>" },
