@@ -2,7 +2,8 @@
 # Round 3 of issue #13: digits under a key named after a kind with a
 # prefix of its own (VpcId, SubnetId) are that resource's ID, API
 # Gateway's bare "id" beside "createdDate" is its ID, an automated RDS
-# snapshot (rds:NAME-date) masks its instance's name, and an
+# snapshot (rds:NAME-date) masks its instance's name, a Lambda ARN its
+# alias, and an
 # account list under a snake-case or plural account key is read in JSON
 # mode too, where each element follows its key; numbers under other
 # keys stay.  Every case goes through the tool and back through
@@ -110,6 +111,24 @@ test_expect_success 'an automated RDS snapshot: the instance name, in XML, JSON 
 	mask_check &&
 	test_must_exit 0 awsmask -s sqlite:store.db out >again 2>err &&
 	test_cmp out again
+'
+
+test_expect_success 'a Lambda alias in an ARN, over a multi-line CLI command and in JSON' '
+	cat >in <<-\EOT &&
+	aws autoscaling create-auto-scaling-group \\
+	    --termination-policies "arn:aws:lambda:us-west-2:123456789012:function:HelloFunction:prod" \\
+	    --max-size 5
+	{"FunctionArn": "arn:aws:lambda:us-west-2:123456789012:function:my-fn:7"}
+	{"FunctionArn": "arn:aws:lambda:us-west-2:123456789012:function:my-fn:$LATEST"}
+	EOT
+	cat >expect <<-\EOT &&
+	aws autoscaling create-auto-scaling-group \\
+	    --termination-policies "arn:aws:lambda:us-west-2:ACCOUNT_001:function:LAMBDA_001:LAMBDA_002" \\
+	    --max-size 5
+	{"FunctionArn": "arn:aws:lambda:us-west-2:ACCOUNT_001:function:LAMBDA_003:7"}
+	{"FunctionArn": "arn:aws:lambda:us-west-2:ACCOUNT_001:function:LAMBDA_003:$LATEST"}
+	EOT
+	mask_check
 '
 
 test_done

@@ -67,7 +67,11 @@ static const struct example positives[] = {
 	{ "arn", "arn:aws:s3:::my-bucket/logs/x.gz", "arn:aws:s3:::BUCKET/logs/x.gz" },
 	{ "arn", "arn:aws:s3:::my-bucket", "arn:aws:s3:::BUCKET" },
 	{ "arn", "arn:aws:lambda:us-east-1:123456789012:function:my-func:prod",
-	    "arn:aws:lambda:us-east-1:ACCOUNT:function:LAMBDA:prod" },
+	    "arn:aws:lambda:us-east-1:ACCOUNT:function:LAMBDA:LAMBDA" },
+	{ "arn", "arn:aws:lambda:us-east-1:123456789012:function:my-func:12 "
+	    "arn:aws:lambda:us-east-1:123456789012:function:my-func:$LATEST",
+	    "arn:aws:lambda:us-east-1:ACCOUNT:function:LAMBDA:12 "
+	    "arn:aws:lambda:us-east-1:ACCOUNT:function:LAMBDA:$LATEST" },
 	{ "arn", "arn:aws-us-gov:sns:us-gov-west-1:123456789012:alerts",
 	    "arn:aws-us-gov:sns:us-gov-west-1:ACCOUNT:SNS_TOPIC" },
 	{ "arn", "(arn:aws:sqs:eu-west-1:123456789012:orders.fifo)",
