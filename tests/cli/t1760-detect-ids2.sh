@@ -131,4 +131,27 @@ test_expect_success 'a Lambda alias in an ARN, over a multi-line CLI command and
 	mask_check
 '
 
+test_expect_success 'an RDS database name: dbname in an RDS secret, --db-name; not without RDS' '
+	cat >in <<-\EOT &&
+	aws secretsmanager create-secret --name x --secret-string file://mycreds.json
+	{
+	  "engine": "mysql",
+	  "host": "my-database-endpoint.us-west-2.rds.amazonaws.com",
+	  "dbname": "myDatabase",
+	  "port": "3306"
+	}
+	EOT
+	sed "s/myDatabase/DB_NAME_001/; s/my-database-endpoint/RDS_001/" in >expect &&
+	mask_check &&
+	echo "aws rds create-db-instance --db-instance-identifier db1 --db-name orders" >in &&
+	echo "aws rds create-db-instance --db-instance-identifier RDS_002 --db-name DB_NAME_002" >expect &&
+	mask_check &&
+	cat >in <<-\EOT &&
+	{"dbname": "orders", "host": "localhost"}
+	psql "dbname=orders host=db1"
+	EOT
+	cp in expect &&
+	mask_check
+'
+
 test_done

@@ -2094,6 +2094,7 @@ static const struct name_case name_cases[] = {
 	{ "WorkGroup", "work-group", NULL, "ATHENA_WORKGROUP" },
 	{ "WorkgroupName", "workgroup-name", NULL, "REDSHIFT" },
 	{ "DatabaseName", "database-name", "athena", "DB_NAME" },
+	{ "DBName", "db-name", "rds.amazonaws.com", "DB_NAME" },
 	{ "CrawlerName", NULL, NULL, "GLUE_CRAWLER" },
 	{ "JobName", "job-name", "glue", "JOB_NAME" },
 	/* ECS's own keys: cluster and service (CloudTrail, --cluster). */
