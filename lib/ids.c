@@ -446,11 +446,160 @@ keyed_known_id(const char *subj, size_t s, size_t e)
 	return NULL;
 }
 
-int
-am_split_keyed_id(const char *subj, size_t len, struct am_match *m)
+/* The value [s, e) under an ID key (opaque: what opaque_id_key() said
+ * of the key): a part of m, or nothing. */
+static void
+keyed_value(const char *subj, size_t len, struct am_match *m, size_t s,
+    size_t e, int opaque)
 {
 	const struct resource_id *id, *r;
 	const char *prefix;
+
+	/* A KMS key by its alias: the alias's name. */
+	if (am_has_prefix(subj + s, e - s, "alias/")) {
+		if (e > s + 6 && !am_has_prefix(subj + s + 6,
+		    len - s - 6, "aws/") &&
+		    !am_name_placeholder(subj + s + 6, e - s - 6))
+			am_match_add(m, s + 6, e, "KMS_ALIAS", NULL);
+	} else if ((id = am_find_resource_id(subj + s, e - s)) &&
+	    !strchr(id->chars, 'g'))
+		am_match_add(m, s, e, id->prefix, id->kind);
+	else if ((r = keyed_known_id(subj, s, e)))
+		am_match_add(m, s, e, r->prefix, r->kind);
+	else if (opaque &&
+	    (prefix = opaque_id_prefix(subj, len, s, e, opaque)))
+		am_match_add(m, s, e, prefix, *prefix == 'R' ?
+		    "resource-id" : "aws-id");
+}
+
+/*
+ * An element of a list of IDs laid out over several lines, one a line
+ * (keyed-id-item): a JSON array's ("SubnetIds": [\n "a",\n "b"\n]) or
+ * a YAML list's (SubnetIds:\n  - a\n  - b).  Walk back over the elements
+ * before it, at most ITEM_BACK bytes, to the key: an ID key, as for
+ * keyed-id.  A JSON element on the '[' line is keyed-id's.
+ */
+#define ITEM_BACK 4096
+
+static size_t
+space_back(const char *subj, size_t lo, size_t p)
+{
+	while (p > lo && am_is_in(subj[p - 1], " \t\r\n"))
+		p--;
+	return p;
+}
+
+/* The key of the JSON array whose element starts at b (its quote), or
+ * 0; the key is [*ks, *ke). */
+static int
+json_item_key(const char *subj, size_t lo, size_t b, size_t *ks,
+    size_t *ke)
+{
+	size_t p = b, q;
+	int lines = 0;
+
+	for (;;) {
+		q = space_back(subj, lo, p);
+		lines |= memchr(subj + q, '\n', p - q) != NULL;
+		p = q;
+		if (p == lo)
+			return 0;
+		if (subj[p - 1] == '[')
+			break;
+		if (subj[p - 1] != ',')
+			return 0;
+		p = space_back(subj, lo, p - 1);
+		if (p == lo || subj[p - 1] != '"')
+			return 0;
+		for (p--; p > lo && subj[p - 1] != '"' && subj[p - 1] != '\n';
+		    p--)
+			;
+		if (p == lo || subj[p - 1] != '"')
+			return 0;
+		p--;
+		if (p > lo && subj[p - 1] == '\\')
+			p--;
+	}
+	if (!lines)
+		return 0;		/* on the '[' line: keyed-id's */
+	p = space_back(subj, lo, p - 1);
+	if (p == lo || subj[p - 1] != ':')
+		return 0;
+	p = space_back(subj, lo, p - 1);
+	if (p > lo && subj[p - 1] == '"')
+		p--;
+	if (p > lo && subj[p - 1] == '\\')
+		p--;
+	*ke = p;
+	while (p > lo && (isalnum((unsigned char)subj[p - 1]) ||
+	    subj[p - 1] == '_' || subj[p - 1] == '-'))
+		p--;
+	*ks = p;
+	return *ke > *ks;
+}
+
+/* The key of the YAML list whose item's dash is at d, or 0. */
+static int
+yaml_item_key(const char *subj, size_t lo, size_t d, size_t *ks,
+    size_t *ke)
+{
+	size_t ls = am_line_start(subj, lo, d), dash = d - ls, l, i, e;
+
+	for (i = ls; i < d; i++)
+		if (subj[i] != ' ' && subj[i] != '\t')
+			return 0;
+	while (ls > lo) {
+		l = am_line_start(subj, lo, ls - 1);
+		for (i = l; i < ls && am_is_in(subj[i], " \t"); i++)
+			;
+		e = am_find_any(subj, i, ls, "\r\n");
+		ls = l;
+		if (e == i)
+			continue;		/* a blank line */
+		if (i - l == dash && subj[i] == '-')
+			continue;		/* an item before */
+		if (i - l > dash)
+			return 0;
+		e = space_back(subj, i, e);
+		if (e == i || subj[e - 1] != ':')
+			return 0;		/* not "key:" alone */
+		*ks = i;
+		*ke = e - 1;
+		return *ke > *ks;
+	}
+	return 0;
+}
+
+int
+am_split_keyed_item(const char *subj, size_t len, struct am_match *m)
+{
+	size_t lo = m->start > ITEM_BACK ? m->start - ITEM_BACK : 0;
+	size_t b = m->start, ks, ke;
+	int opaque, ok;
+
+	while (b > lo && am_is_in(subj[b - 1], "\"\\"))
+		b--;
+	if (b < m->start) {
+		ok = json_item_key(subj, lo, b, &ks, &ke);
+		if (!ok) {
+			b = space_back(subj, lo, b);
+			ok = b > lo && subj[b - 1] == '-' &&
+			    yaml_item_key(subj, lo, b - 1, &ks, &ke);
+		}
+	} else {
+		b = space_back(subj, lo, b);
+		ok = b > lo && subj[b - 1] == '-' &&
+		    yaml_item_key(subj, lo, b - 1, &ks, &ke);
+	}
+	if (!ok || !(opaque = opaque_id_key(subj + ks, ke - ks)))
+		return 0;
+	keyed_value(subj, len, m, m->start, m->end, opaque);
+	return m->nparts > 0;
+}
+
+int
+am_split_keyed_id(const char *subj, size_t len, struct am_match *m)
+{
 	size_t p = m->start, ks, ke, s, e;
 	const char *sep = "\\\"' \t";
 	int plural, opaque;
@@ -492,21 +641,7 @@ am_split_keyed_id(const char *subj, size_t len, struct am_match *m)
 		while (p < m->end && !am_is_in(subj[p], sep))
 			p++;
 		e = p;
-		/* A KMS key by its alias: the alias's name. */
-		if (am_has_prefix(subj + s, e - s, "alias/")) {
-			if (e > s + 6 && !am_has_prefix(subj + s + 6,
-			    len - s - 6, "aws/") &&
-			    !am_name_placeholder(subj + s + 6, e - s - 6))
-				am_match_add(m, s + 6, e, "KMS_ALIAS", NULL);
-		} else if ((id = am_find_resource_id(subj + s, e - s)) &&
-		    !strchr(id->chars, 'g'))
-			am_match_add(m, s, e, id->prefix, id->kind);
-		else if ((r = keyed_known_id(subj, s, e)))
-			am_match_add(m, s, e, r->prefix, r->kind);
-		else if (opaque &&
-		    (prefix = opaque_id_prefix(subj, len, s, e, opaque)))
-			am_match_add(m, s, e, prefix, *prefix == 'R' ?
-			    "resource-id" : "aws-id");
+		keyed_value(subj, len, m, s, e, opaque);
 		if (!plural)
 			break;
 	}

@@ -406,6 +406,14 @@ const struct am_kind am_kinds[] = {
 	    "ID under a key, flag or filter that says ID (VpcId, <groupId>, "
 	    "--image-ids, Name=vpc-id,Values=): EC2-style of any tail, or "
 	    "opaque (DetectorId, TableId): RESOURCE_ID", 0, NULL },
+	/* The elements of an ID list over several lines, one a line:
+	 * the splitter finds the key above (ids.c). */
+	{ "keyed-id-item", "AWS_ID",
+	    "(?=[\\\\\"-])(?:\\\\?\"|-(?<![^ \\t\\r\\n]-)[ \\t]{1,8}\\\\?\"?)\\K"
+	    KEYED_ID_VALUE "(?=\\\\?\"?[ \\t]*,?[ \\t]*(?:\\r|\\n|$))",
+	    am_split_keyed_item, "element of a list of IDs over several lines "
+	    "under an ID key (\"SubnetIds\": [ then one a line; YAML - items)",
+	    0, NULL },
 	{ "prose-name", "RESOURCE_NAME", PROSE_NAME_PAT, am_split_prose_name,
 	    "name the prose calls out: a role named ``Test-Role``", 0,
 	    NULL },

@@ -3,7 +3,7 @@
 # prefix of its own (VpcId, SubnetId) are that resource's ID, API
 # Gateway's bare "id" beside "createdDate" is its ID, an automated RDS
 # snapshot (rds:NAME-date) masks its instance's name, a Lambda ARN its
-# alias, and an
+# alias, an ID list over several lines is read element by element, and an
 # account list under a snake-case or plural account key is read in JSON
 # mode too, where each element follows its key; numbers under other
 # keys stay.  Every case goes through the tool and back through
@@ -152,6 +152,48 @@ test_expect_success 'an RDS database name: dbname in an RDS secret, --db-name; n
 	EOT
 	cp in expect &&
 	mask_check
+'
+
+test_expect_success 'ID lists over several lines, in JSON and YAML; transient ones stay' '
+	cat >in <<-\EOT &&
+	{
+	  "DetectorIds": [
+	    "12abc34d567e8fa901bc2d34eexample",
+	    "b6b992d6d2f48e64bc59180bfexample"
+	  ],
+	  "RequestIds": [
+	    "aaa111bbb222"
+	  ]
+	}
+	Properties:
+	  SubnetIds:
+	    - subnet-abc123
+	    - "d4b040365221be2b54a6264dcexample"
+	  Other:
+	    - abc123def45
+	EOT
+	cat >expect <<-\EOT &&
+	{
+	  "DetectorIds": [
+	    "RESOURCE_ID_001",
+	    "RESOURCE_ID_002"
+	  ],
+	  "RequestIds": [
+	    "aaa111bbb222"
+	  ]
+	}
+	Properties:
+	  SubnetIds:
+	    - SUBNET_001
+	    - "RESOURCE_ID_003"
+	  Other:
+	    - abc123def45
+	EOT
+	mask_check --format text &&
+	head -9 in >in.json &&
+	head -9 expect >expect.json &&
+	test_must_exit 0 awsmask --format json -s sqlite:j2.db in.json >out 2>err &&
+	test_cmp expect.json out
 '
 
 test_done

@@ -1025,6 +1025,14 @@ static const struct example positives[] = {
 	    "\"rds:RDS-2024-01-15-10-30\"" },
 	{ "rds-automated-snapshot", "--db-snapshot-identifier rds:mydb-2024-01-"
 	    "15-10-30 ", "--db-snapshot-identifier rds:RDS-2024-01-15-10-30 " },
+	{ "keyed-id-item", "\"DetectorIds\": [\n  \"12abc34d567e8fa901bc2d34eexample\",\n"
+	    "  \"b6b992d6d2f48e64bc59180bfexample\"\n]",
+	    "\"DetectorIds\": [\n  \"RESOURCE_ID\",\n  \"RESOURCE_ID\"\n]" },
+	{ "keyed-id-item", "DetectorIds:\n  - 12abc34d567e8fa901bc2d34eexample\n"
+	    "  - \"b6b992d6d2f48e64bc59180bfexample\"",
+	    "DetectorIds:\n  - RESOURCE_ID\n  - \"RESOURCE_ID\"" },
+	{ "keyed-id-item", "SubnetIds:\n- subnet-abc123\n- 1234",
+	    "SubnetIds:\n- SUBNET\n- 1234" },
 	{ "keyed-id", "<VpcId>990524496922</VpcId>",
 	    "<VpcId>RESOURCE_ID</VpcId>" },
 	{ "keyed-id", "\"SubnetId\": \"12345678\", vpc_id = 20240115",
@@ -1525,6 +1533,12 @@ static const struct negative negatives[] = {
 	    "15-10-30x rds:db-2024-01-15-10-30-5" },
 	{ "rds-automated-snapshot", "rds:RDS_001-2024-01-15-10-30 "
 	    "rds:-2024-01-15-10-30 rds:db--2024-01-15-10-30" },
+	{ "keyed-id-item", "\"RequestIds\": [\n  \"aaa111bbb222\",\n  "
+	    "\"ccc333ddd444\"\n]\n\"Tags\": [\n  \"abc123def4\"\n]" },
+	{ "keyed-id-item", "Other:\n  - abc123def45\n- notakey123\n* abc123def\n"
+	    "DetectorIds:\n  x: 1\n  - abc123def45" },
+	{ "keyed-id-item", "\"DetectorIds\": [\"abc123def45\"]\n"
+	    "{\"DetectorId\": \"abc\",\n \"x\": \"abc123def45\"}" },
 	/* Digits are an ID only under a key named after a prefix. */
 	{ "keyed-id", "\"OrderId\": \"12345678\", \"VpcId\": \"12345\", "
 	    "\"SubnetId\": \"123456789012345678901\", <VpcId>3.14159</VpcId>" },
