@@ -181,6 +181,25 @@ in_account_object(const char *subj, size_t q)
 	    opened_by_account_key(subj, lo, b);
 }
 
+/*
+ * Is the quoted twelve digits at q the value of a key that holds
+ * accounts ("p_any_aws_account_ids": "111122223333", as a JSON array's
+ * element reaches the text in JSON mode, or "owner": "111122223333")?
+ * The key may be snake case and plural: account_key() reads it.
+ */
+static int
+after_account_key(const char *subj, size_t q)
+{
+	size_t lo = q > 256 ? q - 256 : 0, p, s, e;
+
+	p = skip_space_back(subj, lo, q);
+	if (p == lo || subj[p - 1] != ':')
+		return 0;
+	p = skip_space_back(subj, lo, p - 1);
+	return string_back(subj, lo, &p, &s, &e) && account_key(subj + s,
+	    e - s);
+}
+
 /* The start of the line holding p, and its indent. */
 static size_t
 indent_of(const char *subj, size_t lo, size_t p, size_t *ind)
@@ -314,7 +333,8 @@ am_split_account(const char *subj, size_t len, struct am_match *m)
 
 	if (subj[s] == '\\' || subj[s] == '"') {
 		if (!in_account_list(subj, s) && !in_account_object(subj, s) &&
-		    !in_yaml_account_list(subj, s))
+		    !in_yaml_account_list(subj, s) &&
+		    !after_account_key(subj, s))
 			return 0;
 		while (subj[s] == '\\' || subj[s] == '"')
 			s++;

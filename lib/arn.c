@@ -265,6 +265,15 @@ arn_name(const char *subj, struct am_match *m, const struct arn_rule *r,
 				add_name(subj, m, e + 7, e2, r->prefix,
 				    NULL);
 		}
+		/* A Lambda function's alias, function:NAME:ALIAS, is named
+		 * by its owner too; a version (digits) and $LATEST are not. */
+		if (!strcmp(r->service, "lambda") && e + 1 < re &&
+		    subj[e] == ':') {
+			e2 = am_find_any(subj, e + 1, re, "/:");
+			if (subj[e + 1] != '$' &&
+			    !am_all_digits(subj + e + 1, e2 - e - 1))
+				add_name(subj, m, e + 1, e2, r->prefix, NULL);
+		}
 		break;
 	case H_REST:
 		add_name(subj, m, ns, re, r->prefix, NULL);

@@ -58,7 +58,7 @@ am_split_fn am_split_name, am_split_prose_name;	/* naming.c */
 am_split_fn am_split_name_tag;			/* tags.c */
 am_split_fn am_split_iam_id, am_split_elb_name_id, am_split_aws_id,
     am_split_keyed_id, am_split_vpce_dns, am_split_escaped_id,
-    am_split_kind_keyed_id,
+    am_split_kind_keyed_id, am_split_apigw_id, am_split_keyed_item,
     am_split_token_literal;			/* ids.c */
 
 #endif /* AM_DETECT_H */

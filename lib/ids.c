@@ -84,6 +84,49 @@ am_split_vpce_dns(const char *subj, size_t len, struct am_match *m)
 }
 
 /*
+ * API Gateway's "id" (api-gateway-id): an ID only when the object it is
+ * in also has "createdDate" (REST APIs, API keys), as far as 4 KB either
+ * side.  The object ends at its brace (the braces between are counted)
+ * or at a blank line: JSON mode lays an object's strings out between
+ * blank lines, without its braces (jsonmode.c).
+ */
+#define APIGW_REACH 4096
+
+int
+am_split_apigw_id(const char *subj, size_t len, struct am_match *m)
+{
+	size_t lo = m->start > APIGW_REACH ? m->start - APIGW_REACH : 0;
+	size_t hi = len - m->end > APIGW_REACH ? m->end + APIGW_REACH : len;
+	size_t o = m->start, c = m->end;
+	int depth = 0;
+
+	for (; o > lo; o--) {
+		char b = subj[o - 1];
+
+		if (b == '}')
+			depth++;
+		else if (b == '{' && depth-- == 0)
+			break;
+		else if (b == '\n' && o >= 2 && (subj[o - 2] == '\n' ||
+		    subj[o - 2] == '\x1e'))
+			break;
+	}
+	for (depth = 0; c < hi; c++) {
+		if (subj[c] == '{')
+			depth++;
+		else if (subj[c] == '}' && depth-- == 0)
+			break;
+		else if (subj[c] == '\n' && c + 1 < hi &&
+		    (subj[c + 1] == '\n' || subj[c + 1] == '\x1e'))
+			break;
+	}
+	if (!memmem(subj + o, c - o, "createdDate", 11))
+		return 0;
+	am_match_add(m, m->start, m->end, "API_GW", NULL);
+	return 1;
+}
+
+/*
  * An ID of a prefix some row above knows is that row's, also when
  * --types or --exclude-types turned the row off.  Security Hub names the
  * AWS Config rules it creates for its controls securityhub-<control>-
@@ -232,7 +275,9 @@ static const char *const id_key_not[] = {
  * opaque ID?  Its last word before Id decides: "IAMCertificateId" ->
  * certificate, "configRuleId" -> rule, "p_row_id" -> row.  0: no; 1:
  * yes; 2: an STS external ID (ExternalId, --external-id), a secret the
- * role's owner shares with a third party: any value is one, digits too.
+ * role's owner shares with a third party: any value is one, digits too;
+ * 3: yes, and the word is a known kind's own prefix (VpcId: vpc-), so
+ * that six to twenty digits there are an ID too.
  */
 static int
 opaque_id_key(const char *k, size_t n)
@@ -277,7 +322,17 @@ opaque_id_key(const char *k, size_t n)
 	for (i = 0; i < AM_ARRAY_SIZE(id_key_not); i++)
 		if (!strcmp(w, id_key_not[i]))
 			return 0;
-	return strcmp(w, "external") ? 1 : 2;
+	if (!strcmp(w, "external"))
+		return 2;
+	/* The word is a kind's own prefix (VpcId, SubnetId): 3. */
+	if (j + 2 > sizeof(w))
+		return 1;
+	w[j] = '-';
+	w[j + 1] = '\0';
+	for (i = 0; i < am_nresource_ids; i++)
+		if (!strcmp(w, am_resource_ids[i].lit))
+			return 3;
+	return 1;
 }
 
 /* The length of the AWS region at p ("us-gov-west-1"), or 0. */
@@ -384,6 +439,13 @@ opaque_id_prefix(const char *subj, size_t len, size_t s, size_t e, int how)
 		return "RESOURCE_ID";
 	if (n < 6 || n > 128)
 		return NULL;
+	/* Digits alone under a key named after a kind with its own prefix
+	 * (<VpcId>990524496922</VpcId>, as older RDS responses wrote a
+	 * VPC): what the key says, not a number. */
+	if (how == 3 && n <= 20 && am_all_digits(p, n) &&
+	    (e + 1 >= len || !am_is_in(subj[e], ".:/@+=") ||
+	    !isalnum((unsigned char)subj[e + 1])))
+		return "RESOURCE_ID";
 	for (i = 0; i < n; i++) {
 		if (isdigit((unsigned char)p[i]))
 			digit++;
@@ -460,11 +522,160 @@ keyed_known_id(const char *subj, size_t s, size_t e)
 	return NULL;
 }
 
-int
-am_split_keyed_id(const char *subj, size_t len, struct am_match *m)
+/* The value [s, e) under an ID key (opaque: what opaque_id_key() said
+ * of the key): a part of m, or nothing. */
+static void
+keyed_value(const char *subj, size_t len, struct am_match *m, size_t s,
+    size_t e, int opaque)
 {
 	const struct resource_id *id, *r;
 	const char *prefix;
+
+	/* A KMS key by its alias: the alias's name. */
+	if (am_has_prefix(subj + s, e - s, "alias/")) {
+		if (e > s + 6 && !am_has_prefix(subj + s + 6,
+		    len - s - 6, "aws/") &&
+		    !am_name_placeholder(subj + s + 6, e - s - 6))
+			am_match_add(m, s + 6, e, "KMS_ALIAS", NULL);
+	} else if ((id = am_find_resource_id(subj + s, e - s)) &&
+	    !strchr(id->chars, 'g'))
+		am_match_add(m, s, e, id->prefix, id->kind);
+	else if ((r = keyed_known_id(subj, s, e)))
+		am_match_add(m, s, e, r->prefix, r->kind);
+	else if (opaque &&
+	    (prefix = opaque_id_prefix(subj, len, s, e, opaque)))
+		am_match_add(m, s, e, prefix, *prefix == 'R' ?
+		    "resource-id" : "aws-id");
+}
+
+/*
+ * An element of a list of IDs laid out over several lines, one a line
+ * (keyed-id-item): a JSON array's ("SubnetIds": [\n "a",\n "b"\n]) or
+ * a YAML list's (SubnetIds:\n  - a\n  - b).  Walk back over the elements
+ * before it, at most ITEM_BACK bytes, to the key: an ID key, as for
+ * keyed-id.  A JSON element on the '[' line is keyed-id's.
+ */
+#define ITEM_BACK 4096
+
+static size_t
+space_back(const char *subj, size_t lo, size_t p)
+{
+	while (p > lo && am_is_in(subj[p - 1], " \t\r\n"))
+		p--;
+	return p;
+}
+
+/* The key of the JSON array whose element starts at b (its quote), or
+ * 0; the key is [*ks, *ke). */
+static int
+json_item_key(const char *subj, size_t lo, size_t b, size_t *ks,
+    size_t *ke)
+{
+	size_t p = b, q;
+	int lines = 0;
+
+	for (;;) {
+		q = space_back(subj, lo, p);
+		lines |= memchr(subj + q, '\n', p - q) != NULL;
+		p = q;
+		if (p == lo)
+			return 0;
+		if (subj[p - 1] == '[')
+			break;
+		if (subj[p - 1] != ',')
+			return 0;
+		p = space_back(subj, lo, p - 1);
+		if (p == lo || subj[p - 1] != '"')
+			return 0;
+		for (p--; p > lo && subj[p - 1] != '"' && subj[p - 1] != '\n';
+		    p--)
+			;
+		if (p == lo || subj[p - 1] != '"')
+			return 0;
+		p--;
+		if (p > lo && subj[p - 1] == '\\')
+			p--;
+	}
+	if (!lines)
+		return 0;		/* on the '[' line: keyed-id's */
+	p = space_back(subj, lo, p - 1);
+	if (p == lo || subj[p - 1] != ':')
+		return 0;
+	p = space_back(subj, lo, p - 1);
+	if (p > lo && subj[p - 1] == '"')
+		p--;
+	if (p > lo && subj[p - 1] == '\\')
+		p--;
+	*ke = p;
+	while (p > lo && (isalnum((unsigned char)subj[p - 1]) ||
+	    subj[p - 1] == '_' || subj[p - 1] == '-'))
+		p--;
+	*ks = p;
+	return *ke > *ks;
+}
+
+/* The key of the YAML list whose item's dash is at d, or 0. */
+static int
+yaml_item_key(const char *subj, size_t lo, size_t d, size_t *ks,
+    size_t *ke)
+{
+	size_t ls = am_line_start(subj, lo, d), dash = d - ls, l, i, e;
+
+	for (i = ls; i < d; i++)
+		if (subj[i] != ' ' && subj[i] != '\t')
+			return 0;
+	while (ls > lo) {
+		l = am_line_start(subj, lo, ls - 1);
+		for (i = l; i < ls && am_is_in(subj[i], " \t"); i++)
+			;
+		e = am_find_any(subj, i, ls, "\r\n");
+		ls = l;
+		if (e == i)
+			continue;		/* a blank line */
+		if (i - l == dash && subj[i] == '-')
+			continue;		/* an item before */
+		if (i - l > dash)
+			return 0;
+		e = space_back(subj, i, e);
+		if (e == i || subj[e - 1] != ':')
+			return 0;		/* not "key:" alone */
+		*ks = i;
+		*ke = e - 1;
+		return *ke > *ks;
+	}
+	return 0;
+}
+
+int
+am_split_keyed_item(const char *subj, size_t len, struct am_match *m)
+{
+	size_t lo = m->start > ITEM_BACK ? m->start - ITEM_BACK : 0;
+	size_t b = m->start, ks, ke;
+	int opaque, ok;
+
+	while (b > lo && am_is_in(subj[b - 1], "\"\\"))
+		b--;
+	if (b < m->start) {
+		ok = json_item_key(subj, lo, b, &ks, &ke);
+		if (!ok) {
+			b = space_back(subj, lo, b);
+			ok = b > lo && subj[b - 1] == '-' &&
+			    yaml_item_key(subj, lo, b - 1, &ks, &ke);
+		}
+	} else {
+		b = space_back(subj, lo, b);
+		ok = b > lo && subj[b - 1] == '-' &&
+		    yaml_item_key(subj, lo, b - 1, &ks, &ke);
+	}
+	if (!ok || !(opaque = opaque_id_key(subj + ks, ke - ks)))
+		return 0;
+	keyed_value(subj, len, m, m->start, m->end, opaque);
+	return m->nparts > 0;
+}
+
+int
+am_split_keyed_id(const char *subj, size_t len, struct am_match *m)
+{
 	size_t p = m->start, ks, ke, s, e;
 	const char *sep = "\\\"' \t";
 	int plural, opaque;
@@ -506,21 +717,7 @@ am_split_keyed_id(const char *subj, size_t len, struct am_match *m)
 		while (p < m->end && !am_is_in(subj[p], sep))
 			p++;
 		e = p;
-		/* A KMS key by its alias: the alias's name. */
-		if (am_has_prefix(subj + s, e - s, "alias/")) {
-			if (e > s + 6 && !am_has_prefix(subj + s + 6,
-			    len - s - 6, "aws/") &&
-			    !am_name_placeholder(subj + s + 6, e - s - 6))
-				am_match_add(m, s + 6, e, "KMS_ALIAS", NULL);
-		} else if ((id = am_find_resource_id(subj + s, e - s)) &&
-		    !strchr(id->chars, 'g'))
-			am_match_add(m, s, e, id->prefix, id->kind);
-		else if ((r = keyed_known_id(subj, s, e)))
-			am_match_add(m, s, e, r->prefix, r->kind);
-		else if (opaque &&
-		    (prefix = opaque_id_prefix(subj, len, s, e, opaque)))
-			am_match_add(m, s, e, prefix, *prefix == 'R' ?
-			    "resource-id" : "aws-id");
+		keyed_value(subj, len, m, s, e, opaque);
 		if (!plural)
 			break;
 	}

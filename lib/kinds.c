@@ -412,6 +412,14 @@ const struct am_kind am_kinds[] = {
 	    "--image-ids, Name=vpc-id,Values=): EC2-style of any tail, or "
 	    "opaque (DetectorId, TableId): RESOURCE_ID", 0, NULL,
 	    am_gate_keyed_id },
+	/* The elements of an ID list over several lines, one a line:
+	 * the splitter finds the key above (ids.c). */
+	{ "keyed-id-item", "AWS_ID",
+	    "(?=[\\\\\"-])(?:\\\\?\"|-(?<![^ \\t\\r\\n]-)[ \\t]{1,8}\\\\?\"?)\\K"
+	    KEYED_ID_VALUE "(?=\\\\?\"?[ \\t]*,?[ \\t]*(?:\\r|\\n|$))",
+	    am_split_keyed_item, "element of a list of IDs over several lines "
+	    "under an ID key (\"SubnetIds\": [ then one a line; YAML - items)",
+	    0, NULL },
 	{ "prose-name", "RESOURCE_NAME", PROSE_NAME_PAT, am_split_prose_name,
 	    "name the prose calls out: a role named ``Test-Role``", 0,
 	    NULL, am_gate_prose_name },
@@ -467,6 +475,27 @@ const struct am_kind am_kinds[] = {
 	    "(?![A-Za-z0-9_])", am_split_escaped_id,
 	    "resource ID whose hyphens Markdown escaped with a backslash: "
 	    "its own kind's token", 0, "\\-" },
+
+	/*
+	 * API Gateway lists its REST APIs and API keys as objects with a
+	 * bare "id" of ten lower-case letters and digits beside
+	 * "createdDate" (get-rest-apis, get-api-keys): the splitter looks
+	 * for that key in the same object.
+	 */
+	{ "api-gateway-id", "API_GW",
+	    "(?=[\\\\\"])\\\\?\"id\\\\?\"[ \\t]*:[ \\t]*\\\\?\"\\K"
+	    "(?=[a-z]{0,9}[0-9])(?=[0-9]{0,9}[a-z])[a-z0-9]{10}(?=\\\\?\")",
+	    am_split_apigw_id, "API Gateway REST API or API key ID under a bare "
+	    "\"id\" beside \"createdDate\"", 0, NULL },
+
+	/* An automated RDS snapshot, rds:<instance>-<YYYY-MM-DD-HH-MM>:
+	 * the instance's name; rds: and the time are AWS's. */
+	{ "rds-automated-snapshot", "RDS",
+	    "rds:(?<![A-Za-z0-9_.:/-]rds:)\\K[A-Za-z](?:[A-Za-z0-9-]{0,62}"
+	    "[A-Za-z0-9])?(?=-[0-9]{4}-[0-9]{2}-[0-9]{2}-[0-9]{2}-[0-9]{2}"
+	    "(?![A-Za-z0-9_-]))", NULL,
+	    "automated RDS snapshot rds:NAME-YYYY-MM-DD-HH-MM: the instance "
+	    "name", 0, NULL },
 
 	/* Resource IDs. */
 	RESOURCE_IDS(ID_ROW)

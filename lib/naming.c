@@ -68,6 +68,8 @@ struct name_rule {
 	"|awsdatacatalog|queryexecution"
 /* A DynamoDB secondary index's name; IndexName is also Glue's,
  * Kendra's, Location's. */
+#define CTX_RDS		"rds.amazonaws.com|arn:aws:rds:|aws rds |secretsmanager" \
+	"|dbinstanceidentifier|dbclusteridentifier|db-instance-identifier"
 #define CTX_DDB		"dynamodb|globalsecondaryindex|localsecondaryindex" \
 	"|keyschema|tablename|table-name|arn:aws:dynamodb:"
 #define CTX_PARAM	"ssm get-parameter|ssm put-parameter" \
@@ -143,6 +145,9 @@ static const struct name_rule name_keys[] = {
 	/* Redshift Serverless */
 	{ "workgroupname", "workgroup-name", "REDSHIFT", 0, NULL },
 	{ "databasename", "database-name", "DB_NAME", NK_CTX, CTX_DB },
+	/* An RDS database's name: DBName, --db-name, and "dbname" in the
+	 * secret Secrets Manager keeps for an RDS database. */
+	{ "dbname", "db-name", "DB_NAME", NK_CTX, CTX_RDS },
 	{ "crawlername", NULL, "GLUE_CRAWLER", 0, NULL },
 	{ "jobname", "job-name", "JOB_NAME", NK_CTX, CTX_JOB },
 	{ "s3bucket", NULL, "BUCKET", 0, NULL },

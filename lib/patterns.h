@@ -161,7 +161,7 @@
 	"plication" W "Group" W "Id)|ule" W "Name)|" \
 	"P(?:olicy|roject|ipeline|refix" W "List)" W "Name|" \
 	"T(?:able|opic|arget" W "Group)" W "Name|" \
-	"D(?:B" W "(?:Subnet" W "Group" W "Name|(?:Instance|Cluster)" W \
+	"D(?:B" W "(?:Name|Subnet" W "Group" W "Name|(?:Instance|Cluster)" W \
 	"Identifier|(?:Cluster" W ")?Snapshot" W "Identifier)|" \
 	"(?:elivery" W "Stream|omain|atabase|isplay)" W "Name)|" \
 	"L(?:oad" W "Balancer|aunch" W "(?:Template|Configuration)|og" W \

@@ -68,7 +68,11 @@ static const struct example positives[] = {
 	{ "arn", "arn:aws:s3:::my-bucket/logs/x.gz", "arn:aws:s3:::BUCKET/logs/x.gz" },
 	{ "arn", "arn:aws:s3:::my-bucket", "arn:aws:s3:::BUCKET" },
 	{ "arn", "arn:aws:lambda:us-east-1:123456789012:function:my-func:prod",
-	    "arn:aws:lambda:us-east-1:ACCOUNT:function:LAMBDA:prod" },
+	    "arn:aws:lambda:us-east-1:ACCOUNT:function:LAMBDA:LAMBDA" },
+	{ "arn", "arn:aws:lambda:us-east-1:123456789012:function:my-func:12 "
+	    "arn:aws:lambda:us-east-1:123456789012:function:my-func:$LATEST",
+	    "arn:aws:lambda:us-east-1:ACCOUNT:function:LAMBDA:12 "
+	    "arn:aws:lambda:us-east-1:ACCOUNT:function:LAMBDA:$LATEST" },
 	{ "arn", "arn:aws-us-gov:sns:us-gov-west-1:123456789012:alerts",
 	    "arn:aws-us-gov:sns:us-gov-west-1:ACCOUNT:SNS_TOPIC" },
 	{ "arn", "(arn:aws:sqs:eu-west-1:123456789012:orders.fifo)",
@@ -372,6 +376,12 @@ static const struct example positives[] = {
 
 	/* Identifiers known by their context */
 	{ "account-id", "\"OwnerId\": \"123456789012\",", "\"OwnerId\": \"ACCOUNT\"," },
+	{ "account-id", "\"p_any_aws_account_ids\": \"123412341234\"",
+	    "\"p_any_aws_account_ids\": \"ACCOUNT\"" },
+	{ "account-id", "\"p_any_aws_account_ids\": [\n  \"123412341234\"\n]",
+	    "\"p_any_aws_account_ids\": [\n  \"ACCOUNT\"\n]" },
+	{ "account-id", "{\"owner\": \"111122223333\"}",
+	    "{\"owner\": \"ACCOUNT\"}" },
 	{ "account-id", "aws ec2 describe-images --owners 123456789012",
 	    "aws ec2 describe-images --owners ACCOUNT" },
 	{ "account-id", "in account 123456789012.", "in account ACCOUNT." },
@@ -1025,6 +1035,34 @@ static const struct example positives[] = {
 	{ "keyed-id", "{\"resourceId\": \"roq9wj\", \"apiId\": \"gy415nuibc\"}",
 	    "{\"resourceId\": \"RESOURCE_ID\", \"apiId\": \"RESOURCE_ID\"}" },
 	{ "keyed-id", "\"ExternalId\": \"123456\"", "\"ExternalId\": \"RESOURCE_ID\"" },
+	{ "api-gateway-id", "{\"createdDate\": 1438884790, \"id\": \"12s44z21rb\", "
+	    "\"name\": \"My First API\"}", "{\"createdDate\": 1438884790, \"id\": "
+	    "\"API_GW\", \"name\": \"My First API\"}" },
+	{ "api-gateway-id", "{\n  \"id\": \"a1b2c3d4e5\",\n  \"tags\": {},\n  "
+	    "\"createdDate\": 1438884790\n}", "{\n  \"id\": \"API_GW\",\n  "
+	    "\"tags\": {},\n  \"createdDate\": 1438884790\n}" },
+	{ "api-gateway-id", "{\\\"createdDate\\\": 1, \\\"id\\\": \\\"0a1b2c3d4e\\\"}",
+	    "{\\\"createdDate\\\": 1, \\\"id\\\": \\\"API_GW\\\"}" },
+	{ "rds-automated-snapshot", "<DBSnapshotIdentifier>rds:simcoprod01-2012-"
+	    "04-02-00-01</DBSnapshotIdentifier>", "<DBSnapshotIdentifier>rds:RDS-"
+	    "2012-04-02-00-01</DBSnapshotIdentifier>" },
+	{ "rds-automated-snapshot", "\"DBSnapshotIdentifier\": "
+	    "\"rds:my-db-1-2024-01-15-10-30\"", "\"DBSnapshotIdentifier\": "
+	    "\"rds:RDS-2024-01-15-10-30\"" },
+	{ "rds-automated-snapshot", "--db-snapshot-identifier rds:mydb-2024-01-"
+	    "15-10-30 ", "--db-snapshot-identifier rds:RDS-2024-01-15-10-30 " },
+	{ "keyed-id-item", "\"DetectorIds\": [\n  \"12abc34d567e8fa901bc2d34eexample\",\n"
+	    "  \"b6b992d6d2f48e64bc59180bfexample\"\n]",
+	    "\"DetectorIds\": [\n  \"RESOURCE_ID\",\n  \"RESOURCE_ID\"\n]" },
+	{ "keyed-id-item", "DetectorIds:\n  - 12abc34d567e8fa901bc2d34eexample\n"
+	    "  - \"b6b992d6d2f48e64bc59180bfexample\"",
+	    "DetectorIds:\n  - RESOURCE_ID\n  - \"RESOURCE_ID\"" },
+	{ "keyed-id-item", "SubnetIds:\n- subnet-abc123\n- 1234",
+	    "SubnetIds:\n- SUBNET\n- 1234" },
+	{ "keyed-id", "<VpcId>990524496922</VpcId>",
+	    "<VpcId>RESOURCE_ID</VpcId>" },
+	{ "keyed-id", "\"SubnetId\": \"12345678\", vpc_id = 20240115",
+	    "\"SubnetId\": \"RESOURCE_ID\", vpc_id = RESOURCE_ID" },
 	{ "keyed-id", "\"DetectorIds\": [\"12abc34d567e8fa901bc2d34eexample\", "
 	    "\"b6b992d6d2f48e64bc59180bfexample\"], \"x\": [\"a1b2c3d4e5\"]",
 	    "\"DetectorIds\": [\"RESOURCE_ID\", \"RESOURCE_ID\"], "
@@ -1518,6 +1556,30 @@ static const struct negative negatives[] = {
 	{ "ipv4", "Chrome/131.0.0.0 and section 4.20.7.1" },
 	{ "keyed-id", "\"valid\": \"x-1234\", \"Id\": \"o-exampleorgid\"" },
 	{ "keyed-id", "\"VpcId\": \"vpc-abcdefgh\"" },
+	/* API Gateway's "id" only beside "createdDate" in its object. */
+	{ "api-gateway-id", "[{\"createdDate\": 1, \"id\": \"abcdefghij\"}, "
+	    "{\"id\": \"b1b2c3d4e5\"}, {\"createdDate\": 1}]" },
+	{ "api-gateway-id", "{\"id\": \"c1b2c3d4e5\", \"name\": \"x\"}\n\n"
+	    "{\"createdDate\": 1, \"id\": \"1234567890\", \"x\": \"a1b2c3d4e5f\"}" },
+	{ "api-gateway-id", "{\"createdDate\": 1, \"id\": \"A1B2C3D4E5\", "
+	    "\"Id\": \"a1b2c3d4e5\", \"id\": \"a1b2c3d4e\"}" },
+	{ "rds-automated-snapshot", "words:rds:x-2024-01-15-10-30 xrds:db-2024-"
+	    "01-15-10-30" },
+	{ "rds-automated-snapshot", "rds:database-2024-01-15 rds:db-2024-01-"
+	    "15-10-30x rds:db-2024-01-15-10-30-5" },
+	{ "rds-automated-snapshot", "rds:RDS_001-2024-01-15-10-30 "
+	    "rds:-2024-01-15-10-30 rds:db--2024-01-15-10-30" },
+	{ "keyed-id-item", "\"RequestIds\": [\n  \"aaa111bbb222\",\n  "
+	    "\"ccc333ddd444\"\n]\n\"Tags\": [\n  \"abc123def4\"\n]" },
+	{ "keyed-id-item", "Other:\n  - abc123def45\n- notakey123\n* abc123def\n"
+	    "DetectorIds:\n  x: 1\n  - abc123def45" },
+	{ "keyed-id-item", "\"DetectorIds\": [\"abc123def45\"]\n"
+	    "{\"DetectorId\": \"abc\",\n \"x\": \"abc123def45\"}" },
+	/* Digits are an ID only under a key named after a prefix. */
+	{ "keyed-id", "\"OrderId\": \"12345678\", \"VpcId\": \"12345\", "
+	    "\"SubnetId\": \"123456789012345678901\", <VpcId>3.14159</VpcId>" },
+	{ "account-id", "\"order_ids\": [\"111122223333\"], \"count\": "
+	    "\"111122223333\", \"owner\": \"1111222233334\"" },
 	/* Transient IDs, bare "id", constants, references: no opaque ID. */
 	{ "keyed-id", "\"RequestId\": \"7a62c49f-347e-4fc4-9331-6e8eEXAMPLE\"" },
 	{ "keyed-id", "\"eventID\": \"3fcfb182-98f8-4744-bd45-10a395ab61cb\"" },
@@ -2082,6 +2144,7 @@ static const struct name_case name_cases[] = {
 	{ "WorkGroup", "work-group", NULL, "ATHENA_WORKGROUP" },
 	{ "WorkgroupName", "workgroup-name", NULL, "REDSHIFT" },
 	{ "DatabaseName", "database-name", "athena", "DB_NAME" },
+	{ "DBName", "db-name", "rds.amazonaws.com", "DB_NAME" },
 	{ "CrawlerName", NULL, NULL, "GLUE_CRAWLER" },
 	{ "JobName", "job-name", "glue", "JOB_NAME" },
 	/* ECS's own keys: cluster and service (CloudTrail, --cluster). */
