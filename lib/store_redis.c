@@ -1762,18 +1762,40 @@ got_mask(const struct redis *r, size_t i, size_t n)
 	return is_str_or_nil(e) ? e : NULL;
 }
 
+/*
+ * A round's counts that outlive its first half: round_send() does steps
+ * 1 to 4 and queues step 5, round_finish() reads step 5's replies and
+ * does step 6.  Between the two, step 5 may be on its way while the
+ * caller scans its next window (mask_begin()).
+ */
+struct round {
+	size_t nlater, nclaim, nundo, ng;
+};
+
+/* A batch of mask_many, kept between mask_begin() and mask_end(). */
+struct mbatch {
+	struct am_store_item *it;
+	size_t n;
+	struct slot *slot;
+	struct group *g;
+	struct lists l;
+	size_t *mem, *uniq, *first, nu, ntodo;
+	char day[16];
+	int round;
+	struct round rd;
+};
+
 static int
-mask_round(struct am_store *st, struct slot *slot, struct lists *l,
-    size_t *ntodo, struct group *g, const char *day, int first)
+round_send(struct am_store *st, struct slot *slot, struct lists *l,
+    size_t ntodo, struct group *g, int first, struct round *rd)
 {
 	struct redis *r = st->priv;
 	size_t i, nhit = 0, nmiss = 0, nlater = 0, nrepair = 0, nclaim = 0,
-	    nlost = 0, ncreated = 0, ng = 0, nrenew = 0, nproc = 0, nundo = 0,
-	    at, *swap;
+	    ng = 0, nrenew = 0, nproc = 0, nundo = 0, at;
 	int rc, per = 0, rpr, digest = st->token_style == AM_TOKEN_DIGEST;
 
 	/* 1. Who is mapped already? */
-	if ((rc = q_get_masks(st, slot, l->todo, *ntodo)))
+	if ((rc = q_get_masks(st, slot, l->todo, ntodo)))
 		return rc;
 	if (first && (rc = q_proc(st, &nproc)))
 		return rc;
@@ -1781,8 +1803,8 @@ mask_round(struct am_store *st, struct slot *slot, struct lists *l,
 		return rc;
 	if (nproc)
 		proc_done(st);
-	for (i = 0; i < *ntodo; i++) {
-		const redisReply *rep = got_mask(r, i, *ntodo);
+	for (i = 0; i < ntodo; i++) {
+		const redisReply *rep = got_mask(r, i, ntodo);
 		struct slot *s = &slot[l->todo[i]];
 
 		if (!rep)
@@ -1998,6 +2020,22 @@ mask_round(struct am_store *st, struct slot *slot, struct lists *l,
 		    s->it->value, s->it->value_len, !s->overwrite)))
 			return rc;
 	}
+	rd->nlater = nlater;
+	rd->nclaim = nclaim;
+	rd->nundo = nundo;
+	rd->ng = ng;
+	return AWSMASK_OK;
+}
+
+static int
+round_finish(struct am_store *st, struct slot *slot, struct lists *l,
+    size_t *ntodo, struct group *g, const char *day, const struct round *rd)
+{
+	struct redis *r = st->priv;
+	size_t i, nlater = rd->nlater, nclaim = rd->nclaim, nundo = rd->nundo,
+	    nlost = 0, ncreated = 0, *swap;
+	int rc;
+
 	if (nclaim && (rc = flush(st)))
 		return rc;
 	for (i = 0; i < nclaim; i++) {
@@ -2051,6 +2089,18 @@ mask_round(struct am_store *st, struct slot *slot, struct lists *l,
 	return AWSMASK_OK;
 }
 
+static int
+mask_round(struct am_store *st, struct slot *slot, struct lists *l,
+    size_t *ntodo, struct group *g, const char *day, int first)
+{
+	struct round rd = { 0 };
+	int rc;
+
+	if ((rc = round_send(st, slot, l, *ntodo, g, first, &rd)))
+		return rc;
+	return round_finish(st, slot, l, ntodo, g, day, &rd);
+}
+
 static void
 ttl_init(struct am_store *st)
 {
@@ -2083,73 +2133,98 @@ durable_wait(struct am_store *st)
 	return rc ? cluster_failed(st, rc) : AWSMASK_OK;
 }
 
+/* Set a batch up: its lists, and one slot an original. */
+static int
+mb_start(struct am_store *st, struct mbatch *mb, struct am_store_item *it,
+    size_t n)
+{
+	time_t now = (time_t)am_store_now();
+	struct tm tm;
+	size_t i;
+
+	memset(mb, 0, sizeof(*mb));
+	mb->it = it;
+	mb->n = n;
+	ttl_init(st);
+	if (!gmtime_r(&now, &tm) || !strftime(mb->day, sizeof(mb->day),
+	    "%Y-%m-%d", &tm))
+		strcpy(mb->day, "unknown");
+	if (!(mb->mem = am_calloc(12 * n, sizeof(*mb->mem))) ||
+	    !(mb->slot = am_calloc(n, sizeof(*mb->slot))) ||
+	    !(mb->g = am_calloc(n, sizeof(*mb->g))))
+		return nomem(st);
+	mb->uniq = mb->mem;
+	mb->first = mb->mem + n;
+	mb->l.todo = mb->mem + 2 * n;
+	mb->l.later = mb->mem + 3 * n;
+	mb->l.hits = mb->mem + 4 * n;
+	mb->l.misses = mb->mem + 5 * n;
+	mb->l.repairs = mb->mem + 6 * n;
+	mb->l.claims = mb->mem + 7 * n;
+	mb->l.losers = mb->mem + 8 * n;
+	mb->l.created = mb->mem + 9 * n;
+	mb->l.renews = mb->mem + 10 * n;
+	mb->l.undo = mb->mem + 11 * n;
+	if (distinct(it, n, mb->uniq, mb->first, &mb->nu))
+		return nomem(st);
+	for (i = 0; i < mb->nu; i++) {
+		mb->slot[i].it = &it[mb->uniq[i]];
+		mb->l.todo[i] = i;
+	}
+	mb->ntodo = mb->nu;
+	return AWSMASK_OK;
+}
+
+/* The rounds from mb->round on, then the batch's tokens to every item. */
+static int
+mb_rounds(struct am_store *st, struct mbatch *mb)
+{
+	int rc;
+
+	for (; mb->ntodo && mb->round < ROUNDS; mb->round++)
+		if ((rc = mask_round(st, mb->slot, &mb->l, &mb->ntodo, mb->g,
+		    mb->day, mb->round == 0)))
+			return rc;
+	if (mb->ntodo)
+		return am_seterr(&st->err, AWSMASK_ESTORE, "redis store '%s': "
+		    "%zu mappings unsettled after %d rounds (heavy contention, "
+		    "or a counter behind its tokens)", name(st), mb->ntodo,
+		    ROUNDS);
+	if ((rc = durable_wait(st)))
+		return rc;
+	if (copy_duplicates(mb->it, mb->n, mb->uniq, mb->first))
+		return nomem(st);
+	return AWSMASK_OK;
+}
+
+/* Free a batch; a failed one (rc) leaves no value in its items. */
+static int
+mb_free(struct mbatch *mb, int rc)
+{
+	size_t i;
+
+	if (rc && mb->it)
+		am_store_items_release(mb->it, mb->n);
+	for (i = 0; mb->slot && i < mb->nu; i++)
+		am_free(mb->slot[i].bad);
+	am_free(mb->slot);
+	am_free(mb->g);
+	am_free(mb->mem);
+	memset(mb, 0, sizeof(*mb));
+	return rc;
+}
+
 static int
 mask_once(struct am_store *st, struct am_store_item *it, size_t n)
 {
-	struct slot *slot = NULL;
-	struct group *g = NULL;
-	struct lists l;
-	size_t *mem = NULL, *uniq, *first, nu = 0, ntodo, i;
-	char day[16];
-	time_t now = (time_t)am_store_now();
-	struct tm tm;
-	int rc, round;
+	struct mbatch mb;
+	int rc;
 
 	if ((rc = usable(st)) || !n)
 		return rc;
-	ttl_init(st);
-	if (!gmtime_r(&now, &tm) || !strftime(day, sizeof(day), "%Y-%m-%d",
-	    &tm))
-		strcpy(day, "unknown");
-	if (!(mem = am_calloc(12 * n, sizeof(*mem))) ||
-	    !(slot = am_calloc(n, sizeof(*slot))) ||
-	    !(g = am_calloc(n, sizeof(*g)))) {
-		rc = nomem(st);
-		goto out;
-	}
-	uniq = mem;
-	first = mem + n;
-	l.todo = mem + 2 * n;
-	l.later = mem + 3 * n;
-	l.hits = mem + 4 * n;
-	l.misses = mem + 5 * n;
-	l.repairs = mem + 6 * n;
-	l.claims = mem + 7 * n;
-	l.losers = mem + 8 * n;
-	l.created = mem + 9 * n;
-	l.renews = mem + 10 * n;
-	l.undo = mem + 11 * n;
-	if (distinct(it, n, uniq, first, &nu)) {
-		rc = nomem(st);
-		goto out;
-	}
-	for (i = 0; i < nu; i++) {
-		slot[i].it = &it[uniq[i]];
-		l.todo[i] = i;
-	}
-	ntodo = nu;
-	for (round = 0; ntodo && round < ROUNDS; round++)
-		if ((rc = mask_round(st, slot, &l, &ntodo, g, day, round == 0)))
-			goto out;
-	if (ntodo) {
-		rc = am_seterr(&st->err, AWSMASK_ESTORE, "redis store '%s': "
-		    "%zu mappings unsettled after %d rounds (heavy contention, "
-		    "or a counter behind its tokens)", name(st), ntodo, ROUNDS);
-		goto out;
-	}
-	if ((rc = durable_wait(st)))
-		goto out;
-	if (copy_duplicates(it, n, uniq, first))
-		rc = nomem(st);
-out:
-	if (rc)
-		am_store_items_release(it, n);
-	for (i = 0; slot && i < nu; i++)
-		am_free(slot[i].bad);
-	am_free(slot);
-	am_free(g);
-	am_free(mem);
-	return rc;
+	if (!(rc = mb_start(st, &mb, it, n)))
+		rc = mb_rounds(st, &mb);
+	return mb_free(&mb, rc);
 }
 
 /*
