@@ -526,13 +526,44 @@ collect_parts(struct awsmask *am, struct am_stream *s, size_t limit,
 }
 
 /*
- * Give every part a token: the cache first, then one batch to the store
- * for the rest.
+ * The items' tokens to the cache, and to the parts that did not find
+ * theirs there.
  */
 static int
-resolve_masks(struct awsmask *am, const char *buf)
+resolve_finish(struct awsmask *am, struct am_mpart *parts, size_t nparts,
+    const struct am_store_item *items, size_t nitems)
 {
-	size_t i, n;
+	size_t i;
+
+	for (i = 0; i < nitems; i++) {
+		if (!items[i].value)
+			return am_seterr(&am->err, AWSMASK_ESTORE,
+			    "store returned no token");
+		if (am_map_put(am->cache, items[i].key, items[i].key_len,
+		    items[i].value, items[i].value_len) < 0)
+			return am_seterr(&am->err, AWSMASK_ENOMEM, "out of memory");
+	}
+	for (i = 0; i < nparts; i++) {
+		struct am_mpart *p = &parts[i];
+
+		if (!p->tok) {
+			p->tok = items[p->item].value;
+			p->toklen = items[p->item].value_len;
+		}
+	}
+	return AWSMASK_OK;
+}
+
+/*
+ * Give every part a token: the cache first, then one batch to the store
+ * for the rest.  With overlap, the batch may be left on its way
+ * (am_store_mask_pending()): the parts it owes a token get theirs from
+ * am_mask_drain().
+ */
+static int
+resolve_begin(struct awsmask *am, const char *buf, int overlap)
+{
+	size_t i;
 	int rc;
 
 	am_caches_age(am);
@@ -553,28 +584,20 @@ resolve_masks(struct awsmask *am, const char *buf)
 		return am_store_failed(am, rc);
 	am->counts.store_batches++;
 	am_proc_sync(am);
-	rc = am_store_mask_many(am->store, am->items, am->nitems);
+	rc = overlap ? am_store_mask_begin(am->store, am->items, am->nitems) :
+	    am_store_mask_many(am->store, am->items, am->nitems);
 	am_store_take_warning(am);
 	if (rc)
 		return am_store_failed(am, rc);
-	for (i = 0; i < am->nitems; i++) {
-		if (!am->items[i].value)
-			return am_seterr(&am->err, AWSMASK_ESTORE,
-			    "store returned no token");
-		if (am_map_put(am->cache, am->items[i].key, am->items[i].key_len,
-		    am->items[i].value, am->items[i].value_len) < 0)
-			return am_seterr(&am->err, AWSMASK_ENOMEM, "out of memory");
-	}
-	for (i = 0; i < am->nparts; i++) {
-		struct am_mpart *p = &am->parts[i];
+	if (overlap && am_store_mask_pending(am->store))
+		return AWSMASK_OK;
+	return resolve_finish(am, am->parts, am->nparts, am->items, am->nitems);
+}
 
-		if (!p->tok) {
-			n = p->item;
-			p->tok = am->items[n].value;
-			p->toklen = am->items[n].value_len;
-		}
-	}
-	return AWSMASK_OK;
+static int
+resolve_masks(struct awsmask *am, const char *buf)
+{
+	return resolve_begin(am, buf, 0);
 }
 
 int
@@ -591,6 +614,152 @@ am_mask_window(struct awsmask *am, struct am_stream *s, size_t limit,
 	return resolve_masks(am, s->buf);
 }
 
+/* Write [from, to) of buf with each of the parts replaced by its token,
+ * and report them. */
+static int
+write_window(struct awsmask *am, const struct am_mpart *parts, size_t nparts,
+    const char *buf, size_t from, size_t to, unsigned long long base)
+{
+	size_t i, at = from;
+	int rc = 0;
+
+	for (i = 0; i < nparts; i++) {
+		const struct am_mpart *p = &parts[i];
+
+		rc |= am_buf_add(&am->out, buf + at, p->start - at);
+		rc |= am_buf_add(&am->out, p->tok, p->toklen);
+		at = p->end;
+	}
+	rc |= am_buf_add(&am->out, buf + at, to - at);
+	if (rc)
+		return am_seterr(&am->err, AWSMASK_ENOMEM, "out of memory");
+	am->counts.identifiers += nparts;
+	for (i = 0; am->report && i < nparts; i++) {
+		const struct am_mpart *p = &parts[i];
+
+		am->report(am->report_arg, p->kind, p->tok, p->toklen,
+		    base + p->start, p->end - p->start);
+	}
+	return AWSMASK_OK;
+}
+
+/*
+ * Keep the window [s->hist, done), its parts and items, until its batch
+ * is ended: its bytes are copied (the driver moves the buffer on) and
+ * the items' keys point into the copy.
+ */
+static int
+hold_window(struct awsmask *am, const struct am_stream *s, size_t done)
+{
+	const char *from = s->buf + s->hist;
+	struct am_mpart *tp;
+	struct am_store_item *ti;
+	size_t i, tn;
+
+	am_buf_reset(&am->held.text);
+	if (am_buf_add(&am->held.text, from, done - s->hist) < 0)
+		return am_seterr(&am->err, AWSMASK_ENOMEM, "out of memory");
+	tp = am->held.parts;
+	am->held.parts = am->parts;
+	am->parts = tp;
+	tn = am->held.aparts;
+	am->held.aparts = am->aparts;
+	am->aparts = tn;
+	am->held.nparts = am->nparts;
+	am->nparts = 0;
+	ti = am->held.items;
+	am->held.items = am->items;
+	am->items = ti;
+	tn = am->held.aitems;
+	am->held.aitems = am->aitems;
+	am->aitems = tn;
+	am->held.nitems = am->nitems;
+	am->nitems = 0;
+	am_map_clear(am->pending);
+	for (i = 0; i < am->held.nparts; i++) {
+		am->held.parts[i].start -= s->hist;
+		am->held.parts[i].end -= s->hist;
+	}
+	for (i = 0; i < am->held.nitems; i++)
+		am->held.items[i].key = am->held.text.buf +
+		    (am->held.items[i].key - from);
+	am->held.base = s->base + s->hist;
+	am->held.on = 1;
+	return AWSMASK_OK;
+}
+
+/*
+ * End the batch of the window held (if any) and write that window to
+ * am->out.  A store that fails here fails the run: nothing of the
+ * window is written.
+ */
+int
+am_mask_drain(struct awsmask *am)
+{
+	int rc;
+
+	if (!am->held.on)
+		return AWSMASK_OK;
+	am->held.on = 0;
+	rc = am_store_mask_end(am->store);
+	am_store_take_warning(am);
+	if (rc)
+		rc = am_store_failed(am, rc);
+	else if (!(rc = resolve_finish(am, am->held.parts, am->held.nparts,
+	    am->held.items, am->held.nitems)))
+		rc = write_window(am, am->held.parts, am->held.nparts,
+		    am->held.text.buf, 0, am->held.text.len, am->held.base);
+	am_store_items_release(am->held.items, am->held.nitems);
+	am->held.nitems = 0;
+	am->held.nparts = 0;
+	return rc;
+}
+
+/* The window held is given up (the run failed): its batch is ended,
+ * whatever it answers, and nothing of it is written. */
+void
+am_mask_discard(struct awsmask *am)
+{
+	if (!am->held.on)
+		return;
+	am->held.on = 0;
+	if (am->store)
+		(void)am_store_mask_end(am->store);
+	am_store_items_release(am->held.items, am->held.nitems);
+	am->held.nitems = 0;
+	am->held.nparts = 0;
+}
+
+/*
+ * The text driver's masking of one window, overlapped with the store:
+ * the window is scanned while the batch of the window before is on its
+ * way, then that window is written, and this one's batch is begun.
+ */
+static int
+process_overlap(struct awsmask *am, struct am_stream *s, size_t limit,
+    size_t *done)
+{
+	int rc;
+
+	if ((rc = collect_parts(am, s, limit, done)) ||
+	    (rc = am_drop_issued(am, s->buf)))
+		goto out;
+	if (s->need)
+		goto out;	/* the driver reads more and comes back */
+	if ((rc = am_mask_drain(am)) ||
+	    (rc = resolve_begin(am, s->buf, 1)))
+		goto out;
+	if (am->nitems && am->store && am_store_mask_pending(am->store)) {
+		rc = hold_window(am, s, *done);
+		goto out;
+	}
+	rc = write_window(am, am->parts, am->nparts, s->buf, s->hist, *done,
+	    s->base);
+out:
+	am_release_items(am);
+	return rc;
+}
+
 int
 am_process_mask(struct awsmask *am, struct am_stream *s, size_t limit,
     size_t *done, void *arg)
@@ -599,6 +768,8 @@ am_process_mask(struct awsmask *am, struct am_stream *s, size_t limit,
 	int rc;
 
 	(void)arg;
+	if (s->overlap)
+		return process_overlap(am, s, limit, done);
 	rc = am_mask_window(am, s, limit, done);
 	if (rc == AWSMASK_OK) {
 		am->counts.identifiers += am->nparts;

@@ -151,6 +151,7 @@ struct redis {
 	size_t nrep, caprep;
 	unsigned long long round_trips;
 	char remove_sha[48];	/* SCRIPT LOAD of REMOVE_LUA, or "" */
+	struct mbatch *flight;	/* a batch begun, its step 5 on its way */
 };
 
 /* A command's words, each with its length: binary-safe. */
@@ -2227,6 +2228,93 @@ mask_once(struct am_store *st, struct am_store_item *it, size_t n)
 	return mb_free(&mb, rc);
 }
 
+static int redis_mask_many(struct am_store *st, struct am_store_item *it,
+    size_t n);
+
+/*
+ * Write all that is queued now, replies unread: step 5 of a batch that
+ * mask_begin() leaves on its way.  A failed write leaves its error in
+ * the hiredis context, where flush_raw() finds it.
+ */
+static int
+push_all(struct am_store *st)
+{
+	struct redis *r = st->priv;
+	struct nopipe np;
+	int done = 0;
+
+	if (redisAppendFormattedCommand(r->c, r->out.buf, r->out.len) !=
+	    REDIS_OK)
+		return nomem(st);
+	am_buf_reset(&r->out);
+	nopipe_begin(&np);
+	while (!done && redisBufferWrite(r->c, &done) == REDIS_OK)
+		;
+	nopipe_end(&np);
+	return AWSMASK_OK;
+}
+
+/*
+ * One server: the first round as far as step 5, whose SETs are written
+ * and left on their way; mask_end() reads their replies.  So Redis
+ * works through them while the caller scans its next window.  A batch
+ * with nothing to claim (all known) is finished here.  A cluster's
+ * batch is always finished here (with_restarts()).
+ */
+static int
+redis_mask_begin(struct am_store *st, struct am_store_item *it, size_t n)
+{
+	struct redis *r = st->priv;
+	struct mbatch *mb;
+	int rc;
+
+	if (r->cl || r->flight)
+		return redis_mask_many(st, it, n);
+	if ((rc = usable(st)) || !n)
+		return rc;
+	if (!(mb = am_malloc(sizeof(*mb))))
+		return nomem(st);
+	if (!(rc = mb_start(st, mb, it, n)) &&
+	    !(rc = round_send(st, mb->slot, &mb->l, mb->ntodo, mb->g, 1,
+	    &mb->rd))) {
+		if (mb->rd.nclaim) {
+			if (!(rc = push_all(st))) {
+				r->flight = mb;
+				st->in_flight = 1;
+				return AWSMASK_OK;
+			}
+		} else if (!(rc = round_finish(st, mb->slot, &mb->l,
+		    &mb->ntodo, mb->g, mb->day, &mb->rd))) {
+			mb->round = 1;
+			rc = mb_rounds(st, mb);
+		}
+	}
+	mb_free(mb, rc);
+	am_free(mb);
+	return rc;
+}
+
+static int
+redis_mask_end(struct am_store *st)
+{
+	struct redis *r = st->priv;
+	struct mbatch *mb = r->flight;
+	int rc;
+
+	st->in_flight = 0;
+	if (!mb)
+		return AWSMASK_OK;
+	r->flight = NULL;
+	if (!(rc = round_finish(st, mb->slot, &mb->l, &mb->ntodo, mb->g,
+	    mb->day, &mb->rd))) {
+		mb->round = 1;
+		rc = mb_rounds(st, mb);
+	}
+	mb_free(mb, rc);
+	am_free(mb);
+	return rc;
+}
+
 /*
  * Cluster: a batch that lost a node (a master killed, a failover) starts
  * over once the map names a master for every slot again, a bounded
@@ -2404,6 +2492,12 @@ redis_close(struct am_store *st)
 	am_buf_free(&r->key);
 	am_buf_free(&r->out);
 	am_free(r->state_dir);
+	if (r->flight) {
+		/* Never ended: its items are the caller's, left alone. */
+		r->flight->it = NULL;
+		mb_free(r->flight, 0);
+		am_free(r->flight);
+	}
 	am_free(r);
 	st->priv = NULL;
 }
@@ -3549,4 +3643,6 @@ const struct am_store_ops am_store_redis_ops = {
 	.check = redis_check,
 	.cache_get = redis_cache_get,
 	.cache_put = redis_cache_put,
+	.mask_begin = redis_mask_begin,
+	.mask_end = redis_mask_end,
 };

@@ -59,6 +59,13 @@ run_text_fd(struct awsmask *am, const char *pre, size_t prelen, int infd,
 	memcpy(s.buf, pre, prelen);
 	s.len = prelen;
 	s.eof = infd < 0;	/* the caller met the end already */
+	/*
+	 * Masking overlaps the scan of a window with the store's work on
+	 * the window before (am_mask_drain()); not for line-buffered input,
+	 * whose every line is written as soon as it is masked.
+	 */
+	s.overlap = process == am_process_mask &&
+	    !(flags & AWSMASK_LINE_BUFFERED);
 	for (;;) {
 		size_t limit, done;
 		int skip_read = prelen && ((flags & AWSMASK_LINE_BUFFERED) ||
@@ -105,6 +112,21 @@ run_text_fd(struct awsmask *am, const char *pre, size_t prelen, int infd,
 		if (s.eof && s.hist >= s.len)
 			break;
 	}
+	/*
+	 * The window held is written unless the context failed (a store
+	 * that failed writes nothing more); a bad input (its error does
+	 * not stick) keeps what came before it, as without overlap.
+	 */
+	if (s.overlap && (rc == AWSMASK_OK || !am->err.code)) {
+		int wrc = am_mask_drain(am);
+
+		if (wrc == AWSMASK_OK)
+			wrc = flush_out(am, &s);
+		if (rc == AWSMASK_OK)
+			rc = wrc;
+	}
+	if (s.overlap)
+		am_mask_discard(am);
 	am_free(s.buf);
 	return rc;
 }
