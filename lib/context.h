@@ -56,11 +56,13 @@ struct awsmask {
 	 */
 	struct {
 		int on;
+		int ended;		/* its batch ended: tokens known */
 		struct am_mpart *parts;
 		size_t nparts, aparts;
 		struct am_store_item *items;
 		size_t nitems, aitems;
 		struct am_buf text;		/* its bytes */
+		struct am_buf toks;		/* the tokens the cache gave */
 		unsigned long long base;	/* stream offset of text[0] */
 	} held;
 	struct am_buf out;

@@ -554,14 +554,10 @@ resolve_finish(struct awsmask *am, struct am_mpart *parts, size_t nparts,
 	return AWSMASK_OK;
 }
 
-/*
- * Give every part a token: the cache first, then one batch to the store
- * for the rest.  With overlap, the batch may be left on its way
- * (am_store_mask_pending()): the parts it owes a token get theirs from
- * am_mask_drain().
- */
+/* The cache's tokens to the parts that are there; an item for each
+ * original that is not. */
 static int
-resolve_begin(struct awsmask *am, const char *buf, int overlap)
+lookup_parts(struct awsmask *am, const char *buf)
 {
 	size_t i;
 	int rc;
@@ -578,6 +574,19 @@ resolve_begin(struct awsmask *am, const char *buf, int overlap)
 		    p->end - p->start, p->prefix, p->kind, &p->item)))
 			return rc;
 	}
+	return AWSMASK_OK;
+}
+
+/*
+ * One batch to the store for the items.  With overlap, the batch may be
+ * left on its way (am_store_mask_pending()); the items get their values
+ * when it is ended.
+ */
+static int
+store_batch(struct awsmask *am, int overlap)
+{
+	int rc;
+
 	if (!am->nitems)
 		return AWSMASK_OK;
 	if ((rc = am_store_ensure(am)))
@@ -587,17 +596,21 @@ resolve_begin(struct awsmask *am, const char *buf, int overlap)
 	rc = overlap ? am_store_mask_begin(am->store, am->items, am->nitems) :
 	    am_store_mask_many(am->store, am->items, am->nitems);
 	am_store_take_warning(am);
-	if (rc)
-		return am_store_failed(am, rc);
-	if (overlap && am_store_mask_pending(am->store))
-		return AWSMASK_OK;
-	return resolve_finish(am, am->parts, am->nparts, am->items, am->nitems);
+	return rc ? am_store_failed(am, rc) : AWSMASK_OK;
 }
 
+/*
+ * Give every part a token: the cache first, then one batch to the store
+ * for the rest.
+ */
 static int
 resolve_masks(struct awsmask *am, const char *buf)
 {
-	return resolve_begin(am, buf, 0);
+	int rc;
+
+	if ((rc = lookup_parts(am, buf)) || (rc = store_batch(am, 0)))
+		return rc;
+	return resolve_finish(am, am->parts, am->nparts, am->items, am->nitems);
 }
 
 int
@@ -620,7 +633,7 @@ static int
 write_window(struct awsmask *am, const struct am_mpart *parts, size_t nparts,
     const char *buf, size_t from, size_t to, unsigned long long base)
 {
-	size_t i, at = from;
+	size_t i, at = from, was = am->out.len;
 	int rc = 0;
 
 	for (i = 0; i < nparts; i++) {
@@ -631,8 +644,10 @@ write_window(struct awsmask *am, const struct am_mpart *parts, size_t nparts,
 		at = p->end;
 	}
 	rc |= am_buf_add(&am->out, buf + at, to - at);
-	if (rc)
+	if (rc) {
+		am->out.len = was;	/* a window is written whole or not */
 		return am_seterr(&am->err, AWSMASK_ENOMEM, "out of memory");
+	}
 	am->counts.identifiers += nparts;
 	for (i = 0; am->report && i < nparts; i++) {
 		const struct am_mpart *p = &parts[i];
@@ -685,45 +700,86 @@ hold_window(struct awsmask *am, const struct am_stream *s, size_t done)
 		    (am->held.items[i].key - from);
 	am->held.base = s->base + s->hist;
 	am->held.on = 1;
+	am->held.ended = 0;
+	/*
+	 * The tokens the cache gave are copied too: the cache may be
+	 * emptied before the window is written.  (A part with a token has
+	 * no item: its index holds the copy's offset meanwhile.)
+	 */
+	am_buf_reset(&am->held.toks);
+	for (i = 0; i < am->held.nparts; i++) {
+		struct am_mpart *p = &am->held.parts[i];
+
+		if (!p->tok)
+			continue;
+		p->item = am->held.toks.len;
+		if (am_buf_add(&am->held.toks, p->tok, p->toklen) < 0)
+			return am_seterr(&am->err, AWSMASK_ENOMEM,
+			    "out of memory");	/* the driver discards it */
+	}
+	for (i = 0; i < am->held.nparts; i++)
+		if (am->held.parts[i].tok)
+			am->held.parts[i].tok = am->held.toks.buf +
+			    am->held.parts[i].item;
 	return AWSMASK_OK;
 }
 
 /*
- * End the batch of the window held (if any) and write that window to
- * am->out.  A store that fails here fails the run: nothing of the
- * window is written.
+ * End the batch of the window held: its items get their values.  A
+ * store that fails here fails the run, and nothing of the window is
+ * written (am_mask_discard()).
  */
-int
-am_mask_drain(struct awsmask *am)
+static int
+end_held(struct awsmask *am)
+{
+	int rc;
+
+	if (!am->held.on || am->held.ended)
+		return AWSMASK_OK;
+	rc = am_store_mask_end(am->store);
+	am_store_take_warning(am);
+	if (rc)
+		return am_store_failed(am, rc);
+	am->held.ended = 1;
+	return AWSMASK_OK;
+}
+
+/* Write the window held, its batch ended, to am->out, and let it go. */
+static int
+write_held(struct awsmask *am)
 {
 	int rc;
 
 	if (!am->held.on)
 		return AWSMASK_OK;
-	am->held.on = 0;
-	rc = am_store_mask_end(am->store);
-	am_store_take_warning(am);
-	if (rc)
-		rc = am_store_failed(am, rc);
-	else if (!(rc = resolve_finish(am, am->held.parts, am->held.nparts,
+	if (!(rc = resolve_finish(am, am->held.parts, am->held.nparts,
 	    am->held.items, am->held.nitems)))
 		rc = write_window(am, am->held.parts, am->held.nparts,
 		    am->held.text.buf, 0, am->held.text.len, am->held.base);
+	am->held.on = 0;
 	am_store_items_release(am->held.items, am->held.nitems);
 	am->held.nitems = 0;
 	am->held.nparts = 0;
 	return rc;
 }
 
-/* The window held is given up (the run failed): its batch is ended,
- * whatever it answers, and nothing of it is written. */
+int
+am_mask_drain(struct awsmask *am)
+{
+	int rc;
+
+	if ((rc = end_held(am)))
+		return rc;
+	return write_held(am);
+}
+
 void
 am_mask_discard(struct awsmask *am)
 {
 	if (!am->held.on)
 		return;
 	am->held.on = 0;
-	if (am->store)
+	if (am->store && !am->held.ended)
 		(void)am_store_mask_end(am->store);
 	am_store_items_release(am->held.items, am->held.nitems);
 	am->held.nitems = 0;
@@ -731,30 +787,41 @@ am_mask_discard(struct awsmask *am)
 }
 
 /*
- * The text driver's masking of one window, overlapped with the store:
- * the window is scanned while the batch of the window before is on its
- * way, then that window is written, and this one's batch is begun.
+ * The text driver's masking of one window, overlapped with the store.
+ * Window N is scanned, and its parts looked up in the cache, while the
+ * last writes of window N-1's batch are on their way; then N-1's batch
+ * is ended and N's begun, and N-1 is written while N's last writes are
+ * on their way.  N is held until the next call (or am_mask_drain()).
  */
 static int
 process_overlap(struct awsmask *am, struct am_stream *s, size_t limit,
     size_t *done)
 {
-	int rc;
+	int rc, pending;
 
 	if ((rc = collect_parts(am, s, limit, done)) ||
 	    (rc = am_drop_issued(am, s->buf)))
 		goto out;
 	if (s->need)
 		goto out;	/* the driver reads more and comes back */
-	if ((rc = am_mask_drain(am)) ||
-	    (rc = resolve_begin(am, s->buf, 1)))
+	if ((rc = lookup_parts(am, s->buf)) || (rc = end_held(am)))
 		goto out;
-	if (am->nitems && am->store && am_store_mask_pending(am->store)) {
-		rc = hold_window(am, s, *done);
+	if ((rc = store_batch(am, 1))) {
+		/* N-1 has its tokens, as it would have had before N. */
+		(void)write_held(am);
 		goto out;
 	}
-	rc = write_window(am, am->parts, am->nparts, s->buf, s->hist, *done,
-	    s->base);
+	pending = am->nitems && am_store_mask_pending(am->store);
+	if (!pending && (rc = resolve_finish(am, am->parts, am->nparts,
+	    am->items, am->nitems)))
+		goto out;
+	if ((rc = write_held(am)))
+		goto out;
+	if (pending)
+		rc = hold_window(am, s, *done);
+	else
+		rc = write_window(am, am->parts, am->nparts, s->buf, s->hist,
+		    *done, s->base);
 out:
 	am_release_items(am);
 	return rc;

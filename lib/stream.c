@@ -125,8 +125,12 @@ run_text_fd(struct awsmask *am, const char *pre, size_t prelen, int infd,
 		if (rc == AWSMASK_OK)
 			rc = wrc;
 	}
-	if (s.overlap)
+	if (s.overlap) {
 		am_mask_discard(am);
+		/* What came before a failure, as without overlap. */
+		if (rc != AWSMASK_OK)
+			(void)flush_out(am, &s);
+	}
 	am_free(s.buf);
 	return rc;
 }
