@@ -786,6 +786,22 @@ am_mask_discard(struct awsmask *am)
 	am->held.nparts = 0;
 }
 
+int
+am_mask_finish(struct awsmask *am, int rc)
+{
+	int wrc;
+
+	if (!am->held.on)
+		return rc;
+	if (rc != AWSMASK_OK && am->err.code) {
+		am_mask_discard(am);
+		return rc;
+	}
+	wrc = am_mask_drain(am);
+	am_mask_discard(am);
+	return rc != AWSMASK_OK ? rc : wrc;
+}
+
 /*
  * The text driver's masking of one window, overlapped with the store.
  * Window N is scanned, and its parts looked up in the cache, while the
@@ -806,11 +822,8 @@ process_overlap(struct awsmask *am, struct am_stream *s, size_t limit,
 		goto out;	/* the driver reads more and comes back */
 	if ((rc = lookup_parts(am, s->buf)) || (rc = end_held(am)))
 		goto out;
-	if ((rc = store_batch(am, 1))) {
-		/* N-1 has its tokens, as it would have had before N. */
-		(void)write_held(am);
+	if ((rc = store_batch(am, 1)))
 		goto out;
-	}
 	pending = am->nitems && am_store_mask_pending(am->store);
 	if (!pending && (rc = resolve_finish(am, am->parts, am->nparts,
 	    am->items, am->nitems)))

@@ -103,10 +103,18 @@ process_fn am_process_mask, am_process_scan, am_process_unmask;
  * store's batch for it is on its way, and write it at its next call.
  * At the end of the input the driver writes the window held with
  * am_mask_drain() (to am->out), or, when the run failed, gives it up
- * with am_mask_discard(), which writes nothing.
+ * with am_mask_discard(), which writes nothing: am_mask_finish() picks.
  */
 int am_mask_drain(struct awsmask *am);
 void am_mask_discard(struct awsmask *am);
+/*
+ * At the end of an input that ended with rc: the window held is written
+ * (am_mask_drain()) when rc is AWSMASK_OK or the input's own error (a
+ * bad input keeps what came before it); after a failure of the context
+ * (the store's) it is given up.  Returns rc, or drain's failure.  The
+ * driver flushes am->out when it returns AWSMASK_OK.
+ */
+int am_mask_finish(struct awsmask *am, int rc);
 
 /*
  * jsonmode.c: the JSON formats, and the choice of format (noted for -v)

@@ -112,24 +112,17 @@ run_text_fd(struct awsmask *am, const char *pre, size_t prelen, int infd,
 		if (s.eof && s.hist >= s.len)
 			break;
 	}
-	/*
-	 * The window held is written unless the context failed (a store
-	 * that failed writes nothing more); a bad input (its error does
-	 * not stick) keeps what came before it, as without overlap.
-	 */
-	if (s.overlap && (rc == AWSMASK_OK || !am->err.code)) {
-		int wrc = am_mask_drain(am);
-
-		if (wrc == AWSMASK_OK)
-			wrc = flush_out(am, &s);
-		if (rc == AWSMASK_OK)
-			rc = wrc;
-	}
 	if (s.overlap) {
-		am_mask_discard(am);
-		/* What came before a failure, as without overlap. */
-		if (rc != AWSMASK_OK)
-			(void)flush_out(am, &s);
+		int frc = am_mask_finish(am, rc);
+
+		/* Written unless the context failed: flushed. */
+		if (frc == AWSMASK_OK || !am->err.code) {
+			int wrc = flush_out(am, &s);
+
+			if (frc == AWSMASK_OK)
+				frc = wrc;
+		}
+		rc = frc;
 	}
 	am_free(s.buf);
 	return rc;

@@ -192,17 +192,19 @@ test_expect_success 'the connection lost after a window'"'"'s last writes: exit 
 	test_grep "^awsmask: .*redis store" err
 '
 
-test_expect_success 'windows held for their batch: the output of one pass at a time' '
+test_expect_success 'windows held for their batch, JSON between: the output of one pass at a time' '
 	awk "BEGIN { for (i = 1; i <= 30000; i++)
 	    printf \"i-4%016x vol-4%016x\n\", i, i }" >in &&
+	sed "s/i-4/i-5/; s/vol-4/vol-5/" in >in2 &&
 	awsmask -s memory: <in >masked &&
-	cat in masked in >both &&
+	echo "{\"InstanceId\": \"i-0aaaabbbbccccdddd\", \"n\": 1}" >doc &&
+	cat in doc in2 doc masked >both &&
 	awsmask -s memory: <both >expect &&
 	test_must_exit 0 awsmask -s $URL/11 <both >out 2>err &&
 	test_must_be_empty err &&
 	test_cmp expect out &&
 	test_must_exit 0 awsunmask -s $URL/11 <out >back &&
-	cat in in in >expect &&
+	cat in doc in2 doc in >expect &&
 	test_cmp expect back
 '
 
