@@ -53,6 +53,19 @@
  * of known originals two (three keys read an original), and a third
  * when some are stale.
  *
+ * Step 5 may be left on its way (mask_begin(), one server only): its
+ * SETs are written and the call returns with their replies unread, so
+ * that Redis works through them while awsmask scans its next window;
+ * mask_end() then reads them and goes on with step 6 and any further
+ * round.  The order on the wire is unchanged (step 5 is still written
+ * only after step 4's replies were read), so the invariant below holds
+ * as before.  No token of the batch is handed back before mask_end()
+ * has read step 5's replies: the caller holds the window meanwhile
+ * (mask.c) and writes nothing of it when mask_end() fails (a lost
+ * connection, an error reply).  Any other call on the store ends a
+ * batch in flight first (store.c).  A cluster always finishes its
+ * batch in mask_begin().
+ *
  * Measured, and left out: one EVALSHA a batch doing steps 4 to 6 for
  * every miss would save round trips, but costs Redis more than the
  * SETs it replaces (1.34-1.48 s against 0.96-1.08 s of server CPU for
