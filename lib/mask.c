@@ -527,11 +527,14 @@ collect_parts(struct awsmask *am, struct am_stream *s, size_t limit,
 
 /*
  * The items' tokens to the cache, and to the parts that did not find
- * theirs there.
+ * theirs there.  With keep, an original the cache holds already keeps
+ * its entry: the parts of the window after a held one may point into it
+ * (process_overlap()), and it is the token that window would have had
+ * from the cache without overlap.
  */
 static int
 resolve_finish(struct awsmask *am, struct am_mpart *parts, size_t nparts,
-    const struct am_store_item *items, size_t nitems)
+    const struct am_store_item *items, size_t nitems, int keep)
 {
 	size_t i;
 
@@ -539,6 +542,9 @@ resolve_finish(struct awsmask *am, struct am_mpart *parts, size_t nparts,
 		if (!items[i].value)
 			return am_seterr(&am->err, AWSMASK_ESTORE,
 			    "store returned no token");
+		if (keep && am_map_get(am->cache, items[i].key,
+		    items[i].key_len, NULL))
+			continue;
 		if (am_map_put(am->cache, items[i].key, items[i].key_len,
 		    items[i].value, items[i].value_len) < 0)
 			return am_seterr(&am->err, AWSMASK_ENOMEM, "out of memory");
@@ -610,7 +616,8 @@ resolve_masks(struct awsmask *am, const char *buf)
 
 	if ((rc = lookup_parts(am, buf)) || (rc = store_batch(am, 0)))
 		return rc;
-	return resolve_finish(am, am->parts, am->nparts, am->items, am->nitems);
+	return resolve_finish(am, am->parts, am->nparts, am->items, am->nitems,
+	    0);
 }
 
 int
@@ -753,7 +760,7 @@ write_held(struct awsmask *am)
 	if (!am->held.on)
 		return AWSMASK_OK;
 	if (!(rc = resolve_finish(am, am->held.parts, am->held.nparts,
-	    am->held.items, am->held.nitems)))
+	    am->held.items, am->held.nitems, 1)))
 		rc = write_window(am, am->held.parts, am->held.nparts,
 		    am->held.text.buf, 0, am->held.text.len, am->held.base);
 	am->held.on = 0;
@@ -826,7 +833,7 @@ process_overlap(struct awsmask *am, struct am_stream *s, size_t limit,
 		goto out;
 	pending = am->nitems && am_store_mask_pending(am->store);
 	if (!pending && (rc = resolve_finish(am, am->parts, am->nparts,
-	    am->items, am->nitems)))
+	    am->items, am->nitems, 1)))
 		goto out;
 	if ((rc = write_held(am)))
 		goto out;

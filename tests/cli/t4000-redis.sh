@@ -208,6 +208,18 @@ test_expect_success 'windows held for their batch, JSON between: the output of o
 	test_cmp expect back
 '
 
+test_expect_success 'windows held for their batch: originals new in one window and seen again in the next two' '
+	awk "BEGIN { for (i = 1; i <= 40000; i++) {
+	    printf \"i-6%016x vol-6%016x\", i, i;
+	    if (i > 3000) printf \" i-6%016x\", i - 3000;
+	    if (i > 6000) printf \" i-6%016x\", i - 6000;
+	    printf \"\n\" } }" >in &&
+	awsmask -s memory: <in >expect &&
+	test_must_exit 0 awsmask -s $URL/12 <in >out 2>err &&
+	test_must_be_empty err &&
+	test_cmp expect out
+'
+
 test_expect_success 'a Redis paused past the timeout: exit 69 soon, nothing unmasked' '
 	redis_start_second &&
 	kill -STOP $PID2 &&
