@@ -104,6 +104,10 @@ const char *am_map_get(const struct am_map *m, const char *k, size_t klen,
     size_t *vlen);
 int am_map_put(struct am_map *m, const char *k, size_t klen, const char *v,
     size_t vlen);	/* 0, or -1 on ENOMEM */
+/* As am_map_put, but a key the map holds keeps its value (and the
+ * memory that value is in). */
+int am_map_add(struct am_map *m, const char *k, size_t klen, const char *v,
+    size_t vlen);
 int am_map_del(struct am_map *m, const char *k, size_t klen);	/* 1 if deleted */
 size_t am_map_count(const struct am_map *m);
 /*

@@ -542,11 +542,8 @@ resolve_finish(struct awsmask *am, struct am_mpart *parts, size_t nparts,
 		if (!items[i].value)
 			return am_seterr(&am->err, AWSMASK_ESTORE,
 			    "store returned no token");
-		if (keep && am_map_get(am->cache, items[i].key,
-		    items[i].key_len, NULL))
-			continue;
-		if (am_map_put(am->cache, items[i].key, items[i].key_len,
-		    items[i].value, items[i].value_len) < 0)
+		if ((keep ? am_map_add : am_map_put)(am->cache, items[i].key,
+		    items[i].key_len, items[i].value, items[i].value_len) < 0)
 			return am_seterr(&am->err, AWSMASK_ENOMEM, "out of memory");
 	}
 	for (i = 0; i < nparts; i++) {
