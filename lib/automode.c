@@ -239,6 +239,10 @@ text_step(struct au *a)
 		if (c == s->hist) {
 			size_t pre = c > PRE_MAX ? PRE_MAX : c;
 
+			/* The text before the section is written first. */
+			if ((rc = am_mask_drain(a->am)) || (rc = flush_out(a)))
+				return -rc;
+
 			rc = am_jsec_new(a->am, a->dir, s->outfd, a->cb,
 			    s->base + c, s->line, s->buf + c - pre, pre, &a->js);
 			if (rc)
@@ -356,11 +360,28 @@ au_run(struct au *a)
 	a->s.cap = BLOCK + MARGIN + READ_MAX + AM_CONTEXT;
 	if (!(a->s.buf = am_malloc(a->s.cap)))
 		return am_seterr(&am->err, AWSMASK_ENOMEM, "out of memory");
+	/* Text windows overlap the store's work (am_process_mask()). */
+	a->s.overlap = a->dir == AM_DIR_MASK && a->infd >= 0 &&
+	    a->process == am_process_mask &&
+	    !(a->flags & AWSMASK_LINE_BUFFERED);
 	do
 		r = a->js ? json_step(a) : text_step(a);
 	while (r == GO_ON);
 	if (a->js)
 		section_end(a);
+	if (a->s.overlap && am->held.on) {
+		int rc = am_mask_finish(am, r < 0 ? -r : AWSMASK_OK);
+
+		/* Written unless the context failed: flushed. */
+		if (rc == AWSMASK_OK || !am->err.code) {
+			int wrc = flush_out(a);
+
+			if (rc == AWSMASK_OK)
+				rc = wrc;
+		}
+		if (rc != AWSMASK_OK)
+			r = -rc;
+	}
 	am_free(a->s.buf);
 	if (r < 0 && a->s.outfd >= 0)
 		am_buf_reset(&am->out);	/* nothing of a failed part */

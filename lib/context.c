@@ -104,6 +104,11 @@ awsmask_free(struct awsmask *am)
 	am_map_free(am->learned);
 	am_free(am->parts);
 	am_free(am->items);
+	am_free(am->held.parts);
+	am_store_items_release(am->held.items, am->held.nitems);
+	am_free(am->held.items);
+	am_buf_free(&am->held.text);
+	am_buf_free(&am->held.toks);
 	am_buf_free(&am->out);
 	am_free(am->warning);
 	am_free(am->warning_taken);

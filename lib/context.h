@@ -48,6 +48,23 @@ struct awsmask {
 	size_t nparts, aparts;
 	struct am_store_item *items;
 	size_t nitems, aitems;
+	/*
+	 * Text masked through a store that takes a batch in two halves
+	 * (am_store_mask_begin()): the window whose batch is on its way,
+	 * with its own bytes, parts and items, written out once the store
+	 * has ended the batch (mask.c, am_mask_drain()).
+	 */
+	struct {
+		int on;
+		int ended;		/* its batch ended: tokens known */
+		struct am_mpart *parts;
+		size_t nparts, aparts;
+		struct am_store_item *items;
+		size_t nitems, aitems;
+		struct am_buf text;		/* its bytes */
+		struct am_buf toks;		/* the tokens the cache gave */
+		unsigned long long base;	/* stream offset of text[0] */
+	} held;
 	struct am_buf out;
 	/*
 	 * For awsmask-claude (claude.c): a format the next calls use

@@ -104,6 +104,10 @@ const char *am_map_get(const struct am_map *m, const char *k, size_t klen,
     size_t *vlen);
 int am_map_put(struct am_map *m, const char *k, size_t klen, const char *v,
     size_t vlen);	/* 0, or -1 on ENOMEM */
+/* As am_map_put, but a key the map holds keeps its value (and the
+ * memory that value is in). */
+int am_map_add(struct am_map *m, const char *k, size_t klen, const char *v,
+    size_t vlen);
 int am_map_del(struct am_map *m, const char *k, size_t klen);	/* 1 if deleted */
 size_t am_map_count(const struct am_map *m);
 /*
@@ -642,6 +646,17 @@ struct am_store_ops {
 	    size_t *vlen);
 	int (*cache_put)(struct am_store *st, const char *key,
 	    const char *value, size_t vlen, long long ttl);
+	/*
+	 * mask_many in two halves (NULL: the backend has only mask_many).
+	 * mask_begin may leave the batch's last writes on their way, with
+	 * st->in_flight set, and return; mask_end then reads their replies
+	 * and finishes the batch.  The items and their keys must stay put
+	 * until then, and nothing else may use the store meanwhile
+	 * (store.c ends the batch first).
+	 */
+	int (*mask_begin)(struct am_store *st, struct am_store_item *it,
+	    size_t n);
+	int (*mask_end)(struct am_store *st);
 };
 struct am_store_ident;
 struct am_store {
@@ -662,6 +677,10 @@ struct am_store {
 	 * round trip or write transaction it makes and zeroes them. */
 	struct am_proc proc_pending;
 	struct am_error err;
+	/* A batch begun and not ended (mask_begin): its items. */
+	int in_flight;
+	struct am_store_item *flight_it;
+	size_t flight_n;
 };
 /* A digest token's number has this many digits, always. */
 #define AM_DIGEST_DIGITS 8
@@ -691,6 +710,19 @@ int am_store_check(const char *uri, struct am_error *err);
 char *am_store_redact_uri(const char *uri);
 int am_store_mask_many(struct am_store *st, struct am_store_item *it,
     size_t n);
+/*
+ * mask_many split in two, so that the caller can work (scan its next
+ * window) while the batch's last writes are on their way: after
+ * am_store_mask_begin() the items get their values only from
+ * am_store_mask_end() (which is a no-op when begin finished the batch
+ * itself: am_store_mask_pending() says which).  Until the end, the
+ * items and the bytes of their keys must stay where they are.  Any
+ * other call on the store ends the batch first.
+ */
+int am_store_mask_begin(struct am_store *st, struct am_store_item *it,
+    size_t n);
+int am_store_mask_end(struct am_store *st);
+int am_store_mask_pending(const struct am_store *st);
 int am_store_unmask_many(struct am_store *st, struct am_store_item *it,
     size_t n);
 void am_store_items_release(struct am_store_item *it, size_t n);

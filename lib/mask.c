@@ -528,13 +528,43 @@ collect_parts(struct awsmask *am, struct am_stream *s, size_t limit,
 }
 
 /*
- * Give every part a token: the cache first, then one batch to the store
- * for the rest.
+ * The items' tokens to the cache, and to the parts that did not find
+ * theirs there.  With keep, an original the cache holds already keeps
+ * its entry: the parts of the window after a held one may point into it
+ * (process_overlap()), and it is the token that window would have had
+ * from the cache without overlap.
  */
 static int
-resolve_masks(struct awsmask *am, const char *buf)
+resolve_finish(struct awsmask *am, struct am_mpart *parts, size_t nparts,
+    const struct am_store_item *items, size_t nitems, int keep)
 {
-	size_t i, n;
+	size_t i;
+
+	for (i = 0; i < nitems; i++) {
+		if (!items[i].value)
+			return am_seterr(&am->err, AWSMASK_ESTORE,
+			    "store returned no token");
+		if ((keep ? am_map_add : am_map_put)(am->cache, items[i].key,
+		    items[i].key_len, items[i].value, items[i].value_len) < 0)
+			return am_seterr(&am->err, AWSMASK_ENOMEM, "out of memory");
+	}
+	for (i = 0; i < nparts; i++) {
+		struct am_mpart *p = &parts[i];
+
+		if (!p->tok) {
+			p->tok = items[p->item].value;
+			p->toklen = items[p->item].value_len;
+		}
+	}
+	return AWSMASK_OK;
+}
+
+/* The cache's tokens to the parts that are there; an item for each
+ * original that is not. */
+static int
+lookup_parts(struct awsmask *am, const char *buf)
+{
+	size_t i;
 	int rc;
 
 	am_caches_age(am);
@@ -549,34 +579,44 @@ resolve_masks(struct awsmask *am, const char *buf)
 		    p->end - p->start, p->prefix, p->kind, &p->item)))
 			return rc;
 	}
+	return AWSMASK_OK;
+}
+
+/*
+ * One batch to the store for the items.  With overlap, the batch may be
+ * left on its way (am_store_mask_pending()); the items get their values
+ * when it is ended.
+ */
+static int
+store_batch(struct awsmask *am, int overlap)
+{
+	int rc;
+
 	if (!am->nitems)
 		return AWSMASK_OK;
 	if ((rc = am_store_ensure(am)))
 		return am_store_failed(am, rc);
 	am->counts.store_batches++;
 	am_proc_sync(am);
-	rc = am_store_mask_many(am->store, am->items, am->nitems);
+	rc = overlap ? am_store_mask_begin(am->store, am->items, am->nitems) :
+	    am_store_mask_many(am->store, am->items, am->nitems);
 	am_store_take_warning(am);
-	if (rc)
-		return am_store_failed(am, rc);
-	for (i = 0; i < am->nitems; i++) {
-		if (!am->items[i].value)
-			return am_seterr(&am->err, AWSMASK_ESTORE,
-			    "store returned no token");
-		if (am_map_put(am->cache, am->items[i].key, am->items[i].key_len,
-		    am->items[i].value, am->items[i].value_len) < 0)
-			return am_seterr(&am->err, AWSMASK_ENOMEM, "out of memory");
-	}
-	for (i = 0; i < am->nparts; i++) {
-		struct am_mpart *p = &am->parts[i];
+	return rc ? am_store_failed(am, rc) : AWSMASK_OK;
+}
 
-		if (!p->tok) {
-			n = p->item;
-			p->tok = am->items[n].value;
-			p->toklen = am->items[n].value_len;
-		}
-	}
-	return AWSMASK_OK;
+/*
+ * Give every part a token: the cache first, then one batch to the store
+ * for the rest.
+ */
+static int
+resolve_masks(struct awsmask *am, const char *buf)
+{
+	int rc;
+
+	if ((rc = lookup_parts(am, buf)) || (rc = store_batch(am, 0)))
+		return rc;
+	return resolve_finish(am, am->parts, am->nparts, am->items, am->nitems,
+	    0);
 }
 
 int
@@ -593,6 +633,219 @@ am_mask_window(struct awsmask *am, struct am_stream *s, size_t limit,
 	return resolve_masks(am, s->buf);
 }
 
+/* Write [from, to) of buf with each of the parts replaced by its token,
+ * and report them. */
+static int
+write_window(struct awsmask *am, const struct am_mpart *parts, size_t nparts,
+    const char *buf, size_t from, size_t to, unsigned long long base)
+{
+	size_t i, at = from, was = am->out.len;
+	int rc = 0;
+
+	for (i = 0; i < nparts; i++) {
+		const struct am_mpart *p = &parts[i];
+
+		rc |= am_buf_add(&am->out, buf + at, p->start - at);
+		rc |= am_buf_add(&am->out, p->tok, p->toklen);
+		at = p->end;
+	}
+	rc |= am_buf_add(&am->out, buf + at, to - at);
+	if (rc) {
+		am->out.len = was;	/* a window is written whole or not */
+		return am_seterr(&am->err, AWSMASK_ENOMEM, "out of memory");
+	}
+	am->counts.identifiers += nparts;
+	for (i = 0; am->report && i < nparts; i++) {
+		const struct am_mpart *p = &parts[i];
+
+		am->report(am->report_arg, p->kind, p->tok, p->toklen,
+		    base + p->start, p->end - p->start);
+	}
+	return AWSMASK_OK;
+}
+
+/*
+ * Keep the window [s->hist, done), its parts and items, until its batch
+ * is ended: its bytes are copied (the driver moves the buffer on) and
+ * the items' keys point into the copy.
+ */
+static int
+hold_window(struct awsmask *am, const struct am_stream *s, size_t done)
+{
+	const char *from = s->buf + s->hist;
+	struct am_mpart *tp;
+	struct am_store_item *ti;
+	size_t i, tn;
+
+	am_buf_reset(&am->held.text);
+	if (am_buf_add(&am->held.text, from, done - s->hist) < 0)
+		return am_seterr(&am->err, AWSMASK_ENOMEM, "out of memory");
+	tp = am->held.parts;
+	am->held.parts = am->parts;
+	am->parts = tp;
+	tn = am->held.aparts;
+	am->held.aparts = am->aparts;
+	am->aparts = tn;
+	am->held.nparts = am->nparts;
+	am->nparts = 0;
+	ti = am->held.items;
+	am->held.items = am->items;
+	am->items = ti;
+	tn = am->held.aitems;
+	am->held.aitems = am->aitems;
+	am->aitems = tn;
+	am->held.nitems = am->nitems;
+	am->nitems = 0;
+	am_map_clear(am->pending);
+	for (i = 0; i < am->held.nparts; i++) {
+		am->held.parts[i].start -= s->hist;
+		am->held.parts[i].end -= s->hist;
+	}
+	for (i = 0; i < am->held.nitems; i++)
+		am->held.items[i].key = am->held.text.buf +
+		    (am->held.items[i].key - from);
+	am->held.base = s->base + s->hist;
+	am->held.on = 1;
+	am->held.ended = 0;
+	/*
+	 * The tokens the cache gave are copied too: the cache may be
+	 * emptied before the window is written.  (A part with a token has
+	 * no item: its index holds the copy's offset meanwhile.)
+	 */
+	am_buf_reset(&am->held.toks);
+	for (i = 0; i < am->held.nparts; i++) {
+		struct am_mpart *p = &am->held.parts[i];
+
+		if (!p->tok)
+			continue;
+		p->item = am->held.toks.len;
+		if (am_buf_add(&am->held.toks, p->tok, p->toklen) < 0)
+			return am_seterr(&am->err, AWSMASK_ENOMEM,
+			    "out of memory");	/* the driver discards it */
+	}
+	for (i = 0; i < am->held.nparts; i++)
+		if (am->held.parts[i].tok)
+			am->held.parts[i].tok = am->held.toks.buf +
+			    am->held.parts[i].item;
+	return AWSMASK_OK;
+}
+
+/*
+ * End the batch of the window held: its items get their values.  A
+ * store that fails here fails the run, and nothing of the window is
+ * written (am_mask_discard()).
+ */
+static int
+end_held(struct awsmask *am)
+{
+	int rc;
+
+	if (!am->held.on || am->held.ended)
+		return AWSMASK_OK;
+	rc = am_store_mask_end(am->store);
+	am_store_take_warning(am);
+	if (rc)
+		return am_store_failed(am, rc);
+	am->held.ended = 1;
+	return AWSMASK_OK;
+}
+
+/* Write the window held, its batch ended, to am->out, and let it go. */
+static int
+write_held(struct awsmask *am)
+{
+	int rc;
+
+	if (!am->held.on)
+		return AWSMASK_OK;
+	if (!(rc = resolve_finish(am, am->held.parts, am->held.nparts,
+	    am->held.items, am->held.nitems, 1)))
+		rc = write_window(am, am->held.parts, am->held.nparts,
+		    am->held.text.buf, 0, am->held.text.len, am->held.base);
+	am->held.on = 0;
+	am_store_items_release(am->held.items, am->held.nitems);
+	am->held.nitems = 0;
+	am->held.nparts = 0;
+	return rc;
+}
+
+int
+am_mask_drain(struct awsmask *am)
+{
+	int rc;
+
+	if ((rc = end_held(am)))
+		return rc;
+	return write_held(am);
+}
+
+void
+am_mask_discard(struct awsmask *am)
+{
+	if (!am->held.on)
+		return;
+	am->held.on = 0;
+	if (am->store && !am->held.ended)
+		(void)am_store_mask_end(am->store);
+	am_store_items_release(am->held.items, am->held.nitems);
+	am->held.nitems = 0;
+	am->held.nparts = 0;
+}
+
+int
+am_mask_finish(struct awsmask *am, int rc)
+{
+	int wrc;
+
+	if (!am->held.on)
+		return rc;
+	if (rc != AWSMASK_OK && am->err.code) {
+		am_mask_discard(am);
+		return rc;
+	}
+	wrc = am_mask_drain(am);
+	am_mask_discard(am);
+	return rc != AWSMASK_OK ? rc : wrc;
+}
+
+/*
+ * The text driver's masking of one window, overlapped with the store.
+ * Window N is scanned, and its parts looked up in the cache, while the
+ * last writes of window N-1's batch are on their way; then N-1's batch
+ * is ended and N's begun, and N-1 is written while N's last writes are
+ * on their way.  N is held until the next call (or am_mask_drain()).
+ */
+static int
+process_overlap(struct awsmask *am, struct am_stream *s, size_t limit,
+    size_t *done)
+{
+	int rc, pending;
+
+	if ((rc = collect_parts(am, s, limit, done)) ||
+	    (rc = am_drop_issued(am, s->buf)))
+		goto out;
+	if (s->need)
+		goto out;	/* the driver reads more and comes back */
+	if ((rc = lookup_parts(am, s->buf)) || (rc = end_held(am)))
+		goto out;
+	if ((rc = store_batch(am, 1)))
+		goto out;
+	pending = am->nitems && am_store_mask_pending(am->store);
+	if (!pending && (rc = resolve_finish(am, am->parts, am->nparts,
+	    am->items, am->nitems, 1)))
+		goto out;
+	if ((rc = write_held(am)))
+		goto out;
+	if (pending)
+		rc = hold_window(am, s, *done);
+	else
+		rc = write_window(am, am->parts, am->nparts, s->buf, s->hist,
+		    *done, s->base);
+out:
+	am_release_items(am);
+	return rc;
+}
+
 int
 am_process_mask(struct awsmask *am, struct am_stream *s, size_t limit,
     size_t *done, void *arg)
@@ -601,6 +854,8 @@ am_process_mask(struct awsmask *am, struct am_stream *s, size_t limit,
 	int rc;
 
 	(void)arg;
+	if (s->overlap)
+		return process_overlap(am, s, limit, done);
 	rc = am_mask_window(am, s, limit, done);
 	if (rc == AWSMASK_OK) {
 		am->counts.identifiers += am->nparts;

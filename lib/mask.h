@@ -33,6 +33,9 @@ struct am_stream {
 	int grow;			/* the driver can read more for a match */
 	int need;			/* a match runs on past what was read */
 	int outfd;			/* -1: collect in am->out */
+	int overlap;			/* masking: hold a window while its
+					 * store batch is on its way
+					 * (am_mask_drain()) */
 	/* When set, the line of buf[off] for reports (JSON modes). */
 	unsigned long long (*line_at)(void *ctx, size_t off);
 	void *line_ctx;
@@ -95,6 +98,23 @@ int am_scan_window(struct awsmask *am, struct am_stream *s, size_t limit,
     size_t *done);
 /* The text-format processors; arg is a const struct am_callbacks *. */
 process_fn am_process_mask, am_process_scan, am_process_unmask;
+/*
+ * With s->overlap, am_process_mask() may hold its window while the
+ * store's batch for it is on its way, and write it at its next call.
+ * At the end of the input the driver writes the window held with
+ * am_mask_drain() (to am->out), or, when the run failed, gives it up
+ * with am_mask_discard(), which writes nothing: am_mask_finish() picks.
+ */
+int am_mask_drain(struct awsmask *am);
+void am_mask_discard(struct awsmask *am);
+/*
+ * At the end of an input that ended with rc: the window held is written
+ * (am_mask_drain()) when rc is AWSMASK_OK or the input's own error (a
+ * bad input keeps what came before it); after a failure of the context
+ * (the store's) it is given up.  Returns rc, or drain's failure.  The
+ * driver flushes am->out when it returns AWSMASK_OK.
+ */
+int am_mask_finish(struct awsmask *am, int rc);
 
 /*
  * jsonmode.c: the JSON formats, and the choice of format (noted for -v)

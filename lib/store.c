@@ -209,6 +209,7 @@ am_store_close(struct am_store *st)
 	/* The run's last processing figures: best effort, a store that
 	 * failed is not asked again. */
 	if (st->ops && st->ops->flush_stats && st->priv && !st->err.code &&
+	    !st->in_flight &&
 	    !am_proc_empty(&st->proc_pending))
 		st->ops->flush_stats(st);
 	if (st->ops && st->ops->close)
@@ -280,15 +281,18 @@ run(struct am_store *st, store_op *op, struct am_store_item *it, size_t n,
  * Allocation is where integrity is at stake: a store that may evict our
  * keys is refused (unless the user accepts it), the identity is settled
  * before the first number is handed out, and numbers are recorded
- * before the caller can print them.
+ * before the caller can print them.  A batch still in flight is ended
+ * first.
  */
-int
-am_store_mask_many(struct am_store *st, struct am_store_item *it, size_t n)
+static int
+mask_ready(struct am_store *st, size_t n)
 {
 	int rc;
 
 	if (!st)
 		return AWSMASK_EINVAL;
+	if (st->in_flight && (rc = am_store_mask_end(st)))
+		return rc;
 	if (st->err.code)
 		return st->err.code;
 	if (n && st->evicting && !(st->cfg && st->cfg->allow_eviction))
@@ -299,6 +303,66 @@ am_store_mask_many(struct am_store *st, struct am_store_item *it, size_t n)
 		    st->name, st->policy);
 	if (n && (rc = am_store_ident_settle(st)))
 		return rc;
+	return AWSMASK_OK;
+}
+
+int
+am_store_mask_begin(struct am_store *st, struct am_store_item *it, size_t n)
+{
+	int rc;
+
+	if (!st || !st->ops->mask_begin)
+		return am_store_mask_many(st, it, n);
+	if ((rc = mask_ready(st, n)))
+		return rc;
+	if ((rc = run(st, st->ops->mask_begin, it, n, 1)))
+		return rc;
+	if (st->in_flight) {
+		st->flight_it = it;
+		st->flight_n = n;
+		return AWSMASK_OK;
+	}
+	return am_store_ident_note(st, it, n);
+}
+
+int
+am_store_mask_end(struct am_store *st)
+{
+	struct am_store_item *it;
+	size_t n;
+	int rc;
+
+	if (!st)
+		return AWSMASK_EINVAL;
+	if (!st->in_flight)
+		return st->err.code;
+	it = st->flight_it;
+	n = st->flight_n;
+	st->in_flight = 0;
+	st->flight_it = NULL;
+	st->flight_n = 0;
+	if ((rc = st->ops->mask_end(st))) {
+		am_store_items_release(it, n);
+		if (!st->err.code)
+			am_seterr(&st->err, rc, "store '%s' failed", st->name);
+		return st->err.code;
+	}
+	return am_store_ident_note(st, it, n);
+}
+
+int
+am_store_mask_pending(const struct am_store *st)
+{
+	return st && st->in_flight;
+}
+
+int
+am_store_mask_many(struct am_store *st, struct am_store_item *it, size_t n)
+{
+	int rc;
+
+	if ((rc = mask_ready(st, n)))
+		return rc;
 	if ((rc = run(st, st->ops->mask_many, it, n, 1)))
 		return rc;
 	return am_store_ident_note(st, it, n);
@@ -308,6 +372,10 @@ int
 am_store_unmask_many(struct am_store *st, struct am_store_item *it,
     size_t n)
 {
+	int rc;
+
+	if (st && st->in_flight && (rc = am_store_mask_end(st)))
+		return rc;
 	if (st && !st->err.code && n)
 		am_store_ident_check_ro(st);
 	return run(st, st ? st->ops->unmask_many : NULL, it, n, 0);

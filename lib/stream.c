@@ -59,6 +59,13 @@ run_text_fd(struct awsmask *am, const char *pre, size_t prelen, int infd,
 	memcpy(s.buf, pre, prelen);
 	s.len = prelen;
 	s.eof = infd < 0;	/* the caller met the end already */
+	/*
+	 * Masking overlaps the scan of a window with the store's work on
+	 * the window before (am_mask_drain()); not for line-buffered input,
+	 * whose every line is written as soon as it is masked.
+	 */
+	s.overlap = process == am_process_mask &&
+	    !(flags & AWSMASK_LINE_BUFFERED);
 	for (;;) {
 		size_t limit, done;
 		int skip_read = prelen && ((flags & AWSMASK_LINE_BUFFERED) ||
@@ -104,6 +111,18 @@ run_text_fd(struct awsmask *am, const char *pre, size_t prelen, int infd,
 		}
 		if (s.eof && s.hist >= s.len)
 			break;
+	}
+	if (s.overlap) {
+		int frc = am_mask_finish(am, rc);
+
+		/* Written unless the context failed: flushed. */
+		if (frc == AWSMASK_OK || !am->err.code) {
+			int wrc = flush_out(am, &s);
+
+			if (frc == AWSMASK_OK)
+				frc = wrc;
+		}
+		rc = frc;
 	}
 	am_free(s.buf);
 	return rc;

@@ -364,9 +364,9 @@ map_resize(struct am_map *m)
 	return 0;
 }
 
-int
-am_map_put(struct am_map *m, const char *k, size_t klen, const char *v,
-    size_t vlen)
+static int
+map_store(struct am_map *m, const char *k, size_t klen, const char *v,
+    size_t vlen, int replace)
 {
 	uint64_t h = map_hash(k, klen);
 	size_t i;
@@ -375,6 +375,8 @@ am_map_put(struct am_map *m, const char *k, size_t klen, const char *v,
 	if ((m->count + 1) * 4 > m->cap * 3 && map_resize(m) < 0)
 		return -1;
 	i = map_find(m, h, k, klen);
+	if (m->slots[i].kv && !replace)
+		return 0;
 	kv = am_malloc(klen + vlen + 1);
 	if (!kv)
 		return -1;
@@ -390,6 +392,20 @@ am_map_put(struct am_map *m, const char *k, size_t klen, const char *v,
 	m->slots[i].klen = klen;
 	m->slots[i].vlen = vlen;
 	return 0;
+}
+
+int
+am_map_put(struct am_map *m, const char *k, size_t klen, const char *v,
+    size_t vlen)
+{
+	return map_store(m, k, klen, v, vlen, 1);
+}
+
+int
+am_map_add(struct am_map *m, const char *k, size_t klen, const char *v,
+    size_t vlen)
+{
+	return map_store(m, k, klen, v, vlen, 0);
 }
 
 int

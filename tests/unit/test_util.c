@@ -96,6 +96,14 @@ test_map(void **state)
 	assert_int_equal(n, 2);
 	assert_memory_equal(got, "22", 2);
 	assert_null(am_map_get(m, "a", 1, NULL));
+	/* am_map_add keeps a value there, and the memory it is in. */
+	assert_int_equal(am_map_add(m, "a\0b", 3, "333", 3), 0);
+	assert_ptr_equal(am_map_get(m, "a\0b", 3, &n), got);
+	assert_int_equal(n, 2);
+	assert_int_equal(am_map_add(m, "new", 3, "4", 1), 0);
+	got = am_map_get(m, "new", 3, &n);
+	assert_int_equal(n, 1);
+	assert_memory_equal(got, "4", 1);
 	am_map_clear(m);
 	assert_int_equal(am_map_count(m), 0);
 	am_map_free(m);
