@@ -151,6 +151,8 @@ static const struct name_rule name_keys[] = {
 	{ "crawlername", NULL, "GLUE_CRAWLER", 0, NULL },
 	{ "jobname", "job-name", "JOB_NAME", NK_CTX, CTX_JOB },
 	{ "s3bucket", NULL, "BUCKET", 0, NULL },
+	/* Panther's and Terraform's snake case: aws_s3_bucket: NAME. */
+	{ "awss3bucket", NULL, "BUCKET", 0, NULL },
 	{ "s3bucketname", NULL, "BUCKET", 0, NULL },
 	{ "loggroup", NULL, "LOG_GROUP", 0, NULL },
 	{ "logstreamname", "log-stream-name", "RESOURCE_NAME", NK_NUM, NULL },
@@ -166,6 +168,9 @@ static const struct name_rule name_keys[] = {
 	    0, NULL },
 	{ "displayname", "display-name", "RESOURCE_NAME", 0, NULL },
 	{ "computername", "computer-name", "RESOURCE_NAME", 0, NULL },
+	/* A Directory Service directory's short (NetBIOS) name. */
+	{ "shortname", "short-name", "RESOURCE_NAME", NK_CTX,
+	    "directoryid|aws ds |ds.amazonaws.com|directoryservice" },
 };
 
 #define NAME_BACK	2048	/* bytes looked back for evidence */

@@ -151,7 +151,7 @@
  * a word first: PCRE2 tries an alternation's branches one by one, and
  * this row is tried at the start of most words. */
 #define NAME_KEYS \
-	"(?:S(?:tack(?:" W "Set)?" W "Name|ervice(?:" W "Name)?|" \
+	"(?:S(?:tack(?:" W "Set)?" W "Name|ervice(?:" W "Name)?|hort" W "Name|" \
 	"ecret" W "(?:Id|Name)|t(?:ate" W "Machine|ream)" W "Name|" \
 	"so_role_name)|" \
 	"C(?:luster(?:" W "(?:Name|Identifier))?|ache" W "(?:Subnet" W \
@@ -166,7 +166,8 @@
 	"(?:elivery" W "Stream|omain|atabase|isplay)" W "Name)|" \
 	"L(?:oad" W "Balancer|aunch" W "(?:Template|Configuration)|og" W \
 	"(?:Group|Stream)|ifecycle" W "Hook)" W "Name|Log" W "Group|" \
-	"(?:S3" W ")?Bucket(?:" W "Name)?|User" W "Name|Function" W "Name|" \
+	"(?:(?:AWS" W ")?S3" W ")?Bucket(?:" W "Name)?|User" W "Name|" \
+	"Function" W "Name|" \
 	"Key" W "Name|Option" W "Group" W "Name|" \
 	"Queue" W "Name|In(?:stance" W "Profile|dex)" W "Name|" \
 	"A(?:uto" W "Scaling" W "Group|lias|pplication|larm)" W "Name|" \

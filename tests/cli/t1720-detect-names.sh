@@ -176,4 +176,23 @@ test_expect_success 'a profile named in prose, then bare in a command, INI and e
 	mask_check
 '
 
+test_expect_success 'aws_s3_bucket in YAML; a directory short name beside its directory only' '
+	cat >in <<-\EOT &&
+	p_source_file:
+	    aws_s3_bucket: trail-bucket-0ipb5nzxam
+	{"DirectoryId": "d-1234567890", "ShortName": "corpdir"}
+	aws ds create-directory --short-name corp --name corp.example.com
+	EOT
+	cat >expect <<-\EOT &&
+	p_source_file:
+	    aws_s3_bucket: BUCKET_001
+	{"DirectoryId": "DIRECTORY_001", "ShortName": "RESOURCE_NAME_001"}
+	aws ds create-directory --short-name RESOURCE_NAME_002 --name corp.example.com
+	EOT
+	mask_check &&
+	echo "{\"ShortName\": \"Mon\", \"DayOfWeek\": 1}" >in &&
+	cp in expect &&
+	mask_check
+'
+
 test_done

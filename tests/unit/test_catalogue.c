@@ -1010,6 +1010,12 @@ static const struct example positives[] = {
 	    "\"LifecycleHookName\": \"RESOURCE_NAME\"," },
 	{ "resource-name", "\"S3BucketName\": \"trail-logs\"",
 	    "\"S3BucketName\": \"BUCKET\"" },
+	{ "resource-name", "    aws_s3_bucket: trail-bucket-0ipb5nzxam\n",
+	    "    aws_s3_bucket: BUCKET\n" },
+	{ "resource-name", "\"DirectoryId\": \"d-1234567890\", "
+	    "\"ShortName\": \"corpdir\"",
+	    "\"DirectoryId\": \"d-1234567890\", \"ShortName\": "
+	    "\"RESOURCE_NAME\"" },
 	{ "resource-name", "--username monty", "--username IAM_USER" },
 	{ "sqs-url", "https://queue.amazonaws.com/80398EXAMPLE/MyQueue",
 	    "https://queue.amazonaws.com/ACCOUNT/SQS_QUEUE" },
@@ -1189,6 +1195,7 @@ static const struct example positives[] = {
 };
 
 static const struct negative negatives[] = {
+	{ "resource-name", "{\"ShortName\": \"Mon\", \"DayOfWeek\": 1}" },
 	{ "s3-canonical-user", "sha256:"
 	    "79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be" },
 	{ "s3-canonical-user", "\"ETag\": "
