@@ -1118,21 +1118,6 @@ walk(struct am_scanner *s, const unsigned char *u, size_t len, size_t p)
 	return st ? d->label[st] : 0;
 }
 
-/* Bytes of a word: [A-Za-z0-9_]. */
-static const unsigned char wordch[256] = {
-	['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1,
-	['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1, ['_'] = 1,
-	['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1,
-	['G'] = 1, ['H'] = 1, ['I'] = 1, ['J'] = 1, ['K'] = 1, ['L'] = 1,
-	['M'] = 1, ['N'] = 1, ['O'] = 1, ['P'] = 1, ['Q'] = 1, ['R'] = 1,
-	['S'] = 1, ['T'] = 1, ['U'] = 1, ['V'] = 1, ['W'] = 1, ['X'] = 1,
-	['Y'] = 1, ['Z'] = 1,
-	['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1,
-	['g'] = 1, ['h'] = 1, ['i'] = 1, ['j'] = 1, ['k'] = 1, ['l'] = 1,
-	['m'] = 1, ['n'] = 1, ['o'] = 1, ['p'] = 1, ['q'] = 1, ['r'] = 1,
-	['s'] = 1, ['t'] = 1, ['u'] = 1, ['v'] = 1, ['w'] = 1, ['x'] = 1,
-	['y'] = 1, ['z'] = 1,
-};
 
 /*
  * Drop from cand the gated rows that cannot match at p by what follows
@@ -1152,7 +1137,7 @@ gate(const struct am_scanner *s, uint64_t *cand, const unsigned char *u,
 	in->len = len;
 	in->p = p;
 	in->we = we > p ? we : p;
-	while (in->we < e && wordch[u[in->we]])
+	while (in->we < e && (alnum[u[in->we]] || u[in->we] == '_'))
 		in->we++;
 	if ((unsigned)((u[p] | 0x20) - 'a') < 26) {
 		size_t q = in->we;

@@ -355,10 +355,12 @@ resp_num(struct am_buf *b, char type, size_t n)
  * identifiers is a few hundred kilobytes a step).  The replies wait in
  * the socket and in Redis's output buffer until flush_raw() reads them.
  * A write that fails leaves the error in the hiredis context, which
- * flush_raw() finds.
+ * flush_raw() finds.  all: write until all of it is out (step 5 of a
+ * batch that mask_begin() leaves on its way), not only what the socket
+ * takes at once.
  */
 static int
-push(struct am_store *st)
+push_out(struct am_store *st, int all)
 {
 	struct redis *r = st->priv;
 	struct nopipe np;
@@ -369,9 +371,16 @@ push(struct am_store *st)
 		return nomem(st);
 	am_buf_reset(&r->out);
 	nopipe_begin(&np);
-	(void)redisBufferWrite(r->c, &done);
+	while (redisBufferWrite(r->c, &done) == REDIS_OK && !done && all)
+		;
 	nopipe_end(&np);
 	return AWSMASK_OK;
+}
+
+static int
+push(struct am_store *st)
+{
+	return push_out(st, 0);
 }
 
 /*
@@ -2245,35 +2254,28 @@ static int redis_mask_many(struct am_store *st, struct am_store_item *it,
     size_t n);
 
 /*
- * Write all that is queued now, replies unread: step 5 of a batch that
- * mask_begin() leaves on its way.  A failed write leaves its error in
- * the hiredis context, where flush_raw() finds it.
- */
-static int
-push_all(struct am_store *st)
-{
-	struct redis *r = st->priv;
-	struct nopipe np;
-	int done = 0;
-
-	if (redisAppendFormattedCommand(r->c, r->out.buf, r->out.len) !=
-	    REDIS_OK)
-		return nomem(st);
-	am_buf_reset(&r->out);
-	nopipe_begin(&np);
-	while (!done && redisBufferWrite(r->c, &done) == REDIS_OK)
-		;
-	nopipe_end(&np);
-	return AWSMASK_OK;
-}
-
-/*
  * One server: the first round as far as step 5, whose SETs are written
  * and left on their way; mask_end() reads their replies.  So Redis
  * works through them while the caller scans its next window.  A batch
  * with nothing to claim (all known) is finished here.  A cluster's
  * batch is always finished here (with_restarts()).
  */
+/* Read the first round's replies, run the rounds left, and free mb. */
+static int
+mb_finish(struct am_store *st, struct mbatch *mb)
+{
+	int rc;
+
+	if (!(rc = round_finish(st, mb->slot, &mb->l, &mb->ntodo, mb->g,
+	    mb->day, &mb->rd))) {
+		mb->round = 1;
+		rc = mb_rounds(st, mb);
+	}
+	mb_free(mb, rc);
+	am_free(mb);
+	return rc;
+}
+
 static int
 redis_mask_begin(struct am_store *st, struct am_store_item *it, size_t n)
 {
@@ -2291,16 +2293,13 @@ redis_mask_begin(struct am_store *st, struct am_store_item *it, size_t n)
 	    !(rc = round_send(st, mb->slot, &mb->l, mb->ntodo, mb->g, 1,
 	    &mb->rd))) {
 		if (mb->rd.nclaim) {
-			if (!(rc = push_all(st))) {
+			if (!(rc = push_out(st, 1))) {
 				r->flight = mb;
 				st->in_flight = 1;
 				return AWSMASK_OK;
 			}
-		} else if (!(rc = round_finish(st, mb->slot, &mb->l,
-		    &mb->ntodo, mb->g, mb->day, &mb->rd))) {
-			mb->round = 1;
-			rc = mb_rounds(st, mb);
-		}
+		} else
+			return mb_finish(st, mb);
 	}
 	mb_free(mb, rc);
 	am_free(mb);
@@ -2312,20 +2311,12 @@ redis_mask_end(struct am_store *st)
 {
 	struct redis *r = st->priv;
 	struct mbatch *mb = r->flight;
-	int rc;
 
 	st->in_flight = 0;
 	if (!mb)
 		return AWSMASK_OK;
 	r->flight = NULL;
-	if (!(rc = round_finish(st, mb->slot, &mb->l, &mb->ntodo, mb->g,
-	    mb->day, &mb->rd))) {
-		mb->round = 1;
-		rc = mb_rounds(st, mb);
-	}
-	mb_free(mb, rc);
-	am_free(mb);
-	return rc;
+	return mb_finish(st, mb);
 }
 
 /*

@@ -14,16 +14,15 @@
 #include <cmocka.h>
 
 #include <ctype.h>
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 
 #include "internal.h"
+#include "files.h"
 
 struct gated {
 	size_t row;
@@ -146,59 +145,11 @@ check_buf(const char *buf, size_t len, const char *what)
 	}
 }
 
-static char *
-read_file(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf;
-	long n;
-
-	if (!f)
-		return NULL;
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	buf = malloc((size_t)n + 1);
-	assert_non_null(buf);
-	*len = fread(buf, 1, (size_t)n, f);
-	fclose(f);
-	return buf;
-}
-
-static int nfiles;
-
 static void
-check_tree(const char *dir)
+check_file(const char *path, const char *buf, size_t len, void *arg)
 {
-	DIR *d = opendir(dir);
-	struct dirent *e;
-
-	if (!d)
-		fail_msg("cannot open %s", dir);
-	while ((e = readdir(d))) {
-		char path[4096];
-		struct stat st;
-		size_t len;
-		char *buf;
-
-		if (e->d_name[0] == '.')
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
-		if (lstat(path, &st) < 0)
-			continue;
-		if (S_ISDIR(st.st_mode)) {
-			check_tree(path);
-			continue;
-		}
-		/* Big binaries (a build's objects) hold no text of ours. */
-		if (!S_ISREG(st.st_mode) || (st.st_mode & S_IXUSR) ||
-		    st.st_size > (1 << 20) || !(buf = read_file(path, &len)))
-			continue;
-		check_buf(buf, len, path);
-		nfiles++;
-		free(buf);
-	}
-	closedir(d);
+	(void)arg;
+	check_buf(buf, len, path);
 }
 
 static const char *
@@ -286,6 +237,7 @@ test_gates_admit_every_match(void **state)
 {
 	char dir[4096];
 	size_t i;
+	int nfiles;
 
 	(void)state;
 	assert_true(nrows >= 5);
@@ -295,11 +247,11 @@ test_gates_admit_every_match(void **state)
 		if (!rows[i].matches)
 			fail_msg("no text for %s", am_kinds[rows[i].row].name);
 	snprintf(dir, sizeof(dir), "%s/examples", root());
-	check_tree(dir);
+	nfiles = files_walk(dir, 1, check_file, NULL);
 	snprintf(dir, sizeof(dir), "%s/tests/corpus", root());
-	check_tree(dir);
+	nfiles += files_walk(dir, 1, check_file, NULL);
 	snprintf(dir, sizeof(dir), "%s/tests/cli", root());
-	check_tree(dir);
+	nfiles += files_walk(dir, 1, check_file, NULL);
 	assert_true(nfiles > 50);
 }
 

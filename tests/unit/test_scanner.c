@@ -19,13 +19,12 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "internal.h"
+#include "files.h"
 #include "mask.h"
 #include "gen/scandata.h"
 
@@ -249,58 +248,15 @@ diff_one(struct pair *p, const char *in, size_t len, const char *what,
 	free(b.v);
 }
 
-static char *
-read_file(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf;
-	long n;
-
-	if (!f)
-		return NULL;
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	buf = malloc((size_t)n + 1);
-	assert_non_null(buf);
-	*len = fread(buf, 1, (size_t)n, f);
-	fclose(f);
-	return buf;
-}
-
-static int nfiles;
-
+/* Every file of a tree, through every pair, in three windowings. */
 static void
-diff_tree(struct pair *pairs, const char *dir)
+diff_file(const char *path, const char *buf, size_t len, void *arg)
 {
-	DIR *d = opendir(dir);
-	struct dirent *e;
+	struct pair *pairs = arg;
+	size_t i;
 
-	if (!d)
-		fail_msg("cannot open %s", dir);
-	while ((e = readdir(d))) {
-		char path[4096];
-		struct stat st;
-		size_t len, i;
-		char *buf;
-
-		if (e->d_name[0] == '.')
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
-		if (lstat(path, &st) < 0)
-			continue;
-		if (S_ISDIR(st.st_mode)) {
-			diff_tree(pairs, path);
-			continue;
-		}
-		if (!S_ISREG(st.st_mode) || !(buf = read_file(path, &len)))
-			continue;
-		for (i = 0; i < NPAIRS; i++)
-			diff_one(&pairs[i], buf, len, path, 3);
-		nfiles++;
-		free(buf);
-	}
-	closedir(d);
+	for (i = 0; i < NPAIRS; i++)
+		diff_one(&pairs[i], buf, len, path, 3);
 }
 
 static const char *
@@ -318,12 +274,14 @@ test_differential_files(void **state)
 	char dir[4096];
 	size_t i;
 
+	int nfiles;
+
 	(void)state;
 	pairs_init(pairs);
 	snprintf(dir, sizeof(dir), "%s/examples", root());
-	diff_tree(pairs, dir);
+	nfiles = files_walk(dir, 0, diff_file, pairs);
 	snprintf(dir, sizeof(dir), "%s/tests", root());
-	diff_tree(pairs, dir);
+	nfiles += files_walk(dir, 0, diff_file, pairs);
 	assert_true(nfiles > 50);
 	for (i = 0; i < NPAIRS; i++)
 		pair_free(&pairs[i]);
