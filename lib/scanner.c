@@ -1118,6 +1118,22 @@ walk(struct am_scanner *s, const unsigned char *u, size_t len, size_t p)
 	return st ? d->label[st] : 0;
 }
 
+/*
+ * The rows that what follows the word ending at we allows: by the byte
+ * after it, or when that is a blank, by the first byte after the blanks.
+ */
+static inline __attribute__((always_inline)) const uint64_t *
+follow_ok(const struct am_scanner *s, const unsigned char *u, size_t len,
+    size_t we)
+{
+	unsigned c = we < len ? u[we] : 0;
+
+	if (c != ' ' && c != '\t')
+		return s->after_word[c];
+	while (++we < len && (u[we] == ' ' || u[we] == '\t'))
+		;
+	return s->after_blanks[we < len ? u[we] : 0];
+}
 
 /*
  * Drop from cand the gated rows that cannot match at p by what follows
@@ -1140,15 +1156,7 @@ gate(const struct am_scanner *s, uint64_t *cand, const unsigned char *u,
 	while (in->we < e && (alnum[u[in->we]] || u[in->we] == '_'))
 		in->we++;
 	if ((unsigned)((u[p] | 0x20) - 'a') < 26) {
-		size_t q = in->we;
-		unsigned c = q < len ? u[q] : 0;
-
-		if (c == ' ' || c == '\t') {
-			while (++q < len && (u[q] == ' ' || u[q] == '\t'))
-				;
-			ok = s->after_blanks[q < len ? u[q] : 0];
-		} else
-			ok = s->after_word[c];
+		ok = follow_ok(s, u, len, in->we);
 		for (w = 0; w < WORDS; w++)
 			cand[w] &= ok[w];
 	}
@@ -1213,17 +1221,11 @@ static inline __attribute__((always_inline)) int
 follow_live(const struct am_scanner *s, unsigned lab, const unsigned char *u,
     size_t len, size_t we)
 {
-	const uint64_t *mask = s->data->masks + (size_t)lab * WORDS, *ok;
+	const uint64_t *mask = s->data->masks + (size_t)lab * WORDS;
+	const uint64_t *ok = follow_ok(s, u, len, we);
 	uint64_t any = 0;
-	unsigned c = we < len ? u[we] : 0;
 	size_t w;
 
-	if (c == ' ' || c == '\t') {
-		while (++we < len && (u[we] == ' ' || u[we] == '\t'))
-			;
-		ok = s->after_blanks[we < len ? u[we] : 0];
-	} else
-		ok = s->after_word[c];
 	for (w = 0; w < WORDS; w++)
 		any |= mask[w] & s->wact[w] & ok[w];
 	return any != 0;
