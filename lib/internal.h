@@ -271,11 +271,15 @@ struct am_kind {
 };
 #define AM_MAX_NEEDLES 16
 /*
- * The bytes other than letters and digits that may start a match: the
- * scanner's vector loop compares with each, and falls back to a byte
- * loop when the catalogue has more (test_scanner checks it has not).
+ * May byte c start a match, for the scanner's vector loop?  It takes the
+ * printable ASCII bytes for starts, and falls back to a byte loop when
+ * the catalogue can start on another (test_scanner checks it cannot).
  */
-#define AM_MAX_PUNCT 16
+static inline int
+am_start_printable(unsigned c)
+{
+	return c > 0x20 && c < 0x7f;
+}
 extern const struct am_kind am_kinds[];
 am_gate_fn am_gate_keyed_id, am_gate_account_key, am_gate_account_id,
     am_gate_aws_id, am_gate_prose_name, am_gate_resource_name,

@@ -187,7 +187,6 @@ struct am_scanner {
 	size_t token_row;		/* the token-literal row */
 	unsigned char custom_first[256];	/* starts of custom prefixes */
 	int custom_tokens;
-	unsigned char punct[AM_MAX_PUNCT];	/* starts not letters or digits */
 	/*
 	 * Walks remembered by the bytes they read (walk()): the bytes of
 	 * the depth, walk_mask, over 8 loaded, and bit 63 set; 0 when the
@@ -198,7 +197,7 @@ struct am_scanner {
 		uint64_t key;
 		unsigned lab;
 	} walked[1 << WALKED_BITS];
-	int npunct;			/* -1: too many for the vector loop */
+	int vector;			/* every start is printable ASCII */
 };
 
 static void
@@ -764,14 +763,10 @@ prepare_fast(struct am_scanner *s, struct am_error *err)
 	for (c = 0; c < 256; c++)
 		s->first[c] = d->delta[d->root * (size_t)d->nblocks +
 		    d->block[c]];
+	s->vector = 1;
 	for (c = 0; c < 256; c++)
-		if (s->first[c] && !((c >= '0' && c <= '9') ||
-		    ((c | 0x20) >= 'a' && (c | 0x20) <= 'z'))) {
-			if (s->npunct < 0 || s->npunct == (int)sizeof(s->punct))
-				s->npunct = -1;
-			else
-				s->punct[s->npunct++] = (unsigned char)c;
-		}
+		if (s->first[c] && !am_start_printable(c))
+			s->vector = 0;
 	for (i = 0; i < am_nkinds; i++) {
 		unsigned j;
 
@@ -1266,31 +1261,27 @@ fast_next(struct am_scanner *s, const char *subject, size_t len,
 	s->win_from = from;
 #ifdef __SSE2__
 	/*
-	 * Sixteen bytes at a time: the starts are the bytes that may begin
-	 * a match (letters, digits and a few others, s->punct) less the
-	 * letters and digits that follow a letter or digit.
+	 * Sixteen bytes at a time: the starts are the printable bytes
+	 * (letters, digits and the punctuation some of which may begin a
+	 * match: walk() drops the others at once) less the letters and
+	 * digits that follow a letter or digit.  One range for all the
+	 * punctuation costs less than a compare for each byte that may
+	 * start a match, and adds few starts: blanks are most of the rest.
 	 */
-	if (s->npunct >= 0) {
+	if (s->vector) {
 		unsigned carry = p > 0 && alnum[u[p - 1]];
-		__m128i pv[AM_MAX_PUNCT];
-		int k;
-
-		for (k = 0; k < s->npunct; k++)
-			pv[k] = _mm_set1_epi8((char)s->punct[k]);
 
 		for (; p + 16 <= limit; p += 16) {
 			__m128i v = _mm_loadu_si128((const __m128i *)(u + p));
 			__m128i a = _mm_or_si128(in_range(v, '0', '9'),
 			    in_range(_mm_or_si128(v, _mm_set1_epi8(0x20)), 'a',
 			    'z'));
-			__m128i st = a;
 			unsigned am, sm, x;
 			size_t we;
 
-			for (k = 0; k < s->npunct; k++)
-				st = _mm_or_si128(st, _mm_cmpeq_epi8(v, pv[k]));
 			am = (unsigned)_mm_movemask_epi8(a);
-			sm = (unsigned)_mm_movemask_epi8(st);
+			sm = (unsigned)_mm_movemask_epi8(in_range(v, 0x21,
+			    0x7e));
 			sm &= ~(am & ((am << 1) | carry));
 			carry = am >> 15;
 			while (sm) {
