@@ -42,6 +42,13 @@ struct awsmask {
 	void *report_arg;
 	uint64_t learned_lens;
 	uint64_t learned_pairs[1024];	/* their first two bytes, as bits */
+	/*
+	 * The first and the second bytes of those pairs as nibble tables
+	 * (mask.c, byte_set()): bit h of lo[l] is byte h << 4 | l, ASCII
+	 * only (wide: a pair has another byte, and the tables are off).
+	 */
+	unsigned char learned_first[16], learned_second[16];
+	int learned_wide;
 	size_t learned_paths;		/* how many of them hold a '/' */
 	int reference;			/* the slow paths, for tests */
 	struct am_mpart *parts;

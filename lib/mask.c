@@ -12,6 +12,10 @@
 #ifdef __SSE2__
 #include <emmintrin.h>
 #endif
+#if defined(__GNUC__) && defined(__x86_64__)
+#include <tmmintrin.h>
+#define HAVE_SSSE3_PATH 1
+#endif
 
 /* A byte of a token, and ASCII punctuation (what may join tokens). */
 static int
@@ -179,6 +183,80 @@ pair_learned(const struct awsmask *am, const unsigned char *u)
 	return (am->learned_pairs[pair / 64] >> (pair % 64)) & 1;
 }
 
+/* Does a run of name bytes start at p (from: where the search began)? */
+static inline int
+run_starts(const unsigned char *u, size_t from, size_t p)
+{
+	return namechar[u[p]] && (p == from || !namechar[u[p - 1]] ||
+	    u[p - 1] == '=');
+}
+
+#ifdef HAVE_SSSE3_PATH
+/*
+ * The bytes of v in the set of nibble table lo (byte_set()), as 0xff:
+ * the low nibble picks the table's byte, the high one the bit in it.
+ */
+__attribute__((target("ssse3"))) static inline __m128i
+in_set(__m128i v, __m128i lo)
+{
+	const __m128i bit = _mm_setr_epi8(1, 2, 4, 8, 16, 32, 64, -128,
+	    0, 0, 0, 0, 0, 0, 0, 0);
+	const __m128i nib = _mm_set1_epi8(0x0f);
+	__m128i l = _mm_shuffle_epi8(lo, _mm_and_si128(v, nib));
+	__m128i h = _mm_shuffle_epi8(bit,
+	    _mm_and_si128(_mm_srli_epi16(v, 4), nib));
+
+	return _mm_cmpgt_epi8(_mm_cmpeq_epi8(_mm_and_si128(l, h),
+	    _mm_setzero_si128()), _mm_set1_epi8(-1));
+}
+
+/*
+ * As next_name_run(), sixteen bytes at a time with SSSE3: only where a
+ * byte is one a learnt name begins with and the next one that its
+ * second may be is a run's start looked at, and a pair looked up.
+ */
+__attribute__((target("ssse3"))) static size_t
+next_name_run_ssse3(const struct awsmask *am, const unsigned char *u,
+    size_t len, size_t from, size_t done)
+{
+	const __m128i f = _mm_loadu_si128((const __m128i *)am->learned_first);
+	const __m128i g = _mm_loadu_si128((const __m128i *)am->learned_second);
+	size_t p = from;
+
+	for (; p + 16 <= done && p + 16 < len; p += 16) {
+		__m128i a = _mm_loadu_si128((const __m128i *)(u + p));
+		__m128i b = _mm_loadu_si128((const __m128i *)(u + p + 1));
+		unsigned c = (unsigned)_mm_movemask_epi8(_mm_and_si128(
+		    in_set(a, f), in_set(b, g)));
+
+		while (c) {
+			size_t q = p + (size_t)__builtin_ctz(c);
+
+			if (run_starts(u, from, q) && pair_learned(am, u + q))
+				return q;
+			c &= c - 1;
+		}
+	}
+	for (; p < done; p++)
+		if (run_starts(u, from, p) && p + 1 < len &&
+		    pair_learned(am, u + p))
+			return p;
+	return done;
+}
+
+static int
+have_ssse3(void)
+{
+	static int have = -1;
+
+	if (have < 0) {
+		__builtin_cpu_init();
+		have = __builtin_cpu_supports("ssse3") != 0;
+	}
+	return have;
+}
+#endif
+
 /*
  * The start of the next run of name bytes in [from, done) whose first
  * two bytes begin a learnt name, or done; from is a run's start or no
@@ -193,11 +271,14 @@ next_name_run(const struct awsmask *am, const unsigned char *u, size_t len,
 
 	if (am->reference) {
 		for (; p < done; p++)
-			if (namechar[u[p]] && (p == from ||
-			    !namechar[u[p - 1]] || u[p - 1] == '='))
+			if (run_starts(u, from, p))
 				return p;
 		return done;
 	}
+#ifdef HAVE_SSSE3_PATH
+	if (!am->learned_wide && have_ssse3())
+		return next_name_run_ssse3(am, u, len, from, done);
+#endif
 #ifdef __SSE2__
 	unsigned carry = 0, eqcarry = 0;
 
@@ -235,8 +316,8 @@ next_name_run(const struct awsmask *am, const unsigned char *u, size_t len,
 	}
 #endif
 	for (; p < done; p++)
-		if (namechar[u[p]] && (p == from || !namechar[u[p - 1]] ||
-		    u[p - 1] == '=') && p + 1 < len && pair_learned(am, u + p))
+		if (run_starts(u, from, p) && p + 1 < len &&
+		    pair_learned(am, u + p))
 			return p;
 	return done;
 }
@@ -323,6 +404,16 @@ learn_paths(struct awsmask *am, struct am_stream *s, size_t done)
 	return AWSMASK_OK;
 }
 
+/* Add byte c to nibble table lo; a byte over 0x7f sets *wide. */
+static void
+byte_set(unsigned char *lo, unsigned c, int *wide)
+{
+	if (c > 0x7f)
+		*wide = 1;
+	else
+		lo[c & 15] |= (unsigned char)(1u << (c >> 4));
+}
+
 /* Learn [t, t+n) with the prefix of the part it came from. */
 static int
 learn_one(struct awsmask *am, const char *t, size_t n, const char *prefix)
@@ -338,6 +429,8 @@ learn_one(struct awsmask *am, const char *t, size_t n, const char *prefix)
 	am->learned_lens |= 1ULL << (n < 63 ? n : 63);
 	pair = (unsigned)(unsigned char)t[0] << 8 | (unsigned char)t[1];
 	am->learned_pairs[pair / 64] |= 1ULL << (pair % 64);
+	byte_set(am->learned_first, (unsigned char)t[0], &am->learned_wide);
+	byte_set(am->learned_second, (unsigned char)t[1], &am->learned_wide);
 	if (memchr(t, '/', n))
 		am->learned_paths++;
 	return AWSMASK_OK;
@@ -351,18 +444,29 @@ static int
 learn_names(struct awsmask *am, struct am_stream *s, size_t done)
 {
 	size_t i, nold = am->nparts, from = s->hist, gap;
+	/* Whether a kind is a name's, by the address of its name: parts
+	 * come in a few kinds, and the list costs a dozen compares. */
+	struct {
+		const char *kind;
+		int name;
+	} seen[16] = { { NULL, 0 } };
 	int rc;
 
 	for (i = 0; i < nold; i++) {
 		struct am_mpart *p = &am->parts[i];
 		const char *t = s->buf + p->start;
 		size_t n = p->end - p->start;
-
+		size_t k = ((uintptr_t)p->kind >> 3) % AM_ARRAY_SIZE(seen);
 		const char *slash;
 
+		if (seen[k].kind != p->kind) {
+			seen[k].kind = p->kind;
+			seen[k].name = in_strs(name_kinds,
+			    AM_ARRAY_SIZE(name_kinds), p->kind);
+		}
 		/* Most parts are no names, or names met again: learnt
 		 * already. */
-		if (!in_strs(name_kinds, AM_ARRAY_SIZE(name_kinds), p->kind) ||
+		if (!seen[k].name ||
 		    am_map_get(am->learned, t, n, NULL) ||
 		    !is_name_part(am, t, n, p))
 			continue;

@@ -609,8 +609,11 @@ found_with(const char *in, size_t len, int reference, struct found *f,
 static void
 test_differential_learnt_names(void **state)
 {
+	/* The last name's second byte is no ASCII: the vector search of
+	 * learnt names is off in the rounds that may learn it (mask.c). */
 	static const char *const names[] = { "deploy-bot", "orders.prod",
-	    "web_01", "x=y@z", "café-app", "app/red-team/pass-25" };
+	    "web_01", "x=y@z", "café-app", "app/red-team/pass-25",
+	    "dépôt-42" };
 	struct found a = { { 0 } }, b = { { 0 } };
 	struct gen g = { 0 };
 	unsigned r;
@@ -621,12 +624,14 @@ test_differential_learnt_names(void **state)
 		g.len = 0;
 		/* Names learnt from context, then seen bare, glued, dotted. */
 		for (i = 0; i < 200; i++) {
-			const char *n = names[rnd(AM_ARRAY_SIZE(names))];
+			const char *n = names[rnd(AM_ARRAY_SIZE(names) -
+			    (r % 2 == 0))];
 			static const char *const ctx[] = {
 			    "\"RoleName\": \"", "arn:aws:iam::123456789012:role/",
 			    "arn:aws:ssm:us-west-2:123456789012:parameter/",
 			    "--user-name ", " ", "(", "-", "_", ".", "\n",
-			    "x", "\"", "/", "//", "Id=", "a=b=" };
+			    "x", "\"", "/", "//", "Id=", "a=b=",
+			    "{\"Key\": \"Name\", \"Value\": \"" };
 			const char *c = ctx[rnd(AM_ARRAY_SIZE(ctx))];
 
 			put(&g, c, strlen(c));
