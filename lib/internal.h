@@ -275,6 +275,8 @@ struct am_kind {
  * printable ASCII bytes for starts, and falls back to a byte loop when
  * the catalogue can start on another (test_scanner checks it cannot).
  */
+int am_have_ssse3(void);
+
 static inline int
 am_start_printable(unsigned c)
 {

@@ -244,17 +244,6 @@ next_name_run_ssse3(const struct awsmask *am, const unsigned char *u,
 	return done;
 }
 
-static int
-have_ssse3(void)
-{
-	static int have = -1;
-
-	if (have < 0) {
-		__builtin_cpu_init();
-		have = __builtin_cpu_supports("ssse3") != 0;
-	}
-	return have;
-}
 #endif
 
 /*
@@ -276,7 +265,7 @@ next_name_run(const struct awsmask *am, const unsigned char *u, size_t len,
 		return done;
 	}
 #ifdef HAVE_SSSE3_PATH
-	if (!am->learned_wide && have_ssse3())
+	if (!am->learned_wide && am_have_ssse3())
 		return next_name_run_ssse3(am, u, len, from, done);
 #endif
 #ifdef __SSE2__

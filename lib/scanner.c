@@ -78,6 +78,9 @@
 #ifdef __SSE2__
 #include <emmintrin.h>
 #endif
+#ifdef __x86_64__
+#include <tmmintrin.h>
+#endif
 
 #define MAX_NEEDLES AM_MAX_NEEDLES
 #define WALKED_BITS 10
@@ -156,6 +159,14 @@ struct am_scanner {
 	const char *win_subject;
 	size_t win_from, win_len;
 	unsigned nvalid;
+	unsigned asked;			/* needles ever looked for */
+	/*
+	 * The needles' first three bytes as Teddy's nibble tables (Hyperscan;
+	 * find_teddy()): per byte t, bit b of lo[t][l] (hi[t][h]) is set when
+	 * a needle of bucket b (needle j's is j % 8) has low (high) nibble
+	 * l (h) at t, or is shorter than t + 1.
+	 */
+	unsigned char teddy_lo[3][16], teddy_hi[3][16];
 	size_t nq[MAX_NEEDLES], nlo[MAX_NEEDLES];
 
 	enum { PATH_UNSET, PATH_FAST, PATH_REFERENCE } path;
@@ -494,10 +505,30 @@ out:
 	return rc;
 }
 
+/* Needle j into the Teddy tables (struct am_scanner). */
+static void
+teddy_add(struct am_scanner *s, unsigned j)
+{
+	unsigned char bit = (unsigned char)(1u << (j % 8));
+	unsigned t, c;
+
+	for (t = 0; t < 3; t++)
+		if (t < s->needle_len[j]) {
+			c = (unsigned char)s->needle[j][t];
+			s->teddy_lo[t][c & 15] |= bit;
+			s->teddy_hi[t][c >> 4] |= bit;
+		} else
+			for (c = 0; c < 16; c++) {
+				s->teddy_lo[t][c] |= bit;
+				s->teddy_hi[t][c] |= bit;
+			}
+}
+
 /* Collect the enabled rows' needles; more than fit are ignored (kept on). */
 static int
 collect_needles(struct am_scanner *s, struct am_error *err)
 {
+	unsigned done = 0;
 	size_t i;
 
 	s->kind_needles = am_calloc(am_nkinds, sizeof(*s->kind_needles));
@@ -521,6 +552,10 @@ collect_needles(struct am_scanner *s, struct am_error *err)
 				s->needle[j] = p;
 				s->needle_len[j] = n;
 				s->nneedles++;
+			}
+			if (j < s->nneedles && !(done & 1u << j)) {
+				teddy_add(s, j);
+				done |= 1u << j;
 			}
 			if (j < s->nneedles)
 				mask |= 1u << j;
@@ -912,71 +947,167 @@ am_scanner_reset(struct am_scanner *s)
 	s->cwin_subject = NULL;
 }
 
-/*
- * The first occurrence of needle nd (k bytes) in h[0..n), or NULL.  With
- * SSE2, sixteen starts at a time are tested on the needle's first and
- * last bytes, and only those that pass are compared whole: a needle
- * absent from a block costs a fraction of a cycle a byte.
- */
-static const unsigned char *
-find_needle(const unsigned char *h, size_t n, const char *nd, size_t k)
+/* Needle j is next at h (NULL: nowhere after p): as needle_reachable(). */
+static void
+needle_at(struct am_scanner *s, unsigned j, const unsigned char *u,
+    size_t len, size_t p, const unsigned char *h)
 {
-#ifdef __SSE2__
-	if (k >= 2 && n >= k + 16) {
-		const __m128i f = _mm_set1_epi8(nd[0]), l = _mm_set1_epi8(nd[k - 1]);
-		size_t i, last = n - k;	/* the last possible start */
+	size_t lo, i;
 
-		for (i = 0; i + 15 <= last; i += 16) {
-			__m128i a = _mm_loadu_si128((const __m128i *)(h + i));
-			__m128i b = _mm_loadu_si128((const __m128i *)(h + i + k - 1));
+	if (!h) {
+		/* None: for every later p too.  The rows all of whose
+		 * needles are absent are not tried again. */
+		s->nq[j] = len;
+		s->nlo[j] = len + 1;
+		s->absent |= 1u << j;
+		for (i = 0; i < am_nkinds; i++)
+			if (s->kind_needles[i] &&
+			    !(s->kind_needles[i] & ~s->absent))
+				s->wact[i / 64] &= ~(1ULL << (i % 64));
+	} else {
+		s->nq[j] = (size_t)(h - u);
+		for (lo = s->nq[j]; lo > p && hostbyte[u[lo - 1]]; lo--)
+			;
+		s->nlo[j] = lo;
+	}
+	s->nvalid |= 1u << j;
+}
+
+/* The first occurrence of needle j in u[i, len), or NULL. */
+static const unsigned char *
+find_needle(const struct am_scanner *s, unsigned j, const unsigned char *u,
+    size_t len, size_t i)
+{
+	const char *nd = s->needle[j];
+	size_t k = s->needle_len[j];
+
+#ifdef __SSE2__
+	/* Sixteen starts at a time on the needle's first and last bytes,
+	 * the rest compared where both are there. */
+	if (k >= 2) {
+		const __m128i f = _mm_set1_epi8(nd[0]), l = _mm_set1_epi8(nd[k - 1]);
+
+		for (; len >= k + 15 && i <= len - k - 15; i += 16) {
+			__m128i a = _mm_loadu_si128((const __m128i *)(u + i));
+			__m128i b = _mm_loadu_si128((const __m128i *)(u + i + k - 1));
 			unsigned m = (unsigned)_mm_movemask_epi8(_mm_and_si128(
 			    _mm_cmpeq_epi8(a, f), _mm_cmpeq_epi8(b, l)));
 
-			while (m) {
+			for (; m; m &= m - 1) {
 				size_t at = i + (size_t)__builtin_ctz(m);
 
-				if (!memcmp(h + at + 1, nd + 1, k - 2))
-					return h + at;
-				m &= m - 1;
+				if (!memcmp(u + at + 1, nd + 1, k - 2))
+					return u + at;
 			}
 		}
-		return memmem(h + i, n - i, nd, k);
 	}
 #endif
-	return memmem(h, n, nd, k);
+	return i < len ? memmem(u + i, len - i, nd, k) : NULL;
+}
+
+#ifdef __x86_64__
+/*
+ * Teddy (Hyperscan's literal matcher): where in u[i, len) the first
+ * three bytes of a needle of want may begin, sixteen starts at a time,
+ * two nibble look-ups a byte, whatever the number of needles; the
+ * needles of a bucket that has one there are compared whole.  Marks
+ * each needle of want it finds (needle_at()), and gives back the
+ * position it stopped at with *want what it did not find.
+ */
+__attribute__((target("ssse3"))) static size_t
+find_teddy(struct am_scanner *s, unsigned *want, const unsigned char *u,
+    size_t len, size_t p, size_t i)
+{
+	const __m128i nib = _mm_set1_epi8(0x0f);
+	__m128i lo[3], hi[3], wb;
+	unsigned j, w, t, b = 0;
+
+	for (t = 0; t < 3; t++) {
+		lo[t] = _mm_loadu_si128((const __m128i *)s->teddy_lo[t]);
+		hi[t] = _mm_loadu_si128((const __m128i *)s->teddy_hi[t]);
+	}
+	for (w = *want; w; w &= w - 1)
+		b |= 1u << (__builtin_ctz(w) % 8);
+	wb = _mm_set1_epi8((char)b);
+	for (; *want && len >= 18 && i <= len - 18; i += 16) {
+		__m128i r = wb;
+		unsigned char bits[16];
+		unsigned m;
+
+		for (t = 0; t < 3; t++) {
+			__m128i v = _mm_loadu_si128((const __m128i *)(u + i + t));
+
+			r = _mm_and_si128(r, _mm_and_si128(
+			    _mm_shuffle_epi8(lo[t], _mm_and_si128(v, nib)),
+			    _mm_shuffle_epi8(hi[t],
+			    _mm_and_si128(_mm_srli_epi16(v, 4), nib))));
+		}
+		m = ~(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(r,
+		    _mm_setzero_si128())) & 0xffff;
+		if (!m)
+			continue;
+		_mm_storeu_si128((__m128i *)bits, r);
+		for (; m; m &= m - 1) {
+			size_t at = i + (size_t)__builtin_ctz(m);
+
+			for (w = *want; w; w &= w - 1) {
+				j = (unsigned)__builtin_ctz(w);
+				if (!(bits[at - i] & 1u << (j % 8)) ||
+				    s->needle_len[j] > len - at ||
+				    memcmp(u + at, s->needle[j], s->needle_len[j]))
+					continue;
+				needle_at(s, j, u, len, p, u + at);
+				*want &= ~(1u << j);
+			}
+		}
+		if (*want != w) {
+			/* Found some: fewer buckets to look for. */
+			for (b = 0, w = *want; w; w &= w - 1)
+				b |= 1u << (__builtin_ctz(w) % 8);
+			wb = _mm_set1_epi8((char)b);
+		}
+	}
+	return i;
+}
+#endif
+
+/*
+ * The next occurrence at or after p of every needle in want.  Several
+ * at once in one pass (Teddy, with SSSE3): a needle not yet looked for
+ * in the block is mostly absent, and the pass that finds so goes to the
+ * block's end.
+ */
+static void
+find_needles(struct am_scanner *s, unsigned want, const unsigned char *u,
+    size_t len, size_t p)
+{
+	size_t i = p;
+	unsigned j, w;
+
+#ifdef __x86_64__
+	if ((want & (want - 1)) && am_have_ssse3())
+		i = find_teddy(s, &want, u, len, p, i);
+#endif
+	for (w = want; w; w &= w - 1) {
+		j = (unsigned)__builtin_ctz(w);
+		needle_at(s, j, u, len, p, find_needle(s, j, u, len, i));
+	}
 }
 
 /*
  * Can a match that starts at p reach needle j over host bytes?  The next
  * occurrence at or after p, and the start of the run of host bytes that
- * ends there, are kept until the scan passes the occurrence.
+ * ends there, are kept until the scan passes the occurrence.  The
+ * needles looked for before and not yet in this block are looked for
+ * in the same pass.
  */
 static int
 needle_reachable(struct am_scanner *s, unsigned j, const unsigned char *u,
     size_t len, size_t p)
 {
 	if (!(s->nvalid & (1u << j)) || p > s->nq[j]) {
-		const unsigned char *h = find_needle(u + p, len - p,
-		    s->needle[j], s->needle_len[j]);
-		size_t lo, i;
-
-		if (!h) {
-			/* None: for every later p too.  The rows all of whose
-			 * needles are absent are not tried again. */
-			s->nq[j] = len;
-			s->nlo[j] = len + 1;
-			s->absent |= 1u << j;
-			for (i = 0; i < am_nkinds; i++)
-				if (s->kind_needles[i] &&
-				    !(s->kind_needles[i] & ~s->absent))
-					s->wact[i / 64] &= ~(1ULL << (i % 64));
-		} else {
-			s->nq[j] = (size_t)(h - u);
-			for (lo = s->nq[j]; lo > p && hostbyte[u[lo - 1]]; lo--)
-				;
-			s->nlo[j] = lo;
-		}
-		s->nvalid |= 1u << j;
+		s->asked |= 1u << j;
+		find_needles(s, 1u << j | (s->asked & ~s->nvalid), u, len, p);
 	}
 	return p >= s->nlo[j];
 }

@@ -551,3 +551,24 @@ am_mkdirs(const char *path, struct am_error *err)
 	am_free(dir);
 	return rc;
 }
+
+/*
+ * Does this processor have SSSE3 (its byte shuffle)?  The vector loops
+ * that use it are built for it alone (target attributes), and called
+ * only when it is there.
+ */
+int
+am_have_ssse3(void)
+{
+#if defined(__GNUC__) && defined(__x86_64__)
+	static int have = -1;
+
+	if (have < 0) {
+		__builtin_cpu_init();
+		have = __builtin_cpu_supports("ssse3") != 0;
+	}
+	return have;
+#else
+	return 0;
+#endif
+}
