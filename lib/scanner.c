@@ -185,12 +185,11 @@ struct am_scanner {
 	uint64_t needle_rows[WORDS];	/* rows with tracked needles */
 	uint64_t gated[WORDS];		/* rows with a gate (gates.c) */
 	/*
-	 * Per byte after the word at a start (after_word), or after it and
-	 * blanks (after_blanks): the rows that may match there; every row
-	 * but those of am_gate_follows is in each.
+	 * Per byte c after the word at a start (follow[c]), or after it and
+	 * blanks (follow[256 + c]): the rows that may match there; every
+	 * row but those of am_gate_follows is in each.
 	 */
-	uint64_t after_word[256][WORDS];
-	uint64_t after_blanks[256][WORDS];
+	uint64_t follow[512][WORDS];
 	uint64_t needle_of[MAX_NEEDLES][WORDS];	/* rows that have needle j */
 	uint64_t act[WORDS];		/* enabled rows */
 	uint64_t wact[WORDS];		/* less those whose needles are absent */
@@ -729,9 +728,9 @@ follows(struct am_scanner *s, size_t i)
 			f = &am_gate_follows[j];
 	for (c = 0; c < 256; c++) {
 		if (!f || (c && strchr(f->after, (int)c)))
-			s->after_word[c][i / 64] |= bit;
+			s->follow[c][i / 64] |= bit;
 		if (!f || (c && strchr(f->after_blanks, (int)c)))
-			s->after_blanks[c][i / 64] |= bit;
+			s->follow[256 + c][i / 64] |= bit;
 	}
 }
 
@@ -1247,18 +1246,23 @@ walk(struct am_scanner *s, const unsigned char *u, size_t len, size_t p)
 /*
  * The rows that what follows the word ending at we allows: by the byte
  * after it, or when that is a blank, by the first byte after the blanks.
+ * A word is followed by a blank or not about as often as not: one blank
+ * is chosen without a branch, and only a run of them walked.
  */
 static inline __attribute__((always_inline)) const uint64_t *
 follow_ok(const struct am_scanner *s, const unsigned char *u, size_t len,
     size_t we)
 {
 	unsigned c = we < len ? u[we] : 0;
+	unsigned d = we + 1 < len ? u[we + 1] : 0;
+	unsigned blank = c == ' ' || c == '\t';
 
-	if (c != ' ' && c != '\t')
-		return s->after_word[c];
-	while (++we < len && (u[we] == ' ' || u[we] == '\t'))
-		;
-	return s->after_blanks[we < len ? u[we] : 0];
+	if (blank && (d == ' ' || d == '\t')) {
+		for (we += 2; we < len && (u[we] == ' ' || u[we] == '\t'); we++)
+			;
+		return s->follow[256 + (we < len ? u[we] : 0)];
+	}
+	return s->follow[blank ? 256 + d : c];
 }
 
 /*
@@ -1365,6 +1369,26 @@ in_range(__m128i v, int lo, int hi)
 	return _mm_cmplt_epi8(_mm_add_epi8(v, _mm_set1_epi8((char)(-128 - lo))),
 	    _mm_set1_epi8((char)(hi - lo - 127)));
 }
+
+/* Which of the sixteen bytes at p are letters or digits, as bits (none
+ * past len). */
+static inline unsigned
+alnum_mask(const unsigned char *u, size_t len, size_t p)
+{
+	unsigned m = 0;
+	size_t i;
+
+	if (p + 16 <= len) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(u + p));
+
+		return (unsigned)_mm_movemask_epi8(_mm_or_si128(
+		    in_range(v, '0', '9'), in_range(_mm_or_si128(v,
+		    _mm_set1_epi8(0x20)), 'a', 'z')));
+	}
+	for (i = 0; p + i < len; i++)
+		m |= (unsigned)alnum[u[p + i]] << i;
+	return m;
+}
 #endif
 
 static int
@@ -1399,18 +1423,19 @@ fast_next(struct am_scanner *s, const char *subject, size_t len,
 	 * punctuation costs less than a compare for each byte that may
 	 * start a match, and adds few starts: blanks are most of the rest.
 	 */
-	if (s->vector) {
+	if (s->vector && p + 16 <= limit) {
 		unsigned carry = p > 0 && alnum[u[p - 1]];
+		unsigned am, an = alnum_mask(u, len, p);
 
 		for (; p + 16 <= limit; p += 16) {
 			__m128i v = _mm_loadu_si128((const __m128i *)(u + p));
-			__m128i a = _mm_or_si128(in_range(v, '0', '9'),
-			    in_range(_mm_or_si128(v, _mm_set1_epi8(0x20)), 'a',
-			    'z'));
-			unsigned am, sm, x;
+			unsigned sm, x;
 			size_t we;
 
-			am = (unsigned)_mm_movemask_epi8(a);
+			/* The letters and digits of this block and the next
+			 * one: most words end within the two. */
+			am = an;
+			an = alnum_mask(u, len, p + 16);
 			sm = (unsigned)_mm_movemask_epi8(in_range(v, 0x21,
 			    0x7e));
 			sm &= ~(am & ((am << 1) | carry));
@@ -1430,12 +1455,12 @@ fast_next(struct am_scanner *s, const char *subject, size_t len,
 				 * follows it rules out most rows at once. */
 				we = 0;
 				if ((unsigned)((u[q] | 0x20) - 'a') < 26) {
-					x = ~am & 0xffffu &
+					x = ~(am | an << 16) &
 					    ~((2u << (q - p)) - 1);
 					if (x)
 						we = p + (size_t)__builtin_ctz(x);
 					else
-						for (we = p + 16; we < len &&
+						for (we = p + 32; we < len &&
 						    alnum[u[we]]; we++)
 							;
 					if ((we == len || u[we] != '_') &&
