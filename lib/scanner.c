@@ -1255,14 +1255,14 @@ follow_ok(const struct am_scanner *s, const unsigned char *u, size_t len,
 {
 	unsigned c = we < len ? u[we] : 0;
 	unsigned d = we + 1 < len ? u[we + 1] : 0;
-	unsigned blank = c == ' ' || c == '\t';
+	unsigned blank = (c == ' ') | (c == '\t');
 
-	if (blank && (d == ' ' || d == '\t')) {
+	if (blank & ((d == ' ') | (d == '\t'))) {
 		for (we += 2; we < len && (u[we] == ' ' || u[we] == '\t'); we++)
 			;
 		return s->follow[256 + (we < len ? u[we] : 0)];
 	}
-	return s->follow[blank ? 256 + d : c];
+	return s->follow[(c & (blank - 1)) | ((256 + d) & -blank)];
 }
 
 /*
