@@ -520,7 +520,8 @@ am_gate_s3_log(const struct am_gate_in *in)
 }
 
 /*
- * ipv6: a ':' within the first five bytes (the first group is 0-4 hex).
+ * ipv6: not after a letter, digit, '_', ':' or '.', and a ':' within the
+ * first five bytes (the first group is 0-4 hex).
  * The address is the whole run of hex digits and ':' (a letter, digit,
  * '_' or ':' may not follow it, nor '.' and a digit), unless an IPv4
  * address ends it: then the run's last group after its last ':' is the
@@ -533,6 +534,11 @@ am_gate_ipv6(const struct am_gate_in *in)
 	size_t len = in->len, e = len - in->p > 5 ? in->p + 5 : len, q, c;
 	int dots;
 
+	/* The row's look-behind: no letter, digit, '_', ':' or '.' before
+	 * (":00:00.000Z" of a time is no start). */
+	if (in->p > 0 && (is_alnum(u[in->p - 1]) || u[in->p - 1] == '_' ||
+	    u[in->p - 1] == ':' || u[in->p - 1] == '.'))
+		return 0;
 	for (q = in->p; q < e && u[q] != ':'; q++)
 		;
 	if (q == e)

@@ -1274,10 +1274,10 @@ follow_ok(const struct am_scanner *s, const unsigned char *u, size_t len,
  */
 static void
 gate(const struct am_scanner *s, uint64_t *cand, const unsigned char *u,
-    size_t len, size_t p, size_t we, struct am_gate_in *in)
+    size_t len, size_t p, size_t we, const uint64_t *ok,
+    struct am_gate_in *in)
 {
 	size_t w, e = len - p > AM_GATE_WORD ? p + AM_GATE_WORD : len;
-	const uint64_t *ok;
 
 	in->u = u;
 	in->len = len;
@@ -1286,7 +1286,8 @@ gate(const struct am_scanner *s, uint64_t *cand, const unsigned char *u,
 	while (in->we < e && (alnum[u[in->we]] || u[in->we] == '_'))
 		in->we++;
 	if ((unsigned)((u[p] | 0x20) - 'a') < 26) {
-		ok = follow_ok(s, u, len, in->we);
+		if (!ok)
+			ok = follow_ok(s, u, len, in->we);
 		for (w = 0; w < WORDS; w++)
 			cand[w] &= ok[w];
 	}
@@ -1298,8 +1299,8 @@ gate(const struct am_scanner *s, uint64_t *cand, const unsigned char *u,
  */
 static int
 try_start(struct am_scanner *s, const char *subject, size_t len, size_t p,
-    size_t we, unsigned lab, size_t limit, struct am_match *m,
-    struct am_error *err)
+    size_t we, const uint64_t *ok, unsigned lab, size_t limit,
+    struct am_match *m, struct am_error *err)
 {
 	const unsigned char *u = (const unsigned char *)subject;
 	const uint64_t *mask = s->data->masks + (size_t)lab * WORDS;
@@ -1312,7 +1313,7 @@ try_start(struct am_scanner *s, const char *subject, size_t len, size_t p,
 		gated |= cand[w] & s->gated[w];
 	}
 	if (gated)
-		gate(s, cand, u, len, p, we, &in);
+		gate(s, cand, u, len, p, we, ok, &in);
 	for (w = 0; w < WORDS; w++) {
 		any |= cand[w];
 		need |= cand[w] & s->needle_rows[w];
@@ -1348,11 +1349,9 @@ live(const struct am_scanner *s, unsigned lab)
  * follows the word that ends at we (gate())?
  */
 static inline __attribute__((always_inline)) int
-follow_live(const struct am_scanner *s, unsigned lab, const unsigned char *u,
-    size_t len, size_t we)
+follow_live(const struct am_scanner *s, unsigned lab, const uint64_t *ok)
 {
 	const uint64_t *mask = s->data->masks + (size_t)lab * WORDS;
-	const uint64_t *ok = follow_ok(s, u, len, we);
 	uint64_t any = 0;
 	size_t w;
 
@@ -1426,6 +1425,7 @@ fast_next(struct am_scanner *s, const char *subject, size_t len,
 	if (s->vector && p + 16 <= limit) {
 		unsigned carry = p > 0 && alnum[u[p - 1]];
 		unsigned am, an = alnum_mask(u, len, p);
+		const uint64_t *ok;
 
 		for (; p + 16 <= limit; p += 16) {
 			__m128i v = _mm_loadu_si128((const __m128i *)(u + p));
@@ -1447,6 +1447,7 @@ fast_next(struct am_scanner *s, const char *subject, size_t len,
 				lab = walk(s, u, len, q);
 				if (s->custom_tokens) {
 					we = 0;
+					ok = NULL;
 					goto try;
 				}
 				if (!live(s, lab))
@@ -1454,6 +1455,7 @@ fast_next(struct am_scanner *s, const char *subject, size_t len,
 				/* Where a letter's word ends, and what
 				 * follows it rules out most rows at once. */
 				we = 0;
+				ok = NULL;
 				if ((unsigned)((u[q] | 0x20) - 'a') < 26) {
 					x = ~(am | an << 16) &
 					    ~((2u << (q - p)) - 1);
@@ -1463,13 +1465,15 @@ fast_next(struct am_scanner *s, const char *subject, size_t len,
 						for (we = p + 32; we < len &&
 						    alnum[u[we]]; we++)
 							;
-					if ((we == len || u[we] != '_') &&
-					    !follow_live(s, lab, u, len, we))
-						continue;
+					if (we == len || u[we] != '_') {
+						ok = follow_ok(s, u, len, we);
+						if (!follow_live(s, lab, ok))
+							continue;
+					}
 				}
 try:
-				rc = try_start(s, subject, len, q, we, lab, limit,
-				    m, err);
+				rc = try_start(s, subject, len, q, we, ok, lab,
+				    limit, m, err);
 				if (rc == 1 || rc < 0)
 					return rc;
 				if (rc == 2)
@@ -1485,7 +1489,8 @@ try:
 		lab = walk(s, u, len, p);
 		if (!live(s, lab) && !s->custom_tokens)
 			continue;
-		rc = try_start(s, subject, len, p, 0, lab, limit, m, err);
+		rc = try_start(s, subject, len, p, 0, NULL, lab, limit, m,
+		    err);
 		if (rc == 1 || rc < 0)
 			return rc;
 		if (rc == 2)
