@@ -1018,29 +1018,31 @@ find_teddy(struct am_scanner *s, unsigned *want, const unsigned char *u,
     size_t len, size_t p, size_t i)
 {
 	const __m128i nib = _mm_set1_epi8(0x0f);
-	__m128i lo[3], hi[3], wb;
-	unsigned j, w, t, b = 0;
+	const __m128i lo0 = _mm_loadu_si128((const __m128i *)s->teddy_lo[0]);
+	const __m128i lo1 = _mm_loadu_si128((const __m128i *)s->teddy_lo[1]);
+	const __m128i lo2 = _mm_loadu_si128((const __m128i *)s->teddy_lo[2]);
+	const __m128i hi0 = _mm_loadu_si128((const __m128i *)s->teddy_hi[0]);
+	const __m128i hi1 = _mm_loadu_si128((const __m128i *)s->teddy_hi[1]);
+	const __m128i hi2 = _mm_loadu_si128((const __m128i *)s->teddy_hi[2]);
+	__m128i wb;
+	unsigned j, w, b = 0;
 
-	for (t = 0; t < 3; t++) {
-		lo[t] = _mm_loadu_si128((const __m128i *)s->teddy_lo[t]);
-		hi[t] = _mm_loadu_si128((const __m128i *)s->teddy_hi[t]);
-	}
+#define TEDDY_BYTE(lo, hi, v) _mm_and_si128( \
+	_mm_shuffle_epi8((lo), _mm_and_si128((v), nib)), \
+	_mm_shuffle_epi8((hi), _mm_and_si128(_mm_srli_epi16((v), 4), nib)))
 	for (w = *want; w; w &= w - 1)
 		b |= 1u << (__builtin_ctz(w) % 8);
 	wb = _mm_set1_epi8((char)b);
 	for (; *want && len >= 18 && i <= len - 18; i += 16) {
-		__m128i r = wb;
+		__m128i v0 = _mm_loadu_si128((const __m128i *)(u + i));
+		__m128i v1 = _mm_loadu_si128((const __m128i *)(u + i + 1));
+		__m128i v2 = _mm_loadu_si128((const __m128i *)(u + i + 2));
+		__m128i r = _mm_and_si128(_mm_and_si128(wb,
+		    TEDDY_BYTE(lo0, hi0, v0)), _mm_and_si128(
+		    TEDDY_BYTE(lo1, hi1, v1), TEDDY_BYTE(lo2, hi2, v2)));
 		unsigned char bits[16];
 		unsigned m;
 
-		for (t = 0; t < 3; t++) {
-			__m128i v = _mm_loadu_si128((const __m128i *)(u + i + t));
-
-			r = _mm_and_si128(r, _mm_and_si128(
-			    _mm_shuffle_epi8(lo[t], _mm_and_si128(v, nib)),
-			    _mm_shuffle_epi8(hi[t],
-			    _mm_and_si128(_mm_srli_epi16(v, 4), nib))));
-		}
 		m = ~(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(r,
 		    _mm_setzero_si128())) & 0xffff;
 		if (!m)
@@ -1066,6 +1068,7 @@ find_teddy(struct am_scanner *s, unsigned *want, const unsigned char *u,
 			wb = _mm_set1_epi8((char)b);
 		}
 	}
+#undef TEDDY_BYTE
 	return i;
 }
 #endif
