@@ -100,6 +100,20 @@ static const char *const field_ends[] = {
 	"NAME", "ID", "ARN", "NUMBER", "KEY", "PATH",
 };
 
+/* c in lower case (ASCII), and '-' as '_' when fold_sep. */
+static inline int
+fold(unsigned char c, int fold_sep)
+{
+	if (c >= 'A' && c <= 'Z')
+		return c | 0x20;
+	return fold_sep && c == '-' ? '_' : c;
+}
+
+/*
+ * Is [p, p+len) one of the words of list, without case (and with '-'
+ * and '_' alike when fold_sep)?  Byte by byte to the first difference,
+ * most often the first byte: a list is walked for every name met.
+ */
 static int
 in_list(const char *const *list, size_t n, const char *p, size_t len,
     int fold_sep)
@@ -109,30 +123,17 @@ in_list(const char *const *list, size_t n, const char *p, size_t len,
 
 	if (!len)
 		return 0;
-	c0 = tolower((unsigned char)p[0]);
-	if (fold_sep && c0 == '-')
-		c0 = '_';
+	c0 = fold((unsigned char)p[0], fold_sep);
 	for (i = 0; i < n; i++) {
 		const char *w = list[i];
-		int w0 = tolower((unsigned char)w[0]);
 
-		/* The first byte first: most words differ there. */
-		if (fold_sep && w0 == '-')
-			w0 = '_';
-		if (w0 != c0 || strlen(w) != len)
+		if (fold((unsigned char)w[0], fold_sep) != c0)
 			continue;
-		for (j = 0; j < len; j++) {
-			int a = tolower((unsigned char)p[j]);
-			int b = tolower((unsigned char)w[j]);
-
-			if (fold_sep && a == '-')
-				a = '_';
-			if (fold_sep && b == '-')
-				b = '_';
-			if (a != b)
-				break;
-		}
-		if (j == len)
+		for (j = 1; j < len && w[j] &&
+		    fold((unsigned char)p[j], fold_sep) ==
+		    fold((unsigned char)w[j], fold_sep); j++)
+			;
+		if (j == len && !w[j])
 			return 1;
 	}
 	return 0;
