@@ -276,6 +276,7 @@ struct am_kind {
  * the catalogue can start on another (test_scanner checks it cannot).
  */
 int am_have_ssse3(void);
+void am_force_ssse3(int on);
 
 static inline int
 am_start_printable(unsigned c)

@@ -557,12 +557,16 @@ am_mkdirs(const char *path, struct am_error *err)
  * that use it are built for it alone (target attributes), and called
  * only when it is there.
  */
+static int ssse3_forced = -1;
+
 int
 am_have_ssse3(void)
 {
 #if defined(__GNUC__) && defined(__x86_64__)
 	static int have = -1;
 
+	if (ssse3_forced >= 0)
+		return ssse3_forced && have != 0;
 	if (have < 0) {
 		__builtin_cpu_init();
 		have = __builtin_cpu_supports("ssse3") != 0;
@@ -571,4 +575,12 @@ am_have_ssse3(void)
 #else
 	return 0;
 #endif
+}
+
+/* For tests: 0 takes the SSE2 loops as on a processor without SSSE3,
+ * -1 goes back to asking the processor. */
+void
+am_force_ssse3(int on)
+{
+	ssse3_forced = on;
 }

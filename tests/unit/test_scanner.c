@@ -967,6 +967,25 @@ test_starts_printable(void **state)
 	assert_false(am_start_printable(0x80));
 }
 
+/* The same comparisons with the SSE2 loops that a processor without
+ * SSSE3 runs (Teddy and the learnt names' look-up are off). */
+static int
+without_ssse3(void **state)
+{
+	(void)state;
+	am_force_ssse3(0);
+	assert_false(am_have_ssse3());
+	return 0;
+}
+
+static int
+with_ssse3(void **state)
+{
+	(void)state;
+	am_force_ssse3(-1);
+	return 0;
+}
+
 int
 main(void)
 {
@@ -983,6 +1002,10 @@ main(void)
 		cmocka_unit_test(test_differential_files),
 		cmocka_unit_test(test_differential_generated),
 		cmocka_unit_test(test_differential_learnt_names),
+		cmocka_unit_test_setup_teardown(test_differential_generated,
+		    without_ssse3, with_ssse3),
+		cmocka_unit_test_setup_teardown(test_differential_learnt_names,
+		    without_ssse3, with_ssse3),
 		cmocka_unit_test(test_differential_unmask),
 	};
 
