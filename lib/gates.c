@@ -434,8 +434,8 @@ am_gate_kms_key_id(const struct am_gate_in *in)
 }
 
 /*
- * keyed-iam-id: after '<' or \?["']?, the key principal, user or
- * assumed[_-]?role, then [_-]?id (without case).
+ * keyed-iam-id: after '<' or \?["']?, the key principal,
+ * (federated[_-]?)?user or assumed[_-]?role, then [_-]?id (without case).
  */
 int
 am_gate_keyed_iam_id(const struct am_gate_in *in)
@@ -447,6 +447,11 @@ am_gate_keyed_iam_id(const struct am_gate_in *in)
 		q = p + 1;
 	else if (!(q = after_quote(u, len, p, "\"'")))
 		q = u[p] == '\\' ? p + 1 : p;
+	if (starts_ci(u, len, q, "federated")) {
+		q += 9;
+		if (q < len && (u[q] == '_' || u[q] == '-'))
+			q++;
+	}
 	if (starts_ci(u, len, q, "principal"))
 		q += 9;
 	else if (starts_ci(u, len, q, "user"))

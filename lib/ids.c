@@ -28,7 +28,11 @@ am_split_token_literal(const char *subj, size_t len, struct am_match *m)
  * sts get-caller-identity's UserId, aws:userid): the unique ID, then the
  * session name, a name like the one an assumed-role ARN ends with.  EC2
  * names a session after its instance: that is the instance ID.  Under
- * principalId a federated principal is an account and a name.
+ * principalId or FederatedUserId a federated principal is an account and
+ * a name: the name GetFederationToken was given, the user of the
+ * federated-user ARN, masked as that ARN masks it (IAM_USER).  An AWS
+ * service calling with its own credentials (0123456789:AWSCloudFormation,
+ * "AWS" then a capital) keeps its name, as placeholders do.
  */
 int
 am_split_iam_id(const char *subj, size_t len, struct am_match *m)
@@ -37,10 +41,15 @@ am_split_iam_id(const char *subj, size_t len, struct am_match *m)
 	const struct resource_id *id;
 
 	(void)len;
-	/* A federated principal (principalId "123456789012:Bob"): the
-	 * account; the name is kept, as after a FederatedUserId's. */
+	/* A federated principal (principalId "123456789012:Bob"). */
 	if (am_all_digits(subj + m->start, c - m->start)) {
+		const char *name = subj + c + 1;
+		size_t n = c + 1 < m->end ? m->end - c - 1 : 0;
+
 		am_match_add(m, m->start, c, "ACCOUNT", NULL);
+		if (n && !am_name_placeholder(name, n) && !(n > 3 &&
+		    !memcmp(name, "AWS", 3) && isupper((unsigned char)name[3])))
+			am_match_add(m, c + 1, m->end, "IAM_USER", NULL);
 		return 1;
 	}
 	am_match_add(m, m->start, c, m->kind->prefix, NULL);

@@ -327,14 +327,15 @@ const struct am_kind am_kinds[] = {
 	    "(?![A-Za-z0-9/+=])", NULL,
 	    "access key ID of any length under an access key's key", 0, NULL },
 	{ "keyed-iam-id", "IAM_ID",
-	    "(?=[PpUuAa\\\\\"'<])(?i:(?:<|\\\\?[\"']?)(?<![A-Za-z0-9])(?:principal"
-	    "|user|assumed[_-]?role)[_-]?id" KEY_SEP ")"
+	    "(?=[PpUuAaFf\\\\\"'<])(?i:(?:<|\\\\?[\"']?)(?<![A-Za-z0-9])(?:principal"
+	    "|(?:federated[_-]?)?user|assumed[_-]?role)[_-]?id" KEY_SEP ")"
 	    "\\K(?:(?=[A-Z0-9]{0,31}[A-Z])[A-Z0-9]{12,32}|"
 	    "[0-9]{10,12}(?=:[A-Za-z0-9_+=@]))"
 	    "(?::[A-Za-z0-9_+=.@-]{0,63}[A-Za-z0-9_+=@-])?(?![A-Za-z0-9])",
 	    am_split_iam_id, "IAM unique ID of any length under principalId, "
 	    "userId or AssumedRoleId, and the session name after it; the "
-	    "account of a federated principal (<account>:<name>)", 0, NULL,
+	    "account and the name of a federated principal (<account>:<name>, "
+	    "also under FederatedUserId)", 0, NULL,
 	    am_gate_keyed_iam_id },
 	{ "account-key", "ACCOUNT", ACCOUNT_CAMEL_PAT, NULL,
 	    "12-digit account ID under a camel-case account key "

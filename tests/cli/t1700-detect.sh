@@ -8,20 +8,26 @@
 
 . "$(dirname "$0")/lib.sh"
 
-test_expect_success 'account keys in YAML, XML, key=value and flags' '
+test_expect_success 'account keys in YAML, XML, key=value and flags; a federated user' '
 	cat >in <<-\EOT &&
 	recipientAccountId: "187901811700"
 	<ownerId>251839141158</ownerId>
 	"eC2SecurityGroupOwnerId": "444455556666", registryId: 123456789000
 	aws ec2 accept --peer-owner-id 210987654321 --principal 111122223333
 	"FederatedUserId": "111122223333:Bob"
+	principalId: 111122223333:Bob, <FederatedUserId>111122223333:Bob</FederatedUserId>
+	arn:aws:sts::111122223333:federated-user/Bob
+	principalId: 0123456789:AWSCloudFormation, "principalId": "111122223333:user"
 	EOT
 	cat >expect <<-\EOT &&
 	recipientAccountId: "ACCOUNT_001"
 	<ownerId>ACCOUNT_002</ownerId>
 	"eC2SecurityGroupOwnerId": "ACCOUNT_003", registryId: ACCOUNT_004
 	aws ec2 accept --peer-owner-id ACCOUNT_005 --principal ACCOUNT_006
-	"FederatedUserId": "ACCOUNT_006:Bob"
+	"FederatedUserId": "ACCOUNT_006:IAM_USER_001"
+	principalId: ACCOUNT_006:IAM_USER_001, <FederatedUserId>ACCOUNT_006:IAM_USER_001</FederatedUserId>
+	arn:aws:sts::ACCOUNT_006:federated-user/IAM_USER_001
+	principalId: ACCOUNT_007:AWSCloudFormation, "principalId": "ACCOUNT_006:user"
 	EOT
 	mask_check
 '
