@@ -372,7 +372,8 @@ quoted_account(const unsigned char *u, size_t len, size_t q)
  * twelve digits themselves start (the keys before \K begin with a quote,
  * a '<', a '/', '[', '-' or a letter): exactly twelve digits.  From a
  * letter, one of the words its keys and prose begin with; "request to"
- * and "acceptance by" with the word after them.  From a quote, the
+ * and "acceptance by" with the word after them, "user:" (AWS's
+ * authorization messages: "... for the user: 123456789012").  From a quote, the
  * quoted forms (quoted_account()).
  */
 int
@@ -404,6 +405,8 @@ am_gate_account_id(const struct am_gate_in *in)
 		return starts_ci(u, len, p, "imagelocation");
 	case 'n':
 		return starts_ci(u, len, p, "name=");
+	case 'u':
+		return starts_ci(u, len, p, "user:");
 	default:
 		return !is_alpha(u[p]);
 	}

@@ -227,6 +227,22 @@ test_expect_success 'RDS snapshot and option group names; RDS'"'"'s defaults kep
 	mask_check
 '
 
+test_expect_success 'an account after user: in authorization messages, every format' '
+	cat >in <<-\EOT &&
+	{"eventName": "GetTrailStatus", "errorCode": "TrailNotFoundException", "errorMessage": "Unknown trail: myTrail2 for the user: 123456789012"}
+	errorMessage: "Unknown trail: myTrail2 for the user: 210987654321"
+	<Message>User: 444455556666 is not authorized to perform: s3:GetObject</Message>
+	user 100234567890 logged in; username: 100234567891; user: 1002345678901
+	EOT
+	cat >expect <<-\EOT &&
+	{"eventName": "GetTrailStatus", "errorCode": "TrailNotFoundException", "errorMessage": "Unknown trail: myTrail2 for the user: ACCOUNT_001"}
+	errorMessage: "Unknown trail: myTrail2 for the user: ACCOUNT_002"
+	<Message>User: ACCOUNT_003 is not authorized to perform: s3:GetObject</Message>
+	user 100234567890 logged in; username: 100234567891; user: 1002345678901
+	EOT
+	mask_check
+'
+
 test_expect_success 'S3 access log fields, learnt; another hash elsewhere is kept' '
 	cat >in <<-\EOT &&
 	Bucket owner 79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be of awsexamplebucket1:
