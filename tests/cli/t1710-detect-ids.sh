@@ -103,14 +103,18 @@ test_expect_success 'documents'\'' shapes of known prefixes in free text' '
 	mask_check
 '
 
-test_expect_success 'a VPC endpoint DNS name: the ID and its label' '
+test_expect_success 'a VPC endpoint DNS name: the ID and its label; a zonal name keeps its AZ' '
 	cat >in <<-\EOT &&
 	"DnsName": "vpce-0f89a33420c1931d7-bluzidnv.elasticloadbalancing.us-east-1.vpce.amazonaws.com"
 	"VpcEndpointId": "vpce-0f89a33420c1931d7"
+	DnsName: vpce-0f89a33420c1931d7-bluzidnv-us-east-1b.elasticloadbalancing.us-east-1.vpce.amazonaws.com
+	<dnsName>vpce-0f89a33420c1931d7-bluzidnv-us-east-1a.elasticloadbalancing.us-east-1.vpce.amazonaws.com</dnsName>
 	EOT
 	cat >expect <<-\EOT &&
 	"DnsName": "VPCE_001-VPCE_002.elasticloadbalancing.us-east-1.vpce.amazonaws.com"
 	"VpcEndpointId": "VPCE_001"
+	DnsName: VPCE_001-VPCE_002-us-east-1b.elasticloadbalancing.us-east-1.vpce.amazonaws.com
+	<dnsName>VPCE_001-VPCE_002-us-east-1a.elasticloadbalancing.us-east-1.vpce.amazonaws.com</dnsName>
 	EOT
 	mask_check
 '

@@ -532,6 +532,13 @@ def rule_hosts(v, L):
         start = m.start(1) + (len(m.group(1)) - len(host))
         end = start + len(b'.'.join(left))
         ident = v[start:end]
+        if kind == 'VPCE' and len(left) == 1:
+            # a zonal endpoint name, vpce-ID-label-us-east-1b: the
+            # Availability Zone is AWS's, like the Region after it
+            az = re.search(rb'-[a-z]{2}-[a-z]+-[0-9][a-z]$', ident)
+            if az:
+                end -= len(az.group(0))
+                ident = v[start:end]
         if is_placeholder(ident):
             continue
         if kind == 'BUCKET' and len(left) > 1 and left[-1] in (b's3',):
