@@ -803,6 +803,11 @@ def classify_value(key, val, s, e, ctx, L, fmt_is_json=False):
         if k in ('family', 'taskdefinition'):
             m = re.match(rb'[^:]+', val)
             e = s + m.end()
+        m = re.fullmatch(rb'rds:(.+)-[0-9]{4}(?:-[0-9]{2}){4}', val)
+        if kind == 'RDS' and m:
+            # an automated snapshot: rds: and the time are AWS's, the
+            # instance's name is the identifier
+            s, e = s + m.start(1), s + m.end(1)
         L.add(s, e, kind, ctx, 30)
         return
     if (k.endswith('id') or k.endswith('ids')) and k not in TRANSIENT_ID_KEYS:
