@@ -200,16 +200,20 @@ test_expect_success 'more naming keys: hooks, prefix lists, containers, S3Bucket
 	mask_check
 '
 
-test_expect_success 'the ID after a load balancer, target group or stack name' '
+test_expect_success 'the ID after a load balancer, target group or stack name, of any shape' '
 	cat >in <<-\EOT &&
 	arn:aws:elasticloadbalancing:us-west-2:123456789012:targetgroup/my-targets/943f017f100becff
 	arn:aws:cloudformation:us-east-1:123456789012:stack/my-stack/d0a825a0-e4cd-11ee-b9fb-061c69e99204
+	"targetGroupArn": "arn:aws:elasticloadbalancing:us-east-2:123456789012:targetgroup/lambda-target/abcdefg",
+	targetGroupArn: arn:aws:elasticloadbalancing:us-east-2:123456789012:targetgroup/lambda-target/*
 	https://queue.amazonaws.com/80398EXAMPLE/MyQueue
 	"SecretAccessKey": "9drTJvcXLB89EXAMPLELB8923FB892xMFI",
 	EOT
 	cat >expect <<-\EOT &&
 	arn:aws:elasticloadbalancing:us-west-2:ACCOUNT_001:targetgroup/TARGET_GROUP_001/TARGET_GROUP_002
 	arn:aws:cloudformation:us-east-1:ACCOUNT_001:stack/STACK_001/STACK_002
+	"targetGroupArn": "arn:aws:elasticloadbalancing:us-east-2:ACCOUNT_001:targetgroup/TARGET_GROUP_003/TARGET_GROUP_004",
+	targetGroupArn: arn:aws:elasticloadbalancing:us-east-2:ACCOUNT_001:targetgroup/TARGET_GROUP_003/*
 	https://queue.amazonaws.com/ACCOUNT_002/SQS_QUEUE_001
 	"SecretAccessKey": "SECRET_KEY_001",
 	EOT

@@ -89,6 +89,17 @@ static const struct example positives[] = {
 	    "targetgroup/my-tg/73e2d6bc24d8a067",
 	    "arn:aws:elasticloadbalancing:us-east-1:ACCOUNT:"
 	    "targetgroup/TARGET_GROUP/TARGET_GROUP" },
+	{ "arn", "arn:aws:elasticloadbalancing:us-east-2:123456789012:"
+	    "targetgroup/lambda-target/abcdefg",
+	    "arn:aws:elasticloadbalancing:us-east-2:ACCOUNT:"
+	    "targetgroup/TARGET_GROUP/TARGET_GROUP" },
+	{ "arn", "arn:aws:elasticloadbalancing:us-east-2:123456789012:"
+	    "targetgroup/my-tg/*",
+	    "arn:aws:elasticloadbalancing:us-east-2:ACCOUNT:"
+	    "targetgroup/TARGET_GROUP/*" },
+	{ "arn", "arn:aws:cloudformation:us-east-1:123456789012:"
+	    "stack/my-stack/example",
+	    "arn:aws:cloudformation:us-east-1:ACCOUNT:stack/STACK/example" },
 	{ "arn", "arn:aws:ecs:us-east-1:123456789012:task/prod/"
 	    "0123456789abcdef0123456789abcdef",
 	    "arn:aws:ecs:us-east-1:ACCOUNT:task/ECS_CLUSTER/ECS_TASK" },
