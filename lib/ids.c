@@ -655,6 +655,26 @@ yaml_item_key(const char *subj, size_t lo, size_t d, size_t *ks,
 	return 0;
 }
 
+/* An ID's shape in a list (KEYED_ID_VALUE): (alias/)? then a letter or
+ * digit and 2 to 127 of [A-Za-z0-9_-].  The row also takes the names of
+ * am_name_list_item(), a wider shape. */
+static int
+id_item(const char *p, size_t n)
+{
+	size_t i;
+
+	if (am_has_prefix(p, n, "alias/")) {
+		p += 6;
+		n -= 6;
+	}
+	if (n < 3 || n > 128 || !isalnum((unsigned char)p[0]))
+		return 0;
+	for (i = 1; i < n; i++)
+		if (!isalnum((unsigned char)p[i]) && p[i] != '_' && p[i] != '-')
+			return 0;
+	return 1;
+}
+
 int
 am_split_keyed_item(const char *subj, size_t len, struct am_match *m)
 {
@@ -676,7 +696,11 @@ am_split_keyed_item(const char *subj, size_t len, struct am_match *m)
 		ok = b > lo && subj[b - 1] == '-' &&
 		    yaml_item_key(subj, lo, b - 1, &ks, &ke);
 	}
-	if (!ok || !(opaque = opaque_id_key(subj + ks, ke - ks)))
+	if (!ok)
+		return 0;
+	if (!(opaque = opaque_id_key(subj + ks, ke - ks)))
+		return am_name_list_item(subj, len, m, ks, ke);
+	if (!id_item(subj + m->start, m->end - m->start))
 		return 0;
 	keyed_value(subj, len, m, m->start, m->end, opaque);
 	return m->nparts > 0;

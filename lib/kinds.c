@@ -413,13 +413,16 @@ const struct am_kind am_kinds[] = {
 	    "--image-ids, Name=vpc-id,Values=): EC2-style of any tail, or "
 	    "opaque (DetectorId, TableId): RESOURCE_ID", 0, NULL,
 	    am_gate_keyed_id },
-	/* The elements of an ID list over several lines, one a line:
-	 * the splitter finds the key above (ids.c). */
+	/* The elements of an ID or name list over several lines, one a
+	 * line: the splitter finds the key above (ids.c, naming.c).  One
+	 * row for both: at a start the first row that matches decides. */
 	{ "keyed-id-item", "AWS_ID",
 	    "(?=[\\\\\"-])(?:\\\\?\"|-(?<![^ \\t\\r\\n]-)[ \\t]{1,8}\\\\?\"?)\\K"
-	    KEYED_ID_VALUE "(?=\\\\?\"?[ \\t]*,?[ \\t]*(?:\\r|\\n|$))",
-	    am_split_keyed_item, "element of a list of IDs over several lines "
-	    "under an ID key (\"SubnetIds\": [ then one a line; YAML - items)",
+	    NAME_VALUE "(?=\\\\?\"?[ \\t]*,?[ \\t]*(?:\\r|\\n|$))",
+	    am_split_keyed_item, "element of a list over several lines under "
+	    "an ID key (\"SubnetIds\": [ then one a line; YAML - items), or "
+	    "a name under a plural naming key (RoleNames, SSM's Names) or a "
+	    "filter on Name (\"Key\": \"Name\", \"Values\": [)",
 	    0, NULL },
 	{ "prose-name", "RESOURCE_NAME", PROSE_NAME_PAT, am_split_prose_name,
 	    "name the prose calls out: a role named ``Test-Role``", 0,

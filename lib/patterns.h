@@ -174,7 +174,7 @@
 	"Queue" W "Name|In(?:stance" W "Profile|dex)" W "Name|" \
 	"A(?:uto" W "Scaling" W "Group|lias|pplication|larm)" W "Name|" \
 	"Environment" W "Name|Group" W "Name|Job" W "Name|" \
-	"Node" W "group" W "Name|Work" W "Group(?:" W "Name)?)"
+	"Node" W "group" W "Name|Work" W "Group(?:" W "Name)?|Name(?=s))"
 /* JSON; a quoted value after key = or key: (YAML, Python, shell); an
  * unquoted value after KEY= (env files, CLI shorthand) or after a YAML
  * key when nothing but a comment follows; a row of --output table

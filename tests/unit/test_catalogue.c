@@ -1093,6 +1093,24 @@ static const struct example positives[] = {
 	    "DetectorIds:\n  - RESOURCE_ID\n  - \"RESOURCE_ID\"" },
 	{ "keyed-id-item", "SubnetIds:\n- subnet-abc123\n- 1234",
 	    "SubnetIds:\n- SUBNET\n- 1234" },
+	{ "keyed-id-item", "\"RoleNames\": [\n  \"payroll-app\",\n"
+	    "  \"web.role@x\",\n  \"example\"\n]",
+	    "\"RoleNames\": [\n  \"IAM_ROLE\",\n  \"IAM_ROLE\",\n  \"example\"\n]" },
+	{ "keyed-id-item", "table_names:\n  - GameScores\n  - \"Music\"",
+	    "table_names:\n  - DYNAMODB_TABLE\n  - \"DYNAMODB_TABLE\"" },
+	{ "keyed-id-item", "\"eventSource\": \"ssm.amazonaws.com\",\n"
+	    "\"names\": [\n  \"/app/db-pass\",\n  \"/app/api-key\",\n]",
+	    "\"eventSource\": \"ssm.amazonaws.com\",\n"
+	    "\"names\": [\n  \"/PARAM\",\n  \"/PARAM\",\n]" },
+	{ "keyed-id-item", "aws ssm describe-parameters\n{\"Key\": \"Name\", "
+	    "\"Option\": \"Equals\", \"Values\": [\n  \"/app/db-pass\"\n]}",
+	    "aws ssm describe-parameters\n{\"Key\": \"Name\", "
+	    "\"Option\": \"Equals\", \"Values\": [\n  \"/PARAM\"\n]}" },
+	{ "keyed-id-item", "{\"Values\": [\n  \"web-server-1\"\n], \"Key\": \"Name\"}",
+	    "{\"Values\": [\n  \"NAME_TAG\"\n], \"Key\": \"Name\"}" },
+	{ "keyed-id-item", "TagFilters:\n  - Key: Name\n    Values:\n"
+	    "      - web-server-1\n",
+	    "TagFilters:\n  - Key: Name\n    Values:\n      - NAME_TAG\n" },
 	{ "keyed-id", "<VpcId>990524496922</VpcId>",
 	    "<VpcId>RESOURCE_ID</VpcId>" },
 	{ "keyed-id", "\"SubnetId\": \"12345678\", vpc_id = 20240115",
@@ -1610,6 +1628,13 @@ static const struct negative negatives[] = {
 	    "DetectorIds:\n  x: 1\n  - abc123def45" },
 	{ "keyed-id-item", "\"DetectorIds\": [\"abc123def45\"]\n"
 	    "{\"DetectorId\": \"abc\",\n \"x\": \"abc123def45\"}" },
+	/* Names: not under a "names" key away from SSM, nor a filter on
+	 * another key, nor a singular key, nor an ID list's wider shape. */
+	{ "keyed-id-item", "\"names\": [\n  \"alice-smith\",\n  \"bob\"\n]\n"
+	    "names:\n  - alice-smith\n"
+	    "{\"Key\": \"Env\", \"Values\": [\n  \"staging-blue\"\n]}\n"
+	    "\"RoleName\": [\n  \"payroll-app\"\n]\n"
+	    "\"SubnetIds\": [\n  \"/app/x.y\"\n]" },
 	/* Digits are an ID only under a key named after a prefix. */
 	{ "keyed-id", "\"OrderId\": \"12345678\", \"VpcId\": \"12345\", "
 	    "\"SubnetId\": \"123456789012345678901\", <VpcId>3.14159</VpcId>" },
