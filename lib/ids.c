@@ -276,7 +276,7 @@ static const char *const id_key_not[] = {
 	"owner", "parent", "policy", "principal", "process", "product",
 	"query", "record", "req", "request", "revision", "row", "run",
 	"runtime", "sequence", "shard", "source", "span", "thread", "trace",
-	"transaction", "type", "upload", "use", "user", "version",
+	"transaction", "type", "upload", "use", "user",
 };
 
 /*

@@ -686,7 +686,7 @@ TRANSIENT_ID_KEYS = {'id', 'runtimeid', 'prowid', 'auditid', 'cachepolicyid', 'o
                      'p_row_id', 'pparseid', 'pruleid', 'ruleid', 'pcsourceid',
                      'psourceid', 'plogtype', 'pevent', 'pdeviceid', 'matchingruleid',
                      'detectortypeid', 'productfield', 'awsaccount2','requestid', 'eventid', 'messageid', 'changeid', 'clienttoken',
-                     'versionid', 'etag', 'callerreference', 'sharedeventid', 'requestparameters',
+                     'etag', 'callerreference', 'sharedeventid', 'requestparameters',
                      'xamzrequestid', 'xamzid2', 'invocationid', 'recordid', 'correlationid',
                      'traceid', 'requestid2', 'commandid', 'executionid', 'deploymentid',
                      'imageid2', 'attachmentid2', 'uploadid', 'querydefinitionid', 'queryid',

@@ -1113,6 +1113,10 @@ static const struct example positives[] = {
 	    "TagFilters:\n  - Key: Name\n    Values:\n      - NAME_TAG\n" },
 	{ "keyed-id", "<VpcId>990524496922</VpcId>",
 	    "<VpcId>RESOURCE_ID</VpcId>" },
+	{ "keyed-id", "\"VersionId\": \"3HL4kqtJlcpXroDTDmJrmSpXd3dIbrHY\"",
+	    "\"VersionId\": \"RESOURCE_ID\"" },
+	{ "keyed-id", "\"MoveToVersionId\": \"EXAMPLE1-90ab-cdef-fedc-ba987SECRET1\"",
+	    "\"MoveToVersionId\": \"RESOURCE_ID\"" },
 	{ "keyed-id", "\"SubnetId\": \"12345678\", vpc_id = 20240115",
 	    "\"SubnetId\": \"RESOURCE_ID\", vpc_id = RESOURCE_ID" },
 	{ "keyed-id", "\"DetectorIds\": [\"12abc34d567e8fa901bc2d34eexample\", "
@@ -1649,7 +1653,8 @@ static const struct negative negatives[] = {
 	{ "keyed-id", "\"AvailabilityZoneId\": \"use1-az2\", \"ZoneId\": "
 	    "\"us-east-1a\", \"RegionId\": \"us-gov-west-1\"" },
 	{ "keyed-id", "vpc_id = aws_vpc.main2.id\nsubnet_id = module.vpc1.x" },
-	{ "keyed-id", "\"VersionId\": \"3HL4kqtJlcpXroDTDmJrmSpXd3dIbrHY\"" },
+	{ "keyed-id", "\"DefaultVersionId\": \"v1\", \"VersionId\": \"null\", "
+	    "\"versionId\": \"version\", <VersionId>1</VersionId>" },
 	{ "keyed-id", "commit_id: 3f786850e387550fdab836ed7e6dc881de23001b" },
 	{ "keyed-id", "\"container_id\": \"8e1f0a2b3c4d\", \"user_id\": "
 	    "\"u1234567\"" },
@@ -1741,6 +1746,9 @@ static const struct negative negatives[] = {
 
 /* With every default kind: the structured forms win over what they hold. */
 static const struct example overlaps[] = {
+	/* A flag that ends in -id: the naming row hands it to keyed-id. */
+	{ NULL, "--version-id 3HL4kqtJlcpXroDTDmJrmSpXd3dIbrHY",
+	    "--version-id RESOURCE_ID" },
 	{ NULL, "arn:aws:ec2:us-east-1:123456789012:instance/i-0abc12de34f567890",
 	    "arn:aws:ec2:us-east-1:ACCOUNT:instance/EC2" },
 	{ NULL, "10.0.0.0/16 and 2600:1f18:abcd::/56",
