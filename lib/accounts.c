@@ -326,10 +326,88 @@ log_folder(const char *p, size_t n)
 	return 0;
 }
 
+/* Does [p, p+n) read (federated[_-]?)?(principal|user|assumed[_-]?role)
+ * [_-]?id, without case: keyed-iam-id's keys? */
+static int
+iam_id_key(const char *p, size_t n)
+{
+	static const char *const words[] = { "principal", "user", "assumed" };
+	size_t q = 0, i, l;
+
+#define SKIP_SEP() do { if (q < n && (p[q] == '_' || p[q] == '-')) q++; } \
+	while (0)
+	if (n >= 9 && !strncasecmp(p, "federated", 9)) {
+		q = 9;
+		SKIP_SEP();
+	}
+	for (i = 0; i < AM_ARRAY_SIZE(words); i++) {
+		l = strlen(words[i]);
+		if (n - q >= l && !strncasecmp(p + q, words[i], l))
+			break;
+	}
+	if (i == AM_ARRAY_SIZE(words))
+		return 0;
+	q += l;
+	if (i == 2) {
+		SKIP_SEP();
+		if (n - q < 4 || strncasecmp(p + q, "role", 4))
+			return 0;
+		q += 4;
+	}
+	SKIP_SEP();
+#undef SKIP_SEP
+	return n - q == 2 && !strncasecmp(p + q, "id", 2);
+}
+
+/*
+ * "principalId": "123456789012:Bob": a federated principal, an account
+ * and a name, which keyed-iam-id masks both of (ids.c).  The account
+ * row, tried first at the quote, refuses it then, so that keyed-iam-id
+ * takes it at the key: only where that row's pattern is sure to match
+ * (the key whole, then \?["']? and '>' or [ \t]*[:=][ \t]*\?["']?).
+ */
+static int
+federated_principal(const char *subj, size_t len, size_t s, size_t e)
+{
+	size_t k = s, ke;
+
+	if (e + 1 >= len || subj[e] != ':' || !(isalnum((unsigned char)
+	    subj[e + 1]) || am_is_in(subj[e + 1], "_+=@")))
+		return 0;
+	if (k > 0 && (subj[k - 1] == '"' || subj[k - 1] == '\''))
+		k--;
+	if (k > 0 && subj[k - 1] == '\\')
+		k--;
+	if (k > 0 && subj[k - 1] == '>')
+		k--;
+	else {
+		while (k > 0 && (subj[k - 1] == ' ' || subj[k - 1] == '\t'))
+			k--;
+		if (k == 0 || (subj[k - 1] != ':' && subj[k - 1] != '='))
+			return 0;
+		k--;
+		while (k > 0 && (subj[k - 1] == ' ' || subj[k - 1] == '\t'))
+			k--;
+	}
+	if (k > 0 && (subj[k - 1] == '"' || subj[k - 1] == '\''))
+		k--;
+	if (k > 0 && subj[k - 1] == '\\')
+		k--;
+	ke = k;
+	while (k > 0 && (isalnum((unsigned char)subj[k - 1]) ||
+	    subj[k - 1] == '_' || subj[k - 1] == '-'))
+		k--;
+	return iam_id_key(subj + k, ke - k);
+}
+
 int
 am_split_account(const char *subj, size_t len, struct am_match *m)
 {
 	size_t s = m->start;
+
+	if (isdigit((unsigned char)subj[s]) &&
+	    federated_principal(subj, len, s, m->end))
+		return 0;
 
 	if (subj[s] == '\\' || subj[s] == '"') {
 		if (!in_account_list(subj, s) && !in_account_object(subj, s) &&

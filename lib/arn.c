@@ -337,13 +337,17 @@ arn_name(const char *subj, struct am_match *m, const struct arn_rule *r,
 		/* FALLTHROUGH */
 	case H_SEGID:
 		/* name/ID: the name, and the ID after it (a load balancer's
-		 * or target group's 16 hex, a stack's UUID). */
+		 * or target group's 16 hex, a stack's UUID).  The ID is one
+		 * by its place, whatever its shape (documents shorten it:
+		 * targetgroup/lambda-target/abcdefg), but a placeholder. */
 		e = am_find_any(subj, ns, re, "/:");
 		add_name(subj, m, ns, e, r->prefix, NULL);
 		if (e < re && subj[e] == '/') {
 			e2 = am_find_any(subj, e + 1, re, "/:");
 			if (opaque_id(subj + e + 1, e2 - e - 1))
 				am_match_add(m, e + 1, e2, r->prefix, NULL);
+			else
+				add_name(subj, m, e + 1, e2, r->prefix, NULL);
 		}
 		break;
 	}

@@ -47,6 +47,16 @@ int am_arn_account(const char *p, size_t n);
 /* Offset of the name after /aws/<service>/ in a log group name. */
 size_t am_log_name_start(const char *subj, size_t s, size_t e);
 
+/* Does [lo, hi) hold a tag key whose value is Name (Key=Name,
+ * "Key": "Name", Key: Name, <key>Name</key>)? (tags.c) */
+int am_has_name_key(const char *subj, size_t lo, size_t hi);
+/* An element [m->start, m->end) of a list laid out one a line under the
+ * key [ks, ke) that is no ID key: a name under a plural naming key
+ * ("RoleNames", SSM's "Names"), or the value of a filter on Name
+ * ("Key": "Name", "Values": [...]).  Adds its part; 0: none. (naming.c) */
+int am_name_list_item(const char *subj, size_t len, struct am_match *m,
+    size_t ks, size_t ke);
+
 /* The splitters of the kinds table, by file. */
 am_split_fn am_split_account;			/* accounts.c */
 am_split_fn am_split_arn;			/* arn.c */

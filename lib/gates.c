@@ -372,7 +372,8 @@ quoted_account(const unsigned char *u, size_t len, size_t q)
  * twelve digits themselves start (the keys before \K begin with a quote,
  * a '<', a '/', '[', '-' or a letter): exactly twelve digits.  From a
  * letter, one of the words its keys and prose begin with; "request to"
- * and "acceptance by" with the word after them.  From a quote, the
+ * and "acceptance by" with the word after them, "user:" (AWS's
+ * authorization messages: "... for the user: 123456789012").  From a quote, the
  * quoted forms (quoted_account()).
  */
 int
@@ -404,6 +405,8 @@ am_gate_account_id(const struct am_gate_in *in)
 		return starts_ci(u, len, p, "imagelocation");
 	case 'n':
 		return starts_ci(u, len, p, "name=");
+	case 'u':
+		return starts_ci(u, len, p, "user:");
 	default:
 		return !is_alpha(u[p]);
 	}
@@ -434,8 +437,8 @@ am_gate_kms_key_id(const struct am_gate_in *in)
 }
 
 /*
- * keyed-iam-id: after '<' or \?["']?, the key principal, user or
- * assumed[_-]?role, then [_-]?id (without case).
+ * keyed-iam-id: after '<' or \?["']?, the key principal,
+ * (federated[_-]?)?user or assumed[_-]?role, then [_-]?id (without case).
  */
 int
 am_gate_keyed_iam_id(const struct am_gate_in *in)
@@ -447,6 +450,11 @@ am_gate_keyed_iam_id(const struct am_gate_in *in)
 		q = p + 1;
 	else if (!(q = after_quote(u, len, p, "\"'")))
 		q = u[p] == '\\' ? p + 1 : p;
+	if (starts_ci(u, len, q, "federated")) {
+		q += 9;
+		if (q < len && (u[q] == '_' || u[q] == '-'))
+			q++;
+	}
 	if (starts_ci(u, len, q, "principal"))
 		q += 9;
 	else if (starts_ci(u, len, q, "user"))

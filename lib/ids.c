@@ -28,7 +28,11 @@ am_split_token_literal(const char *subj, size_t len, struct am_match *m)
  * sts get-caller-identity's UserId, aws:userid): the unique ID, then the
  * session name, a name like the one an assumed-role ARN ends with.  EC2
  * names a session after its instance: that is the instance ID.  Under
- * principalId a federated principal is an account and a name.
+ * principalId or FederatedUserId a federated principal is an account and
+ * a name: the name GetFederationToken was given, the user of the
+ * federated-user ARN, masked as that ARN masks it (IAM_USER).  An AWS
+ * service calling with its own credentials (0123456789:AWSCloudFormation,
+ * "AWS" then a capital) keeps its name, as placeholders do.
  */
 int
 am_split_iam_id(const char *subj, size_t len, struct am_match *m)
@@ -37,10 +41,15 @@ am_split_iam_id(const char *subj, size_t len, struct am_match *m)
 	const struct resource_id *id;
 
 	(void)len;
-	/* A federated principal (principalId "123456789012:Bob"): the
-	 * account; the name is kept, as after a FederatedUserId's. */
+	/* A federated principal (principalId "123456789012:Bob"). */
 	if (am_all_digits(subj + m->start, c - m->start)) {
+		const char *name = subj + c + 1;
+		size_t n = c + 1 < m->end ? m->end - c - 1 : 0;
+
 		am_match_add(m, m->start, c, "ACCOUNT", NULL);
+		if (n && !am_name_placeholder(name, n) && !(n > 3 &&
+		    !memcmp(name, "AWS", 3) && isupper((unsigned char)name[3])))
+			am_match_add(m, c + 1, m->end, "IAM_USER", NULL);
 		return 1;
 	}
 	am_match_add(m, m->start, c, m->kind->prefix, NULL);
@@ -267,7 +276,7 @@ static const char *const id_key_not[] = {
 	"owner", "parent", "policy", "principal", "process", "product",
 	"query", "record", "req", "request", "revision", "row", "run",
 	"runtime", "sequence", "shard", "source", "span", "thread", "trace",
-	"transaction", "type", "upload", "use", "user", "version",
+	"transaction", "type", "upload", "use", "user",
 };
 
 /*
@@ -646,6 +655,26 @@ yaml_item_key(const char *subj, size_t lo, size_t d, size_t *ks,
 	return 0;
 }
 
+/* An ID's shape in a list (KEYED_ID_VALUE): (alias/)? then a letter or
+ * digit and 2 to 127 of [A-Za-z0-9_-].  The row also takes the names of
+ * am_name_list_item(), a wider shape. */
+static int
+id_item(const char *p, size_t n)
+{
+	size_t i;
+
+	if (am_has_prefix(p, n, "alias/")) {
+		p += 6;
+		n -= 6;
+	}
+	if (n < 3 || n > 128 || !isalnum((unsigned char)p[0]))
+		return 0;
+	for (i = 1; i < n; i++)
+		if (!isalnum((unsigned char)p[i]) && p[i] != '_' && p[i] != '-')
+			return 0;
+	return 1;
+}
+
 int
 am_split_keyed_item(const char *subj, size_t len, struct am_match *m)
 {
@@ -667,7 +696,11 @@ am_split_keyed_item(const char *subj, size_t len, struct am_match *m)
 		ok = b > lo && subj[b - 1] == '-' &&
 		    yaml_item_key(subj, lo, b - 1, &ks, &ke);
 	}
-	if (!ok || !(opaque = opaque_id_key(subj + ks, ke - ks)))
+	if (!ok)
+		return 0;
+	if (!(opaque = opaque_id_key(subj + ks, ke - ks)))
+		return am_name_list_item(subj, len, m, ks, ke);
+	if (!id_item(subj + m->start, m->end - m->start))
 		return 0;
 	keyed_value(subj, len, m, m->start, m->end, opaque);
 	return m->nparts > 0;

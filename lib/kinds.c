@@ -327,14 +327,15 @@ const struct am_kind am_kinds[] = {
 	    "(?![A-Za-z0-9/+=])", NULL,
 	    "access key ID of any length under an access key's key", 0, NULL },
 	{ "keyed-iam-id", "IAM_ID",
-	    "(?=[PpUuAa\\\\\"'<])(?i:(?:<|\\\\?[\"']?)(?<![A-Za-z0-9])(?:principal"
-	    "|user|assumed[_-]?role)[_-]?id" KEY_SEP ")"
+	    "(?=[PpUuAaFf\\\\\"'<])(?i:(?:<|\\\\?[\"']?)(?<![A-Za-z0-9])(?:principal"
+	    "|(?:federated[_-]?)?user|assumed[_-]?role)[_-]?id" KEY_SEP ")"
 	    "\\K(?:(?=[A-Z0-9]{0,31}[A-Z])[A-Z0-9]{12,32}|"
 	    "[0-9]{10,12}(?=:[A-Za-z0-9_+=@]))"
 	    "(?::[A-Za-z0-9_+=.@-]{0,63}[A-Za-z0-9_+=@-])?(?![A-Za-z0-9])",
 	    am_split_iam_id, "IAM unique ID of any length under principalId, "
 	    "userId or AssumedRoleId, and the session name after it; the "
-	    "account of a federated principal (<account>:<name>)", 0, NULL,
+	    "account and the name of a federated principal (<account>:<name>, "
+	    "also under FederatedUserId)", 0, NULL,
 	    am_gate_keyed_iam_id },
 	{ "account-key", "ACCOUNT", ACCOUNT_CAMEL_PAT, NULL,
 	    "12-digit account ID under a camel-case account key "
@@ -412,13 +413,16 @@ const struct am_kind am_kinds[] = {
 	    "--image-ids, Name=vpc-id,Values=): EC2-style of any tail, or "
 	    "opaque (DetectorId, TableId): RESOURCE_ID", 0, NULL,
 	    am_gate_keyed_id },
-	/* The elements of an ID list over several lines, one a line:
-	 * the splitter finds the key above (ids.c). */
+	/* The elements of an ID or name list over several lines, one a
+	 * line: the splitter finds the key above (ids.c, naming.c).  One
+	 * row for both: at a start the first row that matches decides. */
 	{ "keyed-id-item", "AWS_ID",
 	    "(?=[\\\\\"-])(?:\\\\?\"|-(?<![^ \\t\\r\\n]-)[ \\t]{1,8}\\\\?\"?)\\K"
-	    KEYED_ID_VALUE "(?=\\\\?\"?[ \\t]*,?[ \\t]*(?:\\r|\\n|$))",
-	    am_split_keyed_item, "element of a list of IDs over several lines "
-	    "under an ID key (\"SubnetIds\": [ then one a line; YAML - items)",
+	    NAME_VALUE "(?=\\\\?\"?[ \\t]*,?[ \\t]*(?:\\r|\\n|$))",
+	    am_split_keyed_item, "element of a list over several lines under "
+	    "an ID key (\"SubnetIds\": [ then one a line; YAML - items), or "
+	    "a name under a plural naming key (RoleNames, SSM's Names) or a "
+	    "filter on Name (\"Key\": \"Name\", \"Values\": [)",
 	    0, NULL },
 	{ "prose-name", "RESOURCE_NAME", PROSE_NAME_PAT, am_split_prose_name,
 	    "name the prose calls out: a role named ``Test-Role``", 0,

@@ -92,7 +92,7 @@ static const char *const name_kinds[] = {
 	"s3-path-url", "sqs-url", "ecr-registry", "kms-key-id",
 	"route53-zone", "cloudfront-distribution", "keyed-id",
 	"keyed-iam-id", "keyed-access-key", "secret-access-key",
-	"s3-canonical-user", "resource-id",
+	"s3-canonical-user", "s3-access-log", "resource-id",
 };
 
 static int

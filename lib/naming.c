@@ -74,6 +74,10 @@ struct name_rule {
 	"|keyschema|tablename|table-name|arn:aws:dynamodb:"
 #define CTX_PARAM	"ssm get-parameter|ssm put-parameter" \
 	"|ssm delete-parameter|ssm label-parameter"
+/* SSM's own: a list of names (GetParameters' Names) or a filter on
+ * Name (DescribeParameters' ParameterFilters) holds parameters. */
+#define CTX_SSM		"ssm.amazonaws.com|arn:aws:ssm:|aws ssm " \
+	"|getparameters|parameterfilters"
 
 static const struct name_rule name_keys[] = {
 	{ "bucket", "bucket", "BUCKET", 0, NULL },
@@ -128,6 +132,9 @@ static const struct name_rule name_keys[] = {
 	{ "secretid", "secret-id", "SECRET", 0, NULL },
 	{ "secretname", NULL, "SECRET", 0, NULL },
 	{ NULL, "name", "PARAM", NK_CTX | NK_PARAM, CTX_PARAM },
+	/* Only plural: "Names": [...] (GetParameters).  A bare "name" is
+	 * everything's (split_tf_name()). */
+	{ "name", NULL, "PARAM", NK_CTX | NK_PARAM, CTX_SSM },
 	{ "statemachinename", NULL, "STATE_MACHINE", 0, NULL },
 	{ "streamname", "stream-name", "KINESIS_STREAM", 0, NULL },
 	{ "deliverystreamname", "delivery-stream-name", "FIREHOSE", 0, NULL },
@@ -599,6 +606,93 @@ name_value(const char *subj, size_t len, struct am_match *m, int flag,
 			return;
 	}
 	am_match_add(m, vs, ve, prefix, NULL);
+}
+
+/*
+ * Where the object or YAML list item holding the key at ks starts, at
+ * most LIST_AROUND bytes back: after the nearest brace or bracket, or
+ * at the line of the nearest "- " item.
+ */
+#define LIST_AROUND 400
+
+static size_t
+object_start(const char *subj, size_t ks)
+{
+	size_t lo = ks > LIST_AROUND ? ks - LIST_AROUND : 0, p = ks, ls, i;
+
+	for (;;) {
+		ls = am_line_start(subj, lo, p);
+		for (i = p; i > ls; i--)
+			if (am_is_in(subj[i - 1], "{}[]"))
+				return i;
+		for (i = ls; i < p && am_is_in(subj[i], " \t"); i++)
+			;
+		if (i + 1 < p && subj[i] == '-' && am_is_in(subj[i + 1], " \t"))
+			return ls;
+		if (ls <= lo)
+			return lo;
+		p = ls - 1;
+	}
+}
+
+/* Where the object holding the list that ends after at ends: its '}',
+ * at most LIST_AROUND bytes ahead past the list's ']'. */
+static size_t
+object_end(const char *subj, size_t len, size_t at, size_t *lo)
+{
+	size_t hi = len - at > 2 * LIST_AROUND ? at + 2 * LIST_AROUND : len;
+	size_t b = am_find_any(subj, at, hi, "]");
+
+	*lo = b < hi ? b + 1 : hi;
+	return am_find_any(subj, *lo, hi, "{}");
+}
+
+int
+am_name_list_item(const char *subj, size_t len, struct am_match *m,
+    size_t ks, size_t ke)
+{
+	static const struct name_rule param = { NULL, NULL, "PARAM",
+	    NK_PARAM, NULL };
+	static const struct name_rule tag = { NULL, NULL, "NAME_TAG", 0,
+	    NULL };
+	const struct name_rule *r = NULL;
+	char key[40];
+	size_t kl = 0, i, lo, hi;
+	int j, n0 = m->nparts;
+
+	for (i = ks; i < ke; i++) {
+		if (subj[i] == '-' || subj[i] == '_')
+			continue;
+		if (kl + 1 >= sizeof(key))
+			return 0;
+		key[kl++] = (char)tolower((unsigned char)subj[i]);
+	}
+	key[kl] = '\0';
+	if (kl < 2 || key[kl - 1] != 's')
+		return 0;
+	if (!strcmp(key, "values")) {
+		/* A filter on Name: {"Key": "Name", "Values": [...]}, the
+		 * Key before or after.  SSM's ParameterFilters hold
+		 * parameters; a tag filter's values are Name tags. */
+		hi = object_end(subj, len, m->end, &lo);
+		if (!am_has_name_key(subj, object_start(subj, ks), ks) &&
+		    !am_has_name_key(subj, lo, hi))
+			return 0;
+		evidence_window(subj, len, m, 0, &lo, &hi);
+		r = evidence(subj, lo, hi, m->start, CTX_SSM) >= 0 ? &param :
+		    &tag;
+	} else {
+		key[kl - 1] = '\0';
+		for (i = 0; i < AM_ARRAY_SIZE(name_keys) && !r; i++)
+			if (name_keys[i].key && !strcmp(name_keys[i].key, key))
+				r = &name_keys[i];
+	}
+	if (!r)
+		return 0;
+	name_value(subj, len, m, 0, r, m->start, m->end);
+	for (j = n0; j < m->nparts; j++)
+		m->parts[j].kind = "resource-name";
+	return m->nparts > n0;
 }
 
 struct prose_noun {

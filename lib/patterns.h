@@ -84,7 +84,7 @@
 	"(?:-[a-z]{1,4}(?:-[a-z])?)?%3a[a-z0-9-]{1,62}%3a" \
 	"(?:[a-z0-9-]{1,32})?%3a)" MARKUP
 #define ACCOUNT_PAT \
-	"(?=[\\\\\"AaOoRr<\\[0-9/{IiNn%-])(?i:" Q "(?:[a-z0-9-]{1,24}:)?(?:[A-Za-z0-9]{0,24}" \
+	"(?=[\\\\\"AaOoRr<\\[0-9/{IiNnUu%-])(?i:" Q "(?:[a-z0-9-]{1,24}:)?(?:[A-Za-z0-9]{0,24}" \
 	"(?:OwnerId|Owner|AccountId|AccountIds|Account|AccountNumber|UserId)|" \
 	"RequesterId|RegistryId|PrincipalId|AWS|(?:[a-z]{1,12}[_-])?" \
 	"(?:account[_-]id|owner[_-]id))" Q "[ \\t]*:[ \\t]*\\[?[ \\t]*\\\\?\"?" \
@@ -103,7 +103,9 @@
 	"|(?<![A-Za-z0-9_])name=[a-z-]{0,24}(?:owner|account|requester)-id," \
 	"values=|(?<![A-Za-z0-9_])(?:acceptance[ \\t]+by|request[ \\t]+to)" \
 	"[ \\t]+|<value>(?=[0-9]{12}</value>)|/(?=[0-9]{12}/)" \
-	"|(?<![A-Za-z0-9_])\\[id=(?=[0-9]{12}\\]))\\K[0-9]{12}(?![0-9])" \
+	"|(?<![A-Za-z0-9_])\\[id=(?=[0-9]{12}\\])" \
+	"|(?<![A-Za-z0-9_])user:[ \\t]{0,4})" \
+	"\\K[0-9]{12}(?![0-9])" \
 	"|\\\\?\"[0-9]{12}(?=\\\\?\")" \
 	"|(?<=- )[0-9]{12}(?=[ \\t]*(?:#|\\r|\\n|$))" \
 	"|(?<![A-Za-z0-9_])[0-9]{12}(?=[`*_]{0,2}[ \\t]+with[ \\t]+(?:your|the)" \
@@ -172,7 +174,7 @@
 	"Queue" W "Name|In(?:stance" W "Profile|dex)" W "Name|" \
 	"A(?:uto" W "Scaling" W "Group|lias|pplication|larm)" W "Name|" \
 	"Environment" W "Name|Group" W "Name|Job" W "Name|" \
-	"Node" W "group" W "Name|Work" W "Group(?:" W "Name)?)"
+	"Node" W "group" W "Name|Work" W "Group(?:" W "Name)?|Name(?=s))"
 /* JSON; a quoted value after key = or key: (YAML, Python, shell); an
  * unquoted value after KEY= (env files, CLI shorthand) or after a YAML
  * key when nothing but a comment follows; a row of --output table

@@ -72,8 +72,8 @@ yaml_item(const char *subj, size_t floor, size_t ceil, size_t at,
 
 /* Does [lo, hi) hold a tag key whose value is Name: Key=Name,
  * "Key": "Name", Key: Name, <key>Name</key>? */
-static int
-has_name_key(const char *subj, size_t lo, size_t hi)
+int
+am_has_name_key(const char *subj, size_t lo, size_t hi)
 {
 	size_t p, q;
 
@@ -168,7 +168,8 @@ am_split_name_tag(const char *subj, size_t len, struct am_match *m)
 			break;
 	}
 check:
-	if (!has_name_key(subj, lo, m->start) && !has_name_key(subj, m->end, hi))
+	if (!am_has_name_key(subj, lo, m->start) &&
+	    !am_has_name_key(subj, m->end, hi))
 		return 0;
 	am_match_add(m, vs, ve, "NAME_TAG", "resource-name");
 	return 1;

@@ -8,20 +8,26 @@
 
 . "$(dirname "$0")/lib.sh"
 
-test_expect_success 'account keys in YAML, XML, key=value and flags' '
+test_expect_success 'account keys in YAML, XML, key=value and flags; a federated user' '
 	cat >in <<-\EOT &&
 	recipientAccountId: "187901811700"
 	<ownerId>251839141158</ownerId>
 	"eC2SecurityGroupOwnerId": "444455556666", registryId: 123456789000
 	aws ec2 accept --peer-owner-id 210987654321 --principal 111122223333
 	"FederatedUserId": "111122223333:Bob"
+	principalId: 111122223333:Bob, <FederatedUserId>111122223333:Bob</FederatedUserId>
+	arn:aws:sts::111122223333:federated-user/Bob
+	principalId: 0123456789:AWSCloudFormation, "principalId": "111122223333:user"
 	EOT
 	cat >expect <<-\EOT &&
 	recipientAccountId: "ACCOUNT_001"
 	<ownerId>ACCOUNT_002</ownerId>
 	"eC2SecurityGroupOwnerId": "ACCOUNT_003", registryId: ACCOUNT_004
 	aws ec2 accept --peer-owner-id ACCOUNT_005 --principal ACCOUNT_006
-	"FederatedUserId": "ACCOUNT_006:Bob"
+	"FederatedUserId": "ACCOUNT_006:IAM_USER_001"
+	principalId: ACCOUNT_006:IAM_USER_001, <FederatedUserId>ACCOUNT_006:IAM_USER_001</FederatedUserId>
+	arn:aws:sts::ACCOUNT_006:federated-user/IAM_USER_001
+	principalId: ACCOUNT_007:AWSCloudFormation, "principalId": "ACCOUNT_006:user"
 	EOT
 	mask_check
 '
@@ -194,16 +200,20 @@ test_expect_success 'more naming keys: hooks, prefix lists, containers, S3Bucket
 	mask_check
 '
 
-test_expect_success 'the ID after a load balancer, target group or stack name' '
+test_expect_success 'the ID after a load balancer, target group or stack name, of any shape' '
 	cat >in <<-\EOT &&
 	arn:aws:elasticloadbalancing:us-west-2:123456789012:targetgroup/my-targets/943f017f100becff
 	arn:aws:cloudformation:us-east-1:123456789012:stack/my-stack/d0a825a0-e4cd-11ee-b9fb-061c69e99204
+	"targetGroupArn": "arn:aws:elasticloadbalancing:us-east-2:123456789012:targetgroup/lambda-target/abcdefg",
+	targetGroupArn: arn:aws:elasticloadbalancing:us-east-2:123456789012:targetgroup/lambda-target/*
 	https://queue.amazonaws.com/80398EXAMPLE/MyQueue
 	"SecretAccessKey": "9drTJvcXLB89EXAMPLELB8923FB892xMFI",
 	EOT
 	cat >expect <<-\EOT &&
 	arn:aws:elasticloadbalancing:us-west-2:ACCOUNT_001:targetgroup/TARGET_GROUP_001/TARGET_GROUP_002
 	arn:aws:cloudformation:us-east-1:ACCOUNT_001:stack/STACK_001/STACK_002
+	"targetGroupArn": "arn:aws:elasticloadbalancing:us-east-2:ACCOUNT_001:targetgroup/TARGET_GROUP_003/TARGET_GROUP_004",
+	targetGroupArn: arn:aws:elasticloadbalancing:us-east-2:ACCOUNT_001:targetgroup/TARGET_GROUP_003/*
 	https://queue.amazonaws.com/ACCOUNT_002/SQS_QUEUE_001
 	"SecretAccessKey": "SECRET_KEY_001",
 	EOT

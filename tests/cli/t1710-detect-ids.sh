@@ -65,15 +65,35 @@ test_expect_success 'transient IDs, bare id, constants and references stay' '
 	{"RequestId": "7a62c49f-347e-4fc4-9331-6e8eEXAMPLE", "eventID": "3fcfb182-98f8-4744-bd45-10a395ab61cb"}
 	{"traceId": "5c34e93e4dea0086f9763ac0", "spanId": "00f067aa0ba902b7"}
 	{"tool_use_id": "toolu_01A09q90qw90lq917835lq9", "file_id": "file_011CNha8iCJcU1wXNR6q4V8w"}
-	"VersionId": "3HL4kqtJlcpXroDTDmJrmSpXd3dIbrHY", "id": "to-assume-a-role-1480532402212"
+	"id": "to-assume-a-role-1480532402212"
 	AvailabilityZoneId: use1-az2
 	<ZoneId>us-east-1a</ZoneId>
 	vpc_id = aws_vpc.main2.id
 	commit_id=3f786850e387550fdab836ed7e6dc881de23001b container_id=8e1f0a2b3c4d
 	"LogicalResourceId": "MyEC2Instance1", "user_id": "u1234567"
-	aws s3api get-object --version-id 3HL4kqtJlcpXroDTDmJrmSpXd3dIbrHY --request-id 9a8b7c6d5e
+	aws s3api get-object --request-id 9a8b7c6d5e
 	EOT
 	cp in expect &&
+	mask_check
+'
+
+test_expect_success 'a version ID names a lasting version: masked, and learnt; v1 stays' '
+	cat >in <<-\EOT &&
+	{"ClientRequestToken": "EXAMPLE1-90ab-cdef-fedc-ba987SECRET1", "VersionId": "EXAMPLE1-90ab-cdef-fedc-ba987SECRET1"}
+	{"MoveToVersionId": "EXAMPLE2-90ab-cdef-fedc-ba987SECRET2", "RemoveFromVersionId": "EXAMPLE1-90ab-cdef-fedc-ba987SECRET1"}
+	<VersionId>3HL4kqtJlcpXroDTDmJrmSpXd3dIbrHY</VersionId>
+	aws s3api get-object --version-id 3HL4kqtJlcpXroDTDmJrmSpXd3dIbrHY
+	version_id: UIORUnfndfhnw89493jJFJ
+	"DefaultVersionId": "v1", "VersionId": "null", "versionId": "version", "VersionId": "1"
+	EOT
+	cat >expect <<-\EOT &&
+	{"ClientRequestToken": "RESOURCE_ID_001", "VersionId": "RESOURCE_ID_001"}
+	{"MoveToVersionId": "RESOURCE_ID_002", "RemoveFromVersionId": "RESOURCE_ID_001"}
+	<VersionId>RESOURCE_ID_003</VersionId>
+	aws s3api get-object --version-id RESOURCE_ID_003
+	version_id: RESOURCE_ID_004
+	"DefaultVersionId": "v1", "VersionId": "null", "versionId": "version", "VersionId": "1"
+	EOT
 	mask_check
 '
 
@@ -103,14 +123,18 @@ test_expect_success 'documents'\'' shapes of known prefixes in free text' '
 	mask_check
 '
 
-test_expect_success 'a VPC endpoint DNS name: the ID and its label' '
+test_expect_success 'a VPC endpoint DNS name: the ID and its label; a zonal name keeps its AZ' '
 	cat >in <<-\EOT &&
 	"DnsName": "vpce-0f89a33420c1931d7-bluzidnv.elasticloadbalancing.us-east-1.vpce.amazonaws.com"
 	"VpcEndpointId": "vpce-0f89a33420c1931d7"
+	DnsName: vpce-0f89a33420c1931d7-bluzidnv-us-east-1b.elasticloadbalancing.us-east-1.vpce.amazonaws.com
+	<dnsName>vpce-0f89a33420c1931d7-bluzidnv-us-east-1a.elasticloadbalancing.us-east-1.vpce.amazonaws.com</dnsName>
 	EOT
 	cat >expect <<-\EOT &&
 	"DnsName": "VPCE_001-VPCE_002.elasticloadbalancing.us-east-1.vpce.amazonaws.com"
 	"VpcEndpointId": "VPCE_001"
+	DnsName: VPCE_001-VPCE_002-us-east-1b.elasticloadbalancing.us-east-1.vpce.amazonaws.com
+	<dnsName>VPCE_001-VPCE_002-us-east-1a.elasticloadbalancing.us-east-1.vpce.amazonaws.com</dnsName>
 	EOT
 	mask_check
 '

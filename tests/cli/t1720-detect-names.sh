@@ -11,11 +11,11 @@
 
 test_expect_success 'an SSM parameter path learnt from its ARN, in JSON' '
 	cat >in <<-\EOT &&
-	{"requestParameters": {"names": ["/app/stratus-red/db-pass", "/app/stratus-red/db-passes"]},
+	{"requestParameters": {"path": "/app/stratus-red/db-pass", "note": "not /app/stratus-red/db-passes"},
 	 "resources": [{"ARN": "arn:aws:ssm:us-west-2:111122223333:parameter/app/stratus-red/db-pass"}]}
 	EOT
 	cat >expect <<-\EOT &&
-	{"requestParameters": {"names": ["/PARAM_001", "/app/stratus-red/db-passes"]},
+	{"requestParameters": {"path": "/PARAM_001", "note": "not /app/stratus-red/db-passes"},
 	 "resources": [{"ARN": "arn:aws:ssm:us-west-2:ACCOUNT_001:parameter/PARAM_001"}]}
 	EOT
 	mask_check
@@ -191,6 +191,90 @@ test_expect_success 'aws_s3_bucket in YAML; a directory short name beside its di
 	EOT
 	mask_check &&
 	echo "{\"ShortName\": \"Mon\", \"DayOfWeek\": 1}" >in &&
+	cp in expect &&
+	mask_check
+'
+
+test_expect_success 'names in lists under plural naming keys and filters on Name' '
+	cat >in <<-\EOT &&
+	{"eventSource": "ssm.amazonaws.com", "eventName": "GetParameters",
+	 "requestParameters": {"names": ["/credentials/team/cred-10", "/credentials/team/cred-41"]}}
+	EOT
+	cat >expect <<-\EOT &&
+	{"eventSource": "ssm.amazonaws.com", "eventName": "GetParameters",
+	 "requestParameters": {"names": ["/PARAM_001", "/PARAM_002"]}}
+	EOT
+	mask_check &&
+	cat >in <<-\EOT &&
+	    eventSource: ssm.amazonaws.com
+	    requestParameters: |
+	      "names": [
+	        "/credentials/team/cred-41",
+	      ],
+	      "parameterFilters": [
+	        {
+	          "key": "Name",
+	          "option": "Equals",
+	          "values": [
+	            "/credentials/team/cred-1"
+	          ]
+	        }
+	      ]
+	    arn: arn:aws:ssm:us-west-2:111122223333:parameter/credentials/team/cred-1
+	EOT
+	cat >expect <<-\EOT &&
+	    eventSource: ssm.amazonaws.com
+	    requestParameters: |
+	      "names": [
+	        "/PARAM_002",
+	      ],
+	      "parameterFilters": [
+	        {
+	          "key": "Name",
+	          "option": "Equals",
+	          "values": [
+	            "/PARAM_003"
+	          ]
+	        }
+	      ]
+	    arn: arn:aws:ssm:us-west-2:ACCOUNT_001:parameter/PARAM_003
+	EOT
+	mask_check &&
+	cat >in <<-\EOT &&
+	RoleNames:
+	  - payroll-app
+	  - example
+	TagFilters:
+	  - Key: Name
+	    Values:
+	      - web-server-1
+	  - Key: Env
+	    Values:
+	      - staging-blue
+	EOT
+	cat >expect <<-\EOT &&
+	RoleNames:
+	  - IAM_ROLE_001
+	  - example
+	TagFilters:
+	  - Key: Name
+	    Values:
+	      - NAME_TAG_001
+	  - Key: Env
+	    Values:
+	      - staging-blue
+	EOT
+	mask_check
+'
+
+test_expect_success 'a names list of ordinary words away from SSM stays' '
+	cat >in <<-\EOT &&
+	{"team": {"names": ["alice-smith", "bob-jones"]}}
+	"names": [
+	  "alice-smith",
+	  "the"
+	]
+	EOT
 	cp in expect &&
 	mask_check
 '

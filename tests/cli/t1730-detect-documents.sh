@@ -227,14 +227,34 @@ test_expect_success 'RDS snapshot and option group names; RDS'"'"'s defaults kep
 	mask_check
 '
 
-test_expect_success 'S3 access log fields; a hash elsewhere is kept' '
+test_expect_success 'an account after user: in authorization messages, every format' '
 	cat >in <<-\EOT &&
-	79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be awsexamplebucket1 [06/Feb/2019:00:00:38 +0000] 192.0.2.3 79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be 3E57427F3EXAMPLE REST.GET.VERSIONING - 200 -
-	sha256 79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be of the image
+	{"eventName": "GetTrailStatus", "errorCode": "TrailNotFoundException", "errorMessage": "Unknown trail: myTrail2 for the user: 123456789012"}
+	errorMessage: "Unknown trail: myTrail2 for the user: 210987654321"
+	<Message>User: 444455556666 is not authorized to perform: s3:GetObject</Message>
+	user 100234567890 logged in; username: 100234567891; user: 1002345678901
 	EOT
 	cat >expect <<-\EOT &&
+	{"eventName": "GetTrailStatus", "errorCode": "TrailNotFoundException", "errorMessage": "Unknown trail: myTrail2 for the user: ACCOUNT_001"}
+	errorMessage: "Unknown trail: myTrail2 for the user: ACCOUNT_002"
+	<Message>User: ACCOUNT_003 is not authorized to perform: s3:GetObject</Message>
+	user 100234567890 logged in; username: 100234567891; user: 1002345678901
+	EOT
+	mask_check
+'
+
+test_expect_success 'S3 access log fields, learnt; another hash elsewhere is kept' '
+	cat >in <<-\EOT &&
+	Bucket owner 79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be of awsexamplebucket1:
+	79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be awsexamplebucket1 [06/Feb/2019:00:00:38 +0000] 192.0.2.3 79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be 3E57427F3EXAMPLE REST.GET.VERSIONING - 200 -
+	The same owner: 79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be
+	sha256 0a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f9 of the image
+	EOT
+	cat >expect <<-\EOT &&
+	Bucket owner S3_CANONICAL_001 of BUCKET_001:
 	S3_CANONICAL_001 BUCKET_001 [06/Feb/2019:00:00:38 +0000] PUBLIC_IP_001 S3_CANONICAL_001 3E57427F3EXAMPLE REST.GET.VERSIONING - 200 -
-	sha256 79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be of the image
+	The same owner: S3_CANONICAL_001
+	sha256 0a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f9 of the image
 	EOT
 	mask_check
 '

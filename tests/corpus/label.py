@@ -532,6 +532,13 @@ def rule_hosts(v, L):
         start = m.start(1) + (len(m.group(1)) - len(host))
         end = start + len(b'.'.join(left))
         ident = v[start:end]
+        if kind == 'VPCE' and len(left) == 1:
+            # a zonal endpoint name, vpce-ID-label-us-east-1b: the
+            # Availability Zone is AWS's, like the Region after it
+            az = re.search(rb'-[a-z]{2}-[a-z]+-[0-9][a-z]$', ident)
+            if az:
+                end -= len(az.group(0))
+                ident = v[start:end]
         if is_placeholder(ident):
             continue
         if kind == 'BUCKET' and len(left) > 1 and left[-1] in (b's3',):
@@ -679,7 +686,7 @@ TRANSIENT_ID_KEYS = {'id', 'runtimeid', 'prowid', 'auditid', 'cachepolicyid', 'o
                      'p_row_id', 'pparseid', 'pruleid', 'ruleid', 'pcsourceid',
                      'psourceid', 'plogtype', 'pevent', 'pdeviceid', 'matchingruleid',
                      'detectortypeid', 'productfield', 'awsaccount2','requestid', 'eventid', 'messageid', 'changeid', 'clienttoken',
-                     'versionid', 'etag', 'callerreference', 'sharedeventid', 'requestparameters',
+                     'etag', 'callerreference', 'sharedeventid', 'requestparameters',
                      'xamzrequestid', 'xamzid2', 'invocationid', 'recordid', 'correlationid',
                      'traceid', 'requestid2', 'commandid', 'executionid', 'deploymentid',
                      'imageid2', 'attachmentid2', 'uploadid', 'querydefinitionid', 'queryid',
@@ -796,6 +803,11 @@ def classify_value(key, val, s, e, ctx, L, fmt_is_json=False):
         if k in ('family', 'taskdefinition'):
             m = re.match(rb'[^:]+', val)
             e = s + m.end()
+        m = re.fullmatch(rb'rds:(.+)-[0-9]{4}(?:-[0-9]{2}){4}', val)
+        if kind == 'RDS' and m:
+            # an automated snapshot: rds: and the time are AWS's, the
+            # instance's name is the identifier
+            s, e = s + m.start(1), s + m.end(1)
         L.add(s, e, kind, ctx, 30)
         return
     if (k.endswith('id') or k.endswith('ids')) and k not in TRANSIENT_ID_KEYS:

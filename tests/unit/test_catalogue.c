@@ -89,6 +89,17 @@ static const struct example positives[] = {
 	    "targetgroup/my-tg/73e2d6bc24d8a067",
 	    "arn:aws:elasticloadbalancing:us-east-1:ACCOUNT:"
 	    "targetgroup/TARGET_GROUP/TARGET_GROUP" },
+	{ "arn", "arn:aws:elasticloadbalancing:us-east-2:123456789012:"
+	    "targetgroup/lambda-target/abcdefg",
+	    "arn:aws:elasticloadbalancing:us-east-2:ACCOUNT:"
+	    "targetgroup/TARGET_GROUP/TARGET_GROUP" },
+	{ "arn", "arn:aws:elasticloadbalancing:us-east-2:123456789012:"
+	    "targetgroup/my-tg/*",
+	    "arn:aws:elasticloadbalancing:us-east-2:ACCOUNT:"
+	    "targetgroup/TARGET_GROUP/*" },
+	{ "arn", "arn:aws:cloudformation:us-east-1:123456789012:"
+	    "stack/my-stack/example",
+	    "arn:aws:cloudformation:us-east-1:ACCOUNT:stack/STACK/example" },
 	{ "arn", "arn:aws:ecs:us-east-1:123456789012:task/prod/"
 	    "0123456789abcdef0123456789abcdef",
 	    "arn:aws:ecs:us-east-1:ACCOUNT:task/ECS_CLUSTER/ECS_TASK" },
@@ -415,8 +426,12 @@ static const struct example positives[] = {
 	    "peer_owner_id = \"ACCOUNT\"" },
 	{ "account-id", "\"sso_account_id\": \"123456789012\"",
 	    "\"sso_account_id\": \"ACCOUNT\"" },
-	{ "account-id", "\"principalId\": \"123456789012:Bob\"",
-	    "\"principalId\": \"ACCOUNT:Bob\"" },
+	{ "keyed-iam-id", "\"principalId\": \"123456789012:Bob\"",
+	    "\"principalId\": \"ACCOUNT:IAM_USER\"" },
+	{ "account-id", "\"CallerUserId\": \"123456789012:Bob\"",
+	    "\"CallerUserId\": \"ACCOUNT:Bob\"" },
+	{ "account-id", "\"principalId\": [\"123456789012:Bob\"]",
+	    "\"principalId\": [\"ACCOUNT:Bob\"]" },
 	{ "account-id", "data.aws_caller_identity.current: Read complete after "
 	    "0s [id=123456789012]",
 	    "data.aws_caller_identity.current: Read complete after "
@@ -782,8 +797,16 @@ static const struct example positives[] = {
 	    "eC2SecurityGroupOwnerId=ACCOUNT" },
 	{ "account-key", "  destinationAccount: '123456789012'",
 	    "  destinationAccount: 'ACCOUNT'" },
-	{ "account-id", "\"FederatedUserId\": \"111122223333:Bob\"",
-	    "\"FederatedUserId\": \"ACCOUNT:Bob\"" },
+	{ "keyed-iam-id", "\"FederatedUserId\": \"111122223333:Bob\"",
+	    "\"FederatedUserId\": \"ACCOUNT:IAM_USER\"" },
+	{ "keyed-iam-id", "<FederatedUserId>111122223333:Bob</FederatedUserId>",
+	    "<FederatedUserId>ACCOUNT:IAM_USER</FederatedUserId>" },
+	{ "keyed-iam-id", "federated_user_id='111122223333:Bob'",
+	    "federated_user_id='ACCOUNT:IAM_USER'" },
+	{ "keyed-iam-id", "\\\"principalId\\\": \\\"111122223333:Bob\\\"",
+	    "\\\"principalId\\\": \\\"ACCOUNT:IAM_USER\\\"" },
+	{ "keyed-iam-id", "FederatedUserId: 111122223333:user",
+	    "FederatedUserId: ACCOUNT:user" },
 	{ "account-id", "--peer-owner-id 123456789012 --region x",
 	    "--peer-owner-id ACCOUNT --region x" },
 	{ "account-id", "--delegated-admin-account-id 123456789012",
@@ -814,6 +837,11 @@ static const struct example positives[] = {
 	    "<imageLocation>ACCOUNT/my-ami</imageLocation>" },
 	{ "account-id", "\"Message\": \"Pending Acceptance by 444455556666\"",
 	    "\"Message\": \"Pending Acceptance by ACCOUNT\"" },
+	{ "account-id", "\"errorMessage\": \"No trail for the user: 123456789012\"",
+	    "\"errorMessage\": \"No trail for the user: ACCOUNT\"" },
+	{ "account-id", "User: 123456789012 is not authorized",
+	    "User: ACCOUNT is not authorized" },
+	{ "account-id", "user:123456789012", "user:ACCOUNT" },
 	{ "account-id", "role_arn=arn:aws:iam:123456789012:role/Admin",
 	    "role_arn=arn:aws:iam:ACCOUNT:role/Admin" },
 	{ "account-id", "\"arn\": \"arn: aws: sts: : 123456789012: assumed-role/D\"",
@@ -1065,8 +1093,30 @@ static const struct example positives[] = {
 	    "DetectorIds:\n  - RESOURCE_ID\n  - \"RESOURCE_ID\"" },
 	{ "keyed-id-item", "SubnetIds:\n- subnet-abc123\n- 1234",
 	    "SubnetIds:\n- SUBNET\n- 1234" },
+	{ "keyed-id-item", "\"RoleNames\": [\n  \"payroll-app\",\n"
+	    "  \"web.role@x\",\n  \"example\"\n]",
+	    "\"RoleNames\": [\n  \"IAM_ROLE\",\n  \"IAM_ROLE\",\n  \"example\"\n]" },
+	{ "keyed-id-item", "table_names:\n  - GameScores\n  - \"Music\"",
+	    "table_names:\n  - DYNAMODB_TABLE\n  - \"DYNAMODB_TABLE\"" },
+	{ "keyed-id-item", "\"eventSource\": \"ssm.amazonaws.com\",\n"
+	    "\"names\": [\n  \"/app/db-pass\",\n  \"/app/api-key\",\n]",
+	    "\"eventSource\": \"ssm.amazonaws.com\",\n"
+	    "\"names\": [\n  \"/PARAM\",\n  \"/PARAM\",\n]" },
+	{ "keyed-id-item", "aws ssm describe-parameters\n{\"Key\": \"Name\", "
+	    "\"Option\": \"Equals\", \"Values\": [\n  \"/app/db-pass\"\n]}",
+	    "aws ssm describe-parameters\n{\"Key\": \"Name\", "
+	    "\"Option\": \"Equals\", \"Values\": [\n  \"/PARAM\"\n]}" },
+	{ "keyed-id-item", "{\"Values\": [\n  \"web-server-1\"\n], \"Key\": \"Name\"}",
+	    "{\"Values\": [\n  \"NAME_TAG\"\n], \"Key\": \"Name\"}" },
+	{ "keyed-id-item", "TagFilters:\n  - Key: Name\n    Values:\n"
+	    "      - web-server-1\n",
+	    "TagFilters:\n  - Key: Name\n    Values:\n      - NAME_TAG\n" },
 	{ "keyed-id", "<VpcId>990524496922</VpcId>",
 	    "<VpcId>RESOURCE_ID</VpcId>" },
+	{ "keyed-id", "\"VersionId\": \"3HL4kqtJlcpXroDTDmJrmSpXd3dIbrHY\"",
+	    "\"VersionId\": \"RESOURCE_ID\"" },
+	{ "keyed-id", "\"MoveToVersionId\": \"EXAMPLE1-90ab-cdef-fedc-ba987SECRET1\"",
+	    "\"MoveToVersionId\": \"RESOURCE_ID\"" },
 	{ "keyed-id", "\"SubnetId\": \"12345678\", vpc_id = 20240115",
 	    "\"SubnetId\": \"RESOURCE_ID\", vpc_id = RESOURCE_ID" },
 	{ "keyed-id", "\"DetectorIds\": [\"12abc34d567e8fa901bc2d34eexample\", "
@@ -1582,6 +1632,13 @@ static const struct negative negatives[] = {
 	    "DetectorIds:\n  x: 1\n  - abc123def45" },
 	{ "keyed-id-item", "\"DetectorIds\": [\"abc123def45\"]\n"
 	    "{\"DetectorId\": \"abc\",\n \"x\": \"abc123def45\"}" },
+	/* Names: not under a "names" key away from SSM, nor a filter on
+	 * another key, nor a singular key, nor an ID list's wider shape. */
+	{ "keyed-id-item", "\"names\": [\n  \"alice-smith\",\n  \"bob\"\n]\n"
+	    "names:\n  - alice-smith\n"
+	    "{\"Key\": \"Env\", \"Values\": [\n  \"staging-blue\"\n]}\n"
+	    "\"RoleName\": [\n  \"payroll-app\"\n]\n"
+	    "\"SubnetIds\": [\n  \"/app/x.y\"\n]" },
 	/* Digits are an ID only under a key named after a prefix. */
 	{ "keyed-id", "\"OrderId\": \"12345678\", \"VpcId\": \"12345\", "
 	    "\"SubnetId\": \"123456789012345678901\", <VpcId>3.14159</VpcId>" },
@@ -1596,7 +1653,8 @@ static const struct negative negatives[] = {
 	{ "keyed-id", "\"AvailabilityZoneId\": \"use1-az2\", \"ZoneId\": "
 	    "\"us-east-1a\", \"RegionId\": \"us-gov-west-1\"" },
 	{ "keyed-id", "vpc_id = aws_vpc.main2.id\nsubnet_id = module.vpc1.x" },
-	{ "keyed-id", "\"VersionId\": \"3HL4kqtJlcpXroDTDmJrmSpXd3dIbrHY\"" },
+	{ "keyed-id", "\"DefaultVersionId\": \"v1\", \"VersionId\": \"null\", "
+	    "\"versionId\": \"version\", <VersionId>1</VersionId>" },
 	{ "keyed-id", "commit_id: 3f786850e387550fdab836ed7e6dc881de23001b" },
 	{ "keyed-id", "\"container_id\": \"8e1f0a2b3c4d\", \"user_id\": "
 	    "\"u1234567\"" },
@@ -1639,6 +1697,8 @@ static const struct negative negatives[] = {
 	{ "account-id", "Replace 123456789012 with your order number" },
 	{ "account-id", "build/123456789012/x and v1/123456789012/y" },
 	{ "account-id", "Request to 12345 and a request to 1234567890123" },
+	{ "account-id", "user 123456789012, username: 123456789012, the_user: "
+	    "123456789012, user: 1234567890123, user: x123456789012" },
 	{ "organization", "an o-ring, o-rings and \"o-transparent\" o-abcdefghijk/x" },
 	{ "organization", "\"name\": \"o-exampleorgid-x\"" },
 	{ "organization", "foo-o-exampleorgid/r-abcd/" },
@@ -1686,6 +1746,9 @@ static const struct negative negatives[] = {
 
 /* With every default kind: the structured forms win over what they hold. */
 static const struct example overlaps[] = {
+	/* A flag that ends in -id: the naming row hands it to keyed-id. */
+	{ NULL, "--version-id 3HL4kqtJlcpXroDTDmJrmSpXd3dIbrHY",
+	    "--version-id RESOURCE_ID" },
 	{ NULL, "arn:aws:ec2:us-east-1:123456789012:instance/i-0abc12de34f567890",
 	    "arn:aws:ec2:us-east-1:ACCOUNT:instance/EC2" },
 	{ NULL, "10.0.0.0/16 and 2600:1f18:abcd::/56",

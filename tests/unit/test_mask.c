@@ -172,6 +172,19 @@ test_learnt_from_urls(void **state)
 	/* Not a common word, nor a short one. */
 	mask_expect("s3://backup/k backup s3://abc/k abc\n",
 	    "s3://BUCKET_001/k backup s3://BUCKET_002/k abc\n");
+	/* The canonical IDs and bucket of an S3 server access log line
+	 * too; another 64-hex value stays. */
+	mask_expect(
+	    "79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be "
+	    "payroll-logs [06/Feb/2019:00:00:38 +0000] 192.0.2.3 - REQ "
+	    "REST.GET.VERSIONING -\n"
+	    "owner 79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be"
+	    " of payroll-logs\n"
+	    "sha 89a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be\n",
+	    "S3_CANONICAL_001 BUCKET_001 [06/Feb/2019:00:00:38 +0000] "
+	    "PUBLIC_IP_001 - REQ REST.GET.VERSIONING -\n"
+	    "owner S3_CANONICAL_001 of BUCKET_001\n"
+	    "sha 89a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be\n");
 }
 
 /*
