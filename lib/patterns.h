@@ -145,8 +145,12 @@
 	"(?:[a-z0-9-]{1,32}|\\*)?:(?:[A-Za-z0-9_-]{1,24}|\\*)?:" \
 	"[A-Za-z0-9_/:.@+=*$!-]{0,2047}[A-Za-z0-9_/*$-])"
 
+/* A name: ASCII as AWS's names are, or with UTF-8 bytes in it (a tag's,
+ * a name given in error): a value a key names is never cut at its first
+ * byte beyond ASCII, which would leave the rest of it readable. */
 #define NAME_VALUE \
-	"[A-Za-z0-9_/](?:[A-Za-z0-9_.@+=/-]{0,254}[A-Za-z0-9_-])?"
+	"[A-Za-z0-9_/\\x80-\\xff](?:[A-Za-z0-9_.@+=/\\x80-\\xff-]{0,254}" \
+	"[A-Za-z0-9_\\x80-\\xff-])?"
 /* Words of a key may be joined by '_' or '-' (role_name, role-name). */
 #define W "[_-]?"
 /* One branch per first letter, the letters most common at the start of
@@ -198,9 +202,9 @@
 	"-(?!ids?,)[a-z]{1,20})" \
 	",Values=" NAME_VALUE "(?:," NAME_VALUE "){0,3}" \
 	"|--[a-z]+(?:-[a-z]+){0,5}(?:[ \\t]+|=)[\"']?" \
-	NAME_VALUE "(?![A-Za-z0-9_@+=/-]|\\.[A-Za-z0-9_])" \
+	NAME_VALUE "(?![A-Za-z0-9_@+=/\\x80-\\xff-]|\\.[A-Za-z0-9_])" \
 	"(?:[\"']?[ \\t]+[\"']?(?!-)" NAME_VALUE \
-	"(?![A-Za-z0-9_@+=/-]|\\.[A-Za-z0-9_])){0,3})"
+	"(?![A-Za-z0-9_@+=/\\x80-\\xff-]|\\.[A-Za-z0-9_])){0,3})"
 /* A CloudTrail digest file's name holds the trail's:
  * <account>_CloudTrail-Digest_<region>_<trail>_<home region>_<time>Z. */
 #define TRAIL_DIGEST_PAT \

@@ -279,4 +279,18 @@ test_expect_success 'a names list of ordinary words away from SSM stays' '
 	mask_check
 '
 
+test_expect_success 'a name with bytes beyond ASCII is masked whole' '
+	cat >in <<-\EOT &&
+	aws iam create-user --user-name dépôt-42 --path /
+	--role-name équipe-web
+	{"RoleName": "équipe-web", "GroupName": "café"}
+	EOT
+	cat >expect <<-\EOT &&
+	aws iam create-user --user-name IAM_USER_001 --path /
+	--role-name IAM_ROLE_001
+	{"RoleName": "IAM_ROLE_001", "GroupName": "IAM_GROUP_001"}
+	EOT
+	mask_check
+'
+
 test_done
