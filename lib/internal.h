@@ -271,13 +271,21 @@ struct am_kind {
 };
 #define AM_MAX_NEEDLES 16
 /*
+ * The loops built for SSSE3 (target attributes) where the compiler can
+ * build them; am_have_ssse3() says whether the processor runs them, and
+ * am_force_ssse3(0) turns them off for tests (util.c).
+ */
+#if defined(__GNUC__) && defined(__x86_64__)
+#define AM_SSSE3_LOOPS 1
+#endif
+int am_have_ssse3(void);
+void am_force_ssse3(int on);
+
+/*
  * May byte c start a match, for the scanner's vector loop?  It takes the
  * printable ASCII bytes for starts, and falls back to a byte loop when
  * the catalogue can start on another (test_scanner checks it cannot).
  */
-int am_have_ssse3(void);
-void am_force_ssse3(int on);
-
 static inline int
 am_start_printable(unsigned c)
 {

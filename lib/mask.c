@@ -12,9 +12,8 @@
 #ifdef __SSE2__
 #include <emmintrin.h>
 #endif
-#if defined(__GNUC__) && defined(__x86_64__)
+#ifdef AM_SSSE3_LOOPS
 #include <tmmintrin.h>
-#define HAVE_SSSE3_PATH 1
 #endif
 
 /* A byte of a token, and ASCII punctuation (what may join tokens). */
@@ -191,7 +190,7 @@ run_starts(const unsigned char *u, size_t from, size_t p)
 	    u[p - 1] == '=');
 }
 
-#ifdef HAVE_SSSE3_PATH
+#ifdef AM_SSSE3_LOOPS
 /*
  * The bytes of v in the set of nibble table lo (byte_set()), as 0xff:
  * the low nibble picks the table's byte, the high one the bit in it.
@@ -264,7 +263,7 @@ next_name_run(const struct awsmask *am, const unsigned char *u, size_t len,
 				return p;
 		return done;
 	}
-#ifdef HAVE_SSSE3_PATH
+#ifdef AM_SSSE3_LOOPS
 	if (!am->learned_wide && am_have_ssse3())
 		return next_name_run_ssse3(am, u, len, from, done);
 #endif

@@ -78,7 +78,7 @@
 #ifdef __SSE2__
 #include <emmintrin.h>
 #endif
-#ifdef __x86_64__
+#ifdef AM_SSSE3_LOOPS
 #include <tmmintrin.h>
 #endif
 
@@ -527,7 +527,6 @@ teddy_add(struct am_scanner *s, unsigned j)
 static int
 collect_needles(struct am_scanner *s, struct am_error *err)
 {
-	unsigned done = 0;
 	size_t i;
 
 	s->kind_needles = am_calloc(am_nkinds, sizeof(*s->kind_needles));
@@ -551,10 +550,7 @@ collect_needles(struct am_scanner *s, struct am_error *err)
 				s->needle[j] = p;
 				s->needle_len[j] = n;
 				s->nneedles++;
-			}
-			if (j < s->nneedles && !(done & 1u << j)) {
 				teddy_add(s, j);
-				done |= 1u << j;
 			}
 			if (j < s->nneedles)
 				mask |= 1u << j;
@@ -1004,7 +1000,7 @@ find_needle(const struct am_scanner *s, unsigned j, const unsigned char *u,
 	return i < len ? memmem(u + i, len - i, nd, k) : NULL;
 }
 
-#ifdef __x86_64__
+#ifdef AM_SSSE3_LOOPS
 /*
  * Teddy (Hyperscan's literal matcher): where in u[i, len) the first
  * three bytes of a needle of want may begin, sixteen starts at a time,
@@ -1025,7 +1021,7 @@ find_teddy(struct am_scanner *s, unsigned *want, const unsigned char *u,
 	const __m128i hi1 = _mm_loadu_si128((const __m128i *)s->teddy_hi[1]);
 	const __m128i hi2 = _mm_loadu_si128((const __m128i *)s->teddy_hi[2]);
 	__m128i wb;
-	unsigned j, w, b = 0;
+	unsigned j, w, before, b = 0;
 
 #define TEDDY_BYTE(lo, hi, v) _mm_and_si128( \
 	_mm_shuffle_epi8((lo), _mm_and_si128((v), nib)), \
@@ -1048,6 +1044,7 @@ find_teddy(struct am_scanner *s, unsigned *want, const unsigned char *u,
 		if (!m)
 			continue;
 		_mm_storeu_si128((__m128i *)bits, r);
+		before = *want;
 		for (; m; m &= m - 1) {
 			size_t at = i + (size_t)__builtin_ctz(m);
 
@@ -1061,7 +1058,7 @@ find_teddy(struct am_scanner *s, unsigned *want, const unsigned char *u,
 				*want &= ~(1u << j);
 			}
 		}
-		if (*want != w) {
+		if (*want != before) {
 			/* Found some: fewer buckets to look for. */
 			for (b = 0, w = *want; w; w &= w - 1)
 				b |= 1u << (__builtin_ctz(w) % 8);
@@ -1086,7 +1083,7 @@ find_needles(struct am_scanner *s, unsigned want, const unsigned char *u,
 	size_t i = p;
 	unsigned j, w;
 
-#ifdef __x86_64__
+#ifdef AM_SSSE3_LOOPS
 	if ((want & (want - 1)) && am_have_ssse3())
 		i = find_teddy(s, &want, u, len, p, i);
 #endif

@@ -562,7 +562,7 @@ static int ssse3_forced = -1;
 int
 am_have_ssse3(void)
 {
-#if defined(__GNUC__) && defined(__x86_64__)
+#ifdef AM_SSSE3_LOOPS
 	static int have = -1;
 
 	if (ssse3_forced >= 0)
