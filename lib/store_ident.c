@@ -20,10 +20,11 @@
  * Before the first allocation of a run, the store's identity is compared
  * with the record.  The same: nothing to do.  The record names another
  * identity, or the store has none while the record has one: the store
- * was reset since this machine used it.  Then every counter is raised
- * above the record's high-water mark before a number is handed out, the
- * store gets (or keeps) an identity, the record learns it, and the tool
- * says so on stderr.  So no number this machine was ever handed is
+ * was reset since this machine used it.  (A store without one gets one
+ * first, unless another process gave it one since it was opened: that
+ * one is compared.)  Then every counter is raised above the record's
+ * high-water mark before a number is handed out, the record learns the
+ * identity, and the tool says so on stderr.  So no number this machine was ever handed is
  * handed out again.  (Numbers other machines were handed are protected
  * by their own records once they run; awsmask(1) INTEGRITY says what
  * that leaves open, and how digest tokens close it.)
@@ -418,21 +419,27 @@ am_store_ident_settle(struct am_store *st)
 		return nomem(st);
 	if ((rc = record_read(st, d->path, &rec_id, marks)))
 		goto out;
-	reset = rec_id && (!st->id || strcmp(st->id, rec_id));
 	/*
-	 * Order matters: counters first, then the identity, then the
-	 * record.  A process that starts in between still sees a mismatch
-	 * and raises the counters too (raising twice is harmless); one
-	 * that saw a match before we raised would hand out low numbers.
+	 * A store that had no identity when it was opened may have been
+	 * given one since, by another process that also wrote the record:
+	 * the store's identity as it is now is compared, not as it was.
+	 * meta_init() gives it ours unless it has one, and reads back the
+	 * one it holds.
+	 */
+	if (!st->id && ((rc = new_id(st, fresh)) ||
+	    (rc = st->ops->meta_init(st, fresh))))
+		goto out;
+	reset = rec_id && strcmp(st->id, rec_id);
+	/*
+	 * Order matters: counters before the record.  A process that starts
+	 * in between still sees a mismatch (the record names the identity
+	 * before the reset) and raises the counters too (raising twice is
+	 * harmless); one that saw a match before we raised would hand out
+	 * low numbers.
 	 */
 	if (reset && st->token_style == AM_TOKEN_COUNTER &&
 	    (rc = raise_counters(st, marks)))
 		goto out;
-	if (!st->id) {
-		if ((rc = new_id(st, fresh)) ||
-		    (rc = st->ops->meta_init(st, fresh)))
-			goto out;
-	}
 	if (reset)
 		am_store_warn(st, "store '%s' is not the one this machine used "
 		    "before (it lost its data or was replaced): numbering "
