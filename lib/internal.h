@@ -672,6 +672,15 @@ struct am_store_ops {
 	int (*mask_begin)(struct am_store *st, struct am_store_item *it,
 	    size_t n);
 	int (*mask_end)(struct am_store *st);
+	/*
+	 * mask_end of the batch in flight and mask_begin of this one at
+	 * once (NULL: the backend ends the one, then begins the other).
+	 * The backend may send this batch's first requests before it
+	 * reads the last replies of the one in flight.  On failure neither
+	 * batch's items keep a value (store.c releases the old one's).
+	 */
+	int (*mask_next)(struct am_store *st, struct am_store_item *it,
+	    size_t n);
 };
 struct am_store_ident;
 struct am_store {
@@ -736,6 +745,9 @@ int am_store_mask_many(struct am_store *st, struct am_store_item *it,
  */
 int am_store_mask_begin(struct am_store *st, struct am_store_item *it,
     size_t n);
+/* (A batch begun with another in flight ends that one as part of it:
+ * after it returns, the other batch's items have their values, or the
+ * call failed.) */
 int am_store_mask_end(struct am_store *st);
 int am_store_mask_pending(const struct am_store *st);
 int am_store_unmask_many(struct am_store *st, struct am_store_item *it,

@@ -903,9 +903,11 @@ am_mask_finish(struct awsmask *am, int rc)
 /*
  * The text driver's masking of one window, overlapped with the store.
  * Window N is scanned, and its parts looked up in the cache, while the
- * last writes of window N-1's batch are on their way; then N-1's batch
- * is ended and N's begun, and N-1 is written while N's last writes are
- * on their way.  N is held until the next call (or am_mask_drain()).
+ * last writes of window N-1's batch are on their way; then N's batch is
+ * begun, which ends N-1's (a store may send N's first requests before
+ * it reads N-1's last replies), and N-1 is written while N's last writes
+ * are on their way.  N is held until the next call (or
+ * am_mask_drain()).
  */
 static int
 process_overlap(struct awsmask *am, struct am_stream *s, size_t limit,
@@ -918,10 +920,15 @@ process_overlap(struct awsmask *am, struct am_stream *s, size_t limit,
 		goto out;
 	if (s->need)
 		goto out;	/* the driver reads more and comes back */
-	if ((rc = lookup_parts(am, s->buf)) || (rc = end_held(am)))
+	/* A batch begun ends the one held (am_store_mask_begin()), and
+	 * may overlap the two. */
+	if ((rc = lookup_parts(am, s->buf)) ||
+	    (!am->nitems && (rc = end_held(am))))
 		goto out;
 	if ((rc = store_batch(am, 1)))
 		goto out;
+	if (am->held.on)
+		am->held.ended = 1;
 	pending = am->nitems && am_store_mask_pending(am->store);
 	if (!pending && (rc = resolve_finish(am, am->parts, am->nparts,
 	    am->items, am->nitems, 1)))

@@ -241,29 +241,47 @@ typedef int store_op(struct am_store *, struct am_store_item *, size_t);
  * holds whatever the backend did half-way.  A failure sticks in st->err,
  * where callers read the reason.
  */
+/* Does every item have a key (and a prefix)?  Their values start NULL. */
+static int
+items_ok(const struct am_store_item *it, size_t n, int need_prefix,
+    size_t *bad)
+{
+	size_t i;
+
+	if (n && !it) {
+		*bad = n;
+		return 0;
+	}
+	for (i = 0; i < n; i++)
+		if (!it[i].key || (need_prefix && (!it[i].prefix ||
+		    !*it[i].prefix))) {
+			*bad = i;
+			return 0;
+		}
+	return 1;
+}
+
 static int
 run(struct am_store *st, store_op *op, struct am_store_item *it, size_t n,
     int need_prefix)
 {
-	size_t i;
+	size_t i, bad;
 	int rc;
 
 	if (!st)
 		return AWSMASK_EINVAL;
 	if (st->err.code)
 		return st->err.code;
-	if (n && !it)
-		return am_seterr(&st->err, AWSMASK_EINVAL, "store '%s': no items",
-		    st->name);
+	if (!items_ok(it, n, need_prefix, &bad))
+		return bad == n ? am_seterr(&st->err, AWSMASK_EINVAL,
+		    "store '%s': no items", st->name) :
+		    am_seterr(&st->err, AWSMASK_EINVAL,
+		    "store '%s': item %zu has no %s", st->name, bad,
+		    it[bad].key ? "prefix" : "key");
 	for (i = 0; i < n; i++) {
 		it[i].value = NULL;
 		it[i].value_len = 0;
 		it[i].corrupt = 0;
-		if (!it[i].key || (need_prefix && (!it[i].prefix ||
-		    !*it[i].prefix)))
-			return am_seterr(&st->err, AWSMASK_EINVAL,
-			    "store '%s': item %zu has no %s", st->name, i,
-			    it[i].key ? "prefix" : "key");
 	}
 	if (n == 0)
 		return AWSMASK_OK;
@@ -306,13 +324,49 @@ mask_ready(struct am_store *st, size_t n)
 	return AWSMASK_OK;
 }
 
+/*
+ * A batch begun while another is in flight, on a backend that can take
+ * both at once (mask_next): the one in flight is ended as part of it, so
+ * that the backend may send the new batch's first requests before it
+ * reads the old one's last replies.  Either both succeed or both fail:
+ * then neither batch's items keep a value.  Identity is settled by the
+ * batch in flight already.
+ */
+static int
+mask_next(struct am_store *st, struct am_store_item *it, size_t n)
+{
+	struct am_store_item *pit = st->flight_it;
+	size_t pn = st->flight_n;
+	int rc;
+
+	st->in_flight = 0;
+	st->flight_it = NULL;
+	st->flight_n = 0;
+	if ((rc = run(st, st->ops->mask_next, it, n, 1))) {
+		am_store_items_release(pit, pn);
+		return rc;
+	}
+	if ((rc = am_store_ident_note(st, pit, pn)))
+		return rc;
+	if (st->in_flight) {
+		st->flight_it = it;
+		st->flight_n = n;
+		return AWSMASK_OK;
+	}
+	return am_store_ident_note(st, it, n);
+}
+
 int
 am_store_mask_begin(struct am_store *st, struct am_store_item *it, size_t n)
 {
+	size_t bad;
 	int rc;
 
 	if (!st || !st->ops->mask_begin)
 		return am_store_mask_many(st, it, n);
+	if (n && st->in_flight && st->ops->mask_next && !st->err.code &&
+	    items_ok(it, n, 1, &bad))
+		return mask_next(st, it, n);
 	if ((rc = mask_ready(st, n)))
 		return rc;
 	if ((rc = run(st, st->ops->mask_begin, it, n, 1)))

@@ -220,6 +220,32 @@ test_expect_success 'windows held for their batch: originals new in one window a
 	test_cmp expect out
 '
 
+# The next window's lookups go out behind the last writes of the window
+# held.  Here every seventh number is taken already, so many originals
+# of each window go round again after the next window looked them up:
+# each still gets one token, and every token unmasks.
+test_expect_success 'windows held: originals going round again while the next window looks them up' '
+	awk "BEGIN { for (i = 1; i <= 40000; i++) {
+	    printf \"i-8%016x\", i;
+	    if (i > 2000) printf \" i-8%016x\", i - 2000;
+	    printf \"\n\" } }" >in &&
+	awk "BEGIN { for (i = 7; i <= 90000; i += 7)
+	    printf \"SET aws:unmask:EC2_%03d taken\n\", i }" |
+	    redis_cli -n 13 >/dev/null &&
+	test_must_exit 0 awsmask -s $URL/13 <in >out 2>err &&
+	test_must_be_empty err &&
+	tr " " "\n" <in >orig.w && tr " " "\n" <out >tok.w &&
+	test_no_leak orig.w out &&
+	paste -d " " orig.w tok.w | sort -u >pairs &&
+	cut -d " " -f 1 pairs | uniq -d >dup.orig &&
+	test_must_be_empty dup.orig &&
+	cut -d " " -f 2 pairs | sort | uniq -d >dup.tok &&
+	test_must_be_empty dup.tok &&
+	! grep -E "^EC2_0*([0-9]*)$" tok.w | awk -F_ "\$2 % 7 == 0" | grep . &&
+	test_must_exit 0 awsunmask -s $URL/13 <out >back &&
+	test_cmp in back
+'
+
 test_expect_success 'a Redis paused past the timeout: exit 69 soon, nothing unmasked' '
 	redis_start_second &&
 	kill -STOP $PID2 &&

@@ -685,6 +685,74 @@ test_round_trip_two_connections(void **state)
 	am_store_close(b);
 }
 
+/*
+ * A batch begun while another is in flight (mask_next): the other is
+ * finished by the call, with its values, before this one's; an original
+ * of both gets one token; and one the batch in flight takes round again
+ * (its number was taken) after the next batch looked it up settles on
+ * one token, the other batch's number dropped.
+ */
+static void
+test_next_in_flight(void **state)
+{
+	struct am_store_item a[3], b[2], c[2], d[1];
+	struct am_store *st;
+	redisContext *rc;
+	size_t vlen;
+	char *v;
+
+	(void)state;
+	NEED_MAIN();
+	flushdb(main_sv.port, 13);
+	st = open_db(main_sv.port, 13, NULL);
+	rc = raw(main_sv.port, 13);
+	item(&a[0], "i-0next00000000001", 18, "EC2", "ec2-instance");
+	item(&a[1], "i-0next00000000002", 18, "EC2", "ec2-instance");
+	item(&a[2], "i-0next00000000003", 18, "EC2", "ec2-instance");
+	item(&b[0], "i-0next00000000002", 18, "EC2", "ec2-instance");
+	item(&b[1], "i-0next00000000004", 18, "EC2", "ec2-instance");
+	assert_int_equal(am_store_mask_begin(st, a, 3), AWSMASK_OK);
+	assert_true(am_store_mask_pending(st));
+	assert_int_equal(am_store_mask_begin(st, b, 2), AWSMASK_OK);
+	assert_string_equal(a[0].value, "EC2_001");
+	assert_string_equal(a[1].value, "EC2_002");
+	assert_string_equal(a[2].value, "EC2_003");
+	assert_true(am_store_mask_pending(st));
+	assert_int_equal(am_store_mask_end(st), AWSMASK_OK);
+	assert_false(am_store_mask_pending(st));
+	assert_string_equal(b[0].value, "EC2_002");
+	assert_string_equal(b[1].value, "EC2_004");
+
+	/* Number 5 is taken: c[0] goes round again (to 7) while d, begun
+	 * behind c, has looked it up already and finds it new. */
+	rawok(rc, "SET aws:unmask:EC2_005 someone-else");
+	item(&c[0], "i-0next00000000005", 18, "EC2", "ec2-instance");
+	item(&c[1], "i-0next00000000006", 18, "EC2", "ec2-instance");
+	item(&d[0], "i-0next00000000005", 18, "EC2", "ec2-instance");
+	assert_int_equal(am_store_mask_begin(st, c, 2), AWSMASK_OK);
+	assert_true(am_store_mask_pending(st));
+	assert_int_equal(am_store_mask_begin(st, d, 1), AWSMASK_OK);
+	assert_string_equal(c[0].value, "EC2_007");
+	assert_string_equal(c[1].value, "EC2_006");
+	assert_int_equal(am_store_mask_end(st), AWSMASK_OK);
+	assert_string_equal(d[0].value, "EC2_007");
+	/* d's own number (8) was written and taken back. */
+	assert_int_equal(rawint(rc, "EXISTS aws:unmask:EC2_008"), 0);
+	assert_int_equal(rawint(rc, "GET aws:counter:EC2"), 8);
+	v = rawget(rc, "aws:unmask:EC2_005", 18, &vlen);
+	assert_string_equal(v, "someone-else");
+	free(v);
+	v = rawgetk(rc, "mask:", "i-0next00000000005", 18);
+	assert_string_equal(v, "EC2_007");
+	free(v);
+	redisFree(rc);
+	am_store_items_release(a, 3);
+	am_store_items_release(b, 2);
+	am_store_items_release(c, 2);
+	am_store_items_release(d, 1);
+	am_store_close(st);
+}
+
 static void
 test_counters_and_stats(void **state)
 {
@@ -2056,6 +2124,7 @@ main(void)
 		cmocka_unit_test(test_ping_and_name),
 		cmocka_unit_test(test_round_trip_two_connections),
 		cmocka_unit_test(test_counters_and_stats),
+		cmocka_unit_test(test_next_in_flight),
 		cmocka_unit_test(test_concurrent_processes),
 		AUX(test_requirepass),
 		AUX(test_unix_socket),
