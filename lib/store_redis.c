@@ -342,19 +342,34 @@ replies_clear(struct redis *r)
 	r->nrep = 0;
 }
 
+/* Write a RESP header at p: type, decimal n, CRLF; returns its end. */
+static char *
+resp_put(char *p, char type, size_t n)
+{
+	char tmp[24], *d = tmp + sizeof(tmp);
+	size_t k;
+
+	do
+		*--d = (char)('0' + n % 10);
+	while ((n /= 10));
+	*p++ = type;
+	k = (size_t)(tmp + sizeof(tmp) - d);
+	memcpy(p, d, k);
+	p += k;
+	*p++ = '\r';
+	*p++ = '\n';
+	return p;
+}
+
 /* Append a RESP header: type, decimal n, CRLF. */
 static int
 resp_num(struct am_buf *b, char type, size_t n)
 {
-	char tmp[32], *p = tmp + sizeof(tmp);
-
-	*--p = '\n';
-	*--p = '\r';
-	do
-		*--p = (char)('0' + n % 10);
-	while ((n /= 10));
-	*--p = type;
-	return am_buf_add(b, p, (size_t)(tmp + sizeof(tmp) - p));
+	if (am_buf_grow(b, 24) < 0)
+		return -1;
+	b->len = (size_t)(resp_put(b->buf + b->len, type, n) - b->buf);
+	b->buf[b->len] = '\0';
+	return 0;
 }
 
 /*
@@ -438,15 +453,30 @@ queue_words(struct am_store *st, const struct words *w)
 	struct redis *r = st->priv;
 	int i;
 
+	size_t need = 24;
+	char *p;
+
 	if (reply_slot(st))
 		return st->err.code;
-	if (resp_num(&r->out, '*', (size_t)w->n) < 0)
-		return nomem(st);
-	for (i = 0; i < w->n; i++)
-		if (resp_num(&r->out, '$', w->len[i]) < 0 ||
-		    am_buf_add(&r->out, w->v[i], w->len[i]) < 0 ||
-		    am_buf_add(&r->out, "\r\n", 2) < 0)
+	/* Room for all of it at once: each word is a header, its bytes
+	 * and CRLF (a header is at most 24 bytes). */
+	for (i = 0; i < w->n; i++) {
+		if (w->len[i] > SIZE_MAX / 2 - need)
 			return nomem(st);
+		need += 26 + w->len[i];
+	}
+	if (am_buf_grow(&r->out, need) < 0)
+		return nomem(st);
+	p = resp_put(r->out.buf + r->out.len, '*', (size_t)w->n);
+	for (i = 0; i < w->n; i++) {
+		p = resp_put(p, '$', w->len[i]);
+		memcpy(p, w->v[i], w->len[i]);
+		p += w->len[i];
+		*p++ = '\r';
+		*p++ = '\n';
+	}
+	r->out.len = (size_t)(p - r->out.buf);
+	r->out.buf[r->out.len] = '\0';
 	r->pending++;
 	/* A cluster's queue is cut by node at the flush: it stays whole. */
 	if (!r->cl && r->out.len >= PUSH_AT)
