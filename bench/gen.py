@@ -10,9 +10,11 @@ usage: gen.py MEGABYTES [DISTINCT] > file
        gen.py redis-mappings N NS TTL OLD | redis-cli --pipe
                                             (N mappings; half used OLD s ago)
        gen.py string MEGABYTES > file       (one document, one huge string)
-       gen.py set-pairs FILE NS TTL | redis-cli --pipe
-                                            (a new mapping a line of FILE,
-                                             as awsmask writes one)
+       gen.py mappings FILE REPORT           (how many distinct originals
+                                             awsmask --report found in FILE)
+       gen.py set-pairs FILE REPORT NS TTL | redis-cli --pipe
+                                            (those mappings, written as
+                                             awsmask writes a new one)
 """
 import random
 import sys
@@ -118,27 +120,43 @@ def redis_mappings(n, ns, ttl, old):
     out.write("".join(chunk))
 
 
-def set_pairs(path, ns, ttl):
+def mappings(path, report):
+    """The distinct originals of awsmask --report REPORT (one input, path)
+    with their tokens, in the order met: the mappings a run makes.  A
+    line of path may hold more than one identifier (a role ARN holds its
+    account and its role name)."""
+    import json
+    with open(path, "rb") as f:
+        data = f.read()
+    seen = {}
+    with open(report) as f:
+        for line in f:
+            r = json.loads(line)
+            orig = data[r["offset"]:r["offset"] + r["length"]]
+            seen.setdefault(orig, r["token"].encode())
+    return seen
+
+
+def set_pairs(path, report, ns, ttl):
     """RESP for redis-cli --pipe: the two writes awsmask makes for a new
     identifier, SET unmask:<token> NX EX and SET mask:<original> NX EX,
-    for every line of path: what Redis itself needs to take them."""
-    out = sys.stdout
+    for every mapping a run makes of path: what Redis itself needs to
+    take them."""
+    out = sys.stdout.buffer
     chunk = []
-    ex = str(ttl)
-    with open(path) as f:
-        for i, line in enumerate(f, 1):
-            orig = line.rstrip("\n")
-            tok = "TOKEN_%07d" % i
-            for key, val in (("unmask:" + tok, orig), ("mask:" + orig, tok)):
-                words = ("SET", ns + key, val, "NX", "EX", ex)
-                parts = ["*%d\r\n" % len(words)]
-                for w in words:
-                    parts.append("$%d\r\n%s\r\n" % (len(w.encode()), w))
-                chunk.append("".join(parts))
-            if len(chunk) >= 20000:
-                out.write("".join(chunk))
-                chunk = []
-    out.write("".join(chunk))
+    ex = str(ttl).encode()
+    ns = ns.encode()
+    for orig, tok in mappings(path, report).items():
+        for key, val in ((b"unmask:" + tok, orig), (b"mask:" + orig, tok)):
+            words = (b"SET", ns + key, val, b"NX", b"EX", ex)
+            parts = [b"*%d\r\n" % len(words)]
+            for w in words:
+                parts.append(b"$%d\r\n%s\r\n" % (len(w), w))
+            chunk.append(b"".join(parts))
+        if len(chunk) >= 20000:
+            out.write(b"".join(chunk))
+            chunk = []
+    out.write(b"".join(chunk))
 
 
 def one_string(mb):
@@ -160,8 +178,11 @@ def main():
         redis_mappings(int(sys.argv[2]), sys.argv[3], int(sys.argv[4]),
                        int(sys.argv[5]))
         return
-    if len(sys.argv) > 4 and sys.argv[1] == "set-pairs":
-        set_pairs(sys.argv[2], sys.argv[3], int(sys.argv[4]))
+    if len(sys.argv) > 5 and sys.argv[1] == "set-pairs":
+        set_pairs(sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5]))
+        return
+    if len(sys.argv) > 3 and sys.argv[1] == "mappings":
+        print(len(mappings(sys.argv[2], sys.argv[3])))
         return
     if len(sys.argv) > 2 and sys.argv[1] == "string":
         one_string(float(sys.argv[2]))
