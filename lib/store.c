@@ -324,6 +324,19 @@ mask_ready(struct am_store *st, size_t n)
 	return AWSMASK_OK;
 }
 
+/* A batch begun: kept for mask_end while in flight, else its numbers
+ * recorded now. */
+static int
+begun(struct am_store *st, struct am_store_item *it, size_t n)
+{
+	if (st->in_flight) {
+		st->flight_it = it;
+		st->flight_n = n;
+		return AWSMASK_OK;
+	}
+	return am_store_ident_note(st, it, n);
+}
+
 /*
  * A batch begun while another is in flight, on a backend that can take
  * both at once (mask_next): the one in flight is ended as part of it, so
@@ -346,14 +359,11 @@ mask_next(struct am_store *st, struct am_store_item *it, size_t n)
 		am_store_items_release(pit, pn);
 		return rc;
 	}
-	if ((rc = am_store_ident_note(st, pit, pn)))
+	/* The new batch is kept first, so that a failure to record the
+	 * old one's numbers leaves it for mask_end. */
+	if ((rc = begun(st, it, n)))
 		return rc;
-	if (st->in_flight) {
-		st->flight_it = it;
-		st->flight_n = n;
-		return AWSMASK_OK;
-	}
-	return am_store_ident_note(st, it, n);
+	return am_store_ident_note(st, pit, pn);
 }
 
 int
@@ -371,12 +381,7 @@ am_store_mask_begin(struct am_store *st, struct am_store_item *it, size_t n)
 		return rc;
 	if ((rc = run(st, st->ops->mask_begin, it, n, 1)))
 		return rc;
-	if (st->in_flight) {
-		st->flight_it = it;
-		st->flight_n = n;
-		return AWSMASK_OK;
-	}
-	return am_store_ident_note(st, it, n);
+	return begun(st, it, n);
 }
 
 int
