@@ -2406,12 +2406,13 @@ redis_mask_next(struct am_store *st, struct am_store_item *it, size_t n)
 		goto out;
 	if (nproc)
 		proc_done(st);
-	/* This batch's replies wait aside while prev is finished. */
-	nmine = r->nrep - nprev;
-	if (!(mine = am_malloc((nmine ? nmine : 1) * sizeof(*mine)))) {
+	/* This batch's replies wait aside while prev is finished (they
+	 * stay in r->rep, and are freed with it, until they are). */
+	if (!(mine = am_malloc((r->nrep - nprev + 1) * sizeof(*mine)))) {
 		rc = nomem(st);
 		goto out;
 	}
+	nmine = r->nrep - nprev;
 	memcpy(mine, r->rep + nprev, nmine * sizeof(*mine));
 	r->nrep = nprev;
 	prev->rd.fetched = 1;

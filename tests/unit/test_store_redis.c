@@ -1809,6 +1809,72 @@ test_alloc_failure(void **state)
 	print_message("# allocation failures: %d budgets tried\n", budget);
 }
 
+/*
+ * Every allocation of a batch begun behind one in flight, failed in
+ * turn: the call succeeds with both batches' values, or fails with
+ * neither, and the store closes cleanly either way.
+ */
+static void
+test_alloc_failure_next(void **state)
+{
+	static const struct am_allocator counting = { count_malloc,
+	    count_calloc, count_realloc, free };
+	static char akeys[20][40], bkeys[20][40];
+	struct am_store_item a[20], b[20];
+	struct am_store *st;
+	int budget, rc, ok = 0, failed = 0;
+	size_t i;
+
+	(void)state;
+	NEED_MAIN();
+	for (budget = 0; budget < 600 && !ok; budget++) {
+		flushdb(main_sv.port, 14);
+		st = open_db(main_sv.port, 14, NULL);
+		make_items(a, akeys, 20, "n");
+		make_items(b, bkeys, 20, "o");
+		/* Half of b is in a too. */
+		for (i = 0; i < 10; i++)
+			memcpy(&b[i], &a[2 * i], sizeof(b[i]));
+		assert_int_equal(am_store_mask_begin(st, a, 20), AWSMASK_OK);
+		assert_true(am_store_mask_pending(st));
+		alloc_left = budget;
+		am_set_allocator(&counting);
+		rc = am_store_mask_begin(st, b, 20);
+		am_set_allocator(NULL);
+		for (i = 0; i < 20; i++)
+			if (rc == AWSMASK_OK)
+				assert_non_null(a[i].value);
+			else
+				assert_null(a[i].value);
+		if (rc == AWSMASK_OK) {
+			am_set_allocator(&counting);
+			rc = am_store_mask_end(st);
+			am_set_allocator(NULL);
+		}
+		if (rc == AWSMASK_OK) {
+			for (i = 0; i < 20; i++) {
+				assert_non_null(a[i].value);
+				assert_non_null(b[i].value);
+			}
+			for (i = 0; i < 10; i++)
+				assert_string_equal(b[i].value, a[2 * i].value);
+			ok = 1;
+		} else {
+			assert_int_equal(rc, AWSMASK_ENOMEM);
+			for (i = 0; i < 20; i++)
+				assert_null(b[i].value);
+			failed++;
+		}
+		am_store_items_release(a, 20);
+		am_store_items_release(b, 20);
+		am_store_close(st);
+	}
+	assert_true(ok);
+	assert_true(failed > 0);
+	print_message("# allocation failures, a batch behind one in flight: "
+	    "%d budgets tried\n", budget);
+}
+
 static void
 test_ping_and_name(void **state)
 {
@@ -2140,6 +2206,7 @@ main(void)
 		AUX(test_server_killed),
 		AUX(test_server_paused),
 		cmocka_unit_test(test_alloc_failure),
+		cmocka_unit_test(test_alloc_failure_next),
 		NOGETEX(test_round_trip_two_connections),
 		NOGETEX(test_concurrent_processes),
 		NOGETEX(test_ttl),
