@@ -235,13 +235,8 @@ am_store_items_release(struct am_store_item *it, size_t n)
 
 typedef int store_op(struct am_store *, struct am_store_item *, size_t);
 
-/*
- * Run one batch operation.  Values are out-parameters: they start NULL,
- * and on failure none is left behind, so "every item or the call fails"
- * holds whatever the backend did half-way.  A failure sticks in st->err,
- * where callers read the reason.
- */
-/* Does every item have a key (and a prefix)?  Their values start NULL. */
+/* Does every item have a key (and a prefix)?  If not, *bad is the first
+ * that does not, or n when there are items but no array. */
 static int
 items_ok(const struct am_store_item *it, size_t n, int need_prefix,
     size_t *bad)
@@ -261,6 +256,12 @@ items_ok(const struct am_store_item *it, size_t n, int need_prefix,
 	return 1;
 }
 
+/*
+ * Run one batch operation.  Values are out-parameters: they start NULL,
+ * and on failure none is left behind, so "every item or the call fails"
+ * holds whatever the backend did half-way.  A failure sticks in st->err,
+ * where callers read the reason.
+ */
 static int
 run(struct am_store *st, store_op *op, struct am_store_item *it, size_t n,
     int need_prefix)

@@ -451,10 +451,9 @@ static int
 queue_words(struct am_store *st, const struct words *w)
 {
 	struct redis *r = st->priv;
-	int i;
-
 	size_t need = 24;
 	char *p;
+	int i;
 
 	if (reply_slot(st))
 		return st->err.code;
@@ -2386,7 +2385,7 @@ redis_mask_next(struct am_store *st, struct am_store_item *it, size_t n)
 	struct redis *r = st->priv;
 	struct mbatch *prev = r->flight, *mb = NULL;
 	redisReply **mine = NULL;
-	size_t nprev, nmine = 0, nproc = 0;
+	size_t nprev, nmine = 0;
 	int rc;
 
 	if (!prev)
@@ -2400,12 +2399,10 @@ redis_mask_next(struct am_store *st, struct am_store_item *it, size_t n)
 		rc = nomem(st);
 		goto out;
 	}
+	/* Its flush reads prev's step 5 replies first, then these. */
 	if ((rc = mb_start(st, mb, it, n)) ||
-	    (rc = q_get_masks(st, mb->slot, mb->l.todo, mb->ntodo)) ||
-	    (rc = q_proc(st, &nproc)) || (rc = flush(st)))
+	    (rc = q_step1(st, mb->slot, &mb->l, mb->ntodo, 1)))
 		goto out;
-	if (nproc)
-		proc_done(st);
 	/* This batch's replies wait aside while prev is finished (they
 	 * stay in r->rep, and are freed with it, until they are). */
 	if (!(mine = am_malloc((r->nrep - nprev + 1) * sizeof(*mine)))) {
